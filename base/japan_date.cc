@@ -1,0 +1,83 @@
+#include "base/japan_date.h"
+
+#include <cassert>
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+
+namespace shugo {
+namespace {
+
+namespace chr = std::chrono;
+constexpr int64_t kJstOffsetMicros = int64_t{9} * 3600 * 1000000;
+constexpr int64_t kMicrosPerDay = int64_t{86400} * 1000000;
+
+chr::year_month_day Ymd(int32_t days) { return chr::year_month_day(chr::sys_days(chr::days(days))); }
+
+bool ParseUnsigned(std::string_view text, unsigned& out) {
+  if (text.empty()) return false;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc() && ptr == text.data() + text.size();
+}
+
+}  // namespace
+
+JapanDate::JapanDate(int year, unsigned month, unsigned day) {
+  chr::year_month_day ymd{chr::year(year), chr::month(month), chr::day(day)};
+  assert(ymd.ok());
+  days_ = static_cast<int32_t>(chr::sys_days(ymd).time_since_epoch().count());
+}
+
+Result<JapanDate> JapanDate::FromYmd(int year, unsigned month, unsigned day) {
+  chr::year_month_day ymd{chr::year(year), chr::month(month), chr::day(day)};
+  if (year < 1900 || year > 9999 || !ymd.ok()) {
+    return Status::InvalidArgument("date", "not a calendar date: " + std::to_string(year) + "-" +
+                                               std::to_string(month) + "-" + std::to_string(day));
+  }
+  return JapanDate(year, month, day);
+}
+
+Result<JapanDate> JapanDate::Parse(std::string_view text, std::string_view field) {
+  unsigned y = 0, m = 0, d = 0;
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-' || !ParseUnsigned(text.substr(0, 4), y) ||
+      !ParseUnsigned(text.substr(5, 2), m) || !ParseUnsigned(text.substr(8, 2), d)) {
+    return Status::InvalidArgument(std::string(field),
+                                   "expected a date as YYYY-MM-DD, got '" + std::string(text) + "'");
+  }
+  auto date = FromYmd(static_cast<int>(y), m, d);
+  if (!date.ok()) return Status::InvalidArgument(std::string(field), date.status().message());
+  return date;
+}
+
+Result<JapanDate> JapanDate::FromYyyymmdd(uint32_t v) {
+  return FromYmd(static_cast<int>(v / 10000), (v / 100) % 100, v % 100);
+}
+
+JapanDate JapanDate::FromUnixMicros(int64_t unix_micros) {
+  int64_t local = unix_micros + kJstOffsetMicros;
+  int64_t days = local / kMicrosPerDay;
+  if (local % kMicrosPerDay < 0) --days;  // floor for instants before 1970
+  return JapanDate(static_cast<int32_t>(days), 0);
+}
+
+int JapanDate::year() const { return static_cast<int>(Ymd(days_).year()); }
+unsigned JapanDate::month() const { return static_cast<unsigned>(Ymd(days_).month()); }
+unsigned JapanDate::day() const { return static_cast<unsigned>(Ymd(days_).day()); }
+
+uint32_t JapanDate::yyyymmdd() const {
+  auto ymd = Ymd(days_);
+  return static_cast<uint32_t>(static_cast<int>(ymd.year())) * 10000 +
+         static_cast<unsigned>(ymd.month()) * 100 + static_cast<unsigned>(ymd.day());
+}
+
+int64_t JapanDate::StartUnixMicros() const { return int64_t{days_} * kMicrosPerDay - kJstOffsetMicros; }
+
+std::string JapanDate::ToString() const {
+  auto ymd = Ymd(days_);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+  return buf;
+}
+
+}  // namespace shugo

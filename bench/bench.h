@@ -1,0 +1,48 @@
+// Benchmarks, run as `shugo bench …`. They measure and print; they assert nothing (style §12).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "base/status.h"
+
+namespace shugo::bench {
+
+struct AppendOptions {
+  std::filesystem::path dir;
+  int submitters = 1;
+  double seconds = 5;
+  size_t payload = 300;
+  bool json = false;
+  std::string ack_log;  // "stream version position" per acknowledgment; empty: none
+};
+// Durable single-event commands, each submitter to its own stream with an exact expected version.
+Status RunAppend(const AppendOptions& o);
+
+struct ReadAllOptions {
+  std::filesystem::path dir;
+  uint64_t events = 2000000;
+  size_t payload = 300;
+  bool json = false;
+  bool baseline = true;  // also iterate bare RocksDB with as many same-sized values
+};
+// Fills the log up to `events` (unsynced bulk appends) if it holds fewer, then reads it all.
+Status RunReadAll(const ReadAllOptions& o);
+
+struct VerifyOptions {
+  std::filesystem::path dir;
+  bool json = false;
+};
+Status RunVerify(const VerifyOptions& o);
+
+struct DiskSyncOptions {
+  std::filesystem::path dir;
+  double seconds = 5;
+  size_t bytes = 300;
+  bool json = false;
+};
+// The disk's raw limit: a loop of write + fdatasync to one file.
+Status RunDiskSync(const DiskSyncOptions& o);
+
+}  // namespace shugo::bench

@@ -1,0 +1,58 @@
+// shugo bench …: the benchmarks of bench/, so anyone can run them.
+#include "bench/bench.h"
+#include "cli/commands.h"
+
+namespace shugo::cli {
+
+namespace {
+
+template <typename Options, typename Fn>
+void OnRun(CLI::App* sub, std::shared_ptr<Options> o, Fn fn, Action& run, const char* name) {
+  sub->callback([o, fn, &run, name] {
+    run = [o, fn, name] {
+      Status s = fn(*o);
+      return s.ok() ? 0 : Fail(std::string("bench ") + name, s.ToString());
+    };
+  });
+}
+
+}  // namespace
+
+void AddBench(CLI::App& app, Action& run) {
+  CLI::App* bench = app.add_subcommand("bench", "Benchmarks (docs/benchmarks.md)");
+  bench->require_subcommand(1);
+
+  auto ap = std::make_shared<bench::AppendOptions>();
+  CLI::App* append = bench->add_subcommand("append", "Durable single-event commands from N submitters");
+  append->add_option("--dir", ap->dir, "Data directory (created; an existing one is continued)")->required();
+  append->add_option("--submitters", ap->submitters, "Concurrent submitters")->capture_default_str();
+  append->add_option("--seconds", ap->seconds, "Duration")->capture_default_str();
+  append->add_option("--payload", ap->payload, "Payload bytes per event")->capture_default_str();
+  append->add_option("--ack-log", ap->ack_log, "Write 'stream version position' per acknowledgment");
+  append->add_flag("--json", ap->json, "One JSON line");
+  OnRun(append, ap, bench::RunAppend, run, "append");
+
+  auto ra = std::make_shared<bench::ReadAllOptions>();
+  CLI::App* read_all = bench->add_subcommand("read-all", "Read the whole log; compare with bare RocksDB iteration");
+  read_all->add_option("--dir", ra->dir, "Data directory (filled up to --events if smaller)")->required();
+  read_all->add_option("--events", ra->events, "Events to read")->capture_default_str();
+  read_all->add_option("--payload", ra->payload, "Payload bytes of filled events")->capture_default_str();
+  read_all->add_flag("!--no-baseline", ra->baseline, "Skip the bare RocksDB comparison");
+  read_all->add_flag("--json", ra->json, "One JSON line");
+  OnRun(read_all, ra, bench::RunReadAll, run, "read-all");
+
+  auto vo = std::make_shared<bench::VerifyOptions>();
+  CLI::App* verify = bench->add_subcommand("verify", "Walk and verify the hash chain");
+  verify->add_option("--dir", vo->dir, "Data directory")->required();
+  verify->add_flag("--json", vo->json, "One JSON line");
+  OnRun(verify, vo, bench::RunVerify, run, "verify");
+
+  auto ds = std::make_shared<bench::DiskSyncOptions>();
+  CLI::App* disk = bench->add_subcommand("disk-sync", "The disk's raw write+fdatasync rate (the limit of 1 submitter)");
+  disk->add_option("--dir", ds->dir, "Directory on the disk to measure")->required();
+  disk->add_option("--seconds", ds->seconds, "Duration")->capture_default_str();
+  disk->add_flag("--json", ds->json, "One JSON line");
+  OnRun(disk, ds, bench::RunDiskSync, run, "disk-sync");
+}
+
+}  // namespace shugo::cli

@@ -1,0 +1,197 @@
+#include "events/event_store.h"
+
+#include <rocksdb/db.h>
+
+#include "events/internal/keys.h"
+#include "events/internal/record.h"
+#include "events/internal/store.h"
+
+namespace shugo::events {
+
+using internal::Store;
+
+EventStore::EventStore(std::unique_ptr<Store> impl) : impl_(std::move(impl)) {}
+
+EventStore::~EventStore() { Close(); }
+
+Result<std::unique_ptr<EventStore>> EventStore::Open(const std::filesystem::path& data_dir,
+                                                     const StoreOptions& options) {
+  if (options.clock == nullptr) return Status::InvalidArgument("clock", "the store needs a clock");
+  auto impl = std::make_unique<Store>();
+  impl->options = options;
+  impl->clock = options.clock;
+  SHUGO_RETURN_IF_ERROR(impl->OpenDb(data_dir));
+  impl->StartWriter();
+  return std::unique_ptr<EventStore>(new EventStore(std::move(impl)));
+}
+
+void EventStore::Close() {
+  if (impl_) impl_->StopWriter();
+}
+
+Result<AppendResult> EventStore::Append(const Command& command) {
+  SHUGO_RETURN_IF_ERROR(internal::ValidateCommand(command));
+  internal::Request request;
+  request.command = &command;
+  for (const StreamAppend& s : command.streams) {
+    for (const NewEvent& e : s.events) {
+      request.records.push_back(internal::EncodeRecord(command, s, e));
+      if (request.records.back().size() > kMaxEventBytes) {
+        return Status::InvalidArgument("streams", "an event of stream '" + s.stream + "' is larger than " +
+                                                      std::to_string(kMaxEventBytes) + " bytes");
+      }
+    }
+  }
+  impl_->Enqueue(&request);
+  request.done.wait(false, std::memory_order_acquire);
+  return std::move(request.result);
+}
+
+Position EventStore::head() const { return impl_->head.load(std::memory_order_acquire); }
+
+Result<Version> EventStore::StreamHead(std::string_view stream) const {
+  return impl_->ReadStreamHead(stream);
+}
+
+Result<std::vector<RecordedEvent>> EventStore::ReadStream(std::string_view stream, Version from_version,
+                                                          size_t max_count) const {
+  std::vector<RecordedEvent> out;
+  const Position limit = head();  // never show an event above the published head
+  std::string prefix(stream);
+  prefix.push_back('\0');
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->streams_cf));
+  std::string record;
+  for (it->Seek(internal::StreamKey(stream, std::max<Version>(from_version, 1)));
+       it->Valid() && out.size() < max_count && it->key().starts_with(prefix); it->Next()) {
+    if (it->value().size() != 8) return Status::DataLoss("stream index of '" + std::string(stream) + "' is corrupt");
+    const Position p = internal::GetBe64(it->value().data());
+    if (p > limit) break;
+    rocksdb::Status s = impl_->db->Get(rocksdb::ReadOptions(), impl_->log_cf, internal::PositionKey(p), &record);
+    if (s.IsNotFound()) return Status::DataLoss("event log is missing position " + std::to_string(p));
+    if (!s.ok()) return internal::FromRocks(s, "reading stream '" + std::string(stream) + "'");
+    SHUGO_RETURN_IF_ERROR(VerifyRecord(p, record));
+    out.emplace_back(p, std::move(record));
+    record.clear();
+  }
+  if (!it->status().ok()) return internal::FromRocks(it->status(), "reading a stream");
+  return out;
+}
+
+Status EventStore::ReadAll(Position from,
+                           const std::function<bool(Position, std::string_view)>& visit) const {
+  return impl_->ReadLog(from, head(), visit);
+}
+
+Result<std::vector<RecordedEvent>> EventStore::ReadRange(Position from, size_t max_count) const {
+  std::vector<RecordedEvent> out;
+  if (from == 0) from = 1;
+  const Position h = head();
+  if (max_count == 0 || from > h) return out;
+  const Position to = std::min<Position>(h, from + max_count - 1);
+  out.reserve(static_cast<size_t>(to - from + 1));
+  SHUGO_RETURN_IF_ERROR(impl_->ReadLog(from, to, [&out](Position p, std::string_view bytes) {
+    out.emplace_back(p, std::string(bytes));
+    return true;
+  }));
+  return out;
+}
+
+Result<Position> EventStore::PositionAt(int64_t unix_micros) const {
+  if (unix_micros < 0) return Position{0};
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->time_cf));
+  it->SeekForPrev(internal::TimeKey(unix_micros, ~Position{0}));
+  if (!it->status().ok()) return internal::FromRocks(it->status(), "reading the time index");
+  if (!it->Valid()) return Position{0};
+  if (it->value().size() != 8) return Status::DataLoss("time index entry is corrupt");
+  return std::min(internal::GetBe64(it->value().data()), head());
+}
+
+std::unique_ptr<Subscription> EventStore::Subscribe(Position after) {
+  return std::unique_ptr<Subscription>(new Subscription(this, after));
+}
+
+Position EventStore::WaitBeyond(Position after, const std::atomic<bool>& cancelled) const {
+  std::unique_lock lk(impl_->head_mu);
+  impl_->head_cv.wait(lk, [&] {
+    return impl_->head.load(std::memory_order_acquire) > after ||
+           cancelled.load(std::memory_order_acquire) || impl_->stopped.load(std::memory_order_acquire);
+  });
+  return impl_->head.load(std::memory_order_acquire);
+}
+
+void EventStore::WakeWaiters() const {
+  { std::lock_guard lk(impl_->head_mu); }
+  impl_->head_cv.notify_all();
+}
+
+GroupStats EventStore::group_stats() const {
+  return {impl_->groups.load(std::memory_order_relaxed), impl_->commands.load(std::memory_order_relaxed)};
+}
+
+Result<EventStore::VerifyReport> EventStore::Verify(const std::function<void(Position)>& progress) const {
+  VerifyReport report;
+  const Position h = head();
+  Hash chain{};  // what the next record must store as prev_hash
+  Position prev = 0;
+  std::string prev_record;  // kept to tell which side of a mismatch changed
+  bool mismatch_pending = false;
+  Status s = impl_->ReadLog(1, h, [&](Position p, std::string_view bytes) {
+    const Hash stored_prev = internal::PrevHash(bytes);
+    if (mismatch_pending) {
+      // Record p-1 did not match its predecessor's hash. If p-1 is what p hashed, p-1 is intact
+      // and p-2's bytes changed; otherwise p-1 itself changed.
+      report.first_bad = stored_prev == ChainHash(prev_record) ? p - 2 : p - 1;
+      return false;
+    }
+    if (stored_prev != chain) {
+      mismatch_pending = true;
+    }
+    chain = ChainHash(bytes);
+    prev = p;
+    if (mismatch_pending) prev_record.assign(bytes);
+    report.checked = p;
+    if (progress && p % 65536 == 0) progress(p);
+    return true;
+  });
+  if (!s.ok()) {
+    if (s.code() != StatusCode::kDataLoss) return s;
+    report.first_bad = report.checked + 1;
+    report.problem = s.message();
+    return report;
+  }
+  if (report.first_bad == 0 && mismatch_pending) {
+    // The mismatch is at the head: the meta head hash tells whether the head record is intact.
+    report.first_bad = (impl_->head_hash == chain || prev < 2) ? (prev >= 2 ? prev - 1 : prev) : prev;
+  } else if (report.first_bad == 0 && h > 0 && chain != impl_->head_hash) {
+    report.first_bad = h;
+  }
+  if (report.first_bad != 0 && report.problem.empty()) {
+    report.problem = "the bytes of position " + std::to_string(report.first_bad) +
+                     " do not match the hash chain";
+  }
+  if (report.first_bad != 0 && report.first_bad <= report.checked) report.checked = report.first_bad - 1;
+  return report;
+}
+
+Result<std::vector<RecordedEvent>> Subscription::Poll(size_t max_count) {
+  SHUGO_ASSIGN_OR_RETURN(auto events, store_->ReadRange(position_ + 1, max_count));
+  if (!events.empty()) position_ = events.back().position();
+  return events;
+}
+
+Result<std::vector<RecordedEvent>> Subscription::Next(size_t max_count) {
+  for (;;) {
+    store_->WaitBeyond(position_, cancelled_);
+    if (cancelled_.load(std::memory_order_acquire)) return std::vector<RecordedEvent>{};
+    SHUGO_ASSIGN_OR_RETURN(auto events, Poll(max_count));
+    if (!events.empty() || store_->impl_->stopped.load(std::memory_order_acquire)) return events;
+  }
+}
+
+void Subscription::Cancel() {
+  cancelled_.store(true, std::memory_order_release);
+  store_->WakeWaiters();
+}
+
+}  // namespace shugo::events

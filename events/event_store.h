@@ -1,0 +1,126 @@
+// The event log on RocksDB: the only source of truth (docs/architecture.md).
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/status.h"
+#include "events/event.h"
+
+namespace shugo::events {
+
+class Subscription;
+namespace internal {
+class Store;
+}
+
+struct StoreOptions {
+  // Create <dir>/events when missing. When false, a missing directory is kNotFound.
+  bool create_if_missing = false;
+  // recorded_at comes from here (invariant 10). Not owned; must outlive the store.
+  const Clock* clock = nullptr;
+  // Sync the WAL before acknowledging (invariant 6). Only tests of the group mechanics and
+  // bulk loaders that verify afterwards turn it off.
+  bool sync = true;
+  // Test hook: fail every write to the file system after this many bytes have been written
+  // through the store's RocksDB file system (simulates a full disk). -1: never.
+  int64_t fail_writes_after_bytes = -1;
+};
+
+struct GroupStats {
+  uint64_t groups = 0;    // WAL syncs (one per group)
+  uint64_t commands = 0;  // commands committed in those groups
+};
+
+// Thread-safe. Appends go through one writer thread that commits queued commands in groups:
+// one WriteBatch and one WAL sync per group; each caller returns after its group is durable.
+class EventStore {
+ public:
+  // Opens the log in <data_dir>/events. kNotFound if missing (and !create_if_missing),
+  // kUnavailable if another process holds it, kDataLoss if its last record is unreadable.
+  static Result<std::unique_ptr<EventStore>> Open(const std::filesystem::path& data_dir,
+                                                  const StoreOptions& options);
+  ~EventStore();  // Close()s
+  EventStore(const EventStore&) = delete;
+  EventStore& operator=(const EventStore&) = delete;
+
+  // Appends one command's events atomically. kInvalidArgument (field named) on a malformed
+  // command; kAborted on a version conflict (field = the stream, message the versions; nothing
+  // appended); kResourceExhausted on a full disk; kUnavailable when closed. A command id seen
+  // before returns its first result with duplicate = true and appends nothing.
+  Result<AppendResult> Append(const Command& command);
+
+  // The last committed position (0 when empty). Everything up to it is readable.
+  Position head() const;
+  // The current version of `stream` (0 when it does not exist).
+  Result<Version> StreamHead(std::string_view stream) const;
+
+  // Events of `stream` with version >= from_version, at most max_count, in version order.
+  Result<std::vector<RecordedEvent>> ReadStream(std::string_view stream, Version from_version = 1,
+                                                size_t max_count = SIZE_MAX) const;
+  // Visits every event with position >= from, in order, up to the head at the call. `visit`
+  // gets the position and the verified record bytes (valid during the call; 8-byte aligned) and
+  // returns false to stop. kDataLoss naming the position on a corrupt record.
+  Status ReadAll(Position from,
+                 const std::function<bool(Position, std::string_view bytes)>& visit) const;
+  // Reads up to max_count events from `from` (inclusive).
+  Result<std::vector<RecordedEvent>> ReadRange(Position from, size_t max_count) const;
+  // The last position recorded at or before `unix_micros` (0 if none): the time index, for replay.
+  Result<Position> PositionAt(int64_t unix_micros) const;
+
+  // A subscription delivering every event after `after`, catching up then following live
+  // appends, in order, never skipping one. The store must outlive it.
+  std::unique_ptr<Subscription> Subscribe(Position after);
+
+  struct VerifyReport {
+    Position checked = 0;
+    Position first_bad = 0;  // 0 when the whole chain matches
+    std::string problem;
+  };
+  // Walks the log from position 1 recomputing the hash chain (invariant 9). A mismatch is a
+  // report, not an error; kDataLoss only if the log cannot be read at all.
+  Result<VerifyReport> Verify(const std::function<void(Position)>& progress = {}) const;
+
+  GroupStats group_stats() const;
+
+  // Commits what is queued, stops the writer, closes RocksDB. Later appends: kUnavailable.
+  void Close();
+
+ private:
+  friend class Subscription;
+  explicit EventStore(std::unique_ptr<internal::Store> impl);
+  // Blocks until head() > after, or the subscription/store is closing. Returns the head.
+  Position WaitBeyond(Position after, const std::atomic<bool>& cancelled) const;
+  void WakeWaiters() const;
+  std::unique_ptr<internal::Store> impl_;
+};
+
+class Subscription {
+ public:
+  ~Subscription() = default;
+  // Blocks until at least one new event is committed, then returns up to max_count of them in
+  // position order. Empty when cancelled or the store closed. kDataLoss on a corrupt record.
+  Result<std::vector<RecordedEvent>> Next(size_t max_count = 1024);
+  // Returns at once what is committed after position(), possibly nothing.
+  Result<std::vector<RecordedEvent>> Poll(size_t max_count = 1024);
+  // The position of the last event delivered.
+  Position position() const { return position_; }
+  // Wakes a blocked Next(); thread-safe.
+  void Cancel();
+
+ private:
+  friend class EventStore;
+  Subscription(const EventStore* store, Position after) : store_(store), position_(after) {}
+  const EventStore* store_;
+  Position position_;
+  std::atomic<bool> cancelled_{false};
+};
+
+}  // namespace shugo::events

@@ -1,0 +1,89 @@
+// The event store's state and RocksDB handles. Only events/ includes this.
+#pragma once
+
+#include <rocksdb/db.h>
+#include <rocksdb/env.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "events/event_store.h"
+
+namespace shugo::events::internal {
+
+// The single map from RocksDB's errors to ours (docs/style.md §3).
+Status FromRocks(const rocksdb::Status& s, std::string_view what);
+
+// The options of the log column family (also used by the benchmark baseline).
+rocksdb::ColumnFamilyOptions LogCfOptions();
+
+// A file system that fails every write once a byte budget is spent: a full disk, for tests.
+std::shared_ptr<rocksdb::FileSystem> NewBudgetFileSystem(int64_t budget_bytes);
+
+// One queued Append, owned by the submitter's stack until `done`.
+struct Request {
+  const Command* command = nullptr;
+  std::vector<std::string> records;  // encoded in command order; patched by the writer
+  Result<AppendResult> result = Status::Internal("not committed");
+  std::atomic<bool> done{false};
+};
+
+class Store {
+ public:
+  ~Store();
+  Status OpenDb(const std::filesystem::path& dir);
+  void StartWriter();
+  void StopWriter();
+
+  // Writer side (writer.cc).
+  void Enqueue(Request* request);  // kUnavailable result when closing
+  void WriterLoop();
+  void CommitGroup(std::vector<Request*>& group);
+  Result<Version> LookupStreamHead(const std::string& stream);  // writer thread only
+
+  // Read side (store.cc). Thread-safe.
+  Result<Version> ReadStreamHead(std::string_view stream) const;
+  Status ReadLog(Position from, Position to,
+                 const std::function<bool(Position, std::string_view)>& visit) const;
+
+  StoreOptions options;
+  const Clock* clock = nullptr;
+  std::unique_ptr<rocksdb::Env> env;  // only with a test file system
+  std::unique_ptr<rocksdb::DB> db;
+  rocksdb::ColumnFamilyHandle* log_cf = nullptr;
+  rocksdb::ColumnFamilyHandle* streams_cf = nullptr;
+  rocksdb::ColumnFamilyHandle* commands_cf = nullptr;
+  rocksdb::ColumnFamilyHandle* time_cf = nullptr;
+  rocksdb::ColumnFamilyHandle* meta_cf = nullptr;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+
+  // Queue of appends; the writer takes them in groups.
+  std::mutex queue_mu;
+  std::condition_variable queue_cv;
+  std::vector<Request*> queue;
+  bool closing = false;      // guarded by queue_mu
+  bool writer_idle = false;  // guarded by queue_mu: notify only a sleeping writer
+  std::thread writer;
+
+  // Committed state. head is published under head_mu after the group's sync.
+  std::atomic<Position> head{0};
+  mutable std::mutex head_mu;
+  mutable std::condition_variable head_cv;
+  std::atomic<bool> stopped{false};
+
+  // Writer-only state.
+  Hash head_hash{};
+  int64_t last_recorded_at = 0;
+  std::unordered_map<std::string, Version> stream_heads;
+  Status write_failure;  // sticky: once RocksDB refused a write, later appends get it
+
+  std::atomic<uint64_t> groups{0};
+  std::atomic<uint64_t> commands{0};
+};
+
+}  // namespace shugo::events::internal

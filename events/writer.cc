@@ -1,0 +1,219 @@
+// The single writer: takes queued appends and commits them in groups (invariants 2–6, 9, 10).
+#include <rocksdb/write_batch.h>
+
+#include <algorithm>
+
+#include "events/internal/keys.h"
+#include "events/internal/record.h"
+#include "events/internal/store.h"
+
+namespace shugo::events::internal {
+
+namespace {
+constexpr size_t kMaxGroupCommands = 1024;
+constexpr size_t kMaxGroupBytes = 16 << 20;
+}  // namespace
+
+void Store::StartWriter() {
+  writer = std::thread([this] { WriterLoop(); });
+}
+
+void Store::StopWriter() {
+  {
+    std::lock_guard lk(queue_mu);
+    if (closing && !writer.joinable()) return;
+    closing = true;
+  }
+  queue_cv.notify_one();
+  if (writer.joinable()) writer.join();
+  {
+    std::lock_guard lk(head_mu);
+    stopped.store(true, std::memory_order_release);
+  }
+  head_cv.notify_all();
+}
+
+void Store::Enqueue(Request* r) {
+  bool wake = false;
+  {
+    std::lock_guard lk(queue_mu);
+    if (closing) {
+      r->result = Status::Unavailable("the event store is closed");
+      r->done.store(true, std::memory_order_release);
+      return;
+    }
+    queue.push_back(r);
+    wake = writer_idle;
+  }
+  if (wake) queue_cv.notify_one();
+}
+
+void Store::WriterLoop() {
+  std::vector<Request*> group;
+  for (;;) {
+    {
+      std::unique_lock lk(queue_mu);
+      if (queue.empty() && !closing) {
+        writer_idle = true;
+        queue_cv.wait(lk, [this] { return !queue.empty() || closing; });
+        writer_idle = false;
+      }
+      if (queue.empty()) return;  // closing, and everything queued was committed
+      size_t n = 0, bytes = 0;
+      while (n < queue.size() && n < kMaxGroupCommands && bytes < kMaxGroupBytes) {
+        for (const auto& rec : queue[n]->records) bytes += rec.size();
+        ++n;
+      }
+      group.assign(queue.begin(), queue.begin() + static_cast<ptrdiff_t>(n));
+      queue.erase(queue.begin(), queue.begin() + static_cast<ptrdiff_t>(n));
+    }
+    CommitGroup(group);
+    for (Request* r : group) {
+      r->done.store(true, std::memory_order_release);
+      r->done.notify_one();
+    }
+    group.clear();
+  }
+}
+
+Result<Version> Store::LookupStreamHead(const std::string& stream) {
+  auto it = stream_heads.find(stream);
+  if (it != stream_heads.end()) return it->second;
+  SHUGO_ASSIGN_OR_RETURN(Version v, ReadStreamHead(stream));
+  stream_heads.emplace(stream, v);
+  return v;
+}
+
+void Store::CommitGroup(std::vector<Request*>& group) {
+  if (!write_failure.ok()) {
+    // A refused write leaves RocksDB read-only; try to resume (space may have been freed).
+    if (db->Resume().ok()) write_failure = Status::Ok();
+  }
+  if (!write_failure.ok()) {
+    for (Request* r : group) r->result = write_failure;
+    return;
+  }
+  rocksdb::WriteBatch batch;
+  const Position first = head.load(std::memory_order_relaxed) + 1;
+  Position pos = first - 1;
+  Hash chain = head_hash;
+  const int64_t recorded_at = std::max(last_recorded_at, clock->NowMicros());
+  std::unordered_map<std::string, Version> overlay;        // stream heads decided in this group
+  std::unordered_map<std::string_view, size_t> in_group;   // command id -> index in group
+  std::vector<bool> appends(group.size(), false);          // appends (not a conflict or a retry)
+  std::vector<size_t> retry_of(group.size(), SIZE_MAX);    // a retry of a command in this group
+
+  for (size_t i = 0; i < group.size(); ++i) {
+    Request& r = *group[i];
+    const Command& c = *r.command;
+    if (auto it = in_group.find(c.id); it != in_group.end()) {
+      retry_of[i] = it->second;
+      continue;
+    }
+    std::string stored;
+    rocksdb::Status s = db->Get(rocksdb::ReadOptions(), commands_cf, c.id, &stored);
+    if (s.ok()) {
+      AppendResult first_result;
+      if (!DecodeCommandResult(stored, first_result)) {
+        r.result = Status::DataLoss("stored result of command '" + c.id + "' is corrupt");
+      } else {
+        first_result.duplicate = true;
+        r.result = std::move(first_result);
+      }
+      continue;
+    }
+    if (!s.IsNotFound()) {
+      r.result = FromRocks(s, "looking up command id");
+      continue;
+    }
+    // Optimistic concurrency against the heads as of this point of the group (invariant 4).
+    std::vector<Version> current(c.streams.size());
+    Status conflict;
+    for (size_t k = 0; k < c.streams.size() && conflict.ok(); ++k) {
+      const StreamAppend& sa = c.streams[k];
+      if (auto o = overlay.find(sa.stream); o != overlay.end()) {
+        current[k] = o->second;
+      } else {
+        auto head_or = LookupStreamHead(sa.stream);
+        if (!head_or.ok()) {
+          conflict = head_or.status();
+          break;
+        }
+        current[k] = *head_or;
+      }
+      if (!sa.expected.Allows(current[k])) {
+        conflict = Status::Aborted("stream '" + sa.stream + "': expected version " +
+                                       sa.expected.ToString() + ", current version " +
+                                       std::to_string(current[k]),
+                                   sa.stream);
+      }
+    }
+    if (!conflict.ok()) {
+      r.result = std::move(conflict);
+      continue;
+    }
+    AppendResult result;
+    result.first_position = pos + 1;
+    result.recorded_at_us = recorded_at;
+    size_t rec = 0;
+    for (size_t k = 0; k < c.streams.size(); ++k) {
+      const StreamAppend& sa = c.streams[k];
+      Version v = current[k];
+      for (size_t e = 0; e < sa.events.size(); ++e, ++rec) {
+        std::string& record = r.records[rec];
+        ++pos;
+        ++v;
+        PatchHeader(record, pos, v, recorded_at, chain);
+        chain = ChainHash(record);
+        const std::string pkey = PositionKey(pos);
+        batch.Put(log_cf, pkey, record);
+        batch.Put(streams_cf, StreamKey(sa.stream, v), pkey);
+      }
+      overlay[sa.stream] = v;
+      result.streams.push_back({sa.stream, v});
+    }
+    result.last_position = pos;
+    batch.Put(commands_cf, c.id, EncodeCommandResult(result));
+    r.result = std::move(result);
+    appends[i] = true;
+    in_group.emplace(c.id, i);
+  }
+
+  if (pos >= first) {
+    batch.Put(time_cf, TimeKey(recorded_at, first), PositionKey(pos));
+    batch.Put(meta_cf, std::string(kHeadKey), EncodeHead(pos, chain));
+    rocksdb::WriteOptions wo;
+    wo.sync = options.sync;
+    rocksdb::Status s = db->Write(wo, &batch);
+    if (!s.ok()) {
+      write_failure = FromRocks(s, "appending to the event log");
+      for (size_t i = 0; i < group.size(); ++i) {
+        if (appends[i] || retry_of[i] != SIZE_MAX) group[i]->result = write_failure;
+      }
+      return;
+    }
+    for (auto& [stream, v] : overlay) stream_heads[stream] = v;
+    head_hash = chain;
+    last_recorded_at = recorded_at;
+    {
+      std::lock_guard lk(head_mu);
+      head.store(pos, std::memory_order_release);
+    }
+    head_cv.notify_all();
+  }
+  for (size_t i = 0; i < group.size(); ++i) {
+    if (retry_of[i] == SIZE_MAX) continue;
+    const auto& first_result = group[retry_of[i]]->result;
+    if (first_result.ok()) {
+      AppendResult copy = *first_result;
+      copy.duplicate = true;
+      group[i]->result = std::move(copy);
+    } else {
+      group[i]->result = first_result.status();
+    }
+  }
+  groups.fetch_add(1, std::memory_order_relaxed);
+  commands.fetch_add(group.size(), std::memory_order_relaxed);
+}
+
+}  // namespace shugo::events::internal

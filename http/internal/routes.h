@@ -1,0 +1,26 @@
+// Request routing. Only http/ includes this.
+#pragma once
+
+#include <boost/beast/http.hpp>
+
+#include "events/event_store.h"
+
+namespace shugo::http::internal {
+
+namespace bhttp = boost::beast::http;
+using Request = bhttp::request<bhttp::string_body>;
+using Response = bhttp::response<bhttp::string_body>;
+
+struct Context {
+  events::EventStore* store;
+  bool demo;
+};
+
+// Answers one request. Never throws.
+Response Handle(const Context& ctx, const Request& req);
+
+// {"error": {"code", "message", "field"?}} with `status`.
+Response ErrorResponse(bhttp::status status, unsigned version, std::string_view code,
+                       std::string_view message, std::string_view field);
+
+}  // namespace shugo::http::internal

@@ -1,0 +1,42 @@
+// The HTTP server (Boost.Beast). Issue 6 grows the routes; today: health and the landing page.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "base/status.h"
+#include "events/event_store.h"
+
+namespace shugo::http {
+
+struct ServerOptions {
+  std::string address = "127.0.0.1";
+  uint16_t port = 8080;  // 0: any free port (tests)
+  int io_threads = 2;
+  bool demo = false;  // demo/test mode: the business date is moved by an admin
+};
+
+class Server {
+ public:
+  // Binds and starts serving. kUnavailable if the address cannot be bound. `store` must outlive
+  // the server.
+  static Result<std::unique_ptr<Server>> Start(const ServerOptions& options, events::EventStore& store);
+  ~Server();  // Stop()s
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  uint16_t port() const;
+  // Stops accepting, closes connections, joins the I/O threads. Idempotent; thread-safe.
+  void Stop();
+
+ private:
+  struct Impl;
+  explicit Server(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Splits "ADDR:PORT"; kInvalidArgument naming `field` otherwise.
+Result<std::pair<std::string, uint16_t>> ParseListen(const std::string& text, const std::string& field);
+
+}  // namespace shugo::http
