@@ -12,10 +12,10 @@ namespace shugo {
 
 enum class StatusCode : int {
   kOk = 0,
-  kInvalidArgument,    // bad input; field() names it
-  kNotFound,           // no such record
-  kFailedPrecondition, // not allowed in the current status
-  kAborted,            // expected-version conflict; re-read and retry
+  kInvalidArgument,     // bad input; field() names it
+  kNotFound,            // no such record
+  kFailedPrecondition,  // not allowed in the current status
+  kAborted,             // expected-version conflict; re-read and retry
   kAlreadyExists,
   kPermissionDenied,
   kUnauthenticated,
@@ -51,9 +51,7 @@ class [[nodiscard]] Status {
   static Status ResourceExhausted(std::string message) {
     return {StatusCode::kResourceExhausted, std::move(message)};
   }
-  static Status Unavailable(std::string message) {
-    return {StatusCode::kUnavailable, std::move(message)};
-  }
+  static Status Unavailable(std::string message) { return {StatusCode::kUnavailable, std::move(message)}; }
   static Status DataLoss(std::string message) { return {StatusCode::kDataLoss, std::move(message)}; }
   static Status Internal(std::string message) { return {StatusCode::kInternal, std::move(message)}; }
 
@@ -80,7 +78,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : value_(std::move(value)) {}         // NOLINT(google-explicit-constructor)
   Result(Status status) : status_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     assert(!status_.ok());
   }
@@ -114,9 +112,9 @@ class [[nodiscard]] Result {
 #define SHUGO_CONCAT_INNER_(a, b) a##b
 #define SHUGO_CONCAT_(a, b) SHUGO_CONCAT_INNER_(a, b)
 
-#define SHUGO_RETURN_IF_ERROR(expr)          \
-  do {                                       \
-    ::shugo::Status shugo_status_ = (expr);  \
+#define SHUGO_RETURN_IF_ERROR(expr)                \
+  do {                                             \
+    ::shugo::Status shugo_status_ = (expr);        \
     if (!shugo_status_.ok()) return shugo_status_; \
   } while (0)
 

@@ -93,7 +93,8 @@ Status RunAppend(const AppendOptions& o) {
   std::sort(all.begin(), all.end());
   const double rate = static_cast<double>(all.size()) / elapsed;
   const double groups = static_cast<double>(stats.groups - stats_before.groups);
-  const double mean_group = groups > 0 ? static_cast<double>(stats.commands - stats_before.commands) / groups : 0;
+  const double mean_group =
+      groups > 0 ? static_cast<double>(stats.commands - stats_before.commands) / groups : 0;
   if (o.json) {
     std::printf(
         "{\"submitters\":%d,\"commands_per_s\":%.0f,\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"p999_ms\":%.3f,"
@@ -102,8 +103,9 @@ Status RunAppend(const AppendOptions& o) {
   } else {
     std::printf("append: %d submitters, %.1f s, %zu durable commands, payload %zu B\n", o.submitters, elapsed,
                 all.size(), o.payload);
-    std::printf("  commands/s  %.0f\n  latency ms  p50 %.3f  p99 %.3f  p999 %.3f\n  mean group  %.2f commands/sync\n",
-                rate, Quantile(all, 0.5), Quantile(all, 0.99), Quantile(all, 0.999), mean_group);
+    std::printf(
+        "  commands/s  %.0f\n  latency ms  p50 %.3f  p99 %.3f  p999 %.3f\n  mean group  %.2f commands/sync\n",
+        rate, Quantile(all, 0.5), Quantile(all, 0.99), Quantile(all, 0.999), mean_group);
   }
   return Status::Ok();
 }

@@ -67,13 +67,13 @@ Status RunReadAll(const ReadAllOptions& o) {
     base_rate = static_cast<double>(f.values) / f.seconds;
   }
   if (o.json) {
-    std::printf("{\"events\":%llu,\"events_per_s\":%.0f,\"record_bytes\":%zu", static_cast<unsigned long long>(count),
-                rate, record_bytes);
+    std::printf("{\"events\":%llu,\"events_per_s\":%.0f,\"record_bytes\":%zu",
+                static_cast<unsigned long long>(count), rate, record_bytes);
     if (o.baseline) std::printf(",\"rocksdb_values_per_s\":%.0f,\"ratio\":%.3f", base_rate, rate / base_rate);
     std::printf("}\n");
   } else {
-    std::printf("read-all: %llu events of %zu B in %.2f s: %.0f events/s\n", static_cast<unsigned long long>(count),
-                record_bytes, secs, rate);
+    std::printf("read-all: %llu events of %zu B in %.2f s: %.0f events/s\n",
+                static_cast<unsigned long long>(count), record_bytes, secs, rate);
     if (o.baseline) {
       std::printf("  bare RocksDB iteration of as many %zu-byte values: %.0f values/s (ratio %.3f)\n",
                   record_bytes, base_rate, rate / base_rate);
@@ -96,8 +96,9 @@ Status RunVerify(const VerifyOptions& o) {
                 static_cast<unsigned long long>(report.checked), rate,
                 static_cast<unsigned long long>(report.first_bad));
   } else {
-    std::printf("verify: %llu events in %.2f s: %.0f events/s%s\n", static_cast<unsigned long long>(report.checked),
-                secs, rate, report.first_bad ? " (the chain does NOT match)" : "");
+    std::printf("verify: %llu events in %.2f s: %.0f events/s%s\n",
+                static_cast<unsigned long long>(report.checked), secs, rate,
+                report.first_bad ? " (the chain does NOT match)" : "");
   }
   return Status::Ok();
 }

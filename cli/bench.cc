@@ -1,5 +1,6 @@
 // shugo bench …: the benchmarks of bench/, so anyone can run them.
 #include "bench/bench.h"
+
 #include "cli/commands.h"
 
 namespace shugo::cli {
@@ -33,7 +34,8 @@ void AddBench(CLI::App& app, Action& run) {
   OnRun(append, ap, bench::RunAppend, run, "append");
 
   auto ra = std::make_shared<bench::ReadAllOptions>();
-  CLI::App* read_all = bench->add_subcommand("read-all", "Read the whole log; compare with bare RocksDB iteration");
+  CLI::App* read_all =
+      bench->add_subcommand("read-all", "Read the whole log; compare with bare RocksDB iteration");
   read_all->add_option("--dir", ra->dir, "Data directory (filled up to --events if smaller)")->required();
   read_all->add_option("--events", ra->events, "Events to read")->capture_default_str();
   read_all->add_option("--payload", ra->payload, "Payload bytes of filled events")->capture_default_str();
@@ -48,7 +50,8 @@ void AddBench(CLI::App& app, Action& run) {
   OnRun(verify, vo, bench::RunVerify, run, "verify");
 
   auto ds = std::make_shared<bench::DiskSyncOptions>();
-  CLI::App* disk = bench->add_subcommand("disk-sync", "The disk's raw write+fdatasync rate (the limit of 1 submitter)");
+  CLI::App* disk =
+      bench->add_subcommand("disk-sync", "The disk's raw write+fdatasync rate (the limit of 1 submitter)");
   disk->add_option("--dir", ds->dir, "Directory on the disk to measure")->required();
   disk->add_option("--seconds", ds->seconds, "Duration")->capture_default_str();
   disk->add_flag("--json", ds->json, "One JSON line");

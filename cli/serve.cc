@@ -23,7 +23,8 @@ int Serve(const ServeArgs& a) {
   if (!listen.ok()) return Fail("serve", listen.status().ToString());
   // Without --dir: the built-in demo data directory, in demo mode.
   const bool demo = a.demo || a.dir.empty();
-  const std::filesystem::path dir = a.dir.empty() ? std::filesystem::path("shugo-demo-data") : std::filesystem::path(a.dir);
+  const std::filesystem::path dir =
+      a.dir.empty() ? std::filesystem::path("shugo-demo-data") : std::filesystem::path(a.dir);
 
   // Signals are taken by sigwait below; block them before any thread starts.
   sigset_t signals;

@@ -80,9 +80,11 @@ int Verify(const VerifyArgs& a) {
 
 void AddVerify(CLI::App& app, Action& run) {
   auto args = std::make_shared<VerifyArgs>();
-  CLI::App* sub = app.add_subcommand("verify", "Verify the event log's hash chain (exit 1 naming the first bad position)");
+  CLI::App* sub = app.add_subcommand(
+      "verify", "Verify the event log's hash chain (exit 1 naming the first bad position)");
   sub->add_option("--dir", args->dir, "Data directory")->required();
-  sub->add_option("--acks", args->acks, "Ack log of `bench append --ack-log`: check every listed event is in the log");
+  sub->add_option("--acks", args->acks,
+                  "Ack log of `bench append --ack-log`: check every listed event is in the log");
   sub->add_flag("--json", args->json, "One JSON line");
   sub->callback([args, &run] { run = [args] { return Verify(*args); }; });
 }

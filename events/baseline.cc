@@ -44,7 +44,8 @@ Status FillBaseline(const std::filesystem::path& dir, uint64_t count, size_t val
     }
     batch.Put(internal::PositionKey(k), value);
     if (batch.Count() == 1000 || k == count) {
-      SHUGO_RETURN_IF_ERROR(internal::FromRocks(db->Write(rocksdb::WriteOptions(), &batch), "filling baseline"));
+      SHUGO_RETURN_IF_ERROR(
+          internal::FromRocks(db->Write(rocksdb::WriteOptions(), &batch), "filling baseline"));
       batch.Clear();
     }
   }

@@ -19,8 +19,8 @@ Status VerifyRecord(Position position, std::string_view bytes) {
   auto* data = reinterpret_cast<const uint8_t*>(bytes.data());
   flatbuffers::Verifier verifier(data, bytes.size());
   if (bytes.size() < 8 || !fb::EventBufferHasIdentifier(data) || !fb::VerifyEventBuffer(verifier)) {
-    return Status::DataLoss("record at position " + std::to_string(position) +
-                            " is not a valid event (" + std::to_string(bytes.size()) + " bytes)");
+    return Status::DataLoss("record at position " + std::to_string(position) + " is not a valid event (" +
+                            std::to_string(bytes.size()) + " bytes)");
   }
   const fb::Event* event = fb::GetEvent(data);
   if (event->header()->position() != position) {
@@ -65,8 +65,7 @@ class Sha256 {
 Hash ChainHash(std::string_view bytes) {
   thread_local Sha256 sha;
   Hash prev = internal::PrevHash(bytes);
-  return sha.Digest(prev.data(), prev.size(), reinterpret_cast<const uint8_t*>(bytes.data()),
-                    bytes.size());
+  return sha.Digest(prev.data(), prev.size(), reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
 }
 
 std::string HashHex(const Hash& h) {
@@ -121,15 +120,14 @@ Status ValidateCommand(const Command& c) {
       const NewEvent& e = s.events[k];
       if (e.type == fb::Payload::NONE || !e.payload ||
           static_cast<int>(e.type) > static_cast<int>(fb::Payload::MAX)) {
-        return Status::InvalidArgument(field + ".events[" + std::to_string(k) + "]",
-                                       "has no payload type");
+        return Status::InvalidArgument(field + ".events[" + std::to_string(k) + "]", "has no payload type");
       }
     }
     total += s.events.size();
   }
   if (total > kMaxEventsPerCommand) {
-    return Status::InvalidArgument("streams", "more than " + std::to_string(kMaxEventsPerCommand) +
-                                                  " events in one command");
+    return Status::InvalidArgument(
+        "streams", "more than " + std::to_string(kMaxEventsPerCommand) + " events in one command");
   }
   return Status::Ok();
 }

@@ -19,9 +19,9 @@ using Position = uint64_t;  // global position, 1-based; 0 means "before the fir
 using Version = uint64_t;   // stream version, 1-based; 0 means "the stream does not exist"
 using Hash = std::array<uint8_t, 32>;
 
-constexpr size_t kMaxIdBytes = 200;             // stream ids, command ids, actor ids
+constexpr size_t kMaxIdBytes = 200;  // stream ids, command ids, actor ids
 constexpr size_t kMaxEventsPerCommand = 1024;
-constexpr size_t kMaxEventBytes = 1 << 20;      // one encoded record
+constexpr size_t kMaxEventBytes = 1 << 20;  // one encoded record
 
 // The version a command decided on for one stream (invariant 4).
 class ExpectedVersion {
@@ -85,8 +85,7 @@ struct AppendResult {
 // One event as stored: its position and its record bytes (a verified FlatBuffer `fb::Event`).
 class RecordedEvent {
  public:
-  RecordedEvent(Position position, std::string bytes)
-      : position_(position), bytes_(std::move(bytes)) {}
+  RecordedEvent(Position position, std::string bytes) : position_(position), bytes_(std::move(bytes)) {}
   Position position() const { return position_; }
   const std::string& bytes() const { return bytes_; }
   // REQUIRES: the bytes were verified (all reads of the store do that).

@@ -59,15 +59,16 @@ Result<std::vector<RecordedEvent>> EventStore::ReadStream(std::string_view strea
   const Position limit = head();  // never show an event above the published head
   std::string prefix(stream);
   prefix.push_back('\0');
-  std::unique_ptr<rocksdb::Iterator> it(
-      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->streams_cf));
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->streams_cf));
   std::string record;
   for (it->Seek(internal::StreamKey(stream, std::max<Version>(from_version, 1)));
        it->Valid() && out.size() < max_count && it->key().starts_with(prefix); it->Next()) {
-    if (it->value().size() != 8) return Status::DataLoss("stream index of '" + std::string(stream) + "' is corrupt");
+    if (it->value().size() != 8)
+      return Status::DataLoss("stream index of '" + std::string(stream) + "' is corrupt");
     const Position p = internal::GetBe64(it->value().data());
     if (p > limit) break;
-    rocksdb::Status s = impl_->db->Get(rocksdb::ReadOptions(), impl_->log_cf, internal::PositionKey(p), &record);
+    rocksdb::Status s =
+        impl_->db->Get(rocksdb::ReadOptions(), impl_->log_cf, internal::PositionKey(p), &record);
     if (s.IsNotFound()) return Status::DataLoss("event log is missing position " + std::to_string(p));
     if (!s.ok()) return internal::FromRocks(s, "reading stream '" + std::string(stream) + "'");
     SHUGO_RETURN_IF_ERROR(VerifyRecord(p, record));
@@ -114,8 +115,8 @@ std::unique_ptr<Subscription> EventStore::Subscribe(Position after) {
 Position EventStore::WaitBeyond(Position after, const std::atomic<bool>& cancelled) const {
   std::unique_lock lk(impl_->head_mu);
   impl_->head_cv.wait(lk, [&] {
-    return impl_->head.load(std::memory_order_acquire) > after ||
-           cancelled.load(std::memory_order_acquire) || impl_->stopped.load(std::memory_order_acquire);
+    return impl_->head.load(std::memory_order_acquire) > after || cancelled.load(std::memory_order_acquire) ||
+           impl_->stopped.load(std::memory_order_acquire);
   });
   return impl_->head.load(std::memory_order_acquire);
 }
@@ -167,8 +168,8 @@ Result<EventStore::VerifyReport> EventStore::Verify(const std::function<void(Pos
     report.first_bad = h;
   }
   if (report.first_bad != 0 && report.problem.empty()) {
-    report.problem = "the bytes of position " + std::to_string(report.first_bad) +
-                     " do not match the hash chain";
+    report.problem =
+        "the bytes of position " + std::to_string(report.first_bad) + " do not match the hash chain";
   }
   if (report.first_bad != 0 && report.first_bad <= report.checked) report.checked = report.first_bad - 1;
   return report;

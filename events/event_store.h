@@ -29,8 +29,8 @@ struct StoreOptions {
   // Sync the WAL before acknowledging (invariant 6). Only tests of the group mechanics and
   // bulk loaders that verify afterwards turn it off.
   bool sync = true;
-  // Test hook: fail every write to the file system after this many bytes have been written
-  // through the store's RocksDB file system (simulates a full disk). -1: never.
+  // Test hook: once open, fail every file write after this many more bytes (a full disk).
+  // -1: never.
   int64_t fail_writes_after_bytes = -1;
 };
 
@@ -68,8 +68,7 @@ class EventStore {
   // Visits every event with position >= from, in order, up to the head at the call. `visit`
   // gets the position and the verified record bytes (valid during the call; 8-byte aligned) and
   // returns false to stop. kDataLoss naming the position on a corrupt record.
-  Status ReadAll(Position from,
-                 const std::function<bool(Position, std::string_view bytes)>& visit) const;
+  Status ReadAll(Position from, const std::function<bool(Position, std::string_view bytes)>& visit) const;
   // Reads up to max_count events from `from` (inclusive).
   Result<std::vector<RecordedEvent>> ReadRange(Position from, size_t max_count) const;
   // The last position recorded at or before `unix_micros` (0 if none): the time index, for replay.

@@ -20,29 +20,25 @@ class BudgetFile final : public rocksdb::FSWritableFileOwnerWrapper {
     return FSWritableFileOwnerWrapper::Append(data, o, dbg);
   }
   rocksdb::IOStatus Append(const rocksdb::Slice& data, const rocksdb::IOOptions& o,
-                           const rocksdb::DataVerificationInfo& info,
-                           rocksdb::IODebugContext* dbg) override {
+                           const rocksdb::DataVerificationInfo& info, rocksdb::IODebugContext* dbg) override {
     if (!Spend(data.size())) return rocksdb::IOStatus::NoSpace("simulated full disk");
     return FSWritableFileOwnerWrapper::Append(data, o, info, dbg);
   }
-  rocksdb::IOStatus PositionedAppend(const rocksdb::Slice& data, uint64_t offset,
-                                     const rocksdb::IOOptions& o, rocksdb::IODebugContext* dbg) override {
+  rocksdb::IOStatus PositionedAppend(const rocksdb::Slice& data, uint64_t offset, const rocksdb::IOOptions& o,
+                                     rocksdb::IODebugContext* dbg) override {
     if (!Spend(data.size())) return rocksdb::IOStatus::NoSpace("simulated full disk");
     return FSWritableFileOwnerWrapper::PositionedAppend(data, offset, o, dbg);
   }
 
  private:
-  bool Spend(size_t n) {
-    return left_->fetch_sub(static_cast<int64_t>(n)) >= static_cast<int64_t>(n);
-  }
+  bool Spend(size_t n) { return left_->fetch_sub(static_cast<int64_t>(n)) >= static_cast<int64_t>(n); }
   std::shared_ptr<std::atomic<int64_t>> left_;
 };
 
-class BudgetFileSystem final : public rocksdb::FileSystemWrapper {
+class BudgetFs final : public rocksdb::FileSystemWrapper {
  public:
-  explicit BudgetFileSystem(int64_t budget)
-      : FileSystemWrapper(rocksdb::FileSystem::Default()),
-        left_(std::make_shared<std::atomic<int64_t>>(budget)) {}
+  explicit BudgetFs(std::shared_ptr<std::atomic<int64_t>> left)
+      : FileSystemWrapper(rocksdb::FileSystem::Default()), left_(std::move(left)) {}
   const char* Name() const override { return "ShugoBudgetFileSystem"; }
 
   rocksdb::IOStatus NewWritableFile(const std::string& name, const rocksdb::FileOptions& o,
@@ -77,8 +73,9 @@ class BudgetFileSystem final : public rocksdb::FileSystemWrapper {
 
 }  // namespace
 
-std::shared_ptr<rocksdb::FileSystem> NewBudgetFileSystem(int64_t budget_bytes) {
-  return std::make_shared<BudgetFileSystem>(budget_bytes);
+BudgetFileSystem NewBudgetFileSystem() {
+  auto left = std::make_shared<std::atomic<int64_t>>(INT64_MAX);
+  return {std::make_shared<BudgetFs>(left), left};
 }
 
 }  // namespace shugo::events::internal

@@ -1,4 +1,6 @@
 // Opening the log and reading it.
+#include "events/internal/store.h"
+
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
@@ -8,7 +10,6 @@
 
 #include "events/internal/keys.h"
 #include "events/internal/record.h"
-#include "events/internal/store.h"
 
 namespace shugo::events::internal {
 
@@ -84,8 +85,10 @@ Status Store::OpenDb(const std::filesystem::path& data_dir) {
   o.bytes_per_sync = 1 << 20;
   o.keep_log_file_num = 5;
   o.max_manifest_file_size = 64 << 20;
+  BudgetFileSystem budget;
   if (options.fail_writes_after_bytes >= 0) {
-    env = rocksdb::NewCompositeEnv(NewBudgetFileSystem(options.fail_writes_after_bytes));
+    budget = NewBudgetFileSystem();
+    env = rocksdb::NewCompositeEnv(budget.fs);
     o.env = env.get();
   }
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {
@@ -130,6 +133,7 @@ Status Store::OpenDb(const std::filesystem::path& data_dir) {
                             " but the last record is at " + std::to_string(last));
   }
   head.store(last, std::memory_order_release);
+  if (budget.left) budget.left->store(options.fail_writes_after_bytes);
   return Status::Ok();
 }
 

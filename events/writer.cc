@@ -85,10 +85,8 @@ Result<Version> Store::LookupStreamHead(const std::string& stream) {
 }
 
 void Store::CommitGroup(std::vector<Request*>& group) {
-  if (!write_failure.ok()) {
-    // A refused write leaves RocksDB read-only; try to resume (space may have been freed).
-    if (db->Resume().ok()) write_failure = Status::Ok();
-  }
+  // A refused write leaves the WAL in an unknown state: refuse every later append until the
+  // store is reopened (after space was freed), which recovers the WAL to its last sync.
   if (!write_failure.ok()) {
     for (Request* r : group) r->result = write_failure;
     return;
@@ -98,10 +96,10 @@ void Store::CommitGroup(std::vector<Request*>& group) {
   Position pos = first - 1;
   Hash chain = head_hash;
   const int64_t recorded_at = std::max(last_recorded_at, clock->NowMicros());
-  std::unordered_map<std::string, Version> overlay;        // stream heads decided in this group
-  std::unordered_map<std::string_view, size_t> in_group;   // command id -> index in group
-  std::vector<bool> appends(group.size(), false);          // appends (not a conflict or a retry)
-  std::vector<size_t> retry_of(group.size(), SIZE_MAX);    // a retry of a command in this group
+  std::unordered_map<std::string, Version> overlay;       // stream heads decided in this group
+  std::unordered_map<std::string_view, size_t> in_group;  // command id -> index in group
+  std::vector<bool> appends(group.size(), false);         // appends (not a conflict or a retry)
+  std::vector<size_t> retry_of(group.size(), SIZE_MAX);   // a retry of a command in this group
 
   for (size_t i = 0; i < group.size(); ++i) {
     Request& r = *group[i];
@@ -142,9 +140,8 @@ void Store::CommitGroup(std::vector<Request*>& group) {
         current[k] = *head_or;
       }
       if (!sa.expected.Allows(current[k])) {
-        conflict = Status::Aborted("stream '" + sa.stream + "': expected version " +
-                                       sa.expected.ToString() + ", current version " +
-                                       std::to_string(current[k]),
+        conflict = Status::Aborted("stream '" + sa.stream + "': expected version " + sa.expected.ToString() +
+                                       ", current version " + std::to_string(current[k]),
                                    sa.stream);
       }
     }

@@ -1,6 +1,6 @@
-#include <boost/json.hpp>
-
 #include "http/internal/routes.h"
+
+#include <boost/json.hpp>
 
 namespace shugo::http::internal {
 
@@ -50,8 +50,8 @@ Response Handle(const Context& ctx, const Request& req) {
     res.body() = std::string(kLandingPage);
     return res;
   }
-  return ErrorResponse(bhttp::status::not_found, req.version(), "not_found",
-                       "指定されたURLは存在しません", "");
+  return ErrorResponse(bhttp::status::not_found, req.version(), "not_found", "指定されたURLは存在しません",
+                       "");
 }
 
 }  // namespace shugo::http::internal

@@ -4,7 +4,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
-
 #include <charconv>
 #include <chrono>
 #include <mutex>
@@ -40,18 +39,23 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->header_limit(kHeaderLimit);
     parser_->body_limit(kBodyLimit);
     stream_.expires_after(kIdleTimeout);
-    bhttp::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      beast::bind_front_handler(&Session::OnRead, shared_from_this()));
   }
   void OnRead(beast::error_code ec, size_t) {
-    if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::operation_aborted) {
+    if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
+        ec == asio::error::operation_aborted) {
       return Close();
     }
     if (ec == bhttp::error::body_limit || ec == bhttp::error::header_limit) {
       return Send(internal::ErrorResponse(bhttp::status::payload_too_large, 11, "payload_too_large",
-                                          "リクエストが大きすぎます", ""), false);
+                                          "リクエストが大きすぎます", ""),
+                  false);
     }
-    if (ec) return Send(internal::ErrorResponse(bhttp::status::bad_request, 11, "bad_request",
-                                                "リクエストを解釈できません", ""), false);
+    if (ec)
+      return Send(internal::ErrorResponse(bhttp::status::bad_request, 11, "bad_request",
+                                          "リクエストを解釈できません", ""),
+                  false);
     auto req = parser_->release();
     const bool keep = req.keep_alive();
     Send(internal::Handle(ctx_, req), keep);
@@ -60,10 +64,11 @@ class Session : public std::enable_shared_from_this<Session> {
     res.keep_alive(keep_alive);
     res.prepare_payload();
     auto sp = std::make_shared<bhttp::response<bhttp::string_body>>(std::move(res));
-    bhttp::async_write(stream_, *sp, [self = shared_from_this(), sp, keep_alive](beast::error_code ec, size_t) {
-      if (ec || !keep_alive) return self->Close();
-      self->Read();
-    });
+    bhttp::async_write(stream_, *sp,
+                       [self = shared_from_this(), sp, keep_alive](beast::error_code ec, size_t) {
+                         if (ec || !keep_alive) return self->Close();
+                         self->Read();
+                       });
   }
   void Close() {
     beast::error_code ec;

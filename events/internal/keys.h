@@ -11,11 +11,11 @@
 namespace shugo::events::internal {
 
 // Column families.
-inline constexpr const char* kLogCf = "default";      // BE64(position) -> record bytes
-inline constexpr const char* kStreamsCf = "streams";  // stream \0 BE64(version) -> BE64(position)
+inline constexpr const char* kLogCf = "default";        // BE64(position) -> record bytes
+inline constexpr const char* kStreamsCf = "streams";    // stream \0 BE64(version) -> BE64(position)
 inline constexpr const char* kCommandsCf = "commands";  // command id -> EncodeCommandResult
-inline constexpr const char* kTimeCf = "time";  // BE64(recorded_at) BE64(first) -> BE64(last)
-inline constexpr const char* kMetaCf = "meta";  // "head" -> BE64(position) + chain hash
+inline constexpr const char* kTimeCf = "time";          // BE64(recorded_at) BE64(first) -> BE64(last)
+inline constexpr const char* kMetaCf = "meta";          // "head" -> BE64(position) + chain hash
 
 inline constexpr std::string_view kHeadKey = "head";
 

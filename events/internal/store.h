@@ -23,7 +23,12 @@ Status FromRocks(const rocksdb::Status& s, std::string_view what);
 rocksdb::ColumnFamilyOptions LogCfOptions();
 
 // A file system that fails every write once a byte budget is spent: a full disk, for tests.
-std::shared_ptr<rocksdb::FileSystem> NewBudgetFileSystem(int64_t budget_bytes);
+// The budget starts unlimited; `left` is set once the log is open.
+struct BudgetFileSystem {
+  std::shared_ptr<rocksdb::FileSystem> fs;
+  std::shared_ptr<std::atomic<int64_t>> left;
+};
+BudgetFileSystem NewBudgetFileSystem();
 
 // One queued Append, owned by the submitter's stack until `done`.
 struct Request {

@@ -1,0 +1,55 @@
+// Writes the golden records of tests/golden/<version>/ from a fresh store. Run by hand when the
+// schema grows (a new directory, never an edit of an old one):
+//   build/tests/make_golden tests/golden/v1
+#include <cstdio>
+#include <fstream>
+
+#include "base/clock.h"
+#include "events/event_store.h"
+#include "tests/testing/temp_dir.h"
+
+using namespace shugo;
+
+static events::NewEvent OpaqueEvent(std::string kind, std::string data, std::optional<JapanDate> effective) {
+  events::NewEvent e;
+  e.type = fb::Payload::Opaque;
+  e.effective_date = effective;
+  e.payload = [kind, data](flatbuffers::FlatBufferBuilder& fbb) {
+    auto bytes = fbb.CreateVector(reinterpret_cast<const uint8_t*>(data.data()), data.size());
+    return fb::CreateOpaque(fbb, fbb.CreateString(kind), bytes).Union();
+  };
+  return e;
+}
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: make_golden OUT_DIR\n");
+    return 2;
+  }
+  testing::TempDir dir;
+  ManualClock clock(JapanDate(2025, 4, 1).StartUnixMicros() + 123456);
+  events::StoreOptions o;
+  o.clock = &clock;
+  o.create_if_missing = true;
+  auto store = events::EventStore::Open(dir.path(), o);
+  if (!store.ok()) return 1;
+  events::Command c;
+  c.id = "golden-1";
+  c.actor_user = "u-0001";
+  c.actor_org = "131016";
+  c.correlation_id = "corr-golden";
+  c.causation_id = "cause-golden";
+  c.streams.push_back({"letter-golden", events::ExpectedVersion::NoStream(), {}});
+  c.streams[0].events.push_back(OpaqueEvent("applied", "委任状 申請", std::nullopt));
+  c.streams[0].events.push_back(OpaqueEvent("approved", "承認", JapanDate(2025, 5, 1)));
+  c.streams.push_back({"org-131016", events::ExpectedVersion::NoStream(), {}});
+  c.streams[1].events.push_back(OpaqueEvent("registered", std::string("\x00\x01\xff", 3), std::nullopt));
+  if (!(*store)->Append(c).ok()) return 1;
+  auto all = (*store)->ReadRange(1, 10);
+  if (!all.ok()) return 1;
+  for (const auto& e : *all) {
+    const std::string path = std::string(argv[1]) + "/event-" + std::to_string(e.position()) + ".shge";
+    std::ofstream(path, std::ios::binary) << e.bytes();
+  }
+  return 0;
+}
