@@ -43,7 +43,7 @@ Result<AppendResult> EventStore::Append(const Command& command) {
     }
   }
   impl_->Enqueue(&request);
-  request.done.wait(false, std::memory_order_acquire);
+  impl_->AwaitDone(request);
   return std::move(request.result);
 }
 

@@ -84,6 +84,7 @@ Status Store::OpenDb(const std::filesystem::path& data_dir) {
   o.max_background_jobs = 2;
   o.bytes_per_sync = 1 << 20;
   o.keep_log_file_num = 5;
+  o.recycle_log_file_num = 4;
   o.max_manifest_file_size = 64 << 20;
   BudgetFileSystem budget;
   if (options.fail_writes_after_bytes >= 0) {
