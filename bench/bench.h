@@ -45,4 +45,14 @@ struct DiskSyncOptions {
 // The disk's raw limit: a loop of write + fdatasync to one file.
 Status RunDiskSync(const DiskSyncOptions& o);
 
+struct RocksPutsOptions {
+  std::filesystem::path dir;
+  int threads = 64;
+  double seconds = 5;
+  size_t payload = 300;
+  bool json = false;
+};
+// The peer: bare RocksDB, `threads` threads each doing a synced Put (RocksDB's own write groups).
+Status RunRocksPuts(const RocksPutsOptions& o);
+
 }  // namespace shugo::bench

@@ -56,6 +56,17 @@ void AddBench(CLI::App& app, Action& run) {
   disk->add_option("--seconds", ds->seconds, "Duration")->capture_default_str();
   disk->add_flag("--json", ds->json, "One JSON line");
   OnRun(disk, ds, bench::RunDiskSync, run, "disk-sync");
+
+  auto rp = std::make_shared<bench::RocksPutsOptions>();
+  CLI::App* puts =
+      bench->add_subcommand("rocksdb-puts", "The peer: bare RocksDB, N threads each doing a synced Put");
+  puts->add_option("--dir", rp->dir, "Directory for the scratch database")->required();
+  puts->add_option("--threads", rp->threads, "Threads")->capture_default_str();
+  puts->add_option("--seconds", rp->seconds, "Duration")->capture_default_str();
+  puts->add_option("--payload", rp->payload, "Payload bytes (values are 100 bytes more, as records)")
+      ->capture_default_str();
+  puts->add_flag("--json", rp->json, "One JSON line");
+  OnRun(puts, rp, bench::RunRocksPuts, run, "rocksdb-puts");
 }
 
 }  // namespace shugo::cli

@@ -3,9 +3,13 @@
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "events/internal/keys.h"
 #include "events/internal/store.h"
@@ -68,6 +72,54 @@ Result<BaselineFigures> IterateBaseline(const std::filesystem::path& dir) {
   f.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!it->status().ok()) return internal::FromRocks(it->status(), "iterating baseline");
   if (checksum == 1) f.values += 0;  // keeps the value reads from being optimised away
+  return f;
+}
+
+Result<PutFigures> SyncedPutsBaseline(const std::filesystem::path& dir, int threads, double seconds,
+                                      size_t value_bytes) {
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+  SHUGO_ASSIGN_OR_RETURN(auto db, OpenBaseline(dir));
+  std::atomic<bool> stop{false};
+  std::vector<std::vector<double>> latencies(static_cast<size_t>(threads));
+  std::vector<rocksdb::Status> failures(static_cast<size_t>(threads));
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&, t] {
+      const std::string value(value_bytes, static_cast<char>('a' + t % 26));
+      rocksdb::WriteOptions wo;
+      wo.sync = true;
+      auto& lat = latencies[static_cast<size_t>(t)];
+      for (uint64_t i = 0; !stop.load(std::memory_order_relaxed); ++i) {
+        const std::string key = "t" + std::to_string(t) + "-" + internal::PositionKey(i);
+        const auto t0 = std::chrono::steady_clock::now();
+        rocksdb::Status s = db->Put(wo, key, value);
+        if (!s.ok()) {
+          failures[static_cast<size_t>(t)] = s;
+          return;
+        }
+        lat.push_back(
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+  stop.store(true);
+  for (auto& w : workers) w.join();
+  PutFigures f;
+  f.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  for (const auto& s : failures) SHUGO_RETURN_IF_ERROR(internal::FromRocks(s, "baseline put"));
+  std::vector<double> all;
+  for (const auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
+  std::sort(all.begin(), all.end());
+  f.puts = all.size();
+  if (!all.empty()) {
+    f.p50_ms = all[all.size() / 2];
+    f.p99_ms = all[std::min(all.size() - 1, all.size() * 99 / 100)];
+  }
+  db.reset();
+  std::filesystem::remove_all(dir, ec);
   return f;
 }
 

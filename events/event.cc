@@ -2,8 +2,9 @@
 
 #include <openssl/evp.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
-#include <stdexcept>
 
 #include "events/internal/record.h"
 
@@ -36,7 +37,10 @@ namespace {
 class Sha256 {
  public:
   Sha256() : md_(EVP_MD_fetch(nullptr, "SHA256", nullptr)), ctx_(EVP_MD_CTX_new()) {
-    if (md_ == nullptr || ctx_ == nullptr) throw std::runtime_error("OpenSSL SHA-256 unavailable");
+    if (md_ == nullptr || ctx_ == nullptr) {
+      std::fprintf(stderr, "shugo: OpenSSL has no SHA-256; cannot hash the event log\n");
+      std::abort();
+    }
   }
   ~Sha256() {
     EVP_MD_CTX_free(ctx_);

@@ -163,7 +163,8 @@ Result<EventStore::VerifyReport> EventStore::Verify(const std::function<void(Pos
   }
   if (report.first_bad == 0 && mismatch_pending) {
     // The mismatch is at the head: the meta head hash tells whether the head record is intact.
-    report.first_bad = (impl_->head_hash == chain || prev < 2) ? (prev >= 2 ? prev - 1 : prev) : prev;
+    // If the head entry still matches the head record, the head is intact and its predecessor changed.
+    report.first_bad = (impl_->head_hash == chain && prev >= 2) ? prev - 1 : prev;
   } else if (report.first_bad == 0 && h > 0 && chain != impl_->head_hash) {
     report.first_bad = h;
   }

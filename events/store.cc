@@ -2,6 +2,7 @@
 #include "events/internal/store.h"
 
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/memtablerep.h>
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 
@@ -54,6 +55,16 @@ rocksdb::ColumnFamilyOptions LookupCfOptions() {
   return o;
 }
 
+// Command ids are only ever looked up whole, never scanned: a hash table in the memtable makes
+// the writer's insert O(1) where a skip list searches (perf: memtable inserts were a quarter of
+// the writer's time at 64 submitters).
+rocksdb::ColumnFamilyOptions CommandsCfOptions() {
+  rocksdb::ColumnFamilyOptions o = LookupCfOptions();
+  o.prefix_extractor.reset(rocksdb::NewNoopTransform());
+  o.memtable_factory.reset(rocksdb::NewHashLinkListRepFactory(1 << 16));
+  return o;
+}
+
 }  // namespace
 
 Store::~Store() {
@@ -85,6 +96,7 @@ Status Store::OpenDb(const std::filesystem::path& data_dir) {
   o.bytes_per_sync = 1 << 20;
   o.keep_log_file_num = 5;
   o.recycle_log_file_num = 4;
+  o.allow_concurrent_memtable_write = false;  // one writer thread; the commands memtable is a hash
   o.max_manifest_file_size = 64 << 20;
   BudgetFileSystem budget;
   if (options.fail_writes_after_bytes >= 0) {
@@ -95,7 +107,7 @@ Status Store::OpenDb(const std::filesystem::path& data_dir) {
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {
       {kLogCf, LogCfOptions()},
       {kStreamsCf, LookupCfOptions()},
-      {kCommandsCf, LookupCfOptions()},
+      {kCommandsCf, CommandsCfOptions()},
       {kTimeCf, rocksdb::ColumnFamilyOptions()},
       {kMetaCf, rocksdb::ColumnFamilyOptions()},
   };
@@ -167,8 +179,7 @@ Status Store::ReadLog(Position from, Position to,
   std::string aligned;  // FlatBuffers wants its buffer aligned; RocksDB slices need not be
   Position expect = from;
   for (it->Seek(lower); it->Valid(); it->Next()) {
-    const Position p = GetBe64(it->key().data());
-    if (it->key().size() != 8 || p != expect) {
+    if (it->key().size() != 8 || GetBe64(it->key().data()) != expect) {
       return Status::DataLoss("event log is missing position " + std::to_string(expect));
     }
     std::string_view bytes(it->value().data(), it->value().size());
@@ -176,8 +187,8 @@ Status Store::ReadLog(Position from, Position to,
       aligned.assign(bytes);
       bytes = aligned;
     }
+    const Position p = expect++;
     SHUGO_RETURN_IF_ERROR(VerifyRecord(p, bytes));
-    ++expect;
     if (!visit(p, bytes)) return Status::Ok();
   }
   if (!it->status().ok()) return FromRocks(it->status(), "reading the event log");

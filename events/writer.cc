@@ -19,10 +19,16 @@ constexpr int kSpinRounds = 2000;        // a few tens of microseconds of PAUSE
 constexpr int kAwaitSpinRounds = 50000;  // about one slow sync
 }  // namespace
 
-void Request::Finish() {
-  done.store(1, std::memory_order_release);
-  ::syscall(SYS_futex, reinterpret_cast<uint32_t*>(&done), FUTEX_WAKE_PRIVATE, 1, nullptr, nullptr, 0);
+namespace {
+
+// A futex wake on a request's word. The request may already have returned (it saw `done` while
+// spinning) and its stack slot be reused: the wake is then spurious for whoever waits there, and
+// every waiter re-checks its word, so that is harmless.
+void Wake(Request* r) {
+  ::syscall(SYS_futex, reinterpret_cast<uint32_t*>(&r->done), FUTEX_WAKE_PRIVATE, 1, nullptr, nullptr, 0);
 }
+
+}  // namespace
 
 void Store::StartWriter() {
   writer = std::thread([this] { WriterLoop(); });
@@ -72,6 +78,7 @@ void Store::AwaitDone(Request& r) {
     ::syscall(SYS_futex, reinterpret_cast<uint32_t*>(&r.done), FUTEX_WAIT_PRIVATE, 0, nullptr, nullptr, 0);
   }
   in_flight.fetch_sub(1, std::memory_order_acq_rel);
+  if (r.wake_next != nullptr) Wake(r.wake_next);  // pass the group's wake-up along
 }
 
 void Store::WriterLoop() {
@@ -103,9 +110,11 @@ void Store::WriterLoop() {
     }
     group_was_single = group.size() == 1;
     CommitGroup(group);
-    for (Request* r : group) {
-      r->Finish();
+    for (size_t i = 0; i < group.size(); ++i) {
+      group[i]->wake_next = i + 1 < group.size() ? group[i + 1] : nullptr;
+      group[i]->done.store(1, std::memory_order_release);
     }
+    Wake(group.front());
     group.clear();
   }
 }

@@ -38,7 +38,10 @@ struct Request {
   // 0 while queued, 1 when the result is set. A futex word: libstdc++'s atomic::wait yields the
   // CPU in a loop before it sleeps, which with 64 submitters on 2 cores ate half the machine.
   std::atomic<uint32_t> done{0};
-  void Finish();  // publishes the result and wakes the submitter
+  // The next request of the same group. Each submitter wakes the next one as it returns, so the
+  // writer makes one wake-up call per group instead of one per command (perf: the per-command
+  // futex wakes were 15% of the writer's thread at 64 submitters). Set before `done`.
+  Request* wake_next = nullptr;
 };
 
 class Store {

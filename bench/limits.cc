@@ -1,4 +1,5 @@
-// shugo bench disk-sync: the raw sync rate of the disk under --dir (write + fdatasync loop).
+// The limits next to which `bench append` is read: the disk's raw write+fdatasync rate
+// (shugo bench disk-sync) and bare RocksDB's synced Puts (shugo bench rocksdb-puts).
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -8,6 +9,7 @@
 
 #include "bench/bench.h"
 #include "bench/common.h"
+#include "events/baseline.h"
 
 namespace shugo::bench {
 
@@ -41,6 +43,23 @@ Status RunDiskSync(const DiskSyncOptions& o) {
   } else {
     std::printf("disk-sync: %.0f write+fdatasync/s of %zu B (p50 %.3f ms, p99 %.3f ms)\n", rate, o.bytes,
                 Quantile(lat, 0.5), Quantile(lat, 0.99));
+  }
+  return Status::Ok();
+}
+
+Status RunRocksPuts(const RocksPutsOptions& o) {
+  if (o.threads < 1) return Status::InvalidArgument("threads", "must be at least 1");
+  SHUGO_ASSIGN_OR_RETURN(auto f, events::SyncedPutsBaseline(o.dir / "baseline-puts", o.threads, o.seconds,
+                                                            o.payload + 100));  // ~ a record's size
+  const double rate = static_cast<double>(f.puts) / f.seconds;
+  if (o.json) {
+    std::printf(
+        "{\"peer\":\"rocksdb-synced-puts\",\"threads\":%d,\"puts_per_s\":%.0f,\"p50_ms\":%.3f,"
+        "\"p99_ms\":%.3f}\n",
+        o.threads, rate, f.p50_ms, f.p99_ms);
+  } else {
+    std::printf("rocksdb-puts: %d threads, synced Put each: %.0f puts/s (p50 %.3f ms, p99 %.3f ms)\n",
+                o.threads, rate, f.p50_ms, f.p99_ms);
   }
   return Status::Ok();
 }
