@@ -1,5 +1,6 @@
 // The single writer: takes queued appends and commits them in groups (invariants 2–6, 9, 10).
 #include <linux/futex.h>
+#include <pthread.h>
 #include <rocksdb/write_batch.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -31,7 +32,10 @@ void Wake(Request* r) {
 }  // namespace
 
 void Store::StartWriter() {
-  writer = std::thread([this] { WriterLoop(); });
+  writer = std::thread([this] {
+    pthread_setname_np(pthread_self(), "shugo-writer");  // for top, perf and gdb
+    WriterLoop();
+  });
 }
 
 void Store::StopWriter() {
