@@ -45,6 +45,8 @@ Status RunReadAll(const ReadAllOptions& o) {
     so.sync = false;  // the fill is verified by reading it back, not acknowledged to anyone
     SHUGO_ASSIGN_OR_RETURN(auto store, events::EventStore::Open(o.dir, so));
     SHUGO_RETURN_IF_ERROR(Fill(*store, o.events, o.payload));
+    // Both sides are read in the same, fully compacted shape (the baseline is compacted too).
+    SHUGO_RETURN_IF_ERROR(store->Compact());
   }
   events::StoreOptions so;
   so.clock = &clock;

@@ -36,6 +36,7 @@ Status FillBaseline(const std::filesystem::path& dir, uint64_t count, size_t val
   it->SeekToLast();
   uint64_t have = it->Valid() ? internal::GetBe64(it->key().data()) : 0;
   it.reset();
+  if (have >= count) return Status::Ok();
   std::string value(value_bytes, 'x');
   uint64_t state = 88172645463325252ULL;  // xorshift: values that do not compress away
   rocksdb::WriteBatch batch;
@@ -53,7 +54,9 @@ Status FillBaseline(const std::filesystem::path& dir, uint64_t count, size_t val
       batch.Clear();
     }
   }
-  return internal::FromRocks(db->Flush(rocksdb::FlushOptions()), "flushing baseline");
+  rocksdb::CompactRangeOptions co;  // the same final shape as a compacted log
+  co.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  return internal::FromRocks(db->CompactRange(co, nullptr, nullptr), "compacting baseline");
 }
 
 Result<BaselineFigures> IterateBaseline(const std::filesystem::path& dir) {

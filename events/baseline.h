@@ -13,8 +13,8 @@ struct BaselineFigures {
   double seconds = 0;
 };
 
-// Writes `count` values of `value_bytes` under 8-byte big-endian keys into a fresh RocksDB at
-// `dir` (column-family options as the event log's), unless it already holds them.
+// Writes `count` values of `value_bytes` under 8-byte big-endian keys into a RocksDB at `dir`
+// (column-family options as the event log's) unless it already holds them, then compacts it fully.
 Status FillBaseline(const std::filesystem::path& dir, uint64_t count, size_t value_bytes);
 // Iterates the whole baseline in key order, touching every value, and times it.
 Result<BaselineFigures> IterateBaseline(const std::filesystem::path& dir);

@@ -130,6 +130,16 @@ GroupStats EventStore::group_stats() const {
   return {impl_->groups.load(std::memory_order_relaxed), impl_->commands.load(std::memory_order_relaxed)};
 }
 
+Status EventStore::Compact() {
+  rocksdb::CompactRangeOptions o;
+  o.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  for (auto* cf : impl_->handles) {
+    SHUGO_RETURN_IF_ERROR(
+        internal::FromRocks(impl_->db->CompactRange(o, cf, nullptr, nullptr), "compacting"));
+  }
+  return Status::Ok();
+}
+
 Result<EventStore::VerifyReport> EventStore::Verify(const std::function<void(Position)>& progress) const {
   VerifyReport report;
   const Position h = head();

@@ -89,6 +89,10 @@ class EventStore {
 
   GroupStats group_stats() const;
 
+  // Rewrites the log's files into their final, fully compacted shape and waits for it. For bulk
+  // loads and benchmarks (read speed depends on the files' shape); appends may continue meanwhile.
+  Status Compact();
+
   // Commits what is queued, stops the writer, closes RocksDB. Later appends: kUnavailable.
   void Close();
 
