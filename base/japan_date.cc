@@ -12,7 +12,9 @@ namespace chr = std::chrono;
 constexpr int64_t kJstOffsetMicros = int64_t{9} * 3600 * 1000000;
 constexpr int64_t kMicrosPerDay = int64_t{86400} * 1000000;
 
-chr::year_month_day Ymd(int32_t days) { return chr::year_month_day(chr::sys_days(chr::days(days))); }
+chr::year_month_day Ymd(int32_t days) {
+  return chr::year_month_day(chr::sys_days(chr::days(days)));
+}
 
 bool ParseUnsigned(std::string_view text, unsigned& out) {
   if (text.empty()) return false;
@@ -39,10 +41,11 @@ Result<JapanDate> JapanDate::FromYmd(int year, unsigned month, unsigned day) {
 
 Result<JapanDate> JapanDate::Parse(std::string_view text, std::string_view field) {
   unsigned y = 0, m = 0, d = 0;
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-' || !ParseUnsigned(text.substr(0, 4), y) ||
-      !ParseUnsigned(text.substr(5, 2), m) || !ParseUnsigned(text.substr(8, 2), d)) {
-    return Status::InvalidArgument(std::string(field),
-                                   "expected a date as YYYY-MM-DD, got '" + std::string(text) + "'");
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-' ||
+      !ParseUnsigned(text.substr(0, 4), y) || !ParseUnsigned(text.substr(5, 2), m) ||
+      !ParseUnsigned(text.substr(8, 2), d)) {
+    return Status::InvalidArgument(
+        std::string(field), "expected a date as YYYY-MM-DD, got '" + std::string(text) + "'");
   }
   auto date = FromYmd(static_cast<int>(y), m, d);
   if (!date.ok()) return Status::InvalidArgument(std::string(field), date.status().message());
@@ -70,7 +73,9 @@ uint32_t JapanDate::yyyymmdd() const {
          static_cast<unsigned>(ymd.month()) * 100 + static_cast<unsigned>(ymd.day());
 }
 
-int64_t JapanDate::StartUnixMicros() const { return int64_t{days_} * kMicrosPerDay - kJstOffsetMicros; }
+int64_t JapanDate::StartUnixMicros() const {
+  return int64_t{days_} * kMicrosPerDay - kJstOffsetMicros;
+}
 
 std::string JapanDate::ToString() const {
   auto ymd = Ymd(days_);

@@ -38,7 +38,9 @@ class [[nodiscard]] Status {
   static Status InvalidArgument(std::string field, std::string message) {
     return Status(StatusCode::kInvalidArgument, std::move(message), std::move(field));
   }
-  static Status NotFound(std::string message) { return {StatusCode::kNotFound, std::move(message)}; }
+  static Status NotFound(std::string message) {
+    return {StatusCode::kNotFound, std::move(message)};
+  }
   static Status FailedPrecondition(std::string message) {
     return {StatusCode::kFailedPrecondition, std::move(message)};
   }
@@ -51,9 +53,15 @@ class [[nodiscard]] Status {
   static Status ResourceExhausted(std::string message) {
     return {StatusCode::kResourceExhausted, std::move(message)};
   }
-  static Status Unavailable(std::string message) { return {StatusCode::kUnavailable, std::move(message)}; }
-  static Status DataLoss(std::string message) { return {StatusCode::kDataLoss, std::move(message)}; }
-  static Status Internal(std::string message) { return {StatusCode::kInternal, std::move(message)}; }
+  static Status Unavailable(std::string message) {
+    return {StatusCode::kUnavailable, std::move(message)};
+  }
+  static Status DataLoss(std::string message) {
+    return {StatusCode::kDataLoss, std::move(message)};
+  }
+  static Status Internal(std::string message) {
+    return {StatusCode::kInternal, std::move(message)};
+  }
 
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }

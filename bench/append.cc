@@ -81,7 +81,8 @@ Status RunAppend(const AppendOptions& o) {
   std::this_thread::sleep_for(std::chrono::duration<double>(o.seconds));
   stop.store(true);
   for (auto& t : threads) t.join();
-  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const auto stats = store->group_stats();
   if (ack_fd >= 0) ::close(ack_fd);
   for (const Status& f : failures) {
@@ -97,14 +98,17 @@ Status RunAppend(const AppendOptions& o) {
       groups > 0 ? static_cast<double>(stats.commands - stats_before.commands) / groups : 0;
   if (o.json) {
     std::printf(
-        "{\"submitters\":%d,\"commands_per_s\":%.0f,\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"p999_ms\":%.3f,"
+        "{\"submitters\":%d,\"commands_per_s\":%.0f,\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"p999_ms\":%."
+        "3f,"
         "\"mean_group\":%.2f}\n",
-        o.submitters, rate, Quantile(all, 0.5), Quantile(all, 0.99), Quantile(all, 0.999), mean_group);
+        o.submitters, rate, Quantile(all, 0.5), Quantile(all, 0.99), Quantile(all, 0.999),
+        mean_group);
   } else {
-    std::printf("append: %d submitters, %.1f s, %zu durable commands, payload %zu B\n", o.submitters, elapsed,
-                all.size(), o.payload);
+    std::printf("append: %d submitters, %.1f s, %zu durable commands, payload %zu B\n",
+                o.submitters, elapsed, all.size(), o.payload);
     std::printf(
-        "  commands/s  %.0f\n  latency ms  p50 %.3f  p99 %.3f  p999 %.3f\n  mean group  %.2f commands/sync\n",
+        "  commands/s  %.0f\n  latency ms  p50 %.3f  p99 %.3f  p999 %.3f\n  mean group  %.2f "
+        "commands/sync\n",
         rate, Quantile(all, 0.5), Quantile(all, 0.99), Quantile(all, 0.999), mean_group);
   }
   return Status::Ok();

@@ -27,8 +27,8 @@ struct ReadAllOptions {
   bool json = false;
   bool baseline = true;  // also iterate bare RocksDB with as many same-sized values
 };
-// Fills the log up to `events` (unsynced bulk appends) if it holds fewer, compacts it, then reads it
-// all; then the same for bare RocksDB with as many values of the same size.
+// Fills the log up to `events` (unsynced bulk appends) if it holds fewer, compacts it, then reads
+// it all; then the same for bare RocksDB with as many values of the same size.
 Status RunReadAll(const ReadAllOptions& o);
 
 struct VerifyOptions {

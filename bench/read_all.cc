@@ -16,8 +16,8 @@ namespace {
 Status Fill(events::EventStore& store, uint64_t events, size_t payload) {
   uint64_t have = store.head();
   if (have >= events) return Status::Ok();
-  std::fprintf(stderr, "filling the log from %llu to %llu events…\n", static_cast<unsigned long long>(have),
-               static_cast<unsigned long long>(events));
+  std::fprintf(stderr, "filling the log from %llu to %llu events…\n",
+               static_cast<unsigned long long>(have), static_cast<unsigned long long>(events));
   const std::string data = PayloadBytes(payload, 7);
   uint64_t batch_no = have / 1000;
   while (have < events) {
@@ -57,7 +57,8 @@ Status RunReadAll(const ReadAllOptions& o) {
     bytes += record.size();
     return ++count < o.events;
   }));
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const double rate = static_cast<double>(count) / secs;
   const size_t record_bytes = count ? static_cast<size_t>(bytes / count) : o.payload;
 
@@ -71,14 +72,16 @@ Status RunReadAll(const ReadAllOptions& o) {
   if (o.json) {
     std::printf("{\"events\":%llu,\"events_per_s\":%.0f,\"record_bytes\":%zu",
                 static_cast<unsigned long long>(count), rate, record_bytes);
-    if (o.baseline) std::printf(",\"rocksdb_values_per_s\":%.0f,\"ratio\":%.3f", base_rate, rate / base_rate);
+    if (o.baseline)
+      std::printf(",\"rocksdb_values_per_s\":%.0f,\"ratio\":%.3f", base_rate, rate / base_rate);
     std::printf("}\n");
   } else {
     std::printf("read-all: %llu events of %zu B in %.2f s: %.0f events/s\n",
                 static_cast<unsigned long long>(count), record_bytes, secs, rate);
     if (o.baseline) {
-      std::printf("  bare RocksDB iteration of as many %zu-byte values: %.0f values/s (ratio %.3f)\n",
-                  record_bytes, base_rate, rate / base_rate);
+      std::printf(
+          "  bare RocksDB iteration of as many %zu-byte values: %.0f values/s (ratio %.3f)\n",
+          record_bytes, base_rate, rate / base_rate);
     }
   }
   return Status::Ok();
@@ -91,7 +94,8 @@ Status RunVerify(const VerifyOptions& o) {
   SHUGO_ASSIGN_OR_RETURN(auto store, events::EventStore::Open(o.dir, so));
   const auto start = std::chrono::steady_clock::now();
   SHUGO_ASSIGN_OR_RETURN(auto report, store->Verify());
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const double rate = static_cast<double>(report.checked) / secs;
   if (o.json) {
     std::printf("{\"events\":%llu,\"events_per_s\":%.0f,\"first_bad\":%llu}\n",

@@ -24,21 +24,27 @@ void AddBench(CLI::App& app, Action& run) {
   bench->require_subcommand(1);
 
   auto ap = std::make_shared<bench::AppendOptions>();
-  CLI::App* append = bench->add_subcommand("append", "Durable single-event commands from N submitters");
-  append->add_option("--dir", ap->dir, "Data directory (created; an existing one is continued)")->required();
-  append->add_option("--submitters", ap->submitters, "Concurrent submitters")->capture_default_str();
+  CLI::App* append =
+      bench->add_subcommand("append", "Durable single-event commands from N submitters");
+  append->add_option("--dir", ap->dir, "Data directory (created; an existing one is continued)")
+      ->required();
+  append->add_option("--submitters", ap->submitters, "Concurrent submitters")
+      ->capture_default_str();
   append->add_option("--seconds", ap->seconds, "Duration")->capture_default_str();
   append->add_option("--payload", ap->payload, "Payload bytes per event")->capture_default_str();
-  append->add_option("--ack-log", ap->ack_log, "Write 'stream version position' per acknowledgment");
+  append->add_option("--ack-log", ap->ack_log,
+                     "Write 'stream version position' per acknowledgment");
   append->add_flag("--json", ap->json, "One JSON line");
   OnRun(append, ap, bench::RunAppend, run, "append");
 
   auto ra = std::make_shared<bench::ReadAllOptions>();
   CLI::App* read_all =
       bench->add_subcommand("read-all", "Read the whole log; compare with bare RocksDB iteration");
-  read_all->add_option("--dir", ra->dir, "Data directory (filled up to --events if smaller)")->required();
+  read_all->add_option("--dir", ra->dir, "Data directory (filled up to --events if smaller)")
+      ->required();
   read_all->add_option("--events", ra->events, "Events to read")->capture_default_str();
-  read_all->add_option("--payload", ra->payload, "Payload bytes of filled events")->capture_default_str();
+  read_all->add_option("--payload", ra->payload, "Payload bytes of filled events")
+      ->capture_default_str();
   read_all->add_flag("!--no-baseline", ra->baseline, "Skip the bare RocksDB comparison");
   read_all->add_flag("--json", ra->json, "One JSON line");
   OnRun(read_all, ra, bench::RunReadAll, run, "read-all");
@@ -50,20 +56,21 @@ void AddBench(CLI::App& app, Action& run) {
   OnRun(verify, vo, bench::RunVerify, run, "verify");
 
   auto ds = std::make_shared<bench::DiskSyncOptions>();
-  CLI::App* disk =
-      bench->add_subcommand("disk-sync", "The disk's raw write+fdatasync rate (the limit of 1 submitter)");
+  CLI::App* disk = bench->add_subcommand(
+      "disk-sync", "The disk's raw write+fdatasync rate (the limit of 1 submitter)");
   disk->add_option("--dir", ds->dir, "Directory on the disk to measure")->required();
   disk->add_option("--seconds", ds->seconds, "Duration")->capture_default_str();
   disk->add_flag("--json", ds->json, "One JSON line");
   OnRun(disk, ds, bench::RunDiskSync, run, "disk-sync");
 
   auto rp = std::make_shared<bench::RocksPutsOptions>();
-  CLI::App* puts =
-      bench->add_subcommand("rocksdb-puts", "The peer: bare RocksDB, N threads each doing a synced Put");
+  CLI::App* puts = bench->add_subcommand(
+      "rocksdb-puts", "The peer: bare RocksDB, N threads each doing a synced Put");
   puts->add_option("--dir", rp->dir, "Directory for the scratch database")->required();
   puts->add_option("--threads", rp->threads, "Threads")->capture_default_str();
   puts->add_option("--seconds", rp->seconds, "Duration")->capture_default_str();
-  puts->add_option("--payload", rp->payload, "Payload bytes (values are 100 bytes more, as records)")
+  puts->add_option("--payload", rp->payload,
+                   "Payload bytes (values are 100 bytes more, as records)")
       ->capture_default_str();
   puts->add_flag("--json", rp->json, "One JSON line");
   OnRun(puts, rp, bench::RunRocksPuts, run, "rocksdb-puts");

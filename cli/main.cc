@@ -14,7 +14,8 @@ int Fail(const std::string& what, const std::string& status) {
 
 int main(int argc, char** argv) {
   CLI::App app{
-      "shugo — 予防接種 集合契約システム: the event-sourced engine of the vaccination collective contract"};
+      "shugo — 予防接種 集合契約システム: the event-sourced engine of the vaccination collective "
+      "contract"};
   app.require_subcommand(1);
   shugo::cli::Action run;
   shugo::cli::AddServe(app, run);

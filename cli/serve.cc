@@ -63,9 +63,11 @@ int Serve(const ServeArgs& a) {
 void AddServe(CLI::App& app, Action& run) {
   auto args = std::make_shared<ServeArgs>();
   CLI::App* sub = app.add_subcommand("serve", "Serve the web UI and the HTTP API");
-  sub->add_option("--dir", args->dir, "Data directory (default: the built-in demo data, ./shugo-demo-data)");
+  sub->add_option("--dir", args->dir,
+                  "Data directory (default: the built-in demo data, ./shugo-demo-data)");
   sub->add_option("--listen", args->listen, "Address and port to listen on")->capture_default_str();
-  sub->add_flag("--demo", args->demo, "Demo/test mode: an admin moves the business date; mail goes to files");
+  sub->add_flag("--demo", args->demo,
+                "Demo/test mode: an admin moves the business date; mail goes to files");
   sub->callback([args, &run] { run = [args] { return Serve(*args); }; });
 }
 

@@ -24,11 +24,12 @@ int CheckAcks(const events::EventStore& store, const std::string& path) {
   std::string line;
   uint64_t n = 0;
   while (std::getline(in, line)) {
+    // A last line without its newline was torn by the kill: it was never a whole acknowledgment.
+    if (in.eof()) break;
     std::istringstream fields(line);
     std::string stream;
     unsigned long long version = 0, position = 0;
     if (!(fields >> stream >> version >> position)) {
-      if (in.peek() == EOF) break;  // the last line may be torn by the kill
       return Fail("verify", "ack log line " + std::to_string(n + 1) + " is malformed: " + line);
     }
     auto events = store.ReadRange(position, 1);
@@ -39,13 +40,15 @@ int CheckAcks(const events::EventStore& store, const std::string& path) {
       found = e.stream()->string_view() == stream && e.header()->stream_version() == version;
     }
     if (!found) {
-      std::fprintf(stderr, "shugo: verify: acknowledged event %s version %llu at position %llu is missing\n",
-                   stream.c_str(), version, position);
+      std::fprintf(
+          stderr, "shugo: verify: acknowledged event %s version %llu at position %llu is missing\n",
+          stream.c_str(), version, position);
       return 1;
     }
     ++n;
   }
-  std::printf("acks: all %llu acknowledged events are in the log\n", static_cast<unsigned long long>(n));
+  std::printf("acks: all %llu acknowledged events are in the log\n",
+              static_cast<unsigned long long>(n));
   return 0;
 }
 
@@ -66,7 +69,8 @@ int Verify(const VerifyArgs& a) {
                 static_cast<unsigned long long>(report->first_bad));
   } else if (report->first_bad == 0) {
     std::fprintf(stderr, "\r");
-    std::printf("chain ok: %llu events, head %llu\n", static_cast<unsigned long long>(report->checked),
+    std::printf("chain ok: %llu events, head %llu\n",
+                static_cast<unsigned long long>(report->checked),
                 static_cast<unsigned long long>((*store)->head()));
   } else {
     std::fprintf(stderr, "\rshugo: verify: first bad position %llu: %s\n",

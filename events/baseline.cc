@@ -34,6 +34,7 @@ Status FillBaseline(const std::filesystem::path& dir, uint64_t count, size_t val
   SHUGO_ASSIGN_OR_RETURN(auto db, OpenBaseline(dir));
   std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
   it->SeekToLast();
+  if (!it->status().ok()) return internal::FromRocks(it->status(), "reading baseline");
   uint64_t have = it->Valid() ? internal::GetBe64(it->key().data()) : 0;
   it.reset();
   if (have >= count) return Status::Ok();
@@ -103,7 +104,8 @@ Result<PutFigures> SyncedPutsBaseline(const std::filesystem::path& dir, int thre
           return;
         }
         lat.push_back(
-            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                .count());
       }
     });
   }

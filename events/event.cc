@@ -20,8 +20,8 @@ Status VerifyRecord(Position position, std::string_view bytes) {
   auto* data = reinterpret_cast<const uint8_t*>(bytes.data());
   flatbuffers::Verifier verifier(data, bytes.size());
   if (bytes.size() < 8 || !fb::EventBufferHasIdentifier(data) || !fb::VerifyEventBuffer(verifier)) {
-    return Status::DataLoss("record at position " + std::to_string(position) + " is not a valid event (" +
-                            std::to_string(bytes.size()) + " bytes)");
+    return Status::DataLoss("record at position " + std::to_string(position) +
+                            " is not a valid event (" + std::to_string(bytes.size()) + " bytes)");
   }
   const fb::Event* event = fb::GetEvent(data);
   if (event->header()->position() != position) {
@@ -69,7 +69,8 @@ class Sha256 {
 Hash ChainHash(std::string_view bytes) {
   thread_local Sha256 sha;
   Hash prev = internal::PrevHash(bytes);
-  return sha.Digest(prev.data(), prev.size(), reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+  return sha.Digest(prev.data(), prev.size(), reinterpret_cast<const uint8_t*>(bytes.data()),
+                    bytes.size());
 }
 
 std::string HashHex(const Hash& h) {
@@ -92,7 +93,8 @@ Status CheckId(std::string_view value, const std::string& field, bool required) 
     return required ? Status::InvalidArgument(field, "is required") : Status::Ok();
   }
   if (value.size() > kMaxIdBytes) {
-    return Status::InvalidArgument(field, "is longer than " + std::to_string(kMaxIdBytes) + " bytes");
+    return Status::InvalidArgument(field,
+                                   "is longer than " + std::to_string(kMaxIdBytes) + " bytes");
   }
   if (value.find('\0') != std::string_view::npos) {
     return Status::InvalidArgument(field, "contains a NUL byte");
@@ -108,7 +110,8 @@ Status ValidateCommand(const Command& c) {
   SHUGO_RETURN_IF_ERROR(CheckId(c.actor_org, "actor_org", false));
   SHUGO_RETURN_IF_ERROR(CheckId(c.correlation_id, "correlation_id", false));
   SHUGO_RETURN_IF_ERROR(CheckId(c.causation_id, "causation_id", false));
-  if (c.streams.empty()) return Status::InvalidArgument("streams", "a command appends at least one event");
+  if (c.streams.empty())
+    return Status::InvalidArgument("streams", "a command appends at least one event");
   size_t total = 0;
   for (size_t i = 0; i < c.streams.size(); ++i) {
     const StreamAppend& s = c.streams[i];
@@ -116,7 +119,8 @@ Status ValidateCommand(const Command& c) {
     SHUGO_RETURN_IF_ERROR(CheckId(s.stream, field + ".stream", true));
     for (size_t j = 0; j < i; ++j) {
       if (c.streams[j].stream == s.stream) {
-        return Status::InvalidArgument(field + ".stream", "stream '" + s.stream + "' appears twice");
+        return Status::InvalidArgument(field + ".stream",
+                                       "stream '" + s.stream + "' appears twice");
       }
     }
     if (s.events.empty()) return Status::InvalidArgument(field + ".events", "no events");
@@ -124,7 +128,8 @@ Status ValidateCommand(const Command& c) {
       const NewEvent& e = s.events[k];
       if (e.type == fb::Payload::NONE || !e.payload ||
           static_cast<int>(e.type) > static_cast<int>(fb::Payload::MAX)) {
-        return Status::InvalidArgument(field + ".events[" + std::to_string(k) + "]", "has no payload type");
+        return Status::InvalidArgument(field + ".events[" + std::to_string(k) + "]",
+                                       "has no payload type");
       }
     }
     total += s.events.size();

@@ -21,24 +21,25 @@ using Hash = std::array<uint8_t, 32>;
 
 constexpr size_t kMaxIdBytes = 200;  // stream ids, command ids, actor ids
 constexpr size_t kMaxEventsPerCommand = 1024;
-constexpr size_t kMaxEventBytes = 1 << 20;  // one encoded record
+constexpr size_t kMaxEventBytes = 1 << 20;     // one encoded record
+constexpr size_t kMaxCommandBytes = 16 << 20;  // all records of one command
 
 // The version a command decided on for one stream (invariant 4).
 class ExpectedVersion {
  public:
-  static ExpectedVersion Any() { return ExpectedVersion(kAny); }
-  static ExpectedVersion NoStream() { return ExpectedVersion(0); }
-  static ExpectedVersion Exact(Version v) { return ExpectedVersion(v); }
+  static ExpectedVersion Any() { return ExpectedVersion(true, 0); }
+  static ExpectedVersion NoStream() { return ExpectedVersion(false, 0); }
+  static ExpectedVersion Exact(Version v) { return ExpectedVersion(false, v); }
 
-  bool is_any() const { return v_ == kAny; }
+  bool is_any() const { return any_; }
   // REQUIRES: !is_any(). 0 for NoStream.
   Version version() const { return v_; }
-  bool Allows(Version current) const { return is_any() || v_ == current; }
+  bool Allows(Version current) const { return any_ || v_ == current; }
   std::string ToString() const;
 
  private:
-  static constexpr Version kAny = ~Version{0};
-  explicit ExpectedVersion(Version v) : v_(v) {}
+  ExpectedVersion(bool any, Version v) : any_(any), v_(v) {}
+  bool any_;
   Version v_;
 };
 
@@ -85,7 +86,8 @@ struct AppendResult {
 // One event as stored: its position and its record bytes (a verified FlatBuffer `fb::Event`).
 class RecordedEvent {
  public:
-  RecordedEvent(Position position, std::string bytes) : position_(position), bytes_(std::move(bytes)) {}
+  RecordedEvent(Position position, std::string bytes)
+      : position_(position), bytes_(std::move(bytes)) {}
   Position position() const { return position_; }
   const std::string& bytes() const { return bytes_; }
   // REQUIRES: the bytes were verified (all reads of the store do that).

@@ -21,23 +21,29 @@ Result<std::unique_ptr<EventStore>> EventStore::Open(const std::filesystem::path
   impl->options = options;
   impl->clock = options.clock;
   SHUGO_RETURN_IF_ERROR(impl->OpenDb(data_dir));
-  impl->StartWriter();
+  SHUGO_RETURN_IF_ERROR(impl->StartWriter());
   return std::unique_ptr<EventStore>(new EventStore(std::move(impl)));
 }
 
-void EventStore::Close() {
-  if (impl_) impl_->StopWriter();
-}
+void EventStore::Close() { impl_->StopWriter(); }
 
 Result<AppendResult> EventStore::Append(const Command& command) {
   SHUGO_RETURN_IF_ERROR(internal::ValidateCommand(command));
   internal::Request request;
   request.command = &command;
+  size_t total = 0;
   for (const StreamAppend& s : command.streams) {
     for (const NewEvent& e : s.events) {
       request.records.push_back(internal::EncodeRecord(command, s, e));
+      total += request.records.back().size();
+      if (total > kMaxCommandBytes) {
+        return Status::InvalidArgument("streams", "the command's events are larger than " +
+                                                      std::to_string(kMaxCommandBytes) +
+                                                      " bytes in all");
+      }
       if (request.records.back().size() > kMaxEventBytes) {
-        return Status::InvalidArgument("streams", "an event of stream '" + s.stream + "' is larger than " +
+        return Status::InvalidArgument("streams", "an event of stream '" + s.stream +
+                                                      "' is larger than " +
                                                       std::to_string(kMaxEventBytes) + " bytes");
       }
     }
@@ -50,16 +56,18 @@ Result<AppendResult> EventStore::Append(const Command& command) {
 Position EventStore::head() const { return impl_->head.load(std::memory_order_acquire); }
 
 Result<Version> EventStore::StreamHead(std::string_view stream) const {
-  return impl_->ReadStreamHead(stream);
+  return impl_->ReadStreamHead(stream, head());
 }
 
-Result<std::vector<RecordedEvent>> EventStore::ReadStream(std::string_view stream, Version from_version,
+Result<std::vector<RecordedEvent>> EventStore::ReadStream(std::string_view stream,
+                                                          Version from_version,
                                                           size_t max_count) const {
   std::vector<RecordedEvent> out;
   const Position limit = head();  // never show an event above the published head
   std::string prefix(stream);
   prefix.push_back('\0');
-  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->streams_cf));
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->streams_cf));
   std::string record;
   for (it->Seek(internal::StreamKey(stream, std::max<Version>(from_version, 1)));
        it->Valid() && out.size() < max_count && it->key().starts_with(prefix); it->Next()) {
@@ -69,7 +77,8 @@ Result<std::vector<RecordedEvent>> EventStore::ReadStream(std::string_view strea
     if (p > limit) break;
     rocksdb::Status s =
         impl_->db->Get(rocksdb::ReadOptions(), impl_->log_cf, internal::PositionKey(p), &record);
-    if (s.IsNotFound()) return Status::DataLoss("event log is missing position " + std::to_string(p));
+    if (s.IsNotFound())
+      return Status::DataLoss("event log is missing position " + std::to_string(p));
     if (!s.ok()) return internal::FromRocks(s, "reading stream '" + std::string(stream) + "'");
     SHUGO_RETURN_IF_ERROR(VerifyRecord(p, record));
     out.emplace_back(p, std::move(record));
@@ -89,7 +98,7 @@ Result<std::vector<RecordedEvent>> EventStore::ReadRange(Position from, size_t m
   if (from == 0) from = 1;
   const Position h = head();
   if (max_count == 0 || from > h) return out;
-  const Position to = std::min<Position>(h, from + max_count - 1);
+  const Position to = from - 1 + std::min<uint64_t>(max_count, h - from + 1);  // no overflow
   out.reserve(static_cast<size_t>(to - from + 1));
   SHUGO_RETURN_IF_ERROR(impl_->ReadLog(from, to, [&out](Position p, std::string_view bytes) {
     out.emplace_back(p, std::string(bytes));
@@ -100,7 +109,8 @@ Result<std::vector<RecordedEvent>> EventStore::ReadRange(Position from, size_t m
 
 Result<Position> EventStore::PositionAt(int64_t unix_micros) const {
   if (unix_micros < 0) return Position{0};
-  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->time_cf));
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->time_cf));
   it->SeekForPrev(internal::TimeKey(unix_micros, ~Position{0}));
   if (!it->status().ok()) return internal::FromRocks(it->status(), "reading the time index");
   if (!it->Valid()) return Position{0};
@@ -115,7 +125,8 @@ std::unique_ptr<Subscription> EventStore::Subscribe(Position after) {
 Position EventStore::WaitBeyond(Position after, const std::atomic<bool>& cancelled) const {
   std::unique_lock lk(impl_->head_mu);
   impl_->head_cv.wait(lk, [&] {
-    return impl_->head.load(std::memory_order_acquire) > after || cancelled.load(std::memory_order_acquire) ||
+    return impl_->head.load(std::memory_order_acquire) > after ||
+           cancelled.load(std::memory_order_acquire) ||
            impl_->stopped.load(std::memory_order_acquire);
   });
   return impl_->head.load(std::memory_order_acquire);
@@ -126,8 +137,11 @@ void EventStore::WakeWaiters() const {
   impl_->head_cv.notify_all();
 }
 
+size_t EventStore::queued() const { return impl_->queued.load(std::memory_order_acquire); }
+
 GroupStats EventStore::group_stats() const {
-  return {impl_->groups.load(std::memory_order_relaxed), impl_->commands.load(std::memory_order_relaxed)};
+  return {impl_->groups.load(std::memory_order_relaxed),
+          impl_->commands.load(std::memory_order_relaxed)};
 }
 
 Status EventStore::Compact() {
@@ -140,9 +154,17 @@ Status EventStore::Compact() {
   return Status::Ok();
 }
 
-Result<EventStore::VerifyReport> EventStore::Verify(const std::function<void(Position)>& progress) const {
+Result<EventStore::VerifyReport> EventStore::Verify(
+    const std::function<void(Position)>& progress) const {
   VerifyReport report;
-  const Position h = head();
+  // The head and its chain hash as one snapshot: appends may go on while the walk runs.
+  Position h = 0;
+  Hash head_hash;
+  {
+    std::lock_guard lk(impl_->head_mu);
+    h = impl_->head.load(std::memory_order_acquire);
+    head_hash = impl_->head_hash;
+  }
   Hash chain{};  // what the next record must store as prev_hash
   Position prev = 0;
   std::string prev_record;  // kept to tell which side of a mismatch changed
@@ -167,22 +189,26 @@ Result<EventStore::VerifyReport> EventStore::Verify(const std::function<void(Pos
   });
   if (!s.ok()) {
     if (s.code() != StatusCode::kDataLoss) return s;
-    report.first_bad = report.checked + 1;
+    // A broken link just before the unreadable record names the earlier candidate.
+    report.first_bad = mismatch_pending && prev >= 2 ? prev - 1 : report.checked + 1;
     report.problem = s.message();
+    if (report.first_bad <= report.checked) report.checked = report.first_bad - 1;
     return report;
   }
   if (report.first_bad == 0 && mismatch_pending) {
     // The mismatch is at the head: the meta head hash tells whether the head record is intact.
-    // If the head entry still matches the head record, the head is intact and its predecessor changed.
-    report.first_bad = (impl_->head_hash == chain && prev >= 2) ? prev - 1 : prev;
-  } else if (report.first_bad == 0 && h > 0 && chain != impl_->head_hash) {
+    // If the head entry still matches the head record, the head is intact and its predecessor
+    // changed.
+    report.first_bad = (head_hash == chain && prev >= 2) ? prev - 1 : prev;
+  } else if (report.first_bad == 0 && h > 0 && chain != head_hash) {
     report.first_bad = h;
   }
   if (report.first_bad != 0 && report.problem.empty()) {
-    report.problem =
-        "the bytes of position " + std::to_string(report.first_bad) + " do not match the hash chain";
+    report.problem = "the bytes of position " + std::to_string(report.first_bad) +
+                     " do not match the hash chain";
   }
-  if (report.first_bad != 0 && report.first_bad <= report.checked) report.checked = report.first_bad - 1;
+  if (report.first_bad != 0 && report.first_bad <= report.checked)
+    report.checked = report.first_bad - 1;
   return report;
 }
 

@@ -21,6 +21,14 @@ namespace internal {
 class Store;
 }
 
+// Hooks for tests of the writer's mechanics; production leaves them unset.
+struct StoreTestHooks {
+  // On the writer thread, with the number of commands it took, before it decides them.
+  std::function<void(size_t group_size)> before_group;
+  // After every successful sync of a WAL file, on the syncing thread.
+  std::function<void()> after_wal_sync;
+};
+
 struct StoreOptions {
   // Create <dir>/events when missing. When false, a missing directory is kNotFound.
   bool create_if_missing = false;
@@ -32,6 +40,8 @@ struct StoreOptions {
   // Test hook: once open, fail every file write after this many more bytes (a full disk).
   // -1: never.
   int64_t fail_writes_after_bytes = -1;
+  // Not owned; must outlive the store.
+  const StoreTestHooks* test_hooks = nullptr;
 };
 
 struct GroupStats {
@@ -44,7 +54,8 @@ struct GroupStats {
 class EventStore {
  public:
   // Opens the log in <data_dir>/events. kNotFound if missing (and !create_if_missing),
-  // kUnavailable if another process holds it, kDataLoss if its last record is unreadable.
+  // kUnavailable if another process holds it, kDataLoss if its last record is unreadable or an
+  // existing events/ holds no recognisable database (it is never replaced by an empty one).
   static Result<std::unique_ptr<EventStore>> Open(const std::filesystem::path& data_dir,
                                                   const StoreOptions& options);
   ~EventStore();  // Close()s
@@ -59,7 +70,7 @@ class EventStore {
 
   // The last committed position (0 when empty). Everything up to it is readable.
   Position head() const;
-  // The current version of `stream` (0 when it does not exist).
+  // The current version of `stream` as of head() (0 when it does not exist).
   Result<Version> StreamHead(std::string_view stream) const;
 
   // Events of `stream` with version >= from_version, at most max_count, in version order.
@@ -68,7 +79,8 @@ class EventStore {
   // Visits every event with position >= from, in order, up to the head at the call. `visit`
   // gets the position and the verified record bytes (valid during the call; 8-byte aligned) and
   // returns false to stop. kDataLoss naming the position on a corrupt record.
-  Status ReadAll(Position from, const std::function<bool(Position, std::string_view bytes)>& visit) const;
+  Status ReadAll(Position from,
+                 const std::function<bool(Position, std::string_view bytes)>& visit) const;
   // Reads up to max_count events from `from` (inclusive).
   Result<std::vector<RecordedEvent>> ReadRange(Position from, size_t max_count) const;
   // The last position recorded at or before `unix_micros` (0 if none): the time index, for replay.
@@ -88,12 +100,15 @@ class EventStore {
   Result<VerifyReport> Verify(const std::function<void(Position)>& progress = {}) const;
 
   GroupStats group_stats() const;
+  // Commands queued for the writer, not yet taken into a group (a gauge for metrics).
+  size_t queued() const;
 
   // Rewrites the log's files into their final, fully compacted shape and waits for it. For bulk
   // loads and benchmarks (read speed depends on the files' shape); appends may continue meanwhile.
   Status Compact();
 
-  // Commits what is queued, stops the writer, closes RocksDB. Later appends: kUnavailable.
+  // Commits what is queued and stops the writer; later appends get kUnavailable. Reads still
+  // work; the directory is released when the store is destroyed. Idempotent; thread-safe.
   void Close();
 
  private:

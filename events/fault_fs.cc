@@ -1,4 +1,5 @@
-// A RocksDB file system that runs out of space after a byte budget: the "full disk" of tests.
+// The file system of tests: runs out of space after a byte budget (a full disk) and reports every
+// sync of a WAL file. Used only when StoreOptions asks for it.
 #include <rocksdb/file_system.h>
 
 #include <atomic>
@@ -9,10 +10,11 @@ namespace shugo::events::internal {
 
 namespace {
 
-class BudgetFile final : public rocksdb::FSWritableFileOwnerWrapper {
+class TestFile final : public rocksdb::FSWritableFileOwnerWrapper {
  public:
-  BudgetFile(std::unique_ptr<rocksdb::FSWritableFile> file, std::shared_ptr<std::atomic<int64_t>> left)
-      : FSWritableFileOwnerWrapper(std::move(file)), left_(std::move(left)) {}
+  TestFile(std::unique_ptr<rocksdb::FSWritableFile> file,
+           std::shared_ptr<TestFileSystemState> state, bool wal)
+      : FSWritableFileOwnerWrapper(std::move(file)), state_(std::move(state)), wal_(wal) {}
 
   rocksdb::IOStatus Append(const rocksdb::Slice& data, const rocksdb::IOOptions& o,
                            rocksdb::IODebugContext* dbg) override {
@@ -20,62 +22,75 @@ class BudgetFile final : public rocksdb::FSWritableFileOwnerWrapper {
     return FSWritableFileOwnerWrapper::Append(data, o, dbg);
   }
   rocksdb::IOStatus Append(const rocksdb::Slice& data, const rocksdb::IOOptions& o,
-                           const rocksdb::DataVerificationInfo& info, rocksdb::IODebugContext* dbg) override {
+                           const rocksdb::DataVerificationInfo& info,
+                           rocksdb::IODebugContext* dbg) override {
     if (!Spend(data.size())) return rocksdb::IOStatus::NoSpace("simulated full disk");
     return FSWritableFileOwnerWrapper::Append(data, o, info, dbg);
   }
-  rocksdb::IOStatus PositionedAppend(const rocksdb::Slice& data, uint64_t offset, const rocksdb::IOOptions& o,
+  rocksdb::IOStatus PositionedAppend(const rocksdb::Slice& data, uint64_t offset,
+                                     const rocksdb::IOOptions& o,
                                      rocksdb::IODebugContext* dbg) override {
     if (!Spend(data.size())) return rocksdb::IOStatus::NoSpace("simulated full disk");
     return FSWritableFileOwnerWrapper::PositionedAppend(data, offset, o, dbg);
   }
+  rocksdb::IOStatus Sync(const rocksdb::IOOptions& o, rocksdb::IODebugContext* dbg) override {
+    return Synced(FSWritableFileOwnerWrapper::Sync(o, dbg));
+  }
+  rocksdb::IOStatus Fsync(const rocksdb::IOOptions& o, rocksdb::IODebugContext* dbg) override {
+    return Synced(FSWritableFileOwnerWrapper::Fsync(o, dbg));
+  }
 
  private:
-  bool Spend(size_t n) { return left_->fetch_sub(static_cast<int64_t>(n)) >= static_cast<int64_t>(n); }
-  std::shared_ptr<std::atomic<int64_t>> left_;
+  bool Spend(size_t n) {
+    return state_->left.fetch_sub(static_cast<int64_t>(n)) >= static_cast<int64_t>(n);
+  }
+  rocksdb::IOStatus Synced(rocksdb::IOStatus s) {
+    if (s.ok() && wal_ && state_->after_wal_sync) state_->after_wal_sync();
+    return s;
+  }
+  std::shared_ptr<TestFileSystemState> state_;
+  bool wal_;
 };
 
-class BudgetFs final : public rocksdb::FileSystemWrapper {
+class TestFs final : public rocksdb::FileSystemWrapper {
  public:
-  explicit BudgetFs(std::shared_ptr<std::atomic<int64_t>> left)
-      : FileSystemWrapper(rocksdb::FileSystem::Default()), left_(std::move(left)) {}
-  const char* Name() const override { return "ShugoBudgetFileSystem"; }
+  explicit TestFs(std::shared_ptr<TestFileSystemState> state)
+      : FileSystemWrapper(rocksdb::FileSystem::Default()), state_(std::move(state)) {}
+  const char* Name() const override { return "ShugoTestFileSystem"; }
 
   rocksdb::IOStatus NewWritableFile(const std::string& name, const rocksdb::FileOptions& o,
                                     std::unique_ptr<rocksdb::FSWritableFile>* result,
                                     rocksdb::IODebugContext* dbg) override {
-    std::unique_ptr<rocksdb::FSWritableFile> file;
-    rocksdb::IOStatus s = target()->NewWritableFile(name, o, &file, dbg);
-    if (s.ok()) result->reset(new BudgetFile(std::move(file), left_));
-    return s;
+    return Wrap(name, target()->NewWritableFile(name, o, result, dbg), result);
   }
   rocksdb::IOStatus ReopenWritableFile(const std::string& name, const rocksdb::FileOptions& o,
                                        std::unique_ptr<rocksdb::FSWritableFile>* result,
                                        rocksdb::IODebugContext* dbg) override {
-    std::unique_ptr<rocksdb::FSWritableFile> file;
-    rocksdb::IOStatus s = target()->ReopenWritableFile(name, o, &file, dbg);
-    if (s.ok()) result->reset(new BudgetFile(std::move(file), left_));
-    return s;
+    return Wrap(name, target()->ReopenWritableFile(name, o, result, dbg), result);
   }
   rocksdb::IOStatus ReuseWritableFile(const std::string& name, const std::string& old,
                                       const rocksdb::FileOptions& o,
                                       std::unique_ptr<rocksdb::FSWritableFile>* result,
                                       rocksdb::IODebugContext* dbg) override {
-    std::unique_ptr<rocksdb::FSWritableFile> file;
-    rocksdb::IOStatus s = target()->ReuseWritableFile(name, old, o, &file, dbg);
-    if (s.ok()) result->reset(new BudgetFile(std::move(file), left_));
-    return s;
+    return Wrap(name, target()->ReuseWritableFile(name, old, o, result, dbg), result);
   }
 
  private:
-  std::shared_ptr<std::atomic<int64_t>> left_;
+  rocksdb::IOStatus Wrap(const std::string& name, rocksdb::IOStatus s,
+                         std::unique_ptr<rocksdb::FSWritableFile>* result) {
+    if (s.ok()) {
+      const bool wal = name.size() > 4 && name.compare(name.size() - 4, 4, ".log") == 0;
+      result->reset(new TestFile(std::move(*result), state_, wal));
+    }
+    return s;
+  }
+  std::shared_ptr<TestFileSystemState> state_;
 };
 
 }  // namespace
 
-BudgetFileSystem NewBudgetFileSystem() {
-  auto left = std::make_shared<std::atomic<int64_t>>(INT64_MAX);
-  return {std::make_shared<BudgetFs>(left), left};
+std::shared_ptr<rocksdb::FileSystem> NewTestFileSystem(std::shared_ptr<TestFileSystemState> state) {
+  return std::make_shared<TestFs>(std::move(state));
 }
 
 }  // namespace shugo::events::internal

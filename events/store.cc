@@ -21,8 +21,11 @@ Status FromRocks(const rocksdb::Status& s, std::string_view what) {
   if (s.IsNoSpace()) return Status::ResourceExhausted(msg + " (the disk is full)");
   if (s.IsNotFound()) return Status::NotFound(msg);
   if (s.IsInvalidArgument()) return Status(StatusCode::kInvalidArgument, msg);
-  if (s.IsIOError() && (s.ToString().find("lock") != std::string::npos ||
-                        s.ToString().find("Resource temporarily unavailable") != std::string::npos)) {
+  // RocksDB's LOCK file: "While lock file …: Resource temporarily unavailable" from another
+  // process, "lock hold by current process" from this one.
+  const std::string text = s.ToString();
+  if (s.IsIOError() && (text.find("While lock file") != std::string::npos ||
+                        text.find("lock hold by current process") != std::string::npos)) {
     return Status::Unavailable(msg + " (the data directory is in use by another process)");
   }
   if (s.IsShutdownInProgress()) return Status::Unavailable(msg);
@@ -79,6 +82,7 @@ Store::~Store() {
 Status Store::OpenDb(const std::filesystem::path& data_dir) {
   std::error_code ec;
   const std::filesystem::path dir = data_dir / "events";
+  bool created = false;
   if (!std::filesystem::is_directory(dir, ec)) {
     if (!options.create_if_missing) {
       return Status::NotFound("data directory '" + data_dir.string() +
@@ -88,20 +92,24 @@ Status Store::OpenDb(const std::filesystem::path& data_dir) {
     if (ec) {
       return Status::Unavailable("cannot create '" + dir.string() + "': " + ec.message());
     }
+    created = true;
   }
   rocksdb::DBOptions o;
-  o.create_if_missing = true;
-  o.create_missing_column_families = true;
+  // Only a directory made just now may get a new database: an existing events/ that RocksDB
+  // cannot recognise (CURRENT lost) is an error, never silently a fresh, empty log.
+  o.create_if_missing = created;
+  o.create_missing_column_families = created;
   o.max_background_jobs = 2;
   o.bytes_per_sync = 1 << 20;
   o.keep_log_file_num = 5;
-  o.recycle_log_file_num = 4;
   o.allow_concurrent_memtable_write = false;  // one writer thread; the commands memtable is a hash
   o.max_manifest_file_size = 64 << 20;
-  BudgetFileSystem budget;
-  if (options.fail_writes_after_bytes >= 0) {
-    budget = NewBudgetFileSystem();
-    env = rocksdb::NewCompositeEnv(budget.fs);
+  std::shared_ptr<TestFileSystemState> test_fs;
+  if (options.fail_writes_after_bytes >= 0 ||
+      (options.test_hooks && options.test_hooks->after_wal_sync)) {
+    test_fs = std::make_shared<TestFileSystemState>();
+    if (options.test_hooks) test_fs->after_wal_sync = options.test_hooks->after_wal_sync;
+    env = rocksdb::NewCompositeEnv(NewTestFileSystem(test_fs));
     o.env = env.get();
   }
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {
@@ -113,6 +121,10 @@ Status Store::OpenDb(const std::filesystem::path& data_dir) {
   };
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(o, dir.string(), cfs, &handles, &raw);
+  if (!s.ok() && !created && s.IsInvalidArgument()) {
+    return Status::DataLoss("'" + dir.string() + "' exists but holds no readable event log (" +
+                            s.ToString() + "); refusing to start an empty one in its place");
+  }
   if (!s.ok()) return FromRocks(s, "opening the event log in '" + dir.string() + "'");
   db.reset(raw);
   log_cf = handles[0];
@@ -126,7 +138,8 @@ Status Store::OpenDb(const std::filesystem::path& data_dir) {
   Position meta_head = 0;
   s = db->Get(rocksdb::ReadOptions(), meta_cf, std::string(kHeadKey), &meta);
   if (s.ok()) {
-    if (!DecodeHead(meta, meta_head, head_hash)) return Status::DataLoss("event log head record is corrupt");
+    if (!DecodeHead(meta, meta_head, head_hash))
+      return Status::DataLoss("event log head record is corrupt");
   } else if (!s.IsNotFound()) {
     return FromRocks(s, "reading the event log head");
   }
@@ -146,21 +159,24 @@ Status Store::OpenDb(const std::filesystem::path& data_dir) {
                             " but the last record is at " + std::to_string(last));
   }
   head.store(last, std::memory_order_release);
-  if (budget.left) budget.left->store(options.fail_writes_after_bytes);
+  if (test_fs && options.fail_writes_after_bytes >= 0)
+    test_fs->left.store(options.fail_writes_after_bytes);
   return Status::Ok();
 }
 
-Result<Version> Store::ReadStreamHead(std::string_view stream) const {
-  rocksdb::ReadOptions ro;
+Result<Version> Store::ReadStreamHead(std::string_view stream, Position limit) const {
   std::string prefix(stream);
   prefix.push_back('\0');
-  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, streams_cf));
-  it->SeekForPrev(StreamKey(stream, ~Version{0}));
-  if (!it->status().ok()) return FromRocks(it->status(), "reading stream head");
-  if (!it->Valid() || !it->key().starts_with(prefix) || it->key().size() != prefix.size() + 8) {
-    return Version{0};
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), streams_cf));
+  // Newest version first; step back over versions written by a group not yet published.
+  for (it->SeekForPrev(StreamKey(stream, ~Version{0})); it->Valid(); it->Prev()) {
+    if (!it->key().starts_with(prefix) || it->key().size() != prefix.size() + 8) break;
+    if (it->value().size() != 8)
+      return Status::DataLoss("stream index of '" + std::string(stream) + "' is corrupt");
+    if (GetBe64(it->value().data()) <= limit) return GetBe64(it->key().data() + prefix.size());
   }
-  return GetBe64(it->key().data() + prefix.size());
+  if (!it->status().ok()) return FromRocks(it->status(), "reading stream head");
+  return Version{0};
 }
 
 Status Store::ReadLog(Position from, Position to,
@@ -192,7 +208,8 @@ Status Store::ReadLog(Position from, Position to,
     if (!visit(p, bytes)) return Status::Ok();
   }
   if (!it->status().ok()) return FromRocks(it->status(), "reading the event log");
-  if (expect != to + 1) return Status::DataLoss("event log is missing position " + std::to_string(expect));
+  if (expect != to + 1)
+    return Status::DataLoss("event log is missing position " + std::to_string(expect));
   return Status::Ok();
 }
 

@@ -26,31 +26,38 @@ namespace {
 // spinning) and its stack slot be reused: the wake is then spurious for whoever waits there, and
 // every waiter re-checks its word, so that is harmless.
 void Wake(Request* r) {
-  ::syscall(SYS_futex, reinterpret_cast<uint32_t*>(&r->done), FUTEX_WAKE_PRIVATE, 1, nullptr, nullptr, 0);
+  ::syscall(SYS_futex, reinterpret_cast<uint32_t*>(&r->done), FUTEX_WAKE_PRIVATE, 1, nullptr,
+            nullptr, 0);
 }
 
 }  // namespace
 
-void Store::StartWriter() {
-  writer = std::thread([this] {
-    pthread_setname_np(pthread_self(), "shugo-writer");  // for top, perf and gdb
-    WriterLoop();
-  });
+Status Store::StartWriter() {
+  try {
+    writer = std::thread([this] {
+      pthread_setname_np(pthread_self(), "shugo-writer");  // for top, perf and gdb
+      WriterLoop();
+    });
+  } catch (const std::system_error& e) {
+    return Status::Internal(std::string("cannot start the writer thread: ") + e.what());
+  }
+  return Status::Ok();
 }
 
 void Store::StopWriter() {
-  {
-    std::lock_guard lk(queue_mu);
-    if (closing && !writer.joinable()) return;
-    closing = true;
-  }
-  queue_cv.notify_one();
-  if (writer.joinable()) writer.join();
-  {
-    std::lock_guard lk(head_mu);
-    stopped.store(true, std::memory_order_release);
-  }
-  head_cv.notify_all();
+  std::call_once(stop_once, [this] {
+    {
+      std::lock_guard lk(queue_mu);
+      closing = true;
+    }
+    queue_cv.notify_one();
+    if (writer.joinable()) writer.join();
+    {
+      std::lock_guard lk(head_mu);
+      stopped.store(true, std::memory_order_release);
+    }
+    head_cv.notify_all();
+  });
 }
 
 void Store::Enqueue(Request* r) {
@@ -79,7 +86,8 @@ void Store::AwaitDone(Request& r) {
   }
   while (r.done.load(std::memory_order_acquire) == 0) {
     // Sleeps only while the word is still 0; a wake-up before the call makes it return at once.
-    ::syscall(SYS_futex, reinterpret_cast<uint32_t*>(&r.done), FUTEX_WAIT_PRIVATE, 0, nullptr, nullptr, 0);
+    ::syscall(SYS_futex, reinterpret_cast<uint32_t*>(&r.done), FUTEX_WAIT_PRIVATE, 0, nullptr,
+              nullptr, 0);
   }
   in_flight.fetch_sub(1, std::memory_order_acq_rel);
   if (r.wake_next != nullptr) Wake(r.wake_next);  // pass the group's wake-up along
@@ -92,7 +100,8 @@ void Store::WriterLoop() {
     // A short spin before sleeping: a submitter acknowledged a moment ago is usually about to send
     // its next command, and catching it here saves two futex hand-offs per sync.
     // Only after a lone command: under load the queue is rarely empty and the core is better used.
-    for (int i = 0; group_was_single && i < kSpinRounds && queued.load(std::memory_order_acquire) == 0; ++i) {
+    for (int i = 0;
+         group_was_single && i < kSpinRounds && queued.load(std::memory_order_acquire) == 0; ++i) {
       __builtin_ia32_pause();
     }
     {
@@ -113,11 +122,16 @@ void Store::WriterLoop() {
       queued.store(queue.size(), std::memory_order_release);
     }
     group_was_single = group.size() == 1;
+    if (options.test_hooks && options.test_hooks->before_group)
+      options.test_hooks->before_group(group.size());
     CommitGroup(group);
+    // Links first, then `done` from the last request to the first: a submitter that sees its own
+    // `done` (and may return without ever sleeping) knows its successor's word is already 1, so
+    // the wake it passes on is never lost.
     for (size_t i = 0; i < group.size(); ++i) {
       group[i]->wake_next = i + 1 < group.size() ? group[i + 1] : nullptr;
-      group[i]->done.store(1, std::memory_order_release);
     }
+    for (size_t i = group.size(); i-- > 0;) group[i]->done.store(1, std::memory_order_release);
     Wake(group.front());
     group.clear();
   }
@@ -126,7 +140,7 @@ void Store::WriterLoop() {
 Result<Version> Store::LookupStreamHead(const std::string& stream) {
   auto it = stream_heads.find(stream);
   if (it != stream_heads.end()) return it->second;
-  SHUGO_ASSIGN_OR_RETURN(Version v, ReadStreamHead(stream));
+  SHUGO_ASSIGN_OR_RETURN(Version v, ReadStreamHead(stream, head.load(std::memory_order_relaxed)));
   stream_heads.emplace(stream, v);
   return v;
 }
@@ -141,11 +155,11 @@ void Store::CommitGroup(std::vector<Request*>& group) {
   rocksdb::WriteBatch batch;
   const Position first = head.load(std::memory_order_relaxed) + 1;
   Position pos = first - 1;
-  Hash chain = head_hash;
+  Hash chain = head_hash;  // only the writer changes it: no lock needed to read it here
   const int64_t recorded_at = std::max(last_recorded_at, clock->NowMicros());
   std::unordered_map<std::string, Version> overlay;       // stream heads decided in this group
   std::unordered_map<std::string_view, size_t> in_group;  // command id -> index in group
-  std::vector<bool> appends(group.size(), false);         // appends (not a conflict or a retry)
+  std::vector<bool> stored_answer(group.size(), false);   // a retry answered from `commands`
   std::vector<size_t> retry_of(group.size(), SIZE_MAX);   // a retry of a command in this group
 
   for (size_t i = 0; i < group.size(); ++i) {
@@ -164,6 +178,7 @@ void Store::CommitGroup(std::vector<Request*>& group) {
       } else {
         first_result.duplicate = true;
         r.result = std::move(first_result);
+        stored_answer[i] = true;
       }
       continue;
     }
@@ -187,8 +202,9 @@ void Store::CommitGroup(std::vector<Request*>& group) {
         current[k] = *head_or;
       }
       if (!sa.expected.Allows(current[k])) {
-        conflict = Status::Aborted("stream '" + sa.stream + "': expected version " + sa.expected.ToString() +
-                                       ", current version " + std::to_string(current[k]),
+        conflict = Status::Aborted("stream '" + sa.stream + "': expected version " +
+                                       sa.expected.ToString() + ", current version " +
+                                       std::to_string(current[k]),
                                    sa.stream);
       }
     }
@@ -219,7 +235,6 @@ void Store::CommitGroup(std::vector<Request*>& group) {
     result.last_position = pos;
     batch.Put(commands_cf, c.id, EncodeCommandResult(result));
     r.result = std::move(result);
-    appends[i] = true;
     in_group.emplace(c.id, i);
   }
 
@@ -232,15 +247,17 @@ void Store::CommitGroup(std::vector<Request*>& group) {
     if (!s.ok()) {
       write_failure = FromRocks(s, "appending to the event log");
       for (size_t i = 0; i < group.size(); ++i) {
-        if (appends[i] || retry_of[i] != SIZE_MAX) group[i]->result = write_failure;
+        // Everything decided in this group (conflicts too: they were judged against versions that
+        // never committed) gets the error; only answers read back from `commands` stand.
+        if (!stored_answer[i]) group[i]->result = write_failure;
       }
       return;
     }
     for (auto& [stream, v] : overlay) stream_heads[stream] = v;
-    head_hash = chain;
     last_recorded_at = recorded_at;
     {
       std::lock_guard lk(head_mu);
+      head_hash = chain;
       head.store(pos, std::memory_order_release);
     }
     head_cv.notify_all();

@@ -50,8 +50,8 @@ Response Handle(const Context& ctx, const Request& req) {
     res.body() = std::string(kLandingPage);
     return res;
   }
-  return ErrorResponse(bhttp::status::not_found, req.version(), "not_found", "指定されたURLは存在しません",
-                       "");
+  return ErrorResponse(bhttp::status::not_found, req.version(), "not_found",
+                       "指定されたURLは存在しません", "");
 }
 
 }  // namespace shugo::http::internal

@@ -28,9 +28,11 @@ constexpr size_t kBodyLimit = 1 << 20;
 // One connection: read a request, answer it, keep alive until the peer closes or idles out.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, const internal::Context& ctx) : stream_(std::move(socket)), ctx_(ctx) {}
+  Session(tcp::socket socket, const internal::Context& ctx)
+      : stream_(std::move(socket)), ctx_(ctx) {}
   void Run() {
-    asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::Read, shared_from_this()));
+    asio::dispatch(stream_.get_executor(),
+                   beast::bind_front_handler(&Session::Read, shared_from_this()));
   }
 
  private:
@@ -104,7 +106,8 @@ struct Server::Impl {
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Server::~Server() { Stop(); }
 
-Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options, events::EventStore& store) {
+Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options,
+                                              events::EventStore& store) {
   auto impl = std::make_unique<Impl>(options, store);
   beast::error_code ec;
   auto address = asio::ip::make_address(options.address, ec);
@@ -115,8 +118,8 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options, even
   if (!ec) impl->acceptor.bind(endpoint, ec);
   if (!ec) impl->acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
-    return Status::Unavailable("cannot listen on " + options.address + ":" + std::to_string(options.port) +
-                               ": " + ec.message());
+    return Status::Unavailable("cannot listen on " + options.address + ":" +
+                               std::to_string(options.port) + ": " + ec.message());
   }
   impl->Accept();
   for (int i = 0; i < std::max(1, options.io_threads); ++i) {
@@ -135,7 +138,8 @@ void Server::Stop() {
   for (auto& t : impl_->threads) t.join();
 }
 
-Result<std::pair<std::string, uint16_t>> ParseListen(const std::string& text, const std::string& field) {
+Result<std::pair<std::string, uint16_t>> ParseListen(const std::string& text,
+                                                     const std::string& field) {
   const size_t colon = text.rfind(':');
   if (colon == std::string::npos || colon == 0) {
     return Status::InvalidArgument(field, "expected ADDR:PORT, got '" + text + "'");

@@ -21,7 +21,8 @@ class Server {
  public:
   // Binds and starts serving. kUnavailable if the address cannot be bound. `store` must outlive
   // the server.
-  static Result<std::unique_ptr<Server>> Start(const ServerOptions& options, events::EventStore& store);
+  static Result<std::unique_ptr<Server>> Start(const ServerOptions& options,
+                                               events::EventStore& store);
   ~Server();  // Stop()s
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
@@ -37,6 +38,7 @@ class Server {
 };
 
 // Splits "ADDR:PORT"; kInvalidArgument naming `field` otherwise.
-Result<std::pair<std::string, uint16_t>> ParseListen(const std::string& text, const std::string& field);
+Result<std::pair<std::string, uint16_t>> ParseListen(const std::string& text,
+                                                     const std::string& field);
 
 }  // namespace shugo::http

@@ -14,8 +14,8 @@ namespace shugo::events::internal {
 inline constexpr const char* kLogCf = "default";        // BE64(position) -> record bytes
 inline constexpr const char* kStreamsCf = "streams";    // stream \0 BE64(version) -> BE64(position)
 inline constexpr const char* kCommandsCf = "commands";  // command id -> EncodeCommandResult
-inline constexpr const char* kTimeCf = "time";          // BE64(recorded_at) BE64(first) -> BE64(last)
-inline constexpr const char* kMetaCf = "meta";          // "head" -> BE64(position) + chain hash
+inline constexpr const char* kTimeCf = "time";  // BE64(recorded_at) BE64(first) -> BE64(last)
+inline constexpr const char* kMetaCf = "meta";  // "head" -> BE64(position) + chain hash
 
 inline constexpr std::string_view kHeadKey = "head";
 
@@ -56,7 +56,8 @@ inline std::string TimeKey(int64_t recorded_at_us, Position first) {
   return k;
 }
 
-// Command result: first, last, recorded_at, count, then per stream: BE64 length, bytes, BE64 version.
+// Command result: first, last, recorded_at, count, then per stream: BE64 length, bytes, BE64
+// version.
 std::string EncodeCommandResult(const AppendResult& r);
 bool DecodeCommandResult(std::string_view bytes, AppendResult& out);
 

@@ -22,13 +22,13 @@ Status FromRocks(const rocksdb::Status& s, std::string_view what);
 // The options of the log column family (also used by the benchmark baseline).
 rocksdb::ColumnFamilyOptions LogCfOptions();
 
-// A file system that fails every write once a byte budget is spent: a full disk, for tests.
-// The budget starts unlimited; `left` is set once the log is open.
-struct BudgetFileSystem {
-  std::shared_ptr<rocksdb::FileSystem> fs;
-  std::shared_ptr<std::atomic<int64_t>> left;
+// The file system of tests: a byte budget after which writes fail (a full disk; unlimited until
+// the log is open) and a callback after every WAL sync.
+struct TestFileSystemState {
+  std::atomic<int64_t> left{INT64_MAX};
+  std::function<void()> after_wal_sync;
 };
-BudgetFileSystem NewBudgetFileSystem();
+std::shared_ptr<rocksdb::FileSystem> NewTestFileSystem(std::shared_ptr<TestFileSystemState> state);
 
 // One queued Append, owned by the submitter's stack until `done`.
 struct Request {
@@ -48,8 +48,8 @@ class Store {
  public:
   ~Store();
   Status OpenDb(const std::filesystem::path& dir);
-  void StartWriter();
-  void StopWriter();
+  Status StartWriter();  // kInternal if the thread cannot be started
+  void StopWriter();     // idempotent, thread-safe
 
   // Writer side (writer.cc).
   void Enqueue(Request* request);  // kUnavailable result when closing
@@ -61,7 +61,8 @@ class Store {
   Result<Version> LookupStreamHead(const std::string& stream);  // writer thread only
 
   // Read side (store.cc). Thread-safe.
-  Result<Version> ReadStreamHead(std::string_view stream) const;
+  // The version of `stream` whose event is at or below `limit` (0 if none).
+  Result<Version> ReadStreamHead(std::string_view stream, Position limit) const;
   Status ReadLog(Position from, Position to,
                  const std::function<bool(Position, std::string_view)>& visit) const;
 
@@ -80,12 +81,14 @@ class Store {
   std::mutex queue_mu;
   std::condition_variable queue_cv;
   std::vector<Request*> queue;
+  // queue.size(), readable without the lock (the writer's spin).
   std::atomic<size_t> queued{0};
-  std::atomic<int> in_flight{
-      0};  // submitters waiting in AwaitDone  // queue.size(), readable without the lock (the writer's spin)
+  // Submitters waiting in AwaitDone.
+  std::atomic<int> in_flight{0};
   bool closing = false;      // guarded by queue_mu
   bool writer_idle = false;  // guarded by queue_mu: notify only a sleeping writer
   std::thread writer;
+  std::once_flag stop_once;
 
   // Committed state. head is published under head_mu after the group's sync.
   std::atomic<Position> head{0};
@@ -93,8 +96,9 @@ class Store {
   mutable std::condition_variable head_cv;
   std::atomic<bool> stopped{false};
 
+  Hash head_hash{};  // chain hash of the head record; the writer changes it under head_mu
+
   // Writer-only state.
-  Hash head_hash{};
   int64_t last_recorded_at = 0;
   std::unordered_map<std::string, Version> stream_heads;
   Status write_failure;  // sticky: once RocksDB refused a write, later appends get it

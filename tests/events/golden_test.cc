@@ -33,7 +33,8 @@ TEST_CASE("inv12: golden v1 records decode with every envelope field and their h
   const std::string r1 = ReadFile("v1/event-1.shge");
   const std::string r2 = ReadFile("v1/event-2.shge");
   const std::string r3 = ReadFile("v1/event-3.shge");
-  for (const auto& [pos, rec] : {std::pair<Position, const std::string*>{1, &r1}, {2, &r2}, {3, &r3}}) {
+  for (const auto& [pos, rec] :
+       {std::pair<Position, const std::string*>{1, &r1}, {2, &r2}, {3, &r3}}) {
     Status s = VerifyRecord(pos, *rec);
     REQUIRE_MESSAGE(s.ok(), s.ToString());
   }

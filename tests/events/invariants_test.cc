@@ -25,7 +25,8 @@ Command TwoStreams(std::string id, ExpectedVersion a, ExpectedVersion b) {
   return c;
 }
 
-TEST_CASE_FIXTURE(StoreFixture, "inv02: one command's events across streams land atomically or not at all") {
+TEST_CASE_FIXTURE(StoreFixture,
+                  "inv02: one command's events across streams land atomically or not at all") {
   auto r = Append(TwoStreams("c1", ExpectedVersion::NoStream(), ExpectedVersion::NoStream()));
   REQUIRE(r.ok());
   CHECK_EQ(r->first_position, 1u);
@@ -45,7 +46,8 @@ TEST_CASE_FIXTURE(StoreFixture, "inv02: one command's events across streams land
   for (const auto& e : events) CHECK_EQ(e.event().command_id()->str(), "c1");
 }
 
-TEST_CASE_FIXTURE(StoreFixture, "inv02: a write the disk refuses appends nothing and acknowledges nothing") {
+TEST_CASE_FIXTURE(StoreFixture,
+                  "inv02: a write the disk refuses appends nothing and acknowledges nothing") {
   REQUIRE(Append(OneStream("before", "s", ExpectedVersion::NoStream())).ok());
   StoreOptions o;
   o.fail_writes_after_bytes = 0;  // the disk is full from now on
@@ -63,8 +65,9 @@ TEST_CASE_FIXTURE(StoreFixture, "inv02: a write the disk refuses appends nothing
   CHECK_EQ(again->first_position, 2u);
 }
 
-TEST_CASE_FIXTURE(StoreFixture,
-                  "inv03: positions are dense and increase in commit order; no reader sees N+1 before N") {
+TEST_CASE_FIXTURE(
+    StoreFixture,
+    "inv03: positions are dense and increase in commit order; no reader sees N+1 before N") {
   constexpr int kThreads = 4, kPerThread = 150;
   std::atomic<bool> done{false};
   std::atomic<int> gaps{0};
@@ -86,8 +89,8 @@ TEST_CASE_FIXTURE(StoreFixture,
   for (int t = 0; t < kThreads; ++t) {
     writers.emplace_back([&, t] {
       for (int i = 0; i < kPerThread; ++i) {
-        auto r = Append(OneStream("t" + std::to_string(t) + "-" + std::to_string(i), "s" + std::to_string(t),
-                                  ExpectedVersion::Any()));
+        auto r = Append(OneStream("t" + std::to_string(t) + "-" + std::to_string(i),
+                                  "s" + std::to_string(t), ExpectedVersion::Any()));
         if (r.ok()) seen[static_cast<size_t>(t)].push_back(r->first_position);
       }
     });
@@ -119,7 +122,8 @@ TEST_CASE_FIXTURE(StoreFixture,
   CHECK_EQ(stale.status().message(), "stream 'letter-9': expected version 2, current version 3");
   auto exists = Append(OneStream("c", "letter-9", ExpectedVersion::NoStream()));
   CHECK_STATUS(exists, kAborted);
-  CHECK_EQ(exists.status().message(), "stream 'letter-9': expected version no stream, current version 3");
+  CHECK_EQ(exists.status().message(),
+           "stream 'letter-9': expected version no stream, current version 3");
   auto missing = Append(OneStream("d", "letter-10", ExpectedVersion::Exact(1)));
   CHECK_STATUS(missing, kAborted);
   CHECK_EQ(missing.status().message(), "stream 'letter-10': expected version 1, current version 0");
@@ -133,14 +137,16 @@ TEST_CASE_FIXTURE(StoreFixture,
   CHECK_FALSE(retry->duplicate);
 }
 
-TEST_CASE_FIXTURE(
-    StoreFixture,
-    "inv05: a retried command id returns the first result and appends nothing (also after restart)") {
-  auto first = Append(TwoStreams("cmd-42", ExpectedVersion::NoStream(), ExpectedVersion::NoStream()));
+TEST_CASE_FIXTURE(StoreFixture,
+                  "inv05: a retried command id returns the first result and appends nothing (also "
+                  "after restart)") {
+  auto first =
+      Append(TwoStreams("cmd-42", ExpectedVersion::NoStream(), ExpectedVersion::NoStream()));
   REQUIRE(first.ok());
   CHECK_FALSE(first->duplicate);
   // The retry's expectations would now conflict; it still gets the first answer.
-  auto retry = Append(TwoStreams("cmd-42", ExpectedVersion::NoStream(), ExpectedVersion::NoStream()));
+  auto retry =
+      Append(TwoStreams("cmd-42", ExpectedVersion::NoStream(), ExpectedVersion::NoStream()));
   REQUIRE(retry.ok());
   CHECK(retry->duplicate);
   CHECK_EQ(retry->first_position, first->first_position);
@@ -161,8 +167,9 @@ TEST_CASE_FIXTURE(StoreFixture, "inv05: concurrent retries of one command id app
   std::vector<Result<AppendResult>> results(kThreads, Status::Internal("unset"));
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back(
-        [&, t] { results[static_cast<size_t>(t)] = Append(OneStream("same", "s", ExpectedVersion::Any())); });
+    threads.emplace_back([&, t] {
+      results[static_cast<size_t>(t)] = Append(OneStream("same", "s", ExpectedVersion::Any()));
+    });
   }
   for (auto& t : threads) t.join();
   int originals = 0;
@@ -175,16 +182,17 @@ TEST_CASE_FIXTURE(StoreFixture, "inv05: concurrent retries of one command id app
   CHECK_EQ(store->head(), 1u);
 }
 
-TEST_CASE_FIXTURE(StoreFixture,
-                  "inv06: concurrent commands share WAL syncs (group commit by the single writer)") {
+TEST_CASE_FIXTURE(
+    StoreFixture,
+    "inv06: concurrent commands share WAL syncs (group commit by the single writer)") {
   constexpr int kThreads = 16, kPerThread = 100;
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       Version v = 0;
       for (int i = 0; i < kPerThread; ++i) {
-        auto r = Append(OneStream("g" + std::to_string(t) + "-" + std::to_string(i), "s" + std::to_string(t),
-                                  ExpectedVersion::Exact(v)));
+        auto r = Append(OneStream("g" + std::to_string(t) + "-" + std::to_string(i),
+                                  "s" + std::to_string(t), ExpectedVersion::Exact(v)));
         REQUIRE(r.ok());
         v = r->streams[0].version;
       }
@@ -211,9 +219,10 @@ TEST_CASE_FIXTURE(StoreFixture, "inv09: verify names the first position whose by
     Position position;
     bool header;  // tamper with the stored prev_hash instead of the payload
   };
-  for (const Case& c : {Case{"payload in the middle", 4, false}, Case{"payload of the first", 1, false},
-                        Case{"payload of the head", 10, false}, Case{"stored hash", 6, true},
-                        Case{"stored hash of the head", 10, true}}) {
+  for (const Case& c :
+       {Case{"payload in the middle", 4, false}, Case{"payload of the first", 1, false},
+        Case{"payload of the head", 10, false}, Case{"stored hash", 6, true},
+        Case{"stored hash of the head", 10, true}}) {
     CAPTURE(c.what);
     Close();
     std::string original;
@@ -223,9 +232,9 @@ TEST_CASE_FIXTURE(StoreFixture, "inv09: verify names the first position whose by
       // Offsets are taken from a decoded copy so the flipped byte is exactly the field's.
       const fb::Event* decoded = fb::GetEvent(original.data());
       const auto base = reinterpret_cast<uintptr_t>(original.data());
-      const auto field = c.header
-                             ? reinterpret_cast<uintptr_t>(decoded->header()->prev_hash().bytes()->Data())
-                             : reinterpret_cast<uintptr_t>(decoded->payload_as_Opaque()->data()->data());
+      const auto field =
+          c.header ? reinterpret_cast<uintptr_t>(decoded->header()->prev_hash().bytes()->Data())
+                   : reinterpret_cast<uintptr_t>(decoded->payload_as_Opaque()->data()->data());
       std::string changed = original;
       changed.at(static_cast<size_t>(field - base)) ^= 0x01;
       raw.Put(c.position, changed);
@@ -242,7 +251,8 @@ TEST_CASE_FIXTURE(StoreFixture, "inv09: verify names the first position whose by
   }
 }
 
-TEST_CASE_FIXTURE(StoreFixture, "inv09: a missing or undecodable record is named by verify and by reads") {
+TEST_CASE_FIXTURE(StoreFixture,
+                  "inv09: a missing or undecodable record is named by verify and by reads") {
   for (int i = 0; i < 5; ++i)
     REQUIRE(Append(OneStream("c" + std::to_string(i), "s", ExpectedVersion::Any())).ok());
   Close();
@@ -263,7 +273,8 @@ TEST_CASE_FIXTURE(StoreFixture, "inv09: a missing or undecodable record is named
   CHECK_STATUS(store->ReadRange(1, 10), kDataLoss);
 }
 
-TEST_CASE_FIXTURE(StoreFixture, "inv10: recorded_at comes from the injected clock and never decreases") {
+TEST_CASE_FIXTURE(StoreFixture,
+                  "inv10: recorded_at comes from the injected clock and never decreases") {
   clock.SetMicros(1'000'000'000'000'000);
   auto a = Append(OneStream("a", "s", ExpectedVersion::Any()));
   REQUIRE(a.ok());
@@ -288,8 +299,9 @@ TEST_CASE_FIXTURE(StoreFixture, "inv10: recorded_at comes from the injected cloc
   }
 }
 
-TEST_CASE_FIXTURE(StoreFixture,
-                  "inv10: the time index answers the last position recorded at or before an instant") {
+TEST_CASE_FIXTURE(
+    StoreFixture,
+    "inv10: the time index answers the last position recorded at or before an instant") {
   const JapanDate day(2025, 4, 1);
   const int64_t t0 = day.StartUnixMicros();
   CHECK_EQ(*store->PositionAt(t0), 0u);  // empty log
@@ -309,7 +321,8 @@ TEST_CASE_FIXTURE(StoreFixture,
   CHECK_EQ(*store->PositionAt(day.AddDays(1).StartUnixMicros()), 6u);
 }
 
-TEST_CASE_FIXTURE(StoreFixture, "events: the effective date and the envelope are stored with each event") {
+TEST_CASE_FIXTURE(StoreFixture,
+                  "events: the effective date and the envelope are stored with each event") {
   Command c = OneStream("cmd-env", "letter-5", ExpectedVersion::NoStream());
   c.correlation_id = "corr-1";
   c.causation_id = "cause-1";
@@ -343,7 +356,8 @@ TEST_CASE_FIXTURE(StoreFixture,
   Command untyped = OneStream("x", "s", ExpectedVersion::Any());
   untyped.streams[0].events[0].type = fb::Payload::NONE;
   CHECK_EQ(Append(untyped).status().field(), "streams[0].events[0]");
-  Command too_many = OneStream("x", "s", ExpectedVersion::Any(), static_cast<int>(kMaxEventsPerCommand) + 1);
+  Command too_many =
+      OneStream("x", "s", ExpectedVersion::Any(), static_cast<int>(kMaxEventsPerCommand) + 1);
   CHECK_EQ(Append(too_many).status().field(), "streams");
   Command long_id = OneStream(std::string(kMaxIdBytes + 1, 'x'), "s", ExpectedVersion::Any());
   CHECK_EQ(Append(long_id).status().code(), StatusCode::kInvalidArgument);

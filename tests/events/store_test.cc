@@ -19,11 +19,13 @@ namespace {
 using testing::OneStream;
 using testing::StoreFixture;
 
-TEST_CASE_FIXTURE(StoreFixture,
-                  "restart: appended events read back after reopen and versions and positions continue") {
+TEST_CASE_FIXTURE(
+    StoreFixture,
+    "restart: appended events read back after reopen and versions and positions continue") {
   for (int i = 0; i < 20; ++i) {
-    REQUIRE(
-        Append(OneStream("c" + std::to_string(i), "s" + std::to_string(i % 3), ExpectedVersion::Any())).ok());
+    REQUIRE(Append(OneStream("c" + std::to_string(i), "s" + std::to_string(i % 3),
+                             ExpectedVersion::Any()))
+                .ok());
   }
   const auto before = All();
   Reopen();
@@ -46,7 +48,8 @@ TEST_CASE_FIXTURE(StoreFixture,
 
 TEST_CASE_FIXTURE(StoreFixture, "restart: reading one stream from a version with a bound") {
   REQUIRE(Append(OneStream("a", "letter-1", ExpectedVersion::NoStream(), 5)).ok());
-  REQUIRE(Append(OneStream("b", "letter-10", ExpectedVersion::NoStream(), 2)).ok());  // shares a prefix
+  REQUIRE(
+      Append(OneStream("b", "letter-10", ExpectedVersion::NoStream(), 2)).ok());  // shares a prefix
   auto all = store->ReadStream("letter-1");
   REQUIRE(all.ok());
   CHECK_EQ(all->size(), 5u);
@@ -62,9 +65,9 @@ TEST_CASE_FIXTURE(StoreFixture, "restart: reading one stream from a version with
   CHECK_EQ(*store->StreamHead("letter-"), 0u);
 }
 
-TEST_CASE_FIXTURE(
-    StoreFixture,
-    "concurrency: many threads on one stream lose/duplicate/reorder nothing and conflicts are exact") {
+TEST_CASE_FIXTURE(StoreFixture,
+                  "concurrency: many threads on one stream lose/duplicate/reorder nothing and "
+                  "conflicts are exact") {
   constexpr int kThreads = 6, kPerThread = 60;
   std::atomic<int> conflicts{0}, wrong_reports{0};
   std::vector<std::thread> threads;
@@ -111,15 +114,16 @@ TEST_CASE_FIXTURE(
   CHECK_EQ(store->head(), static_cast<Position>(kThreads * kPerThread));
 }
 
-TEST_CASE_FIXTURE(StoreFixture, "concurrency: threads on different streams each get dense versions") {
+TEST_CASE_FIXTURE(StoreFixture,
+                  "concurrency: threads on different streams each get dense versions") {
   constexpr int kThreads = 8, kPerThread = 80;
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kPerThread; ++i) {
-        auto r =
-            Append(OneStream("d" + std::to_string(t) + "-" + std::to_string(i), "own-" + std::to_string(t),
-                             ExpectedVersion::Exact(static_cast<Version>(i))));
+        auto r = Append(OneStream("d" + std::to_string(t) + "-" + std::to_string(i),
+                                  "own-" + std::to_string(t),
+                                  ExpectedVersion::Exact(static_cast<Version>(i))));
         REQUIRE(r.ok());
       }
     });
@@ -138,8 +142,9 @@ TEST_CASE_FIXTURE(StoreFixture, "concurrency: threads on different streams each 
   CHECK_EQ(positions.size(), static_cast<size_t>(kThreads * kPerThread));
 }
 
-TEST_CASE_FIXTURE(StoreFixture,
-                  "subscription: catches up from a checkpoint then follows live appends without skipping") {
+TEST_CASE_FIXTURE(
+    StoreFixture,
+    "subscription: catches up from a checkpoint then follows live appends without skipping") {
   for (int i = 0; i < 50; ++i)
     REQUIRE(Append(OneStream("pre" + std::to_string(i), "s", ExpectedVersion::Any())).ok());
   constexpr Position kTotal = 50 + 4 * 100;
@@ -156,8 +161,8 @@ TEST_CASE_FIXTURE(StoreFixture,
   for (int t = 0; t < 4; ++t) {
     writers.emplace_back([&, t] {
       for (int i = 0; i < 100; ++i) {
-        REQUIRE(Append(OneStream("w" + std::to_string(t) + "-" + std::to_string(i), "w" + std::to_string(t),
-                                 ExpectedVersion::Any()))
+        REQUIRE(Append(OneStream("w" + std::to_string(t) + "-" + std::to_string(i),
+                                 "w" + std::to_string(t), ExpectedVersion::Any()))
                     .ok());
       }
     });
@@ -194,7 +199,8 @@ TEST_CASE("errors: a missing data directory is reported and not created") {
   CHECK_FALSE(std::filesystem::exists(dir.path() / "nope"));
 }
 
-TEST_CASE_FIXTURE(StoreFixture, "errors: a directory held by another process is refused as unavailable") {
+TEST_CASE_FIXTURE(StoreFixture,
+                  "errors: a directory held by another process is refused as unavailable") {
   REQUIRE(Append(OneStream("a", "s", ExpectedVersion::Any())).ok());
   int to_parent[2];
   REQUIRE_EQ(::pipe(to_parent), 0);

@@ -10,7 +10,8 @@
 
 using namespace shugo;
 
-static events::NewEvent OpaqueEvent(std::string kind, std::string data, std::optional<JapanDate> effective) {
+static events::NewEvent OpaqueEvent(std::string kind, std::string data,
+                                    std::optional<JapanDate> effective) {
   events::NewEvent e;
   e.type = fb::Payload::Opaque;
   e.effective_date = effective;
@@ -43,12 +44,14 @@ int main(int argc, char** argv) {
   c.streams[0].events.push_back(OpaqueEvent("applied", "委任状 申請", std::nullopt));
   c.streams[0].events.push_back(OpaqueEvent("approved", "承認", JapanDate(2025, 5, 1)));
   c.streams.push_back({"org-131016", events::ExpectedVersion::NoStream(), {}});
-  c.streams[1].events.push_back(OpaqueEvent("registered", std::string("\x00\x01\xff", 3), std::nullopt));
+  c.streams[1].events.push_back(
+      OpaqueEvent("registered", std::string("\x00\x01\xff", 3), std::nullopt));
   if (!(*store)->Append(c).ok()) return 1;
   auto all = (*store)->ReadRange(1, 10);
   if (!all.ok()) return 1;
   for (const auto& e : *all) {
-    const std::string path = std::string(argv[1]) + "/event-" + std::to_string(e.position()) + ".shge";
+    const std::string path =
+        std::string(argv[1]) + "/event-" + std::to_string(e.position()) + ".shge";
     std::ofstream(path, std::ios::binary) << e.bytes();
   }
   return 0;

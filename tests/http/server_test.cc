@@ -55,7 +55,8 @@ TEST_CASE_FIXTURE(ServerFixture, "http: /api/health answers the log head") {
   CHECK(body.at("projections").is_object());
 }
 
-TEST_CASE_FIXTURE(ServerFixture, "http: unknown route and wrong method answer a JSON error in Japanese") {
+TEST_CASE_FIXTURE(ServerFixture,
+                  "http: unknown route and wrong method answer a JSON error in Japanese") {
   auto missing = Get(server->port(), bhttp::verb::get, "/api/nothing");
   CHECK_EQ(missing.result(), bhttp::status::not_found);
   auto err = boost::json::parse(missing.body()).as_object().at("error").as_object();
@@ -79,7 +80,8 @@ TEST_CASE("http: --listen is ADDR:PORT") {
   CHECK_EQ(ok->first, "127.0.0.1");
   CHECK_EQ(ok->second, 8080);
   CHECK_EQ(ParseListen("8080", "--listen").status().field(), "--listen");
-  CHECK_EQ(ParseListen("127.0.0.1:99999", "--listen").status().code(), StatusCode::kInvalidArgument);
+  CHECK_EQ(ParseListen("127.0.0.1:99999", "--listen").status().code(),
+           StatusCode::kInvalidArgument);
   CHECK_EQ(ParseListen("127.0.0.1:", "--listen").status().code(), StatusCode::kInvalidArgument);
 }
 

@@ -19,10 +19,12 @@ namespace shugo::testing {
     CHECK_MESSAGE(check_ok_s_.ok(), check_ok_s_.ToString()); \
   } while (0)
 
-#define CHECK_STATUS(expr, expected_code) CHECK_EQ((expr).status().code(), ::shugo::StatusCode::expected_code)
+#define CHECK_STATUS(expr, expected_code) \
+  CHECK_EQ((expr).status().code(), ::shugo::StatusCode::expected_code)
 
 // An Opaque event; `data` is copied into the writer.
-inline events::NewEvent Opaque(std::string data, std::optional<JapanDate> effective = std::nullopt) {
+inline events::NewEvent Opaque(std::string data,
+                               std::optional<JapanDate> effective = std::nullopt) {
   events::NewEvent e;
   e.type = fb::Payload::Opaque;
   e.effective_date = effective;
@@ -34,8 +36,8 @@ inline events::NewEvent Opaque(std::string data, std::optional<JapanDate> effect
 }
 
 // A command appending `n` Opaque events to one stream.
-inline events::Command OneStream(std::string id, std::string stream, events::ExpectedVersion expected,
-                                 int n = 1) {
+inline events::Command OneStream(std::string id, std::string stream,
+                                 events::ExpectedVersion expected, int n = 1) {
   events::Command c;
   c.id = std::move(id);
   c.actor_user = "u-test";
@@ -50,7 +52,8 @@ inline events::Command OneStream(std::string id, std::string stream, events::Exp
 
 inline std::string OpaqueData(const events::RecordedEvent& e) {
   const auto* o = e.event().payload_as_Opaque();
-  return o ? std::string(reinterpret_cast<const char*>(o->data()->data()), o->data()->size()) : std::string();
+  return o ? std::string(reinterpret_cast<const char*>(o->data()->data()), o->data()->size())
+           : std::string();
 }
 
 class StoreFixture {
