@@ -36,7 +36,7 @@ TEST_CASE("base: the Japan date of an instant is JST (UTC+9) with no daylight sa
   CHECK_EQ(JapanDate::FromYyyymmdd(20250231).status().code(), StatusCode::kInvalidArgument);
 }
 
-TEST_CASE("base: ManualClock is set and advanced by hand; SystemClock moves") {
+TEST_CASE("base: ManualClock is set and advanced by hand and SystemClock moves") {
   ManualClock clock(JapanDate(2025, 4, 1));
   CHECK_EQ(clock.Today(), JapanDate(2025, 4, 1));
   clock.AdvanceMicros(int64_t{86400} * 1000000);
@@ -47,7 +47,7 @@ TEST_CASE("base: ManualClock is set and advanced by hand; SystemClock moves") {
   CHECK_GT(sys.NowMicros(), JapanDate(2025, 1, 1).StartUnixMicros());
 }
 
-TEST_CASE("base: Status names its code and field; Result carries a value or a status") {
+TEST_CASE("base: Status names its code and field and Result carries a value or a status") {
   Status s = Status::InvalidArgument("delegate", "is required");
   CHECK_FALSE(s.ok());
   CHECK_EQ(s.ToString(), "invalid_argument [delegate]: is required");
