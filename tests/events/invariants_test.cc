@@ -206,15 +206,7 @@ TEST_CASE_FIXTURE(StoreFixture, "inv09: verify names the first position whose by
     {
       testing::RawLog raw(dir.path());
       original = raw.Get(c.position);
-      // Offsets are taken from a decoded copy so the flipped byte is exactly the field's.
-      const fb::Event* decoded = fb::GetEvent(original.data());
-      const auto base = reinterpret_cast<uintptr_t>(original.data());
-      const auto field =
-          c.header ? reinterpret_cast<uintptr_t>(decoded->header()->prev_hash().bytes()->Data())
-                   : reinterpret_cast<uintptr_t>(decoded->payload_as_Opaque()->data()->data());
-      std::string changed = original;
-      changed.at(static_cast<size_t>(field - base)) ^= 0x01;
-      raw.Put(c.position, changed);
+      raw.Put(c.position, testing::FlipBit(original, c.header));
     }
     Reopen();
     auto report = store->Verify();

@@ -200,12 +200,7 @@ TEST_CASE_FIXTURE(
   Close();
   {
     testing::RawLog raw(dir.path());
-    std::string third = raw.Get(3);
-    const fb::Event* e = fb::GetEvent(third.data());
-    const auto offset = reinterpret_cast<uintptr_t>(e->payload_as_Opaque()->data()->data()) -
-                        reinterpret_cast<uintptr_t>(third.data());
-    third.at(static_cast<size_t>(offset)) ^= 0x01;
-    raw.Put(3, third);
+    raw.Put(3, testing::FlipBit(raw.Get(3), false));
     raw.Put(5, "garbage");
   }
   Reopen();

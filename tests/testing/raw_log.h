@@ -8,12 +8,27 @@
 #include <string>
 #include <vector>
 
+#include "schemas/events_generated.h"
+
 namespace shugo::testing {
 
 inline std::string BigEndianKey(uint64_t p) {
   std::string k(8, '\0');
   for (int i = 7; i >= 0; --i, p >>= 8) k[static_cast<size_t>(i)] = static_cast<char>(p & 0xff);
   return k;
+}
+
+// A copy of `record` with one bit flipped in its Opaque payload bytes, or (`in_hash`) in its
+// stored prev_hash. The offset is read from `record` and the copy is written, so the change hits
+// exactly that field.
+inline std::string FlipBit(const std::string& record, bool in_hash) {
+  const fb::Event* decoded = fb::GetEvent(record.data());
+  const auto field =
+      in_hash ? reinterpret_cast<uintptr_t>(decoded->header()->prev_hash().bytes()->Data())
+              : reinterpret_cast<uintptr_t>(decoded->payload_as_Opaque()->data()->data());
+  std::string changed = record;
+  changed.at(static_cast<size_t>(field - reinterpret_cast<uintptr_t>(record.data()))) ^= 0x01;
+  return changed;
 }
 
 // Opens <data_dir>/events with all its column families; the store must be closed.
