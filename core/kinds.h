@@ -1,0 +1,55 @@
+// Enumerations of the domain with their code names (docs/domain.md), as data: one table each.
+#pragma once
+
+#include <span>
+#include <string_view>
+
+#include "base/status.h"
+
+namespace shugo::core {
+
+// The kinds of organisation (docs/domain.md §2).
+enum class OrganisationKind {
+  kMhlw,
+  kCentralFederation,
+  kPrefecturalFederation,
+  kGovernorsAssociation,
+  kJma,
+  kPrefecture,
+  kMunicipality,
+  kWideAreaUnion,
+  kPrefecturalMedicalAssociation,
+  kLocalMedicalAssociation,
+  kOtherAggregator,
+  kInsuredInstitution,
+  kNonInsuredInstitution,
+};
+
+// 契約種別 (docs/domain.md §3).
+enum class ContractType {
+  kRoutine,               // 定期
+  kVoluntaryConsignment,  // 任意委託
+  kVoluntarySubsidy,      // 任意助成
+  kTemporary,             // 臨時 (bound to one campaign, F-10)
+};
+
+template <typename E>
+struct Named {
+  E value;
+  std::string_view code;      // the code name of docs/domain.md, used in JSON and events
+  std::string_view japanese;  // shown in the UI
+};
+
+std::span<const Named<OrganisationKind>> OrganisationKinds();
+std::span<const Named<ContractType>> ContractTypes();
+
+std::string_view CodeName(OrganisationKind kind);
+std::string_view JapaneseName(OrganisationKind kind);
+std::string_view CodeName(ContractType type);
+std::string_view JapaneseName(ContractType type);
+
+// By code name; kInvalidArgument naming `field` and listing the accepted names otherwise.
+Result<OrganisationKind> ParseOrganisationKind(std::string_view code, std::string_view field);
+Result<ContractType> ParseContractType(std::string_view code, std::string_view field);
+
+}  // namespace shugo::core
