@@ -1,5 +1,6 @@
 #include "base/japan_date.h"
 
+#include <algorithm>
 #include <cassert>
 #include <charconv>
 #include <chrono>
@@ -61,6 +62,17 @@ JapanDate JapanDate::FromUnixMicros(int64_t unix_micros) {
   int64_t days = local / kMicrosPerDay;
   if (local % kMicrosPerDay < 0) --days;  // floor for instants before 1970
   return JapanDate(static_cast<int32_t>(days), 0);
+}
+
+JapanDate JapanDate::AddMonths(int n) const {
+  const auto ymd = Ymd(days_);
+  auto moved = chr::year_month_day(ymd.year() / ymd.month() / 1) + chr::months(n);
+  const auto last = chr::year_month_day_last(moved.year(), chr::month_day_last(moved.month()));
+  const auto day = std::min(ymd.day(), last.day());
+  return JapanDate(
+      static_cast<int32_t>(
+          chr::sys_days(moved.year() / moved.month() / day).time_since_epoch().count()),
+      0);
 }
 
 int JapanDate::year() const { return static_cast<int>(Ymd(days_).year()); }

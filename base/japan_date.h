@@ -36,6 +36,8 @@ class JapanDate {
   // 00:00 JST of this date, in UTC microseconds since 1970.
   int64_t StartUnixMicros() const;
   JapanDate AddDays(int32_t n) const { return JapanDate(days_ + n, 0); }
+  // The same day n months later; the month's last day when it has no such day (01-31 + 1 → 02-28).
+  JapanDate AddMonths(int n) const;
   std::string ToString() const;  // "YYYY-MM-DD"
 
   friend constexpr auto operator<=>(JapanDate, JapanDate) = default;
