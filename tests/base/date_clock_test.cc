@@ -32,6 +32,12 @@ TEST_CASE("base: the Japan date of an instant is JST (UTC+9) with no daylight sa
   CHECK_EQ(summer.StartUnixMicros() % (int64_t{3600} * 1000000 * 24), int64_t{15} * 3600 * 1000000);
   CHECK_EQ(JapanDate::FromUnixMicros(-1), JapanDate(1970, 1, 1));  // 08:59:59 JST
   CHECK_EQ(d.AddDays(30), JapanDate(2025, 5, 1));
+  CHECK_EQ(d.AddMonths(1), JapanDate(2025, 5, 1));
+  CHECK_EQ(JapanDate(2025, 1, 31).AddMonths(1),
+           JapanDate(2025, 2, 28));  // no 02-31: the month's end
+  CHECK_EQ(JapanDate(2024, 1, 31).AddMonths(1), JapanDate(2024, 2, 29));  // leap year
+  CHECK_EQ(JapanDate(2025, 12, 15).AddMonths(1), JapanDate(2026, 1, 15));
+  CHECK_EQ(JapanDate(2025, 3, 31).AddMonths(-1), JapanDate(2025, 2, 28));
   CHECK_EQ(JapanDate::FromYyyymmdd(20250401).value(), d);
   CHECK_EQ(JapanDate::FromYyyymmdd(20250231).status().code(), StatusCode::kInvalidArgument);
 }
