@@ -32,14 +32,6 @@ constexpr std::array<Named<ContractType>, 4> kContractTypes = {{
 }};
 
 template <typename E, size_t N>
-const Named<E>& Find(const std::array<Named<E>, N>& table, E value) {
-  for (const auto& row : table) {
-    if (row.value == value) return row;
-  }
-  return table[0];  // unreachable: every enumerator has a row (tests/core/kinds_test.cc)
-}
-
-template <typename E, size_t N>
 Result<E> ParseName(const std::array<Named<E>, N>& table, std::string_view code,
                     std::string_view field, std::string_view what) {
   std::string accepted;
@@ -57,12 +49,18 @@ Result<E> ParseName(const std::array<Named<E>, N>& table, std::string_view code,
 std::span<const Named<OrganisationKind>> OrganisationKinds() { return kOrganisationKinds; }
 std::span<const Named<ContractType>> ContractTypes() { return kContractTypes; }
 
-std::string_view CodeName(OrganisationKind kind) { return Find(kOrganisationKinds, kind).code; }
-std::string_view JapaneseName(OrganisationKind kind) {
-  return Find(kOrganisationKinds, kind).japanese;
+std::string_view CodeName(OrganisationKind kind) {
+  return FindNamed<OrganisationKind>(kOrganisationKinds, kind).code;
 }
-std::string_view CodeName(ContractType type) { return Find(kContractTypes, type).code; }
-std::string_view JapaneseName(ContractType type) { return Find(kContractTypes, type).japanese; }
+std::string_view JapaneseName(OrganisationKind kind) {
+  return FindNamed<OrganisationKind>(kOrganisationKinds, kind).japanese;
+}
+std::string_view CodeName(ContractType type) {
+  return FindNamed<ContractType>(kContractTypes, type).code;
+}
+std::string_view JapaneseName(ContractType type) {
+  return FindNamed<ContractType>(kContractTypes, type).japanese;
+}
 
 Result<OrganisationKind> ParseOrganisationKind(std::string_view code, std::string_view field) {
   return ParseName(kOrganisationKinds, code, field, "組織種別");

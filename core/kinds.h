@@ -40,6 +40,15 @@ struct Named {
   std::string_view japanese;  // shown in the UI
 };
 
+// The row of `value` in a table that has one row per enumerator (tests check that they do).
+template <typename E>
+const Named<E>& FindNamed(std::span<const Named<E>> table, E value) {
+  for (const auto& row : table) {
+    if (row.value == value) return row;
+  }
+  return table.front();
+}
+
 std::span<const Named<OrganisationKind>> OrganisationKinds();
 std::span<const Named<ContractType>> ContractTypes();
 

@@ -354,21 +354,17 @@ constexpr std::array<Named<LetterCommand>, 14> kCommands = {{
     {LetterCommand::kRekey, "rekey", "医療機関コード変更"},
 }};
 
-template <typename E, size_t N>
-const Named<E>& Row(const std::array<Named<E>, N>& table, E value) {
-  for (const auto& row : table) {
-    if (row.value == value) return row;
-  }
-  return table[0];
-}
-
 }  // namespace
 
 std::span<const Named<LetterStatus>> LetterStatuses() { return kStatuses; }
-std::string_view CodeName(LetterStatus s) { return Row(kStatuses, s).code; }
-std::string_view JapaneseName(LetterStatus s) { return Row(kStatuses, s).japanese; }
-std::string_view CodeName(LetterCommand c) { return Row(kCommands, c).code; }
-std::string_view JapaneseName(LetterCommand c) { return Row(kCommands, c).japanese; }
+std::string_view CodeName(LetterStatus s) { return FindNamed<LetterStatus>(kStatuses, s).code; }
+std::string_view JapaneseName(LetterStatus s) {
+  return FindNamed<LetterStatus>(kStatuses, s).japanese;
+}
+std::string_view CodeName(LetterCommand c) { return FindNamed<LetterCommand>(kCommands, c).code; }
+std::string_view JapaneseName(LetterCommand c) {
+  return FindNamed<LetterCommand>(kCommands, c).japanese;
+}
 
 bool IsTerminal(LetterStatus s) {
   return s == LetterStatus::kWithdrawn || s == LetterStatus::kSeceded ||

@@ -1,0 +1,27 @@
+# Shared by the CLI tests: start `shugo serve` on a free port and talk HTTP to it over bash's
+# /dev/tcp (no curl needed on a fresh machine).
+
+# start_server SHUGO DATA_DIR: runs serve in a coprocess and sets SERVER_PID and PORT once the
+# server has printed its URL (bash names the coprocess PID SERVER_PID) (it prints it only after it listens and holds the data directory).
+start_server() {
+  coproc SERVER { exec "$1" serve --dir "$2" --demo --listen 127.0.0.1:0; }
+  local line
+  read -r line <&"${SERVER[0]}"
+  echo "$line"
+  [[ "$line" =~ ^shugo:\ serving\ http://127\.0\.0\.1:([0-9]+)/ ]] || { echo "unexpected: $line" >&2; return 1; }
+  PORT=${BASH_REMATCH[1]}
+}
+
+# http_get PATH: prints the whole HTTP response from the started server.
+http_get() {
+  exec 3<>"/dev/tcp/127.0.0.1/$PORT"
+  printf 'GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' "$1" >&3
+  cat <&3
+  exec 3<&-
+}
+
+# stop_server: SIGTERM, then waits for a clean exit.
+stop_server() {
+  kill -TERM "$SERVER_PID"
+  wait "$SERVER_PID"
+}
