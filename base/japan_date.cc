@@ -34,8 +34,9 @@ JapanDate::JapanDate(int year, unsigned month, unsigned day) {
 Result<JapanDate> JapanDate::FromYmd(int year, unsigned month, unsigned day) {
   chr::year_month_day ymd{chr::year(year), chr::month(month), chr::day(day)};
   if (year < 1900 || year > 9999 || !ymd.ok()) {
-    return Status::InvalidArgument("date", "not a calendar date: " + std::to_string(year) + "-" +
-                                               std::to_string(month) + "-" + std::to_string(day));
+    return Status::InvalidArgument("date", "存在しない日付です（" + std::to_string(year) + "-" +
+                                               std::to_string(month) + "-" + std::to_string(day) +
+                                               "）");
   }
   return JapanDate(year, month, day);
 }
@@ -45,8 +46,8 @@ Result<JapanDate> JapanDate::Parse(std::string_view text, std::string_view field
   if (text.size() != 10 || text[4] != '-' || text[7] != '-' ||
       !ParseUnsigned(text.substr(0, 4), y) || !ParseUnsigned(text.substr(5, 2), m) ||
       !ParseUnsigned(text.substr(8, 2), d)) {
-    return Status::InvalidArgument(
-        std::string(field), "expected a date as YYYY-MM-DD, got '" + std::string(text) + "'");
+    return Status::InvalidArgument(std::string(field),
+                                   "日付は YYYY-MM-DD の形式で入力してください");
   }
   auto date = FromYmd(static_cast<int>(y), m, d);
   if (!date.ok()) return Status::InvalidArgument(std::string(field), date.status().message());

@@ -14,16 +14,18 @@ namespace shugo::core {
 // How a delegator stands, beyond its kind, for routing.
 enum class Affiliation {
   kNone,                // 市区町村, 広域連合, 都道府県
-  kMedicalAssociation,  // an institution that is a member of a 郡市区医師会, or of none
-                        // (**project**)
-  kOtherAggregator,     // an institution that is a member of a 取りまとめ団体
-  kMunicipalSite,       // a non-insured mass-vaccination site set up by a municipality
-  kPrefecturalSite,     // a non-insured mass-vaccination site set up by a prefecture
+  kMedicalAssociation,  // an institution that is a member of a 郡市区医師会
+  kNoMembership,     // an institution that is a member of none (**project** reading of the chart)
+                     // (**project**)
+  kOtherAggregator,  // an institution that is a member of a 取りまとめ団体
+  kMunicipalSite,    // a non-insured mass-vaccination site set up by a municipality
+  kPrefecturalSite,  // a non-insured mass-vaccination site set up by a prefecture
 };
 
 // Where one hop of a chain goes, relative to the organisation before it.
 enum class Hop {
   kMemberAssociation,     // the institution's 郡市区医師会
+  kAreaAssociation,       // the 郡市区医師会 covering a non-member institution's municipality
   kMemberAggregator,      // the institution's 取りまとめ団体
   kParentAssociation,     // the 郡市区医師会's 委任先医師会 (its 都道府県医師会)
   kJma,                   // 日本医師会

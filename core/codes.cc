@@ -1,14 +1,13 @@
 #include "core/codes.h"
 
+#include <algorithm>
+#include <cassert>
+
+#include "base/text.h"
+
 namespace shugo::core {
 
 namespace {
-
-std::string Quote(std::string_view text) {
-  // Long or binary input is cut so the message stays readable.
-  std::string shown(text.substr(0, 32));
-  return "「" + shown + (text.size() > 32 ? "…" : "") + "」";
-}
 
 Status Refuse(std::string_view field, std::string message) {
   return Status::InvalidArgument(std::string(field), std::move(message));
@@ -36,6 +35,7 @@ std::string PrefectureCode::ToString() const {
 }
 
 char LocalGovCode::CheckDigit(std::string_view first_five) {
+  assert(IsDigits(first_five, 5));
   int sum = 0;
   for (int i = 0; i < 5; ++i) sum += (first_five[static_cast<size_t>(i)] - '0') * (6 - i);
   return static_cast<char>('0' + (11 - sum % 11) % 10);
@@ -43,17 +43,19 @@ char LocalGovCode::CheckDigit(std::string_view first_five) {
 
 Result<LocalGovCode> LocalGovCode::Parse(std::string_view text, std::string_view field) {
   if (!IsDigits(text, 6)) {
-    return Refuse(field, "全国地方公共団体コードは6桁の半角数字です（入力: " + Quote(text) + "）");
+    return Refuse(field,
+                  "全国地方公共団体コードは6桁の半角数字です（入力: " + QuoteInput(text) + "）");
   }
   const int pref = (text[0] - '0') * 10 + (text[1] - '0');
   if (pref < 1 || pref > 47) {
     return Refuse(field, "全国地方公共団体コードの先頭2桁は都道府県番号（01〜47）です（入力: " +
-                             Quote(text) + "）");
+                             QuoteInput(text) + "）");
   }
   const char check = CheckDigit(text.substr(0, 5));
   if (text[5] != check) {
     return Refuse(field, "全国地方公共団体コードの検査数字（6桁目）が一致しません（入力: " +
-                             Quote(text) + "、検査数字は " + std::string(1, check) + " です）");
+                             QuoteInput(text) + "、検査数字は " + std::string(1, check) +
+                             " です）");
   }
   return LocalGovCode(std::string(text));
 }
@@ -63,6 +65,7 @@ PrefectureCode LocalGovCode::prefecture() const {
 }
 
 char MedicalInstitutionCode::CheckDigit(std::string_view first_nine) {
+  assert(IsDigits(first_nine, 9));
   const int pref = (first_nine[0] - '0') * 10 + (first_nine[1] - '0');
   // Prefectures 11–14 leave 都道府県番号 and 点数表番号 out of the check.
   const std::string_view body = (pref >= 11 && pref <= 14) ? first_nine.substr(3) : first_nine;
@@ -80,23 +83,31 @@ Result<MedicalInstitutionCode> MedicalInstitutionCode::Parse(std::string_view te
   if (!IsDigits(text, 10)) {
     return Refuse(
         field, "医療機関コードは10桁の半角数字です（都道府県番号2桁＋点数表番号1桁＋7桁。入力: " +
-                   Quote(text) + "）");
+                   QuoteInput(text) + "）");
   }
   const int pref = (text[0] - '0') * 10 + (text[1] - '0');
   if (pref < 1 || pref > 47) {
-    return Refuse(
-        field, "医療機関コードの先頭2桁は都道府県番号（01〜47）です（入力: " + Quote(text) + "）");
+    return Refuse(field, "医療機関コードの先頭2桁は都道府県番号（01〜47）です（入力: " +
+                             QuoteInput(text) + "）");
   }
   if (text[2] != '1' && text[2] != '3') {
     return Refuse(field, "医療機関コードの3桁目は点数表番号（1: 医科、3: 歯科）です（入力: " +
-                             Quote(text) + "）");
+                             QuoteInput(text) + "）");
   }
   const char check = CheckDigit(text.substr(0, 9));
-  if (text[9] != check) {
-    return Refuse(field, "医療機関コードの検証番号（10桁目）が一致しません（入力: " + Quote(text) +
-                             "、検証番号は " + std::string(1, check) + " です）");
+  if (CheckDigitConfirmed(text) && text[9] != check) {
+    return Refuse(field,
+                  "医療機関コードの検証番号（10桁目）が一致しません（入力: " + QuoteInput(text) +
+                      "、検証番号は " + std::string(1, check) + " です）");
   }
   return MedicalInstitutionCode(std::string(text));
+}
+
+bool MedicalInstitutionCode::CheckDigitConfirmed(std::string_view code) {
+  const int pref = (code[0] - '0') * 10 + (code[1] - '0');
+  if (pref == 47) return false;                                  // no 沖縄県 rows in the data
+  if (code[2] == '3' && pref >= 11 && pref <= 14) return false;  // no dental codes of 11–14 either
+  return true;
 }
 
 PrefectureCode MedicalInstitutionCode::prefecture() const {

@@ -48,14 +48,19 @@ enum class TensuHyo { kMedical = 1, kDental = 3 };
 
 // 医療機関コード (10 digits): 都道府県番号(2) + 点数表番号(1) + 郡市区番号(2) + 医療機関番号(4) +
 // 検証番号(1). The check digit is a Luhn-style modulus 10 over the 6 digits 郡市区番号 +
-// 医療機関番号 for prefectures 11–14 and over the 9 digits before it elsewhere (project reading,
-// confirmed on all 96,488 codes of data/reference/medical_institutions_all.csv.gz; see its
-// SOURCES.md).
+// 医療機関番号 for prefectures 11–14 and over the 9 digits before it elsewhere: a **project**
+// reading that all 96,488 real codes of data/reference/medical_institutions_all.csv.gz satisfy
+// (SOURCES.md). Where the data cannot confirm it — 沖縄県 (47, absent) and dental codes of 11–14
+// (none) — only the format and the prefecture are checked (docs/domain.md §2).
 class MedicalInstitutionCode {
  public:
   static Result<MedicalInstitutionCode> Parse(std::string_view text, std::string_view field);
   // The check digit for the first nine digits. REQUIRES: nine ASCII digits.
   static char CheckDigit(std::string_view first_nine);
+
+  // Whether the data confirms the check digit rule for this code's prefecture and 点数表.
+  // REQUIRES: ten digits.
+  static bool CheckDigitConfirmed(std::string_view code);
 
   const std::string& str() const { return code_; }
   PrefectureCode prefecture() const;

@@ -3,6 +3,8 @@
 #include <array>
 #include <string>
 
+#include "base/text.h"
+
 namespace shugo::core {
 
 namespace {
@@ -39,9 +41,9 @@ Result<E> ParseName(const std::array<Named<E>, N>& table, std::string_view code,
     if (row.code == code) return row.value;
     accepted += (accepted.empty() ? "" : ", ") + std::string(row.code);
   }
-  return Status::InvalidArgument(std::string(field),
-                                 std::string(what) + "「" + std::string(code.substr(0, 40)) +
-                                     "」はありません（指定できる値: " + accepted + "）");
+  return Status::InvalidArgument(
+      std::string(field),
+      std::string(what) + QuoteInput(code, 40) + "はありません（指定できる値: " + accepted + "）");
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // Enumerations of the domain with their code names (docs/domain.md), as data: one table each.
 #pragma once
 
+#include <cassert>
 #include <span>
 #include <string_view>
 
@@ -46,6 +47,7 @@ const Named<E>& FindNamed(std::span<const Named<E>> table, E value) {
   for (const auto& row : table) {
     if (row.value == value) return row;
   }
+  assert(false && "an enumerator without its row in the name table");
   return table.front();
 }
 

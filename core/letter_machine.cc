@@ -35,6 +35,8 @@ using Secede = Cmd<LetterCommand::kSecede>;
 using SecedeBySystem = Cmd<LetterCommand::kSecedeBySystem>;
 using Terminate = Cmd<LetterCommand::kTerminate>;
 using Rekey = Cmd<LetterCommand::kRekey>;
+using CreateRedelegation = Cmd<LetterCommand::kCreateRedelegation>;
+using EndRedelegation = Cmd<LetterCommand::kEndRedelegation>;
 
 // Loading a stored letter: the machine starts in None and is moved to the letter's status by
 // this event, through the restore rows at the end of the table (MSM has no public setter for the
@@ -57,13 +59,13 @@ using Withdrawn = St<LetterStatus::kWithdrawn>;
 using Seceded = St<LetterStatus::kSeceded>;
 using Terminated = St<LetterStatus::kTerminated>;
 
-// Guards: each checks one rule of §3 and, when it refuses, leaves the reason in fsm.refusal.
+// Guards: each checks the rules of one row of §3 and, when it refuses, leaves the reason in
+// fsm.refusal (a guard that refuses does not trigger no_transition's "no such row").
 #define SHUGO_GUARD(Name, body)                                   \
   struct Name {                                                   \
     template <class Evt, class Fsm, class Src, class Tgt>         \
     bool operator()(const Evt& evt, Fsm& fsm, Src&, Tgt&) const { \
       const LetterFacts& f = *evt.facts;                          \
-      (void)f;                                                    \
       body                                                        \
     }                                                             \
   }
@@ -87,40 +89,87 @@ bool Reason(Fsm& fsm, const LetterFacts& f) {
   return Refuse(fsm, Status::InvalidArgument("reason", "理由を入力してください"));
 }
 
-SHUGO_GUARD(ByDelegator, return Actor(fsm, f, LetterActor::kDelegator, "委任元"););
-SHUGO_GUARD(BySystem, return Actor(fsm, f, LetterActor::kSystem, "システム（日次処理）"););
-SHUGO_GUARD(ByDelegate, return Actor(fsm, f, LetterActor::kDelegate, "委任先"););
+// People act on original letters only; re-delegations are created and ended by the system.
+template <class Fsm>
+bool Original(Fsm& fsm, const LetterFacts& f) {
+  if (!f.redelegation) return true;
+  return Refuse(fsm, Status::FailedPrecondition(
+                         "再委任状はシステムが作成・終了します（元の委任状を操作してください）"));
+}
 
-// F-3: a temporary letter only within a declared campaign is the handler's check; here, who.
-SHUGO_GUARD(CanApply, return Actor(fsm, f, LetterActor::kDelegator, "委任元"););
+template <class Fsm>
+bool System(Fsm& fsm, const LetterFacts& f) {
+  return Actor(fsm, f, LetterActor::kSystem, "システム（日次処理）");
+}
+
+// An approved letter may be returned or withdrawn only until it takes effect.
+template <class Src, class Fsm>
+bool NotInEffect(Fsm& fsm, const LetterFacts& f, const char* what) {
+  if constexpr (std::is_same_v<Src, Approved>) {
+    if (!f.contract_date)
+      return Refuse(fsm, Status::Internal("承認済の委任状に契約日がありません"));
+    if (f.took_effect()) {
+      return Refuse(
+          fsm, Status::FailedPrecondition("契約日（" + f.contract_date->ToString() +
+                                          "）以降、効力の生じた委任状は" + what + "できません"));
+    }
+  }
+  return true;
+}
+
+// F-3: the delegator applies (a temporary letter only within a campaign: the handler's check).
+SHUGO_GUARD(CanApply, return Actor(fsm, f, LetterActor::kDelegator, "委任元") && Original(fsm, f););
+SHUGO_GUARD(CanReapply,
+            return Actor(fsm, f, LetterActor::kDelegator, "委任元") && Original(fsm, f););
+// F-4: the delegate approves.
+SHUGO_GUARD(CanApprove,
+            return Actor(fsm, f, LetterActor::kDelegate, "委任先") && Original(fsm, f););
 
 // F-4 差戻: the delegate, with a reason, until the letter takes effect.
-SHUGO_GUARD(CanReturn, {
-  if (!Actor(fsm, f, LetterActor::kDelegate, "委任先") || !Reason(fsm, f)) return false;
-  if constexpr (std::is_same_v<Src, Approved>) {
-    if (f.contract_date && f.today >= *f.contract_date) {
-      return Refuse(fsm,
-                    Status::FailedPrecondition(
-                        "契約日（" + f.contract_date->ToString() +
-                        "）を過ぎた委任状は差し戻せません（差し戻しは委託契約が有効となるまで）"));
-    }
+SHUGO_GUARD(CanReturn, return Actor(fsm, f, LetterActor::kDelegate, "委任先") && Original(fsm, f) &&
+                              Reason(fsm, f) && NotInEffect<Src>(fsm, f, "差し戻し"););
+
+// F-3-4 取下げ: the delegator, with a reason, before the letter takes effect (**project**).
+SHUGO_GUARD(CanWithdraw, return Actor(fsm, f, LetterActor::kDelegator, "委任元") &&
+                                Original(fsm, f) && Reason(fsm, f) &&
+                                NotInEffect<Src>(fsm, f, "取り下げ"););
+
+// Day job: on its 契約日; a municipal letter only once payment consignment is registered (F-5-2)
+// and the municipality is open (F-1-8); a re-delegation together with the letter under it.
+SHUGO_GUARD(CanActivate, {
+  if (!System(fsm, f)) return false;
+  if (!f.contract_date || f.today < *f.contract_date) {
+    return Refuse(fsm, Status::FailedPrecondition("契約日前の委任状は有効化できません"));
+  }
+  if (f.municipal_letter() && !f.payment_consignment) {
+    return Refuse(fsm,
+                  Status::FailedPrecondition(
+                      "支払事務委託が登録されていない自治体の委任状は有効化できません（F-5-2）"));
+  }
+  if (f.opening_date && f.today < *f.opening_date) {
+    return Refuse(
+        fsm, Status::FailedPrecondition("開設日前の自治体の委任状は有効化できません（F-1-8）"));
+  }
+  if (f.redelegation && !f.underlying_in_force) {
+    return Refuse(fsm,
+                  Status::FailedPrecondition("再委任状は配下の委任状と同時にのみ有効化されます"));
   }
   return true;
 });
 
-// F-3-4 取下げ: the delegator, with a reason.
-SHUGO_GUARD(CanWithdraw,
-            return Actor(fsm, f, LetterActor::kDelegator, "委任元") && Reason(fsm, f););
-
-// Day job and F-1-8-1: on or after 契約日; a municipal letter needs payment consignment (F-5-2).
-SHUGO_GUARD(CanActivate, {
-  if (!Actor(fsm, f, LetterActor::kSystem, "システム（日次処理）")) return false;
-  if constexpr (Evt::kCommand == LetterCommand::kActivate) {
-    if (!f.contract_date || f.today < *f.contract_date) {
-      return Refuse(fsm, Status::FailedPrecondition("契約日前の委任状は有効化できません"));
-    }
+// F-1-8-1: a municipality opening on its 開設日 puts a letter approved before it into force.
+SHUGO_GUARD(CanOpen, {
+  if (!System(fsm, f)) return false;
+  if (!f.municipal_letter() || !f.opening_date || !f.contract_date) {
+    return Refuse(fsm,
+                  Status::FailedPrecondition("開設日の有効化は開設予定の自治体の委任状だけです"));
   }
-  if (f.municipal_letter && !f.payment_consignment) {
+  if (f.today < *f.opening_date) return Refuse(fsm, Status::FailedPrecondition("開設日前です"));
+  if (!(*f.contract_date < *f.opening_date)) {
+    return Refuse(fsm,
+                  Status::FailedPrecondition("契約日が開設日以後の委任状は通常の有効化によります"));
+  }
+  if (!f.payment_consignment) {
     return Refuse(fsm,
                   Status::FailedPrecondition(
                       "支払事務委託が登録されていない自治体の委任状は有効化できません（F-5-2）"));
@@ -128,9 +177,24 @@ SHUGO_GUARD(CanActivate, {
   return true;
 });
 
-// F-6: the delegator, 脱退日 tomorrow or later, a reason; never for temporary letters (F-10-4).
+// F-1-9-2: a municipality leaving its union; its own letter's 契約日 moves, it stays approved.
+SHUGO_GUARD(CanUnionLeave, {
+  if (!System(fsm, f)) return false;
+  if (f.delegator_kind != OrganisationKind::kMunicipality) {
+    return Refuse(fsm, Status::FailedPrecondition("広域連合からの脱退は市区町村の委任状だけです"));
+  }
+  return true;
+});
+
+// F-6: a 市区町村/広域連合 or an institution, 脱退日 tomorrow or later, a reason; never for
+// temporary letters (F-10-4) nor re-delegations.
 SHUGO_GUARD(CanRequestSecession, {
-  if (!Actor(fsm, f, LetterActor::kDelegator, "委任元") || !Reason(fsm, f)) return false;
+  if (!Actor(fsm, f, LetterActor::kDelegator, "委任元") || !Original(fsm, f) || !Reason(fsm, f))
+    return false;
+  if (!f.municipal_letter() && !f.institution_letter()) {
+    return Refuse(
+        fsm, Status::FailedPrecondition("脱退を申請できるのは市区町村・広域連合と医療機関です"));
+  }
   if (f.contract_type == ContractType::kTemporary) {
     return Refuse(
         fsm, Status::FailedPrecondition(
@@ -142,10 +206,13 @@ SHUGO_GUARD(CanRequestSecession, {
   return true;
 });
 
-// F-10-4: 国保中央会 registers the secession of a temporary letter, 脱退日 one month ahead.
+// F-10-4: 国保中央会 registers the secession of a temporary letter, 脱退日 one month ahead; the
+// reason (the consultation it followed) is **project**.
 SHUGO_GUARD(CanHelpdeskSecession, {
-  if (!Actor(fsm, f, LetterActor::kCentralFederation, "国保中央会") || !Reason(fsm, f))
+  if (!Actor(fsm, f, LetterActor::kCentralFederation, "国保中央会") || !Original(fsm, f) ||
+      !Reason(fsm, f)) {
     return false;
+  }
   if (f.contract_type != ContractType::kTemporary) {
     return Refuse(
         fsm, Status::FailedPrecondition("ヘルプデスクによる脱退登録は臨時接種の委任状だけです"));
@@ -159,24 +226,36 @@ SHUGO_GUARD(CanHelpdeskSecession, {
 
 // Day job: on or after the scheduled 脱退日.
 SHUGO_GUARD(SecessionDue, {
-  if (!Actor(fsm, f, LetterActor::kSystem, "システム（日次処理）")) return false;
+  if (!System(fsm, f)) return false;
   if (!f.date || f.today < *f.date) {
     return Refuse(fsm, Status::FailedPrecondition("脱退日前の委任状は脱退済みにできません"));
   }
   return true;
 });
 
-// F-7 解除: institution letters only, by the locating authority, with 解除日 and 解除理由.
+// F-7 解除: institution letters only, by the locating authority, with a reason and a 解除日 of
+// today or later (**project**: no retroactive termination).
 SHUGO_GUARD(CanTerminate, {
   if (!Actor(fsm, f, LetterActor::kLocatingAuthority,
              "医療機関の所在地の自治体（非保険医療機関は都道府県）") ||
       !Reason(fsm, f)) {
     return false;
   }
-  if (!f.institution_letter) {
+  if (!f.institution_letter() || f.redelegation) {
     return Refuse(fsm, Status::FailedPrecondition("解除できるのは医療機関の委任状だけです"));
   }
-  if (!f.date) return Refuse(fsm, Status::InvalidArgument("date", "解除日を入力してください"));
+  if (!f.date || *f.date < f.today) {
+    return Refuse(fsm, Status::InvalidArgument("date", "解除日は本日以降の日付を入力してください"));
+  }
+  return true;
+});
+
+SHUGO_GUARD(BySystem, return System(fsm, f););
+
+// F-4: re-delegations belong to the system: created approved, ended while not yet in force.
+SHUGO_GUARD(ForRedelegation, {
+  if (!System(fsm, f)) return false;
+  if (!f.redelegation) return Refuse(fsm, Status::FailedPrecondition("再委任状ではありません"));
   return true;
 });
 
@@ -188,16 +267,16 @@ struct LetterDef : msmf::state_machine_def<LetterDef> {
   struct transition_table : boost::mpl::vector<
       //         from                event              to                  action      guard
       msmf::Row<None,               Apply,             Applied,            msmf::none, CanApply>,              // F-3
-      msmf::Row<Returned,           Reapply,           Applied,            msmf::none, ByDelegator>,           // F-3
-      msmf::Row<Applied,            Approve,           Approved,           msmf::none, ByDelegate>,            // F-4
+      msmf::Row<Returned,           Reapply,           Applied,            msmf::none, CanReapply>,            // F-3
+      msmf::Row<Applied,            Approve,           Approved,           msmf::none, CanApprove>,            // F-4
       msmf::Row<Applied,            Return,            Returned,           msmf::none, CanReturn>,             // F-4
       msmf::Row<Approved,           Return,            Returned,           msmf::none, CanReturn>,             // F-4
       msmf::Row<Applied,            Withdraw,          Withdrawn,          msmf::none, CanWithdraw>,           // F-3-4
       msmf::Row<Returned,           Withdraw,          Withdrawn,          msmf::none, CanWithdraw>,           // F-3-4
       msmf::Row<Approved,           Withdraw,          Withdrawn,          msmf::none, CanWithdraw>,           // F-3-4
       msmf::Row<Approved,           Activate,          InContract,         msmf::none, CanActivate>,           // day job
-      msmf::Row<Approved,           Open,              InContract,         msmf::none, CanActivate>,           // F-1-8-1
-      msmf::Row<Approved,           UnionLeave,        Approved,           msmf::none, BySystem>,              // F-1-9-2
+      msmf::Row<Approved,           Open,              InContract,         msmf::none, CanOpen>,               // F-1-8-1
+      msmf::Row<Approved,           UnionLeave,        Approved,           msmf::none, CanUnionLeave>,          // F-1-9-2
       msmf::Row<InContract,         RequestSecession,  SecessionScheduled, msmf::none, CanRequestSecession>,   // F-6
       msmf::Row<InContract,         HelpdeskSecession, SecessionScheduled, msmf::none, CanHelpdeskSecession>,  // F-10-4
       msmf::Row<SecessionScheduled, Secede,            Seceded,            msmf::none, SecessionDue>,          // day job
@@ -212,6 +291,8 @@ struct LetterDef : msmf::state_machine_def<LetterDef> {
       msmf::Row<Approved,           Rekey,             Approved,           msmf::none, BySystem>,
       msmf::Row<InContract,         Rekey,             InContract,         msmf::none, BySystem>,
       msmf::Row<SecessionScheduled, Rekey,             SecessionScheduled, msmf::none, BySystem>,
+      msmf::Row<None,               CreateRedelegation, Approved,          msmf::none, ForRedelegation>,       // F-4
+      msmf::Row<Approved,           EndRedelegation,   Withdrawn,          msmf::none, ForRedelegation>,       // F-4
       // Restore rows: how a stored letter is loaded, not transitions of the domain.
       msmf::Row<None, Restore<LetterStatus::kApplied>,            Applied>,
       msmf::Row<None, Restore<LetterStatus::kReturned>,           Returned>,
@@ -322,6 +403,10 @@ void Dispatch(LetterMachine& m, LetterCommand c, const LetterFacts& f) {
       return Process<Terminate>(m, f);
     case LetterCommand::kRekey:
       return Process<Rekey>(m, f);
+    case LetterCommand::kCreateRedelegation:
+      return Process<CreateRedelegation>(m, f);
+    case LetterCommand::kEndRedelegation:
+      return Process<EndRedelegation>(m, f);
   }
 }
 
@@ -337,7 +422,7 @@ constexpr std::array<Named<LetterStatus>, 9> kStatuses = {{
     {LetterStatus::kTerminated, "terminated", "解除"},
 }};
 
-constexpr std::array<Named<LetterCommand>, 14> kCommands = {{
+constexpr std::array<Named<LetterCommand>, 16> kCommands = {{
     {LetterCommand::kApply, "apply", "申請"},
     {LetterCommand::kReapply, "reapply", "再申請"},
     {LetterCommand::kApprove, "approve", "承認"},
@@ -352,6 +437,8 @@ constexpr std::array<Named<LetterCommand>, 14> kCommands = {{
     {LetterCommand::kSecedeBySystem, "secede_by_system", "システムによる脱退"},
     {LetterCommand::kTerminate, "terminate", "解除"},
     {LetterCommand::kRekey, "rekey", "医療機関コード変更"},
+    {LetterCommand::kCreateRedelegation, "create_redelegation", "再委任状の作成"},
+    {LetterCommand::kEndRedelegation, "end_redelegation", "再委任状の終了"},
 }};
 
 }  // namespace
@@ -365,6 +452,13 @@ std::string_view CodeName(LetterCommand c) { return FindNamed<LetterCommand>(kCo
 std::string_view JapaneseName(LetterCommand c) {
   return FindNamed<LetterCommand>(kCommands, c).japanese;
 }
+
+bool LetterFacts::took_effect() const {
+  return contract_date && today >= *contract_date && (!municipal_letter() || payment_consignment) &&
+         (!opening_date || today >= *opening_date);
+}
+
+std::span<const Named<LetterCommand>> LetterCommands() { return kCommands; }
 
 bool IsTerminal(LetterStatus s) {
   return s == LetterStatus::kWithdrawn || s == LetterStatus::kSeceded ||

@@ -71,3 +71,17 @@ TEST_CASE("base: Status names its code and field and Result carries a value or a
 }
 
 }  // namespace shugo
+
+#include "base/text.h"
+
+namespace shugo {
+
+TEST_CASE("base: QuoteInput keeps messages valid UTF-8 and bounded") {
+  CHECK_EQ(QuoteInput("131016"), "「131016」");
+  CHECK_EQ(QuoteInput("a\nb\x01"), "「a?b?」");
+  // 11 full-width digits are 33 bytes: the cut backs off to the 10th character, never inside one.
+  CHECK_EQ(QuoteInput("１２３４５６７８９０１"), "「１２３４５６７８９０…」");
+  CHECK_EQ(QuoteInput(std::string(100, 'x'), 4), "「xxxx…」");
+}
+
+}  // namespace shugo

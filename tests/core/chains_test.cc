@@ -28,6 +28,14 @@ TEST_CASE(
   }
 }
 
+TEST_CASE("F-4: an institution that belongs to no 医師会 goes to the 郡市区医師会 of its area") {
+  const ChainRule& r = Rule(K::kInsuredInstitution, Affiliation::kNoMembership);
+  CHECK_EQ(r.delegate.hop, Hop::kAreaAssociation);
+  CHECK_EQ(r.delegate.kind, K::kLocalMedicalAssociation);
+  REQUIRE_EQ(r.redelegations.size(), 2u);
+  CHECK_EQ(r.redelegations[1].kind, K::kJma);
+}
+
 TEST_CASE("F-4: a member of another aggregator goes to that 取りまとめ団体 then 日本医師会") {
   const ChainRule& r = Rule(K::kInsuredInstitution, Affiliation::kOtherAggregator);
   CHECK_EQ(r.delegate.kind, K::kOtherAggregator);
@@ -78,7 +86,7 @@ TEST_CASE("domain §3: the signing parties and the system's operators delegate n
                StatusCode::kFailedPrecondition);
     }
   }
-  CHECK_EQ(ChainRules().size(), 6u);
+  CHECK_EQ(ChainRules().size(), 7u);
   for (const ChainRule& r : ChainRules()) CHECK_FALSE(r.flow.empty());
 }
 

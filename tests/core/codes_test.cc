@@ -84,13 +84,25 @@ TEST_CASE(
     CHECK_NE(r.status().message().find("検査数字"), std::string::npos);
   }
   // Both edge cases of the rule: remainder 0 gives check digit 1, remainder 1 gives 0.
-  CHECK_EQ(LocalGovCode::CheckDigit("01100"), '2');  // 札幌市 011002
-  CHECK(LocalGovCode::Parse("010006", "x").ok());    // 北海道
-  for (const char* bad : {"13101", "1310166", "13101a", "１３１０１６", "481001", "001000", ""}) {
+  CHECK_EQ(LocalGovCode::CheckDigit("01101"), '1');  // 札幌市中央区 011011: Σ = 11
+  CHECK_EQ(LocalGovCode::CheckDigit("01107"), '0');  // 札幌市厚別区 011070: Σ = 23
+  CHECK(LocalGovCode::Parse("011011", "x").ok());
+  CHECK(LocalGovCode::Parse("011070", "x").ok());
+  for (const char* bad : {"13101", "1310166", "13101a", "１３１０１６", ""}) {
     auto r = LocalGovCode::Parse(bad, "municipality");
     CHECK_EQ(r.status().code(), StatusCode::kInvalidArgument);
     CHECK_EQ(r.status().field(), "municipality");
   }
+  // Right check digits, impossible prefectures: the prefecture rule itself refuses them.
+  for (const char* bad : {"481009", "001007"}) {
+    auto r = LocalGovCode::Parse(bad, "municipality");
+    CHECK_NE(r.status().message().find("都道府県番号"), std::string::npos);
+  }
+  // A refusal of long multi-byte input still carries valid, bounded UTF-8.
+  auto wide = LocalGovCode::Parse("１２３４５６７８９０１２", "municipality");
+  const std::string& m = wide.status().message();
+  CHECK_LT(m.size(), 400u);
+  CHECK_NE(m.find("１２３４５６７８９０…"), std::string::npos);
   CHECK_EQ(LocalGovCode::Parse("131016", "x")->prefecture().ToString(), "13");
 }
 
@@ -133,6 +145,11 @@ TEST_CASE(
            std::string::npos);
   CHECK_EQ(MedicalInstitutionCode::Parse("011011274", "c").status().code(),
            StatusCode::kInvalidArgument);
+  // Where the data cannot confirm the rule (沖縄県; dental codes of 11–14) only the format counts.
+  CHECK(MedicalInstitutionCode::Parse("4711234560", "c").ok());
+  CHECK(MedicalInstitutionCode::Parse("4711234561", "c").ok());
+  CHECK_FALSE(MedicalInstitutionCode::CheckDigitConfirmed("1331234567"));
+  CHECK(MedicalInstitutionCode::CheckDigitConfirmed("1311234567"));
   // Tokyo (13) checks only the 6 digits after 点数表番号; the same 6 digits pass as 医科 or 歯科.
   const char check = MedicalInstitutionCode::CheckDigit("131012345");
   CHECK_EQ(MedicalInstitutionCode::CheckDigit("133012345"), check);

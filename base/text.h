@@ -1,0 +1,14 @@
+// Small text helpers.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace shugo {
+
+// User input as shown inside an error message: 「…」, at most `max_bytes` cut on a UTF-8
+// character boundary, control characters replaced by '?', so the message stays valid UTF-8 for
+// the UI and JSON whatever was sent.
+std::string QuoteInput(std::string_view text, size_t max_bytes = 32);
+
+}  // namespace shugo
