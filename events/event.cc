@@ -169,6 +169,28 @@ std::string EncodeRecord(const Command& c, const StreamAppend& s, const NewEvent
   return std::string(reinterpret_cast<const char*>(fbb.GetBufferPointer()), fbb.GetSize());
 }
 
+Status EncodeCommand(const Command& command, std::vector<std::string>& records) {
+  SHUGO_RETURN_IF_ERROR(ValidateCommand(command));
+  size_t total = 0;
+  for (const StreamAppend& s : command.streams) {
+    for (const NewEvent& e : s.events) {
+      records.push_back(EncodeRecord(command, s, e));
+      total += records.back().size();
+      if (records.back().size() > kMaxEventBytes) {
+        return Status::InvalidArgument("streams", "an event of stream '" + s.stream +
+                                                      "' is larger than " +
+                                                      std::to_string(kMaxEventBytes) + " bytes");
+      }
+      if (total > kMaxCommandBytes) {
+        return Status::InvalidArgument("streams", "the command's events are larger than " +
+                                                      std::to_string(kMaxCommandBytes) +
+                                                      " bytes in all");
+      }
+    }
+  }
+  return Status::Ok();
+}
+
 void PatchHeader(std::string& record, Position position, Version version, int64_t recorded_at_us,
                  const Hash& prev_hash) {
   fb::Header* h = fb::GetMutableEvent(record.data())->mutable_header();

@@ -69,6 +69,13 @@ struct Command {
   std::vector<StreamAppend> streams;
 };
 
+// A command decided on the writer thread (EventStore::AppendDecided), and how to apply it to the
+// decider's own state once it joins a batch.
+struct Decision {
+  Command command;              // its id is set by AppendDecided
+  std::function<void()> apply;  // may be empty; called on the writer thread, in log order
+};
+
 struct StreamVersion {
   std::string stream;
   Version version;  // the stream's version after the command

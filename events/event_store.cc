@@ -28,26 +28,21 @@ Result<std::unique_ptr<EventStore>> EventStore::Open(const std::filesystem::path
 void EventStore::Close() { impl_->StopWriter(); }
 
 Result<AppendResult> EventStore::Append(const Command& command) {
-  SHUGO_RETURN_IF_ERROR(internal::ValidateCommand(command));
   internal::Request request;
   request.command = &command;
-  size_t total = 0;
-  for (const StreamAppend& s : command.streams) {
-    for (const NewEvent& e : s.events) {
-      request.records.push_back(internal::EncodeRecord(command, s, e));
-      total += request.records.back().size();
-      if (total > kMaxCommandBytes) {
-        return Status::InvalidArgument("streams", "the command's events are larger than " +
-                                                      std::to_string(kMaxCommandBytes) +
-                                                      " bytes in all");
-      }
-      if (request.records.back().size() > kMaxEventBytes) {
-        return Status::InvalidArgument("streams", "an event of stream '" + s.stream +
-                                                      "' is larger than " +
-                                                      std::to_string(kMaxEventBytes) + " bytes");
-      }
-    }
-  }
+  SHUGO_RETURN_IF_ERROR(internal::EncodeCommand(command, request.records));
+  impl_->Enqueue(&request);
+  impl_->AwaitDone(request);
+  return std::move(request.result);
+}
+
+Result<AppendResult> EventStore::AppendDecided(std::string command_id, const Decider& decide) {
+  Command probe;  // only the id is validated here; the rest is decided on the writer
+  probe.id = command_id;
+  if (Status s = internal::ValidateCommand(probe); !s.ok() && s.field() == "command_id") return s;
+  internal::Request request;
+  request.decided.id = std::move(command_id);
+  request.decider = &decide;
   impl_->Enqueue(&request);
   impl_->AwaitDone(request);
   return std::move(request.result);

@@ -68,6 +68,17 @@ class EventStore {
   // before returns its first result with duplicate = true and appends nothing.
   Result<AppendResult> Append(const Command& command);
 
+  // Decides and appends one command on the writer thread, in log order: `decide` sees every
+  // command committed or decided before it (earlier commands of its group included) and gets the
+  // position its first event will have. A command id seen before is answered with its first
+  // result without calling `decide`. If `decide` refuses, or its command is malformed or meets a
+  // version conflict, nothing is appended and `apply` is not called; otherwise `apply` runs as the
+  // command joins the batch, before the sync. Should that group's write then fail, the caller's
+  // state is ahead of the log: the store refuses appends until reopened, and the caller rebuilds
+  // its state from the log. `decide` must be quick and must not call the store.
+  using Decider = std::function<Result<Decision>(Position next)>;
+  Result<AppendResult> AppendDecided(std::string command_id, const Decider& decide);
+
   // The last committed position (0 when empty). Everything up to it is readable.
   Position head() const;
   // The current version of `stream` as of head() (0 when it does not exist).

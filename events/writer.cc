@@ -137,6 +137,25 @@ void Store::WriterLoop() {
   }
 }
 
+bool Store::Decide(Request& r, Position next) {
+  auto decision = (*r.decider)(next);
+  if (!decision.ok()) {
+    r.result = decision.status();
+    return false;
+  }
+  std::string id = std::move(r.decided.id);
+  r.decided = std::move(decision->command);
+  r.decided.id = std::move(id);
+  r.apply = std::move(decision->apply);
+  r.command = &r.decided;
+  if (Status s = EncodeCommand(r.decided, r.records); !s.ok()) {
+    r.result = std::move(s);
+    r.apply = nullptr;
+    return false;
+  }
+  return true;
+}
+
 Result<Version> Store::LookupStreamHead(const std::string& stream) {
   auto it = stream_heads.find(stream);
   if (it != stream_heads.end()) return it->second;
@@ -164,17 +183,17 @@ void Store::CommitGroup(std::vector<Request*>& group) {
 
   for (size_t i = 0; i < group.size(); ++i) {
     Request& r = *group[i];
-    const Command& c = *r.command;
-    if (auto it = in_group.find(c.id); it != in_group.end()) {
+    const std::string& id = r.id();
+    if (auto it = in_group.find(id); it != in_group.end()) {
       retry_of[i] = it->second;
       continue;
     }
     std::string stored;
-    rocksdb::Status s = db->Get(rocksdb::ReadOptions(), commands_cf, c.id, &stored);
+    rocksdb::Status s = db->Get(rocksdb::ReadOptions(), commands_cf, id, &stored);
     if (s.ok()) {
       AppendResult first_result;
       if (!DecodeCommandResult(stored, first_result)) {
-        r.result = Status::DataLoss("stored result of command '" + c.id + "' is corrupt");
+        r.result = Status::DataLoss("stored result of command '" + id + "' is corrupt");
       } else {
         first_result.duplicate = true;
         r.result = std::move(first_result);
@@ -186,6 +205,8 @@ void Store::CommitGroup(std::vector<Request*>& group) {
       r.result = FromRocks(s, "looking up command id");
       continue;
     }
+    if (r.decider != nullptr && !Decide(r, pos + 1)) continue;
+    const Command& c = *r.command;
     // Optimistic concurrency against the heads as of this point of the group (invariant 4).
     std::vector<Version> current(c.streams.size());
     Status conflict;
@@ -236,6 +257,7 @@ void Store::CommitGroup(std::vector<Request*>& group) {
     batch.Put(commands_cf, c.id, EncodeCommandResult(result));
     r.result = std::move(result);
     in_group.emplace(c.id, i);
+    if (r.apply) r.apply();  // the decider's state follows the log, in log order
   }
 
   if (pos >= first) {

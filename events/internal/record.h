@@ -14,6 +14,9 @@ Status ValidateCommand(const Command& command);
 // submitter's thread so that the writer only patches and hashes.
 std::string EncodeRecord(const Command& command, const StreamAppend& stream, const NewEvent& event);
 
+// Validates and encodes every event of `command` into `records` (sizes checked).
+Status EncodeCommand(const Command& command, std::vector<std::string>& records);
+
 // Writes the header fields decided at commit into an encoded record, in place.
 void PatchHeader(std::string& record, Position position, Version version, int64_t recorded_at_us,
                  const Hash& prev_hash);

@@ -32,7 +32,12 @@ std::shared_ptr<rocksdb::FileSystem> NewTestFileSystem(std::shared_ptr<TestFileS
 
 // One queued Append, owned by the submitter's stack until `done`.
 struct Request {
-  const Command* command = nullptr;
+  const Command* command = nullptr;  // for AppendDecided: &decided, once decided
+  // AppendDecided: the decider, and the command it decided (its id set before deciding).
+  const EventStore::Decider* decider = nullptr;
+  Command decided;
+  std::function<void()> apply;
+  const std::string& id() const { return decider ? decided.id : command->id; }
   std::vector<std::string> records;  // encoded in command order; patched by the writer
   Result<AppendResult> result = Status::Internal("not committed");
   // 0 while queued, 1 when the result is set. A futex word: libstdc++'s atomic::wait yields the
@@ -58,6 +63,9 @@ class Store {
   void AwaitDone(Request& request);
   void WriterLoop();
   void CommitGroup(std::vector<Request*>& group);
+  // Runs an AppendDecided request's decider and encodes its command; false (result set) if it
+  // refused or decided a malformed command.
+  bool Decide(Request& r, Position next);
   Result<Version> LookupStreamHead(const std::string& stream);  // writer thread only
 
   // Read side (store.cc). Thread-safe.
