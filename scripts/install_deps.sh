@@ -6,7 +6,7 @@ packages=(
   librocksdb-dev flatbuffers-compiler libflatbuffers-dev
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libcli11-dev doctest-dev libspdlog-dev libssl-dev libsqlite3-dev zlib1g-dev
-  clang-format
+  clang-format clang-tidy
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -11,6 +11,9 @@ git ls-files '*.cc' '*.h' | xargs clang-format --dry-run --Werror
 echo "== build (ASan + UBSan)"
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSHUGO_SANITIZE=ON
 cmake --build build-asan -j2
+echo "== clang-tidy (.clang-tidy)"
+git ls-files 'base/*.cc' 'events/*.cc' 'core/*.cc' 'http/*.cc' 'bench/*.cc' 'cli/*.cc' |
+  xargs -P2 -n4 clang-tidy -p build-asan --quiet --extra-arg=-Wno-unknown-warning-option
 echo "== tests"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
