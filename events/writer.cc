@@ -18,9 +18,6 @@ constexpr size_t kMaxGroupCommands = 1024;
 constexpr size_t kMaxGroupBytes = 16 << 20;
 constexpr int kSpinRounds = 2000;        // a few tens of microseconds of PAUSE
 constexpr int kAwaitSpinRounds = 50000;  // about one slow sync
-}  // namespace
-
-namespace {
 
 // A futex wake on a request's word. The request may already have returned (it saw `done` while
 // spinning) and its stack slot be reused: the wake is then spurious for whoever waits there, and
