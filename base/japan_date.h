@@ -22,9 +22,6 @@ class JapanDate {
   static Result<JapanDate> Parse(std::string_view text, std::string_view field = "date");
   // The date in Japan at the instant `unix_micros` (UTC microseconds since 1970).
   static JapanDate FromUnixMicros(int64_t unix_micros);
-  static constexpr JapanDate FromDays(int32_t days_since_epoch) {
-    return JapanDate(days_since_epoch, 0);
-  }
   // 20250401 form, as stored in events (0 means "no date" there).
   static Result<JapanDate> FromYyyymmdd(uint32_t yyyymmdd);
 

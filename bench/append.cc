@@ -12,6 +12,7 @@
 #include "bench/bench.h"
 #include "bench/common.h"
 #include "events/event_store.h"
+#include "events/opaque.h"
 
 namespace shugo::bench {
 
@@ -51,7 +52,7 @@ Status RunAppend(const AppendOptions& o) {
       cmd.actor_user = "bench";
       cmd.streams.resize(1);
       cmd.streams[0].stream = stream;
-      cmd.streams[0].events.push_back(OpaqueEvent(data));
+      cmd.streams[0].events.push_back(events::OpaqueEvent("bench", data));
       latencies[i].reserve(1 << 16);
       while (!stop.load(std::memory_order_relaxed)) {
         cmd.id = stream + "-" + std::to_string(version + 1);

@@ -14,15 +14,4 @@ std::string PayloadBytes(size_t n, uint64_t seed) {
   return out;
 }
 
-events::NewEvent OpaqueEvent(const std::string& data) {
-  events::NewEvent e;
-  e.type = fb::Payload::Opaque;
-  e.payload = [&data](flatbuffers::FlatBufferBuilder& fbb) {
-    auto bytes = fbb.CreateVector(reinterpret_cast<const uint8_t*>(data.data()), data.size());
-    auto kind = fbb.CreateString("bench");
-    return fb::CreateOpaque(fbb, kind, bytes).Union();
-  };
-  return e;
-}
-
 }  // namespace shugo::bench

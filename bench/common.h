@@ -6,8 +6,6 @@
 #include <string>
 #include <vector>
 
-#include "events/event.h"
-
 namespace shugo::bench {
 
 // The value at quantile q (0..1) of `sorted` latencies, nearest rank; 0 when empty.
@@ -19,8 +17,5 @@ inline double Quantile(const std::vector<double>& sorted, double q) {
 
 // Deterministic bytes that do not compress away.
 std::string PayloadBytes(size_t n, uint64_t seed);
-
-// One Opaque event carrying `data`.
-events::NewEvent OpaqueEvent(const std::string& data);
 
 }  // namespace shugo::bench

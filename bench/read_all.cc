@@ -7,6 +7,7 @@
 #include "bench/common.h"
 #include "events/baseline.h"
 #include "events/event_store.h"
+#include "events/opaque.h"
 
 namespace shugo::bench {
 
@@ -26,7 +27,8 @@ Status Fill(events::EventStore& store, uint64_t events, size_t payload) {
     cmd.streams.resize(1);
     cmd.streams[0].stream = "fill-" + std::to_string(batch_no++);
     const uint64_t n = std::min<uint64_t>(1000, events - have);
-    for (uint64_t i = 0; i < n; ++i) cmd.streams[0].events.push_back(OpaqueEvent(data));
+    for (uint64_t i = 0; i < n; ++i)
+      cmd.streams[0].events.push_back(events::OpaqueEvent("bench", data));
     SHUGO_ASSIGN_OR_RETURN(auto r, store.Append(cmd));
     have = r.last_position;
   }

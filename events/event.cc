@@ -73,17 +73,6 @@ Hash ChainHash(std::string_view bytes) {
                     bytes.size());
 }
 
-std::string HashHex(const Hash& h) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(64);
-  for (uint8_t b : h) {
-    out.push_back(kHex[b >> 4]);
-    out.push_back(kHex[b & 15]);
-  }
-  return out;
-}
-
 namespace internal {
 
 namespace {

@@ -112,6 +112,4 @@ Status VerifyRecord(Position position, std::string_view bytes);
 // The chain hash of a record: SHA-256(record.prev_hash ‖ bytes). The next record stores it.
 Hash ChainHash(std::string_view bytes);
 
-std::string HashHex(const Hash& h);
-
 }  // namespace shugo::events

@@ -2,6 +2,8 @@
 
 #include <rocksdb/db.h>
 
+#include <optional>
+
 #include "events/internal/keys.h"
 #include "events/internal/record.h"
 #include "events/internal/store.h"
@@ -160,50 +162,45 @@ Result<EventStore::VerifyReport> EventStore::Verify(
     h = impl_->head.load(std::memory_order_acquire);
     head_hash = impl_->head_hash;
   }
-  Hash chain{};  // what the next record must store as prev_hash
-  Position prev = 0;
-  std::string prev_record;  // kept to tell which side of a mismatch changed
-  bool mismatch_pending = false;
+  Hash chain{};                   // chain hash of the last record walked
+  Position broken = 0;            // the first record whose stored prev_hash did not match
+  std::optional<Hash> successor;  // what the record after `broken` stored
   Status s = impl_->ReadLog(1, h, [&](Position p, std::string_view bytes) {
     const Hash stored_prev = internal::PrevHash(bytes);
-    if (mismatch_pending) {
-      // Record p-1 did not match its predecessor's hash. If p-1 is what p hashed, p-1 is intact
-      // and p-2's bytes changed; otherwise p-1 itself changed.
-      report.first_bad = stored_prev == ChainHash(prev_record) ? p - 2 : p - 1;
+    if (broken != 0) {
+      successor = stored_prev;
       return false;
     }
-    if (stored_prev != chain) {
-      mismatch_pending = true;
-    }
+    if (stored_prev != chain) broken = p;
     chain = ChainHash(bytes);
-    prev = p;
-    if (mismatch_pending) prev_record.assign(bytes);
     report.checked = p;
     if (progress && p % 65536 == 0) progress(p);
     return true;
   });
-  if (!s.ok()) {
-    if (s.code() != StatusCode::kDataLoss) return s;
-    // A broken link just before the unreadable record names the earlier candidate.
-    report.first_bad = mismatch_pending && prev >= 2 ? prev - 1 : report.checked + 1;
-    report.problem = s.message();
-    if (report.first_bad <= report.checked) report.checked = report.first_bad - 1;
-    return report;
-  }
-  if (report.first_bad == 0 && mismatch_pending) {
-    // The mismatch is at the head: the meta head hash tells whether the head record is intact.
-    // If the head entry still matches the head record, the head is intact and its predecessor
-    // changed.
-    report.first_bad = (head_hash == chain && prev >= 2) ? prev - 1 : prev;
-  } else if (report.first_bad == 0 && h > 0 && chain != head_hash) {
-    report.first_bad = h;
+  if (!s.ok() && s.code() != StatusCode::kDataLoss) return s;
+  if (!s.ok()) report.problem = s.message();
+  if (broken != 0) {
+    // The link into `broken` is cut: either its predecessor's bytes or `broken` itself changed.
+    // If what comes after (the next record's stored hash, or the head entry) still matches
+    // `broken`, the record is intact and its predecessor changed. With no evidence (an unreadable
+    // successor) the earlier candidate is named.
+    const std::optional<Hash> evidence = successor ? successor
+                                         : s.ok()  ? std::optional(head_hash)
+                                                   : std::nullopt;
+    const bool broken_intact = !evidence || *evidence == chain;
+    report.first_bad = broken_intact && broken >= 2 ? broken - 1 : broken;
+  } else if (!s.ok()) {
+    report.first_bad = report.checked + 1;  // the unreadable record itself
+  } else if (h > 0 && chain != head_hash) {
+    report.first_bad = h;  // only the head entry disagrees: the head record changed
   }
   if (report.first_bad != 0 && report.problem.empty()) {
     report.problem = "the bytes of position " + std::to_string(report.first_bad) +
                      " do not match the hash chain";
   }
-  if (report.first_bad != 0 && report.first_bad <= report.checked)
+  if (report.first_bad != 0 && report.first_bad <= report.checked) {
     report.checked = report.first_bad - 1;
+  }
   return report;
 }
 

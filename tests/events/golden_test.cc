@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "events/event.h"
+#include "events/opaque.h"
 
 #ifndef SHUGO_GOLDEN_DIR
 #error "SHUGO_GOLDEN_DIR must point at tests/golden"
@@ -24,10 +25,6 @@ std::string ReadFile(const std::string& name) {
 }
 
 std::string OpaqueKind(const fb::Event& e) { return e.payload_as_Opaque()->kind()->str(); }
-std::string OpaqueData(const fb::Event& e) {
-  const auto* d = e.payload_as_Opaque()->data();
-  return std::string(reinterpret_cast<const char*>(d->data()), d->size());
-}
 
 TEST_CASE("inv12: golden v1 records decode with every envelope field and their hash chain") {
   const std::string r1 = ReadFile("v1/event-1.shge");

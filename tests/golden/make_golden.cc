@@ -6,21 +6,12 @@
 
 #include "base/clock.h"
 #include "events/event_store.h"
+#include "events/opaque.h"
 #include "tests/testing/temp_dir.h"
 
 using namespace shugo;
 
-static events::NewEvent OpaqueEvent(std::string kind, std::string data,
-                                    std::optional<JapanDate> effective) {
-  events::NewEvent e;
-  e.type = fb::Payload::Opaque;
-  e.effective_date = effective;
-  e.payload = [kind, data](flatbuffers::FlatBufferBuilder& fbb) {
-    auto bytes = fbb.CreateVector(reinterpret_cast<const uint8_t*>(data.data()), data.size());
-    return fb::CreateOpaque(fbb, fbb.CreateString(kind), bytes).Union();
-  };
-  return e;
-}
+using events::OpaqueEvent;
 
 int main(int argc, char** argv) {
   if (argc != 2) {

@@ -9,6 +9,7 @@
 
 #include "base/clock.h"
 #include "events/event_store.h"
+#include "events/opaque.h"
 #include "tests/testing/temp_dir.h"
 
 namespace shugo::testing {
@@ -22,17 +23,10 @@ namespace shugo::testing {
 #define CHECK_STATUS(expr, expected_code) \
   CHECK_EQ((expr).status().code(), ::shugo::StatusCode::expected_code)
 
-// An Opaque event; `data` is copied into the writer.
+// An Opaque event of kind "test".
 inline events::NewEvent Opaque(std::string data,
                                std::optional<JapanDate> effective = std::nullopt) {
-  events::NewEvent e;
-  e.type = fb::Payload::Opaque;
-  e.effective_date = effective;
-  e.payload = [data = std::move(data)](flatbuffers::FlatBufferBuilder& fbb) {
-    auto bytes = fbb.CreateVector(reinterpret_cast<const uint8_t*>(data.data()), data.size());
-    return fb::CreateOpaque(fbb, fbb.CreateString("test"), bytes).Union();
-  };
-  return e;
+  return events::OpaqueEvent("test", std::move(data), effective);
 }
 
 // A command appending `n` Opaque events to one stream.
@@ -51,9 +45,7 @@ inline events::Command OneStream(std::string id, std::string stream,
 }
 
 inline std::string OpaqueData(const events::RecordedEvent& e) {
-  const auto* o = e.event().payload_as_Opaque();
-  return o ? std::string(reinterpret_cast<const char*>(o->data()->data()), o->data()->size())
-           : std::string();
+  return events::OpaqueData(e.event());
 }
 
 class StoreFixture {
