@@ -1,0 +1,123 @@
+// The domain's events (schemas/events.fbs) as C++ values: what the command processor decides,
+// appends and applies to its state, and what a rebuild decodes from the log and applies the same
+// way, so live state and rebuilt state cannot drift apart.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "base/japan_date.h"
+#include "base/status.h"
+#include "core/chains.h"
+#include "core/kinds.h"
+#include "core/letter.h"
+#include "events/event.h"
+
+namespace shugo::core {
+
+using OrgId = uint64_t;     // numbered by the processor from 1; 0 means "none"
+using LetterId = uint64_t;  // numbered by the processor from 1; 0 means "none"
+using CampaignId = uint64_t;
+
+enum class OrganisationDateKind {
+  kOpeningScheduled,
+  kOpened,
+  kAbolitionScheduled,
+  kAbolished,
+  kUnionJoinScheduled,
+  kUnionJoined,
+  kUnionLeaveScheduled,
+  kUnionLeft,
+  kPaymentConsignmentRegistered,
+  kPaymentConsignmentCancelScheduled,
+  kPaymentConsignmentCancelled,
+};
+std::string_view CodeName(OrganisationDateKind kind);
+
+struct OrganisationRegistered {
+  OrgId id = 0;
+  OrganisationKind kind = OrganisationKind::kMhlw;
+  std::string code, name, kana, address;
+  int prefecture = 0;
+  OrgId municipality = 0, parent = 0, member_of = 0;
+  Affiliation affiliation = Affiliation::kNone;
+  std::optional<JapanDate> opening_date;
+  friend bool operator==(const OrganisationRegistered&, const OrganisationRegistered&) = default;
+};
+
+struct FieldChange {
+  std::string field, before, after;
+  friend bool operator==(const FieldChange&, const FieldChange&) = default;
+};
+
+struct OrganisationChanged {
+  OrgId id = 0;
+  std::vector<FieldChange> changes;
+  OrgId member_of = 0;
+  friend bool operator==(const OrganisationChanged&, const OrganisationChanged&) = default;
+};
+
+struct OrganisationDated {
+  OrgId id = 0;
+  OrganisationDateKind kind = OrganisationDateKind::kOpeningScheduled;
+  JapanDate date;
+  OrgId other = 0;
+  friend bool operator==(const OrganisationDated&, const OrganisationDated&) = default;
+};
+
+struct LetterApplied {
+  LetterId id = 0;
+  OrgId delegator = 0, delegate = 0;
+  ContractType contract_type = ContractType::kRoutine;
+  CampaignId campaign = 0;
+  bool document_confirmed = false;
+  friend bool operator==(const LetterApplied&, const LetterApplied&) = default;
+};
+
+struct RedelegationCreated {
+  LetterId id = 0;
+  OrgId delegator = 0, delegate = 0;
+  ContractType contract_type = ContractType::kRoutine;
+  CampaignId campaign = 0;
+  LetterId under = 0;
+  JapanDate contract_date;
+  LetterId upper = 0;
+  friend bool operator==(const RedelegationCreated&, const RedelegationCreated&) = default;
+};
+
+struct LetterTransitioned {
+  LetterId id = 0;
+  LetterCommand command = LetterCommand::kApprove;
+  LetterStatus status = LetterStatus::kNone;
+  std::optional<JapanDate> contract_date;
+  std::optional<JapanDate> date;
+  std::string reason;
+  LetterId upper = 0;
+  friend bool operator==(const LetterTransitioned&, const LetterTransitioned&) = default;
+};
+
+struct DayClosed {
+  JapanDate date;
+  friend bool operator==(const DayClosed&, const DayClosed&) = default;
+};
+
+using DomainEvent = std::variant<OrganisationRegistered, OrganisationChanged, OrganisationDated,
+                                 LetterApplied, RedelegationCreated, LetterTransitioned, DayClosed>;
+
+// The code name of an event's type ("letter_transitioned", …), for logs, history and JSON.
+std::string_view EventTypeName(const DomainEvent& event);
+
+// The stream an event belongs to: "org-<id>", "letter-<id>", "day".
+std::string StreamOf(const DomainEvent& event);
+
+// Encodes one event for the store (the payload writer owns a copy of `event`).
+events::NewEvent Encode(DomainEvent event, std::optional<JapanDate> effective_date);
+
+// Decodes the payload of a stored record. kNotFound for a payload that is not a domain event
+// (Opaque); kDataLoss naming the field for an out-of-range enumerator or date.
+Result<DomainEvent> Decode(const fb::Event& event);
+
+}  // namespace shugo::core
