@@ -1,0 +1,1087 @@
+#include "core/processor.h"
+
+#include <algorithm>
+#include <mutex>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "core/codes.h"
+
+namespace shugo::core {
+
+namespace {
+
+using K = OrganisationKind;
+using DK = OrganisationDateKind;
+
+std::string LetterLabel(LetterId id) { return "委任状" + std::to_string(id); }
+
+bool IsMunicipal(K kind) { return kind == K::kMunicipality || kind == K::kWideAreaUnion; }
+bool IsInstitution(K kind) {
+  return kind == K::kInsuredInstitution || kind == K::kNonInsuredInstitution;
+}
+
+}  // namespace
+
+// One command being decided: the events so far and what they change, so that a later step of the
+// same command sees the earlier ones (the state itself changes only when the command is applied).
+class Draft {
+ public:
+  struct Out {
+    DomainEvent event;
+    std::optional<JapanDate> effective;
+    std::string stream;
+    uint64_t version;  // the stream's version the command decided on
+  };
+
+  Draft(const State& state, JapanDate today, const ProcessorOptions& options, const Actor& actor)
+      : state_(state), today_(today), options_(options), actor_(actor) {}
+
+  const State& state() const { return state_; }
+  JapanDate today() const { return today_; }
+  const Actor& actor() const { return actor_; }
+  const ProcessorOptions& options() const { return options_; }
+  std::vector<Out>& out() { return out_; }
+  std::vector<uint64_t>& created() { return created_; }
+  void set_today(JapanDate day) { today_ = day; }
+
+  // Appends an event. Events of one stream must be consecutive in a command (the store writes a
+  // command stream by stream), so the order decided is the order written and applied.
+  Status Emit(DomainEvent event, std::optional<JapanDate> effective) {
+    std::string stream = StreamOf(event);
+    if (!out_.empty() && out_.back().stream != stream) {
+      for (const Out& o : out_) {
+        if (o.stream == stream) return Status::Internal("stream " + stream + " split in a command");
+      }
+    }
+    uint64_t version = std::visit(
+        [this](const auto& e) -> uint64_t {
+          using T = std::decay_t<decltype(e)>;
+          if constexpr (std::is_same_v<T, DayClosed>) {
+            return state_.day_version();
+          } else if constexpr (std::is_same_v<T, LetterApplied> ||
+                               std::is_same_v<T, RedelegationCreated> ||
+                               std::is_same_v<T, LetterTransitioned>) {
+            const Letter* l = state_.FindLetter(e.id);
+            return l == nullptr ? 0 : l->version;
+          } else {
+            const Organisation* o = state_.FindOrg(e.id);
+            return o == nullptr ? 0 : o->version;
+          }
+        },
+        event);
+    out_.push_back({std::move(event), effective, std::move(stream), version});
+    return Status::Ok();
+  }
+
+  // ---- letters, as changed by this draft so far
+  LetterStatus StatusOf(const Letter& l) const {
+    auto it = status_.find(l.id);
+    return it == status_.end() ? l.status : it->second;
+  }
+  std::optional<JapanDate> ContractDateOf(const Letter& l) const {
+    auto it = contract_date_.find(l.id);
+    return it == contract_date_.end() ? l.contract_date : it->second;
+  }
+  LetterId NewLetterId() { return state_.next_letter_id() + new_letters_++; }
+
+  const Organisation& Org(OrgId id) const { return *state_.FindOrg(id); }
+
+  // The facts the letter machine's guards read, for `letter` as this draft has it.
+  LetterFacts Facts(const Letter& l, LetterActor actor) const {
+    const Organisation& d = Org(l.delegator);
+    LetterFacts f(actor, today_, l.contract_type, d.kind);
+    f.redelegation = l.redelegation;
+    f.payment_consignment = d.payment_consignment;
+    f.contract_date = ContractDateOf(l);
+    f.opening_date = d.opening_date;
+    return f;
+  }
+
+  // Runs the machine and emits the transition. `upper` only for approvals.
+  Status Transition(const Letter& l, LetterCommand command, LetterFacts facts,
+                    std::optional<JapanDate> effective, std::optional<JapanDate> new_contract_date,
+                    LetterId upper = 0) {
+    const LetterStatus from = StatusOf(l);
+    SHUGO_ASSIGN_OR_RETURN(LetterStatus to, DecideTransition(from, command, facts));
+    LetterTransitioned e;
+    e.id = l.id;
+    e.command = command;
+    e.status = to;
+    e.contract_date = new_contract_date;
+    e.date = facts.date;
+    e.reason = facts.reason;
+    e.upper = upper;
+    SHUGO_RETURN_IF_ERROR(Emit(e, effective));
+    status_[l.id] = to;
+    if (new_contract_date) contract_date_[l.id] = new_contract_date;
+    const bool was_live = from == LetterStatus::kApproved || from == LetterStatus::kInContract ||
+                          from == LetterStatus::kSecessionScheduled;
+    const bool live = to == LetterStatus::kApproved || to == LetterStatus::kInContract ||
+                      to == LetterStatus::kSecessionScheduled;
+    if (was_live && !live && l.upper != 0) {
+      const JapanDate date = facts.date ? *facts.date : today_;
+      return EndBelow(*state_.FindLetter(l.upper), date, effective ? *effective : date);
+    }
+    return Status::Ok();
+  }
+
+  // A letter under `upper` stopped being live; when none is left, the re-delegation ends:
+  // withdrawn if it never took effect, otherwise seceded on `date` from `effective`, as the letter
+  // under it (F-1-9-1: 脱退日 = 加入日 − 1 in effect from 加入日) (**project**, domain.md §3).
+  Status EndBelow(const Letter& upper, JapanDate date, JapanDate effective) {
+    int& delta = live_delta_[upper.id];
+    --delta;
+    if (static_cast<int64_t>(upper.live_below) + delta > 0) return Status::Ok();
+    LetterFacts f = Facts(upper, LetterActor::kSystem);
+    f.reason = "配下の委任状がなくなったため";
+    if (StatusOf(upper) == LetterStatus::kApproved) {
+      return Transition(upper, LetterCommand::kEndRedelegation, f, std::nullopt, std::nullopt);
+    }
+    f.date = date;
+    return Transition(upper, LetterCommand::kSecedeBySystem, f, effective, std::nullopt);
+  }
+
+  // The day job: puts `l` into force with the re-delegations above it that are not yet.
+  Status Activate(const Letter& l) {
+    LetterFacts f = Facts(l, LetterActor::kSystem);
+    SHUGO_RETURN_IF_ERROR(Transition(l, LetterCommand::kActivate, f, today_, std::nullopt));
+    return ActivateAbove(l);
+  }
+
+  // The re-delegations above `l`, which has just come into force, that are not in force yet.
+  Status ActivateAbove(const Letter& l) {
+    for (LetterId up = l.upper; up != 0;) {
+      const Letter& r = *state_.FindLetter(up);
+      if (StatusOf(r) != LetterStatus::kApproved) break;
+      LetterFacts rf = Facts(r, LetterActor::kSystem);
+      rf.underlying_in_force = true;
+      if (!rf.contract_date || today_ < *rf.contract_date) rf.contract_date = today_;
+      SHUGO_RETURN_IF_ERROR(Transition(r, LetterCommand::kActivate, rf, today_, std::nullopt));
+      up = r.upper;
+    }
+    return Status::Ok();
+  }
+
+  // Secedes every live letter of `org` (F-1-8-2, F-1-9-1, F-5-2), with `date` as 脱退日.
+  Status SecedeAll(const Organisation& org, JapanDate date, JapanDate effective,
+                   const std::string& cause) {
+    for (LetterId id : state_.LettersOf(org.id)) {
+      const Letter& l = *state_.FindLetter(id);
+      const LetterStatus s = StatusOf(l);
+      if (s != LetterStatus::kApproved && s != LetterStatus::kInContract &&
+          s != LetterStatus::kSecessionScheduled) {
+        continue;
+      }
+      if (l.redelegation) continue;  // ends with the letters under it
+      LetterFacts f = Facts(l, LetterActor::kSystem);
+      f.date = date;
+      f.reason = cause;
+      SHUGO_RETURN_IF_ERROR(
+          Transition(l, LetterCommand::kSecedeBySystem, f, effective, std::nullopt));
+    }
+    return Status::Ok();
+  }
+
+ private:
+  const State& state_;
+  JapanDate today_;
+  const ProcessorOptions& options_;
+  const Actor& actor_;
+  std::vector<Out> out_;
+  std::vector<uint64_t> created_;
+  std::unordered_map<LetterId, LetterStatus> status_;
+  std::unordered_map<LetterId, std::optional<JapanDate>> contract_date_;
+  std::unordered_map<LetterId, int> live_delta_;
+  uint64_t new_letters_ = 0;
+};
+
+namespace {
+
+// ---- who acts
+
+Result<const Organisation*> ActingOrg(const Draft& d) {
+  if (d.actor().system()) return static_cast<const Organisation*>(nullptr);
+  const Organisation* o = d.state().FindOrgByCode(d.actor().org_code);
+  if (o == nullptr) {
+    return Status(StatusCode::kPermissionDenied,
+                  "操作する組織（" + d.actor().org_code + "）が登録されていません");
+  }
+  return o;
+}
+
+// The municipality or union where an institution is located, or a non-insured site's prefecture
+// (F-7).
+bool IsLocatingAuthority(const State& s, const Organisation& actor, const Organisation& inst) {
+  if (inst.kind == K::kNonInsuredInstitution) {
+    return actor.kind == K::kPrefecture && actor.prefecture == inst.prefecture;
+  }
+  if (actor.id == inst.municipality) return true;
+  const Organisation* m = s.FindOrg(inst.municipality);
+  return m != nullptr && m->in_union && m->union_id == actor.id;
+}
+
+Result<LetterActor> RelationOf(const Draft& d, const Letter& l, LetterCommand command) {
+  SHUGO_ASSIGN_OR_RETURN(const Organisation* o, ActingOrg(d));
+  if (o == nullptr) return LetterActor::kSystem;
+  if (command == LetterCommand::kTerminate &&
+      IsLocatingAuthority(d.state(), *o, d.Org(l.delegator))) {
+    return LetterActor::kLocatingAuthority;
+  }
+  if (o->id == l.delegator) return LetterActor::kDelegator;
+  if (o->id == l.delegate) return LetterActor::kDelegate;
+  if (o->kind == K::kCentralFederation) return LetterActor::kCentralFederation;
+  return LetterActor::kOther;
+}
+
+Result<const Letter*> FindOriginal(const Draft& d, LetterId id,
+                                   std::optional<uint64_t> expected_version) {
+  const Letter* l = d.state().FindLetter(id);
+  if (l == nullptr) return Status::NotFound(LetterLabel(id) + "は存在しません");
+  if (expected_version && *expected_version != l->version) {
+    return Status::Aborted(LetterLabel(id) + "は他の操作で更新されています（表示した版 " +
+                               std::to_string(*expected_version) + "、現在の版 " +
+                               std::to_string(l->version) + "）。画面を更新してください",
+                           "letter-" + std::to_string(id));
+  }
+  return l;
+}
+
+Status NeedReason(const std::string& reason) {
+  if (reason.empty()) return Status::InvalidArgument("reason", "理由を入力してください");
+  if (reason.size() > 2000) {
+    return Status::InvalidArgument("reason", "理由は2000バイト以内で入力してください");
+  }
+  return Status::Ok();
+}
+
+// ---- F-1 masters
+
+// Who may register or change an organisation of each kind (F-1-1 … F-1-5); the system (initial
+// setup) may register any.
+bool MayKeepMaster(K registrar, K kind) {
+  switch (kind) {
+    case K::kPrefecture:
+    case K::kMunicipality:
+    case K::kWideAreaUnion:
+    case K::kOtherAggregator:
+      return registrar == K::kMhlw;  // F-1-1, F-1-3
+    case K::kPrefecturalMedicalAssociation:
+    case K::kLocalMedicalAssociation:
+      return registrar == K::kCentralFederation;  // F-1-2
+    case K::kInsuredInstitution:
+      return registrar == K::kMunicipality || registrar == K::kWideAreaUnion;  // F-1-4-2
+    case K::kNonInsuredInstitution:
+      return registrar == K::kPrefecture || registrar == K::kMunicipality;  // F-1-5
+    default:
+      return false;  // national bodies: initial setup only
+  }
+}
+
+Status CheckText(const std::string& value, const char* field, const char* label, bool required,
+                 size_t max_bytes = 400) {
+  if (required && value.empty()) {
+    return Status::InvalidArgument(field, std::string(label) + "を入力してください");
+  }
+  if (value.size() > max_bytes) {
+    return Status::InvalidArgument(
+        field, std::string(label) + "が長すぎます（" + std::to_string(max_bytes) + "バイトまで）");
+  }
+  return Status::Ok();
+}
+
+Result<const Organisation*> OrgOfKind(const State& s, const std::string& code, const char* field,
+                                      std::initializer_list<K> kinds, const char* label) {
+  const Organisation* o = s.FindOrgByCode(code);
+  if (o == nullptr) {
+    return Status::InvalidArgument(field,
+                                   std::string(label) + "（" + code + "）が登録されていません");
+  }
+  if (std::find(kinds.begin(), kinds.end(), o->kind) == kinds.end()) {
+    return Status::InvalidArgument(field, code + "は" + std::string(JapaneseName(o->kind)) +
+                                              "です（" + label + "を指定してください）");
+  }
+  return o;
+}
+
+Status DecideRegister(Draft& d, const RegisterOrganisation& r) {
+  SHUGO_ASSIGN_OR_RETURN(const Organisation* by, ActingOrg(d));
+  if (by != nullptr && !MayKeepMaster(by->kind, r.kind)) {
+    return Status(StatusCode::kPermissionDenied, std::string(JapaneseName(by->kind)) + "は" +
+                                                     std::string(JapaneseName(r.kind)) +
+                                                     "を登録できません");
+  }
+  const State& s = d.state();
+  OrganisationRegistered e;
+  e.id = s.next_org_id();
+  e.kind = r.kind;
+  SHUGO_RETURN_IF_ERROR(CheckText(r.name, "name", "名称", true));
+  SHUGO_RETURN_IF_ERROR(CheckText(r.kana, "kana", "カナ名称", false));
+  SHUGO_RETURN_IF_ERROR(CheckText(r.address, "address", "所在地", false));
+  e.name = r.name;
+  e.kana = r.kana;
+  e.address = r.address;
+  switch (r.kind) {
+    case K::kPrefecture:
+    case K::kMunicipality:
+    case K::kWideAreaUnion: {
+      SHUGO_ASSIGN_OR_RETURN(LocalGovCode code, LocalGovCode::Parse(r.code, "code"));
+      if ((r.kind == K::kPrefecture) != code.is_prefecture()) {
+        return Status::InvalidArgument(
+            "code", r.kind == K::kPrefecture ? "都道府県のコードは下3桁目までが000です"
+                                             : "都道府県のコードは市区町村・広域連合に使えません");
+      }
+      e.code = code.str();
+      e.prefecture = code.prefecture().number();
+      break;
+    }
+    case K::kInsuredInstitution: {
+      SHUGO_ASSIGN_OR_RETURN(MedicalInstitutionCode code,
+                             MedicalInstitutionCode::Parse(r.code, "code"));
+      e.code = code.str();
+      e.prefecture = code.prefecture().number();
+      break;
+    }
+    case K::kNonInsuredInstitution:
+    case K::kOtherAggregator: {
+      if (!r.code.empty()) {
+        return Status::InvalidArgument(
+            "code", std::string(JapaneseName(r.kind)) + "のコードはシステムが採番します");
+      }
+      SHUGO_ASSIGN_OR_RETURN(PrefectureCode pref,
+                             PrefectureCode::FromNumber(r.prefecture, "prefecture"));
+      e.prefecture = pref.number();
+      // 類似コード (F-1-5) and 団体コード (F-1-3), **project** formats: a non-insured site's code
+      // looks like a 医療機関コード with 点数表 9, which no insured institution has.
+      std::string serial = std::to_string(e.id);
+      if (r.kind == K::kNonInsuredInstitution) {
+        e.code = pref.ToString() + "9" + std::string(7 - std::min<size_t>(7, serial.size()), '0') +
+                 serial;
+      } else {
+        e.code = "AG" + std::string(6 - std::min<size_t>(6, serial.size()), '0') + serial;
+      }
+      break;
+    }
+    case K::kPrefecturalMedicalAssociation:
+    case K::kLocalMedicalAssociation:
+    case K::kPrefecturalFederation: {
+      // 医師会コード / 国保連合会: digits, **project** (the seed gives no format).
+      if (r.code.empty() || r.code.size() > 10 ||
+          !std::all_of(r.code.begin(), r.code.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        return Status::InvalidArgument("code", "コードは1〜10桁の数字で入力してください");
+      }
+      SHUGO_ASSIGN_OR_RETURN(PrefectureCode pref,
+                             PrefectureCode::FromNumber(r.prefecture, "prefecture"));
+      e.code = r.code;
+      e.prefecture = pref.number();
+      break;
+    }
+    default: {
+      if (s.Singleton(r.kind) != nullptr) {
+        return Status::AlreadyExists(std::string(JapaneseName(r.kind)) + "は登録済みです");
+      }
+      SHUGO_RETURN_IF_ERROR(CheckText(r.code, "code", "コード", true, 40));
+      e.code = r.code;
+      break;
+    }
+  }
+  if (const Organisation* dup = s.FindOrgByCode(e.code); dup != nullptr) {
+    return Status::AlreadyExists("コード" + e.code + "は" + dup->name + "に登録済みです");
+  }
+  if (!r.municipality_code.empty()) {
+    SHUGO_ASSIGN_OR_RETURN(
+        const Organisation* m,
+        OrgOfKind(s, r.municipality_code, "municipality_code", {K::kMunicipality}, "市区町村"));
+    e.municipality = m->id;
+    if (e.prefecture != 0 && m->prefecture != e.prefecture) {
+      return Status::InvalidArgument("municipality_code", "所在市区町村が別の都道府県です");
+    }
+  } else if (IsInstitution(r.kind) || r.kind == K::kLocalMedicalAssociation) {
+    return Status::InvalidArgument("municipality_code", "所在市区町村を入力してください");
+  }
+  if (r.kind == K::kLocalMedicalAssociation) {
+    SHUGO_ASSIGN_OR_RETURN(const Organisation* p,
+                           OrgOfKind(s, r.parent_code, "parent_code",
+                                     {K::kPrefecturalMedicalAssociation}, "委任先医師会"));
+    e.parent = p->id;
+  } else if (r.kind == K::kNonInsuredInstitution && !r.parent_code.empty()) {
+    SHUGO_ASSIGN_OR_RETURN(const Organisation* p,
+                           OrgOfKind(s, r.parent_code, "parent_code",
+                                     {K::kMunicipality, K::kPrefecture}, "設置した自治体"));
+    e.parent = p->id;
+  } else if (!r.parent_code.empty()) {
+    return Status::InvalidArgument("parent_code", "この種別には上位の組織を指定できません");
+  }
+  if (!r.member_of_code.empty()) {
+    if (!IsInstitution(r.kind)) {
+      return Status::InvalidArgument("member_of_code", "所属先を指定できるのは医療機関だけです");
+    }
+    SHUGO_ASSIGN_OR_RETURN(const Organisation* m,
+                           OrgOfKind(s, r.member_of_code, "member_of_code",
+                                     {K::kLocalMedicalAssociation, K::kOtherAggregator},
+                                     "郡市区医師会または取りまとめ団体"));
+    e.member_of = m->id;
+  }
+  if (IsInstitution(r.kind)) {
+    const Organisation* parent = s.FindOrg(e.parent);
+    const Organisation* member = s.FindOrg(e.member_of);
+    if (parent != nullptr) {
+      e.affiliation = parent->kind == K::kPrefecture ? Affiliation::kPrefecturalSite
+                                                     : Affiliation::kMunicipalSite;
+    } else if (member == nullptr) {
+      e.affiliation = Affiliation::kNoMembership;
+    } else {
+      e.affiliation = member->kind == K::kOtherAggregator ? Affiliation::kOtherAggregator
+                                                          : Affiliation::kMedicalAssociation;
+    }
+  }
+  if (r.opening_date) {
+    if (!IsMunicipal(r.kind)) {
+      return Status::InvalidArgument("opening_date", "開設日を持つのは市区町村・広域連合だけです");
+    }
+    if (*r.opening_date <= d.today()) {
+      return Status::InvalidArgument("opening_date", "開設日は未来の日付を入力してください");
+    }
+    e.opening_date = r.opening_date;
+  }
+  d.created().push_back(e.id);
+  return d.Emit(std::move(e), std::nullopt);
+}
+
+Status DecideChange(Draft& d, const ChangeOrganisation& c, std::optional<uint64_t> expected) {
+  SHUGO_ASSIGN_OR_RETURN(const Organisation* by, ActingOrg(d));
+  const State& s = d.state();
+  const Organisation* o = s.FindOrgByCode(c.code);
+  if (o == nullptr) return Status::NotFound("組織（" + c.code + "）が登録されていません");
+  if (by != nullptr && !MayKeepMaster(by->kind, o->kind) && by->id != o->id) {
+    return Status(StatusCode::kPermissionDenied,
+                  std::string(JapaneseName(by->kind)) + "は" + o->name + "を変更できません");
+  }
+  if (expected && *expected != o->version) {
+    return Status::Aborted(o->name + "は他の操作で更新されています。画面を更新してください",
+                           "org-" + std::to_string(o->id));
+  }
+  OrganisationChanged e;
+  e.id = o->id;
+  auto diff = [&](const std::optional<std::string>& v, const std::string& now, const char* field,
+                  const char* label, bool required) -> Status {
+    if (!v || *v == now) return Status::Ok();
+    SHUGO_RETURN_IF_ERROR(CheckText(*v, field, label, required));
+    e.changes.push_back({field, now, *v});
+    return Status::Ok();
+  };
+  SHUGO_RETURN_IF_ERROR(diff(c.name, o->name, "name", "名称", true));
+  SHUGO_RETURN_IF_ERROR(diff(c.kana, o->kana, "kana", "カナ名称", false));
+  SHUGO_RETURN_IF_ERROR(diff(c.address, o->address, "address", "所在地", false));
+  if (c.member_of_code) {
+    if (!IsInstitution(o->kind)) {
+      return Status::InvalidArgument("member_of_code", "所属先を変更できるのは医療機関だけです");
+    }
+    const Organisation* now = s.FindOrg(o->member_of);
+    const std::string now_code = now == nullptr ? "" : now->code;
+    if (*c.member_of_code != now_code) {
+      OrgId next = 0;
+      if (!c.member_of_code->empty()) {
+        SHUGO_ASSIGN_OR_RETURN(const Organisation* m,
+                               OrgOfKind(s, *c.member_of_code, "member_of_code",
+                                         {K::kLocalMedicalAssociation, K::kOtherAggregator},
+                                         "郡市区医師会または取りまとめ団体"));
+        next = m->id;
+      }
+      e.changes.push_back({"member_of", now_code, *c.member_of_code});
+      e.member_of = next;
+    }
+  }
+  if (e.changes.empty()) return Status::InvalidArgument("code", "変更内容がありません");
+  return d.Emit(std::move(e), std::nullopt);
+}
+
+Status DecideDate(Draft& d, const EnterOrganisationDate& r, std::optional<uint64_t> expected) {
+  SHUGO_ASSIGN_OR_RETURN(const Organisation* by, ActingOrg(d));
+  const State& s = d.state();
+  const Organisation* o = s.FindOrgByCode(r.code);
+  if (o == nullptr) return Status::NotFound("組織（" + r.code + "）が登録されていません");
+  if (expected && *expected != o->version) {
+    return Status::Aborted(o->name + "は他の操作で更新されています。画面を更新してください",
+                           "org-" + std::to_string(o->id));
+  }
+  auto need_kind = [&](std::initializer_list<K> kinds, const char* what) -> Status {
+    if (std::find(kinds.begin(), kinds.end(), o->kind) != kinds.end()) return Status::Ok();
+    return Status::FailedPrecondition(o->name + "（" + std::string(JapaneseName(o->kind)) +
+                                      "）には" + what + "を登録できません");
+  };
+  auto need_by = [&](K kind, const char* who) -> Status {
+    if (by == nullptr || by->kind == kind) return Status::Ok();
+    return Status(StatusCode::kPermissionDenied, std::string("この登録は") + who + "が行います");
+  };
+  auto future = [&](const char* label) -> Status {
+    if (r.date > d.today()) return Status::Ok();
+    return Status::InvalidArgument("date", std::string(label) + "は未来の日付を入力してください");
+  };
+  OrganisationDated e;
+  e.id = o->id;
+  e.kind = r.kind;
+  e.date = r.date;
+  switch (r.kind) {
+    case DK::kOpeningScheduled:  // F-1-8-1
+      SHUGO_RETURN_IF_ERROR(need_by(K::kMhlw, "厚生労働省"));
+      SHUGO_RETURN_IF_ERROR(need_kind({K::kMunicipality, K::kWideAreaUnion}, "開設日"));
+      SHUGO_RETURN_IF_ERROR(future("開設日"));
+      if (!o->opening_date) {
+        return Status::FailedPrecondition(o->name + "は開設済みです");
+      }
+      break;
+    case DK::kAbolitionScheduled:  // F-1-8-2
+      SHUGO_RETURN_IF_ERROR(need_by(K::kMhlw, "厚生労働省"));
+      SHUGO_RETURN_IF_ERROR(need_kind({K::kMunicipality, K::kWideAreaUnion}, "廃止日"));
+      SHUGO_RETURN_IF_ERROR(future("廃止日"));
+      if (o->abolished) return Status::FailedPrecondition(o->name + "は廃止済みです");
+      break;
+    case DK::kUnionJoinScheduled: {  // F-1-9-1
+      SHUGO_RETURN_IF_ERROR(need_by(K::kMhlw, "厚生労働省"));
+      SHUGO_RETURN_IF_ERROR(need_kind({K::kMunicipality}, "広域連合への加入日"));
+      SHUGO_RETURN_IF_ERROR(future("加入日"));
+      SHUGO_ASSIGN_OR_RETURN(const Organisation* u, OrgOfKind(s, r.union_code, "union_code",
+                                                              {K::kWideAreaUnion}, "広域連合"));
+      // One union at a time: a member leaves (and the leave is carried out) before it joins
+      // again, so the join and leave dates of one membership never overlap.
+      if (o->in_union || s.HasPending(o->id, DK::kUnionJoinScheduled) ||
+          s.HasPending(o->id, DK::kUnionLeaveScheduled)) {
+        return Status::FailedPrecondition(
+            o->name +
+            "は広域連合に加入中または加入・脱退の予定があります（脱退後に登録してください）");
+      }
+      e.other = u->id;
+      break;
+    }
+    case DK::kUnionLeaveScheduled:  // F-1-9-2
+      SHUGO_RETURN_IF_ERROR(need_by(K::kMhlw, "厚生労働省"));
+      SHUGO_RETURN_IF_ERROR(future("脱退日"));
+      if (!o->in_union && !s.HasPending(o->id, DK::kUnionJoinScheduled)) {
+        return Status::FailedPrecondition(o->name + "は広域連合に加入していません");
+      }
+      if (o->union_join_date && r.date < *o->union_join_date) {
+        return Status::InvalidArgument("date", "脱退日は加入日（" + o->union_join_date->ToString() +
+                                                   "）以降の日付を入力してください");
+      }
+      e.other = o->union_id;
+      break;
+    case DK::kPaymentConsignmentRegistered:         // F-5-2 締結日
+    case DK::kPaymentConsignmentCancelScheduled: {  // F-5-2 解除日
+      SHUGO_RETURN_IF_ERROR(need_by(K::kPrefecturalFederation, "国保連合会"));
+      SHUGO_RETURN_IF_ERROR(need_kind({K::kMunicipality, K::kWideAreaUnion}, "支払事務委託"));
+      if (by != nullptr && by->prefecture != o->prefecture) {
+        return Status(StatusCode::kPermissionDenied,
+                      "他の都道府県の自治体の支払事務委託は登録できません");
+      }
+      if (r.kind == DK::kPaymentConsignmentRegistered) {
+        if (o->payment_consignment) {
+          return Status::AlreadyExists(o->name + "の支払事務委託は登録済みです");
+        }
+        if (r.date > d.today()) {
+          return Status::InvalidArgument("date", "締結日に未来の日付は入力できません");
+        }
+      } else {
+        if (!o->payment_consignment) {
+          return Status::FailedPrecondition(o->name + "の支払事務委託は登録されていません");
+        }
+        if (r.date < d.today()) {
+          return Status::InvalidArgument("date", "解除日は本日以降の日付を入力してください");
+        }
+      }
+      break;
+    }
+    default:
+      return Status::InvalidArgument("kind", "日次処理が記録する種類は入力できません");
+  }
+  SHUGO_RETURN_IF_ERROR(d.Emit(e, std::nullopt));
+  if (r.kind == DK::kUnionLeaveScheduled) {
+    // F-1-9-2: the member's approved letter takes effect the day after the union 脱退日.
+    const JapanDate from = r.date.AddDays(1);
+    for (LetterId id : s.LettersOf(o->id)) {
+      const Letter& l = *s.FindLetter(id);
+      if (l.redelegation || d.StatusOf(l) != LetterStatus::kApproved) continue;
+      if (l.contract_date && *l.contract_date >= from) continue;
+      LetterFacts f = d.Facts(l, LetterActor::kSystem);
+      f.reason = "広域連合からの脱退（F-1-9-2）";
+      SHUGO_RETURN_IF_ERROR(d.Transition(l, LetterCommand::kUnionLeave, f, std::nullopt, from));
+    }
+  }
+  return Status::Ok();
+}
+
+// ---- F-3 … F-7 letters
+
+Result<const Organisation*> Resolve(const State& s, Hop hop, const Organisation& from,
+                                    const Organisation& delegator) {
+  const Organisation* to = nullptr;
+  switch (hop) {
+    case Hop::kMemberAssociation:
+    case Hop::kMemberAggregator:
+      to = s.FindOrg(from.member_of);
+      break;
+    case Hop::kAreaAssociation:
+      to = s.AreaAssociation(from);
+      break;
+    case Hop::kParentAssociation:
+    case Hop::kSettingUpAuthority:
+      to = s.FindOrg(from.parent);
+      break;
+    case Hop::kJma:
+      to = s.Singleton(K::kJma);
+      break;
+    case Hop::kOwnPrefecture:
+      to = s.PrefectureOf(from.prefecture);
+      break;
+    case Hop::kGovernorsAssociation:
+      to = s.Singleton(K::kGovernorsAssociation);
+      break;
+  }
+  if (to == nullptr) {
+    return Status::FailedPrecondition(delegator.name + "の委任先（" + std::string(from.name) +
+                                      "の上位）が登録されていません");
+  }
+  return to;
+}
+
+Status DecideApply(Draft& d, const ApplyLetter& r) {
+  SHUGO_ASSIGN_OR_RETURN(const Organisation* o, ActingOrg(d));
+  if (o == nullptr) {
+    return Status(StatusCode::kPermissionDenied, "委任状は委任元の組織が申請します");
+  }
+  const State& s = d.state();
+  if (!r.document_confirmed) {
+    return Status::InvalidArgument("document_confirmed",
+                                   "委託契約書を確認したうえで申請してください（F-3）");
+  }
+  if (r.contract_type == ContractType::kTemporary || r.campaign != 0) {
+    return Status::FailedPrecondition(
+        "臨時接種の委任状は宣言された臨時接種の期間内にのみ申請できます（F-10）");
+  }
+  if (o->abolished || o->abolition_date) {
+    return Status::FailedPrecondition(o->name + "は廃止（予定）のため申請できません");
+  }
+  if (o->kind == K::kMunicipality && o->union_id != 0 && !o->union_leave_date) {
+    const Organisation* u = s.FindOrg(o->union_id);
+    if (u == nullptr || !u->abolition_date) {
+      return Status::FailedPrecondition(
+          o->name + "は広域連合（" + (u == nullptr ? std::string() : u->name) +
+          "）の構成市区町村です。脱退日または広域連合の廃止日の登録後に申請できます（F-1-9-2）");
+    }
+  }
+  if (const Letter* open = s.OpenLetter(o->id, r.contract_type, r.campaign); open != nullptr) {
+    return Status::AlreadyExists(
+        "「" + std::string(JapaneseName(r.contract_type)) + "」の" + LetterLabel(open->id) + "（" +
+        std::string(JapaneseName(open->status)) + "）があるため、新たに申請できません");
+  }
+  SHUGO_ASSIGN_OR_RETURN(const ChainRule* rule,
+                         FindChainRule(o->kind, o->affiliation, r.contract_type));
+  SHUGO_ASSIGN_OR_RETURN(const Organisation* delegate, Resolve(s, rule->delegate.hop, *o, *o));
+  if (delegate->kind != rule->delegate.kind) {
+    return Status::FailedPrecondition(o->name + "の委任先（" + delegate->name + "）は" +
+                                      std::string(JapaneseName(rule->delegate.kind)) +
+                                      "ではありません");
+  }
+  LetterFacts f(LetterActor::kDelegator, d.today(), r.contract_type, o->kind);
+  SHUGO_RETURN_IF_ERROR(DecideTransition(LetterStatus::kNone, LetterCommand::kApply, f).status());
+  LetterApplied e;
+  e.id = d.NewLetterId();
+  e.delegator = o->id;
+  e.delegate = delegate->id;
+  e.contract_type = r.contract_type;
+  e.campaign = r.campaign;
+  e.document_confirmed = true;
+  d.created().push_back(e.id);
+  return d.Emit(e, std::nullopt);
+}
+
+// The routing row of a letter follows its delegate, chosen when it was applied for: a membership
+// changed since (F-1-4-2 account info) routes the next application, not this approval.
+Affiliation ChainAffiliation(const Organisation& delegator, const Organisation& delegate) {
+  if (!IsInstitution(delegator.kind)) return delegator.affiliation;
+  switch (delegate.kind) {
+    case K::kOtherAggregator:
+      return Affiliation::kOtherAggregator;
+    case K::kMunicipality:
+      return Affiliation::kMunicipalSite;
+    case K::kPrefecture:
+      return Affiliation::kPrefecturalSite;
+    default:
+      return delegator.affiliation == Affiliation::kNoMembership ? Affiliation::kNoMembership
+                                                                 : Affiliation::kMedicalAssociation;
+  }
+}
+
+// F-4: 契約日 = the next day, or the municipality's 開設日, or the day after a union 脱退日, or the
+// go-live date for the first run, whichever is latest.
+JapanDate ContractDate(const Draft& d, const Organisation& delegator) {
+  JapanDate date = d.today().AddDays(1);
+  if (d.options().go_live && *d.options().go_live > date) date = *d.options().go_live;
+  if (delegator.opening_date && *delegator.opening_date > date) date = *delegator.opening_date;
+  if (delegator.union_leave_date && delegator.union_leave_date->AddDays(1) > date) {
+    date = delegator.union_leave_date->AddDays(1);
+  }
+  return date;
+}
+
+Status DecideApprove(Draft& d, const ApproveLetters& r, std::optional<uint64_t> expected) {
+  if (r.letters.empty())
+    return Status::InvalidArgument("letters", "承認する委任状を選んでください");
+  if (r.letters.size() > 200) {
+    return Status::InvalidArgument("letters", "一括承認は一度に200件までです");
+  }
+  if (expected && r.letters.size() != 1) {
+    return Status::InvalidArgument("expected_version", "版の指定は1件の承認にだけ使えます");
+  }
+  std::unordered_set<LetterId> seen;
+  // Re-delegations this command creates, so that two letters of one bulk share them.
+  std::map<LetterKey, LetterId> created;
+  const State& s = d.state();
+  for (LetterId id : r.letters) {
+    if (!seen.insert(id).second) {
+      return Status::InvalidArgument("letters", LetterLabel(id) + "が二重に選ばれています");
+    }
+    SHUGO_ASSIGN_OR_RETURN(const Letter* l, FindOriginal(d, id, expected));
+    SHUGO_ASSIGN_OR_RETURN(LetterActor actor, RelationOf(d, *l, LetterCommand::kApprove));
+    LetterFacts f = d.Facts(*l, actor);
+    SHUGO_RETURN_IF_ERROR(DecideTransition(d.StatusOf(*l), LetterCommand::kApprove, f).status());
+    const Organisation& delegator = d.Org(l->delegator);
+    const JapanDate contract_date = ContractDate(d, delegator);
+    SHUGO_ASSIGN_OR_RETURN(
+        const ChainRule* rule,
+        FindChainRule(delegator.kind, ChainAffiliation(delegator, d.Org(l->delegate)),
+                      l->contract_type));
+    // The chain above the delegate, bottom up.
+    std::vector<std::pair<const Organisation*, const Organisation*>> hops;
+    const Organisation* from = &d.Org(l->delegate);
+    for (const ChainStep& step : rule->redelegations) {
+      SHUGO_ASSIGN_OR_RETURN(const Organisation* to, Resolve(s, step.hop, *from, delegator));
+      hops.emplace_back(from, to);
+      from = to;
+    }
+    // Top down: reuse a live re-delegation, else create one under the one above it.
+    LetterId upper = 0;
+    for (auto it = hops.rbegin(); it != hops.rend(); ++it) {
+      LetterKey key{it->first->id, it->second->id, l->contract_type, l->campaign};
+      if (auto c = created.find(key); c != created.end()) {
+        upper = c->second;
+        continue;
+      }
+      const Letter* live =
+          s.LiveRedelegation(key.delegator, key.delegate, key.contract_type, key.campaign);
+      if (live != nullptr && d.StatusOf(*live) != LetterStatus::kApproved &&
+          d.StatusOf(*live) != LetterStatus::kInContract) {
+        live = nullptr;  // ending in this command or scheduled to secede: start a new one
+      }
+      if (live != nullptr) {
+        upper = live->id;
+        continue;
+      }
+      Letter draft;  // the machine's view of the new re-delegation
+      draft.redelegation = true;
+      draft.delegator = key.delegator;
+      draft.contract_type = key.contract_type;
+      LetterFacts rf(LetterActor::kSystem, d.today(), key.contract_type, it->first->kind);
+      rf.redelegation = true;
+      SHUGO_RETURN_IF_ERROR(
+          DecideTransition(LetterStatus::kNone, LetterCommand::kCreateRedelegation, rf).status());
+      RedelegationCreated e;
+      e.id = d.NewLetterId();
+      e.delegator = key.delegator;
+      e.delegate = key.delegate;
+      e.contract_type = key.contract_type;
+      e.campaign = key.campaign;
+      e.under = l->id;
+      e.contract_date = contract_date;
+      e.upper = upper;
+      SHUGO_RETURN_IF_ERROR(d.Emit(e, std::nullopt));
+      d.created().push_back(e.id);
+      created.emplace(key, e.id);
+      upper = e.id;
+    }
+    SHUGO_RETURN_IF_ERROR(
+        d.Transition(*l, LetterCommand::kApprove, f, std::nullopt, contract_date, upper));
+  }
+  return Status::Ok();
+}
+
+Status DecideSimple(Draft& d, LetterId id, LetterCommand command, std::optional<JapanDate> date,
+                    const std::string& reason, std::optional<uint64_t> expected) {
+  SHUGO_ASSIGN_OR_RETURN(const Letter* l, FindOriginal(d, id, expected));
+  SHUGO_ASSIGN_OR_RETURN(LetterActor actor, RelationOf(d, *l, command));
+  if (command == LetterCommand::kRequestSecession && actor == LetterActor::kCentralFederation) {
+    command = LetterCommand::kHelpdeskSecession;  // F-10-4
+  }
+  LetterFacts f = d.Facts(*l, actor);
+  f.date = date;
+  f.reason = reason;
+  if (command != LetterCommand::kReapply) SHUGO_RETURN_IF_ERROR(NeedReason(reason));
+  return d.Transition(*l, command, f, command == LetterCommand::kTerminate ? date : std::nullopt,
+                      std::nullopt);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Processor>> Processor::Open(events::EventStore* store, const Clock* clock,
+                                                   ProcessorOptions options) {
+  std::unique_ptr<Processor> p(new Processor(store, clock, options));
+  Status failure;
+  uint64_t applied = 0;
+  events::Position last = 0;
+  Status read = store->ReadAll(1, [&](events::Position pos, std::string_view bytes) {
+    last = pos;
+    Result<DomainEvent> e = Decode(*fb::GetEvent(bytes.data()));
+    if (!e.ok()) {
+      if (e.status().code() == StatusCode::kNotFound) return true;  // not a domain event
+      failure = Status::DataLoss("position " + std::to_string(pos) + ": " + e.status().message());
+      return false;
+    }
+    if (Status s = p->state_.Apply(*e); !s.ok()) {
+      failure = Status::DataLoss("position " + std::to_string(pos) + ": " + s.message());
+      return false;
+    }
+    ++applied;
+    return true;
+  });
+  SHUGO_RETURN_IF_ERROR(read);
+  SHUGO_RETURN_IF_ERROR(failure);
+  p->loaded_position_ = last;
+  p->loaded_events_ = applied;
+  return p;
+}
+
+Result<Outcome> Processor::Submit(const std::string& command_id, const Actor& actor,
+                                  const std::function<Status(Draft&)>& decide) {
+  if (broken_.load()) {
+    return Status::Unavailable("書き込みに失敗したため停止しています。再起動してください");
+  }
+  std::vector<uint64_t> created;
+  bool applied = false;
+  Result<events::AppendResult> r =
+      store_->AppendDecided(command_id, [&](events::Position) -> Result<events::Decision> {
+        Draft d(state_, clock_->Today(), options_, actor);
+        SHUGO_RETURN_IF_ERROR(decide(d));
+        if (d.out().empty()) return Status::FailedPrecondition("変更する内容がありません");
+        events::Decision decision;
+        decision.command.actor_user = actor.user;
+        decision.command.actor_org = actor.org_code;
+        auto decided = std::make_shared<std::vector<DomainEvent>>();
+        decided->reserve(d.out().size());
+        for (Draft::Out& o : d.out()) {
+          if (decision.command.streams.empty() ||
+              decision.command.streams.back().stream != o.stream) {
+            events::StreamAppend sa;
+            sa.stream = o.stream;
+            sa.expected = events::ExpectedVersion::Exact(o.version);
+            decision.command.streams.push_back(std::move(sa));
+          }
+          decided->push_back(o.event);
+          decision.command.streams.back().events.push_back(Encode(std::move(o.event), o.effective));
+        }
+        created = std::move(d.created());
+        decision.apply = [this, decided, &applied] {
+          applied = true;
+          std::unique_lock lock(mu_);
+          for (const DomainEvent& e : *decided) {
+            if (!state_.Apply(e).ok()) broken_.store(true);
+          }
+        };
+        return decision;
+      });
+  if (!r.ok()) {
+    if (applied) broken_.store(true);  // the state is ahead of the log: reopen to rebuild
+    return r.status();
+  }
+  return Outcome{std::move(*r), std::move(created)};
+}
+
+Result<Outcome> Processor::Execute(const CommandRequest& request) {
+  const auto expected = request.expected_version;
+  return Submit(request.id, request.actor, [&](Draft& d) -> Status {
+    return std::visit(
+        [&](const auto& r) -> Status {
+          using T = std::decay_t<decltype(r)>;
+          if constexpr (std::is_same_v<T, RegisterOrganisation>) {
+            return DecideRegister(d, r);
+          } else if constexpr (std::is_same_v<T, ChangeOrganisation>) {
+            return DecideChange(d, r, expected);
+          } else if constexpr (std::is_same_v<T, EnterOrganisationDate>) {
+            return DecideDate(d, r, expected);
+          } else if constexpr (std::is_same_v<T, ApplyLetter>) {
+            return DecideApply(d, r);
+          } else if constexpr (std::is_same_v<T, ReapplyLetter>) {
+            return DecideSimple(d, r.letter, LetterCommand::kReapply, std::nullopt, {}, expected);
+          } else if constexpr (std::is_same_v<T, ApproveLetters>) {
+            return DecideApprove(d, r, expected);
+          } else if constexpr (std::is_same_v<T, ReturnLetter>) {
+            return DecideSimple(d, r.letter, LetterCommand::kReturn, std::nullopt, r.reason,
+                                expected);
+          } else if constexpr (std::is_same_v<T, WithdrawLetter>) {
+            return DecideSimple(d, r.letter, LetterCommand::kWithdraw, std::nullopt, r.reason,
+                                expected);
+          } else if constexpr (std::is_same_v<T, RequestSecession>) {
+            return DecideSimple(d, r.letter, LetterCommand::kRequestSecession, r.date, r.reason,
+                                expected);
+          } else {
+            static_assert(std::is_same_v<T, TerminateLetter>);
+            return DecideSimple(d, r.letter, LetterCommand::kTerminate, r.date, r.reason, expected);
+          }
+        },
+        request.request);
+  });
+}
+
+// ---- the day job
+
+namespace {
+
+std::string DayCommandId(JapanDate day, std::string_view what, uint64_t id) {
+  return "day-" + std::to_string(day.yyyymmdd()) + "-" + std::string(what) + "-" +
+         std::to_string(id);
+}
+
+// The first transition due on `day`, decided into `d`; false when nothing is due.
+Result<bool> DecideDue(Draft& d, JapanDate day, std::string* command_id) {
+  const State& s = d.state();
+  // F-1-8, F-1-9, F-5-2 dates first, so that a letter of an abolished municipality is seceded
+  // rather than activated on the same day.
+  for (const State::Pending& p : s.pending()) {
+    const bool leave = p.kind == DK::kUnionLeaveScheduled;
+    // A union 脱退日 is the member's last day in the union: it leaves the day after.
+    if ((leave ? p.date.AddDays(1) : p.date) > day) {
+      if (p.date > day) break;
+      continue;
+    }
+    const Organisation& o = d.Org(p.org);
+    OrganisationDated e;
+    e.id = o.id;
+    e.date = p.date;
+    switch (p.kind) {
+      case DK::kOpeningScheduled: {  // F-1-8-1
+        e.kind = DK::kOpened;
+        SHUGO_RETURN_IF_ERROR(d.Emit(e, p.date));
+        for (LetterId id : s.LettersOf(o.id)) {
+          const Letter& l = *s.FindLetter(id);
+          if (l.redelegation || l.status != LetterStatus::kApproved || !l.contract_date ||
+              !(*l.contract_date < p.date) || !o.payment_consignment) {
+            continue;
+          }
+          LetterFacts f = d.Facts(l, LetterActor::kSystem);
+          SHUGO_RETURN_IF_ERROR(d.Transition(l, LetterCommand::kOpen, f, p.date, p.date));
+          SHUGO_RETURN_IF_ERROR(d.ActivateAbove(l));  // together with its chain (F-4)
+        }
+        break;
+      }
+      case DK::kAbolitionScheduled:  // F-1-8-2: 脱退日 = 廃止日
+        e.kind = DK::kAbolished;
+        SHUGO_RETURN_IF_ERROR(d.Emit(e, p.date));
+        SHUGO_RETURN_IF_ERROR(d.SecedeAll(o, p.date, p.date, "自治体の廃止（F-1-8-2）"));
+        break;
+      case DK::kUnionJoinScheduled:  // F-1-9-1: 脱退日 = 加入日 − 1, in effect from 加入日
+        e.kind = DK::kUnionJoined;
+        e.other = o.union_id;
+        SHUGO_RETURN_IF_ERROR(d.Emit(e, p.date));
+        SHUGO_RETURN_IF_ERROR(
+            d.SecedeAll(o, p.date.AddDays(-1), p.date, "広域連合への加入（F-1-9-1）"));
+        break;
+      case DK::kUnionLeaveScheduled:  // F-1-9-2
+        e.kind = DK::kUnionLeft;
+        e.other = o.union_id;
+        SHUGO_RETURN_IF_ERROR(d.Emit(e, p.date.AddDays(1)));
+        break;
+      case DK::kPaymentConsignmentCancelScheduled:  // F-5-2: on 解除日
+        e.kind = DK::kPaymentConsignmentCancelled;
+        SHUGO_RETURN_IF_ERROR(d.Emit(e, p.date));
+        SHUGO_RETURN_IF_ERROR(d.SecedeAll(o, p.date, p.date, "支払事務委託の解除（F-5-2）"));
+        break;
+      default:
+        return Status::Internal("unexpected pending kind");
+    }
+    *command_id = DayCommandId(day, CodeName(p.kind), o.id);
+    return true;
+  }
+  // F_バッチ_3-1: approved letters whose 契約日 has come and that may take effect.
+  for (const auto& [date, id] : s.approved_by_date()) {
+    if (date > day) break;
+    const Letter& l = *s.FindLetter(id);
+    if (l.redelegation) continue;  // activated with the letter under it
+    LetterFacts f = d.Facts(l, LetterActor::kSystem);
+    if (!f.took_effect()) continue;  // waits for payment consignment or the opening
+    SHUGO_RETURN_IF_ERROR(d.Activate(l));
+    *command_id = DayCommandId(day, "activate", id);
+    return true;
+  }
+  for (const auto& [date, id] : s.secessions_by_date()) {
+    if (date > day) break;
+    const Letter& l = *s.FindLetter(id);
+    LetterFacts f = d.Facts(l, LetterActor::kSystem);
+    f.date = l.date;
+    SHUGO_RETURN_IF_ERROR(d.Transition(l, LetterCommand::kSecede, f, l.date, std::nullopt));
+    *command_id = DayCommandId(day, "secede", id);
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Result<bool> Processor::RunOneDue(JapanDate day) {
+  // The command id names the transition, so a retry after a crash is answered, not repeated. It
+  // is found by a probe under the read lock, then decided again on the writer thread: should a
+  // concurrent command have changed what is due meanwhile, the probe runs again.
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    std::string command_id;
+    bool due = false;
+    {
+      std::shared_lock lock(mu_);
+      Draft probe(state_, day, options_, Actor::System());
+      SHUGO_ASSIGN_OR_RETURN(due, DecideDue(probe, day, &command_id));
+    }
+    if (!due) return false;
+    Result<Outcome> r = Submit(command_id, Actor::System("day-job"), [&](Draft& d) -> Status {
+      d.set_today(day);
+      std::string id_now;
+      SHUGO_ASSIGN_OR_RETURN(bool still, DecideDue(d, day, &id_now));
+      if (!still || id_now != command_id) {
+        return Status::Aborted("the due transition changed meanwhile", "day");
+      }
+      return Status::Ok();
+    });
+    if (!r.ok()) {
+      if (r.status().code() == StatusCode::kAborted && r.status().field() == "day") continue;
+      return r.status();
+    }
+    if (r->append.duplicate) {
+      // The log has this transition, yet the state says it is due: never loop on it.
+      return Status::Internal("day job: " + command_id + " is in the log but due again");
+    }
+    return true;
+  }
+  return Status::Internal("day job: what is due on " + day.ToString() + " keeps changing");
+}
+
+Result<DayReport> Processor::RunDays(JapanDate upto) {
+  if (upto > Today()) {
+    return Status::InvalidArgument(
+        "date", "本日（" + Today().ToString() + "）より後の日付の日次処理は実行できません");
+  }
+  DayReport report;
+  std::optional<JapanDate> last = Read([](const State& s) { return s.last_closed_day(); });
+  JapanDate day = last ? last->AddDays(1) : upto;
+  for (; day <= upto; day = day.AddDays(1)) {
+    for (;;) {
+      SHUGO_ASSIGN_OR_RETURN(bool did, RunOneDue(day));
+      if (!did) break;
+      ++report.commands;
+    }
+    Result<Outcome> closed =
+        Submit("day-" + std::to_string(day.yyyymmdd()) + "-closed", Actor::System("day-job"),
+               [day](Draft& d) { return d.Emit(DayClosed{day}, day); });
+    if (!closed.ok()) return closed.status();
+    if (!report.first) report.first = day;
+    report.last = day;
+  }
+  return report;
+}
+
+}  // namespace shugo::core

@@ -1,0 +1,161 @@
+// The command processor (docs/core.md): each command is decided on the event store's single writer
+// thread, in log order, against the in-memory State, and its events are appended atomically with
+// the stream versions it decided on. The state is built from the log at start.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/status.h"
+#include "core/state.h"
+#include "events/event_store.h"
+
+namespace shugo::core {
+
+// Who issues a command: a user acting for an organisation (by its current code), or the system
+// (initial setup by the operator, the day job).
+struct Actor {
+  std::string user;
+  std::string org_code;  // empty for the system
+  static Actor System(std::string user = "system") { return Actor{std::move(user), {}}; }
+  bool system() const { return org_code.empty(); }
+};
+
+// ---- F-1 masters
+struct RegisterOrganisation {
+  OrganisationKind kind = OrganisationKind::kMunicipality;
+  std::string code;  // empty for kinds the system numbers (取りまとめ団体, 非保険医療機関)
+  std::string name, kana, address;
+  int prefecture = 0;             // for kinds whose code does not carry it (医師会, 団体)
+  std::string municipality_code;  // where it is located (institutions, 医師会)
+  std::string parent_code;     // 委任先医師会; the authority that set up a non-insured site
+  std::string member_of_code;  // an institution's 郡市区医師会 or 取りまとめ団体
+  std::optional<JapanDate> opening_date;  // F-1-8-1, future only
+};
+
+struct ChangeOrganisation {
+  std::string code;
+  std::optional<std::string> name, kana, address, member_of_code;
+};
+
+// F-1-8 開設日/廃止日, F-1-9 加入日/脱退日, F-5-2 締結日/解除日 entered for an organisation.
+struct EnterOrganisationDate {
+  std::string code;
+  OrganisationDateKind kind = OrganisationDateKind::kOpeningScheduled;
+  JapanDate date;
+  std::string union_code;  // kUnionJoinScheduled
+};
+
+// ---- F-3 … F-7 letters
+struct ApplyLetter {
+  ContractType contract_type = ContractType::kRoutine;
+  CampaignId campaign = 0;
+  bool document_confirmed = false;  // 委託契約書を確認したうえで (F-3)
+};
+struct ReapplyLetter {
+  LetterId letter = 0;
+};
+struct ApproveLetters {  // one, or 一括承認 (all or none)
+  std::vector<LetterId> letters;
+};
+struct ReturnLetter {
+  LetterId letter = 0;
+  std::string reason;
+};
+struct WithdrawLetter {
+  LetterId letter = 0;
+  std::string reason;
+};
+struct RequestSecession {  // F-6 (and F-10-4 by 国保中央会 for temporary letters)
+  LetterId letter = 0;
+  JapanDate date;
+  std::string reason;
+};
+struct TerminateLetter {  // F-7
+  LetterId letter = 0;
+  JapanDate date;
+  std::string reason;
+};
+
+using Request = std::variant<RegisterOrganisation, ChangeOrganisation, EnterOrganisationDate,
+                             ApplyLetter, ReapplyLetter, ApproveLetters, ReturnLetter,
+                             WithdrawLetter, RequestSecession, TerminateLetter>;
+
+struct CommandRequest {
+  std::string id;  // idempotency key (invariant 5)
+  Actor actor;
+  // The version of the target (organisation or the one letter) the user saw; a different current
+  // version is a conflict (kAborted, invariant 4). Not set: decide on the current version.
+  std::optional<uint64_t> expected_version;
+  Request request;
+};
+
+struct Outcome {
+  events::AppendResult append;
+  std::vector<uint64_t> created;  // ids of the organisations or letters the command created
+};
+
+struct DayReport {
+  std::optional<JapanDate> first, last;  // the business dates closed by this run
+  uint64_t commands = 0;                 // transitions carried out
+};
+
+struct ProcessorOptions {
+  // The system's go-live date: the 契約日 of letters approved before it (F-4
+  // "初回のみシステム稼働日").
+  std::optional<JapanDate> go_live;
+};
+
+class Processor {
+ public:
+  // Loads the state from the log (every domain event from position 1).
+  static Result<std::unique_ptr<Processor>> Open(events::EventStore* store, const Clock* clock,
+                                                 ProcessorOptions options = {});
+
+  // Decides and appends one command. Refusals append nothing: kInvalidArgument (field named),
+  // kNotFound, kPermissionDenied, kFailedPrecondition (a status the command does not allow,
+  // naming both), kAlreadyExists, kAborted (version conflict). Messages are in Japanese.
+  Result<Outcome> Execute(const CommandRequest& request);
+
+  // The day job (F_バッチ_3-1, F_バッチ_5-1) up to business date `upto` (≤ today): every
+  // transition effective on or before each day not yet applied, day by day from the day after the
+  // last closed one, then a DayClosed per day. Idempotent.
+  Result<DayReport> RunDays(JapanDate upto);
+
+  // Calls `read` with the state under a shared lock (never on the writer thread).
+  template <typename F>
+  auto Read(F&& read) const {
+    std::shared_lock lock(mu_);
+    return read(static_cast<const State&>(state_));
+  }
+
+  JapanDate Today() const { return clock_->Today(); }
+  events::EventStore& store() const { return *store_; }
+  // The log position the state reflects at Open(), and how many domain events it applied.
+  events::Position loaded_position() const { return loaded_position_; }
+  uint64_t loaded_events() const { return loaded_events_; }
+
+ private:
+  Processor(events::EventStore* store, const Clock* clock, ProcessorOptions options)
+      : store_(store), clock_(clock), options_(options) {}
+  Result<Outcome> Submit(const std::string& command_id, const Actor& actor,
+                         const std::function<Status(class Draft&)>& decide);
+  Result<bool> RunOneDue(JapanDate day);
+
+  events::EventStore* store_;
+  const Clock* clock_;
+  ProcessorOptions options_;
+  mutable std::shared_mutex mu_;
+  State state_;
+  std::atomic<bool> broken_{false};
+  events::Position loaded_position_ = 0;
+  uint64_t loaded_events_ = 0;
+};
+
+}  // namespace shugo::core

@@ -1,0 +1,350 @@
+#include "core/state.h"
+
+#include <algorithm>
+
+namespace shugo::core {
+
+namespace {
+
+const std::vector<LetterId> kNoLetters;
+const std::vector<OrgId> kNoOrgs;
+
+Status Inconsistent(std::string what) {
+  return Status::DataLoss("the log contradicts the domain state: " + what);
+}
+
+}  // namespace
+
+Status State::Apply(const DomainEvent& event) {
+  return std::visit([this](const auto& e) { return ApplyEvent(e); }, event);
+}
+
+const Organisation* State::FindOrg(OrgId id) const {
+  return id >= 1 && id <= orgs_.size() ? &orgs_[id - 1] : nullptr;
+}
+
+Organisation* State::MutableOrg(OrgId id) {
+  return id >= 1 && id <= orgs_.size() ? &orgs_[id - 1] : nullptr;
+}
+
+const Organisation* State::FindOrgByCode(std::string_view code) const {
+  auto it = by_code_.find(std::string(code));
+  return it == by_code_.end() ? nullptr : FindOrg(it->second);
+}
+
+const Letter* State::FindLetter(LetterId id) const {
+  return id >= 1 && id <= letters_.size() ? &letters_[id - 1] : nullptr;
+}
+
+Letter* State::MutableLetter(LetterId id) {
+  return id >= 1 && id <= letters_.size() ? &letters_[id - 1] : nullptr;
+}
+
+const Letter* State::OpenLetter(OrgId delegator, ContractType type, CampaignId campaign) const {
+  auto it = open_.find(LetterKey{delegator, 0, type, campaign});
+  return it == open_.end() ? nullptr : FindLetter(it->second);
+}
+
+const Letter* State::LiveRedelegation(OrgId from, OrgId to, ContractType type,
+                                      CampaignId campaign) const {
+  auto it = redelegated_.find(LetterKey{from, to, type, campaign});
+  return it == redelegated_.end() ? nullptr : FindLetter(it->second);
+}
+
+const Organisation* State::Singleton(OrganisationKind kind) const {
+  auto it = singletons_.find(kind);
+  return it == singletons_.end() ? nullptr : FindOrg(it->second);
+}
+
+const Organisation* State::PrefectureOf(int prefecture) const {
+  auto it = prefectures_.find(prefecture);
+  return it == prefectures_.end() ? nullptr : FindOrg(it->second);
+}
+
+const Organisation* State::AreaAssociation(const Organisation& institution) const {
+  if (auto it = associations_by_municipality_.find(institution.municipality);
+      it != associations_by_municipality_.end()) {
+    return FindOrg(it->second.front());
+  }
+  if (auto it = associations_by_prefecture_.find(institution.prefecture);
+      it != associations_by_prefecture_.end()) {
+    return FindOrg(it->second.front());
+  }
+  return nullptr;
+}
+
+bool State::HasPending(OrgId org, OrganisationDateKind kind) const {
+  const Organisation* o = FindOrg(org);
+  if (o == nullptr) return false;
+  std::optional<JapanDate> date;
+  switch (kind) {
+    case OrganisationDateKind::kOpeningScheduled:
+      date = o->opening_date;
+      break;
+    case OrganisationDateKind::kAbolitionScheduled:
+      date = o->abolition_date;
+      break;
+    case OrganisationDateKind::kUnionJoinScheduled:
+      date = o->union_join_date;
+      break;
+    case OrganisationDateKind::kUnionLeaveScheduled:
+      date = o->union_leave_date;
+      break;
+    case OrganisationDateKind::kPaymentConsignmentCancelScheduled:
+      date = o->payment_consignment_cancel_date;
+      break;
+    default:
+      return false;
+  }
+  return date && pending_.contains({*date, kind, org});
+}
+
+const std::vector<LetterId>& State::LettersOf(OrgId org) const {
+  auto it = letters_of_.find(org);
+  return it == letters_of_.end() ? kNoLetters : it->second;
+}
+
+const std::vector<OrgId>& State::MembersOf(OrgId union_id) const {
+  auto it = members_of_.find(union_id);
+  return it == members_of_.end() ? kNoOrgs : it->second;
+}
+
+Status State::ApplyEvent(const OrganisationRegistered& e) {
+  if (e.id != next_org_id()) {
+    return Inconsistent("organisation " + std::to_string(e.id) + " registered out of order");
+  }
+  if (by_code_.contains(e.code)) return Inconsistent("code " + e.code + " registered twice");
+  Organisation& o = orgs_.emplace_back();
+  o.id = e.id;
+  o.kind = e.kind;
+  o.code = e.code;
+  o.name = e.name;
+  o.kana = e.kana;
+  o.address = e.address;
+  o.prefecture = e.prefecture;
+  o.municipality = e.municipality;
+  o.parent = e.parent;
+  o.member_of = e.member_of;
+  o.affiliation = e.affiliation;
+  o.opening_date = e.opening_date;
+  o.version = 1;
+  by_code_.emplace(o.code, o.id);
+  switch (o.kind) {
+    case OrganisationKind::kMhlw:
+    case OrganisationKind::kCentralFederation:
+    case OrganisationKind::kGovernorsAssociation:
+    case OrganisationKind::kJma:
+      singletons_.emplace(o.kind, o.id);
+      break;
+    case OrganisationKind::kPrefecture:
+      prefectures_.emplace(o.prefecture, o.id);
+      break;
+    case OrganisationKind::kLocalMedicalAssociation:
+      associations_by_municipality_[o.municipality].push_back(o.id);
+      associations_by_prefecture_[o.prefecture].push_back(o.id);
+      break;
+    default:
+      break;
+  }
+  if (o.opening_date)
+    pending_.insert({*o.opening_date, OrganisationDateKind::kOpeningScheduled, o.id});
+  return Status::Ok();
+}
+
+Status State::ApplyEvent(const OrganisationChanged& e) {
+  Organisation* o = MutableOrg(e.id);
+  if (o == nullptr) return Inconsistent("change of unknown organisation " + std::to_string(e.id));
+  for (const FieldChange& c : e.changes) {
+    if (c.field == "name") {
+      o->name = c.after;
+    } else if (c.field == "kana") {
+      o->kana = c.after;
+    } else if (c.field == "address") {
+      o->address = c.after;
+    } else if (c.field == "member_of") {
+      o->member_of = e.member_of;
+      const Organisation* group = FindOrg(e.member_of);
+      o->affiliation = group == nullptr ? Affiliation::kNoMembership
+                       : group->kind == OrganisationKind::kOtherAggregator
+                           ? Affiliation::kOtherAggregator
+                           : Affiliation::kMedicalAssociation;
+    } else if (c.field == "code") {
+      if (by_code_.contains(c.after)) return Inconsistent("code " + c.after + " taken");
+      o->old_codes.push_back(o->code);
+      o->code = c.after;
+      by_code_.emplace(o->code, o->id);  // the old code keeps finding it (F-1-4-3)
+    } else {
+      return Inconsistent("unknown field " + c.field);
+    }
+  }
+  ++o->version;
+  return Status::Ok();
+}
+
+Status State::ApplyEvent(const OrganisationDated& e) {
+  Organisation* o = MutableOrg(e.id);
+  if (o == nullptr) return Inconsistent("date of unknown organisation " + std::to_string(e.id));
+  using K = OrganisationDateKind;
+  auto reschedule = [&](std::optional<JapanDate>& field, K kind) {
+    if (field) pending_.erase({*field, kind, o->id});
+    field = e.date;
+    pending_.insert({e.date, kind, o->id});
+  };
+  auto done = [&](std::optional<JapanDate>& field, K kind) {
+    if (field) pending_.erase({*field, kind, o->id});
+  };
+  switch (e.kind) {
+    case K::kOpeningScheduled:
+      reschedule(o->opening_date, K::kOpeningScheduled);
+      break;
+    case K::kOpened:
+      done(o->opening_date, K::kOpeningScheduled);
+      o->opening_date.reset();
+      break;
+    case K::kAbolitionScheduled:
+      reschedule(o->abolition_date, K::kAbolitionScheduled);
+      break;
+    case K::kAbolished:
+      done(o->abolition_date, K::kAbolitionScheduled);
+      o->abolished = true;
+      break;
+    case K::kUnionJoinScheduled:
+      reschedule(o->union_join_date, K::kUnionJoinScheduled);
+      o->union_id = e.other;
+      done(o->union_leave_date, K::kUnionLeaveScheduled);  // a leave not yet carried out goes too
+      o->union_leave_date.reset();
+      members_of_[e.other].push_back(o->id);
+      break;
+    case K::kUnionJoined:
+      done(o->union_join_date, K::kUnionJoinScheduled);
+      o->in_union = true;
+      break;
+    case K::kUnionLeaveScheduled:
+      reschedule(o->union_leave_date, K::kUnionLeaveScheduled);
+      break;
+    case K::kUnionLeft:
+      done(o->union_leave_date, K::kUnionLeaveScheduled);
+      o->in_union = false;
+      break;
+    case K::kPaymentConsignmentRegistered:
+      o->payment_consignment = true;
+      o->payment_consignment_date = e.date;
+      break;
+    case K::kPaymentConsignmentCancelScheduled:
+      reschedule(o->payment_consignment_cancel_date, K::kPaymentConsignmentCancelScheduled);
+      break;
+    case K::kPaymentConsignmentCancelled:
+      done(o->payment_consignment_cancel_date, K::kPaymentConsignmentCancelScheduled);
+      o->payment_consignment = false;
+      break;
+  }
+  ++o->version;
+  return Status::Ok();
+}
+
+Status State::ApplyEvent(const LetterApplied& e) {
+  if (e.id != next_letter_id()) {
+    return Inconsistent("letter " + std::to_string(e.id) + " applied out of order");
+  }
+  if (FindOrg(e.delegator) == nullptr || FindOrg(e.delegate) == nullptr) {
+    return Inconsistent("letter " + std::to_string(e.id) + " names an unknown organisation");
+  }
+  Letter& l = letters_.emplace_back();
+  l.id = e.id;
+  l.delegator = e.delegator;
+  l.delegate = e.delegate;
+  l.contract_type = e.contract_type;
+  l.campaign = e.campaign;
+  l.status = LetterStatus::kApplied;
+  l.version = 1;
+  open_[LetterKey{l.delegator, 0, l.contract_type, l.campaign}] = l.id;
+  letters_of_[l.delegator].push_back(l.id);
+  return Status::Ok();
+}
+
+Status State::ApplyEvent(const RedelegationCreated& e) {
+  if (e.id != next_letter_id()) {
+    return Inconsistent("re-delegation " + std::to_string(e.id) + " created out of order");
+  }
+  if (FindOrg(e.delegator) == nullptr || FindOrg(e.delegate) == nullptr ||
+      (e.upper != 0 && FindLetter(e.upper) == nullptr)) {
+    return Inconsistent("re-delegation " + std::to_string(e.id) + " names an unknown id");
+  }
+  Letter& l = letters_.emplace_back();
+  l.id = e.id;
+  l.delegator = e.delegator;
+  l.delegate = e.delegate;
+  l.contract_type = e.contract_type;
+  l.campaign = e.campaign;
+  l.status = LetterStatus::kApproved;
+  l.redelegation = true;
+  l.under = e.under;
+  l.upper = e.upper;
+  l.contract_date = e.contract_date;
+  l.version = 1;
+  redelegated_[LetterKey{l.delegator, l.delegate, l.contract_type, l.campaign}] = l.id;
+  letters_of_[l.delegator].push_back(l.id);
+  Index(l);
+  SetLive(l, false);
+  return Status::Ok();
+}
+
+Status State::ApplyEvent(const LetterTransitioned& e) {
+  Letter* l = MutableLetter(e.id);
+  if (l == nullptr) return Inconsistent("transition of unknown letter " + std::to_string(e.id));
+  if (e.upper != 0 && FindLetter(e.upper) == nullptr) {
+    return Inconsistent("letter " + std::to_string(e.id) + " under unknown re-delegation");
+  }
+  const bool was_live = l->live();
+  Unindex(*l);
+  l->status = e.status;
+  if (e.contract_date) l->contract_date = e.contract_date;
+  if (e.date) l->date = e.date;
+  if (!e.reason.empty()) l->reason = e.reason;
+  if (e.upper != 0) l->upper = e.upper;
+  ++l->version;
+  Index(*l);
+  SetLive(*l, was_live);
+  if (IsTerminal(l->status)) {
+    if (l->redelegation) {
+      redelegated_.erase(LetterKey{l->delegator, l->delegate, l->contract_type, l->campaign});
+    } else {
+      open_.erase(LetterKey{l->delegator, 0, l->contract_type, l->campaign});
+    }
+  }
+  return Status::Ok();
+}
+
+Status State::ApplyEvent(const DayClosed& e) {
+  last_closed_day_ = e.date;
+  ++day_version_;
+  return Status::Ok();
+}
+
+void State::Unindex(const Letter& letter) {
+  if (letter.status == LetterStatus::kApproved && letter.contract_date) {
+    approved_.erase({*letter.contract_date, letter.id});
+  } else if (letter.status == LetterStatus::kSecessionScheduled && letter.date) {
+    secessions_.erase({*letter.date, letter.id});
+  }
+}
+
+void State::Index(const Letter& letter) {
+  if (letter.status == LetterStatus::kApproved && letter.contract_date) {
+    approved_.insert({*letter.contract_date, letter.id});
+  } else if (letter.status == LetterStatus::kSecessionScheduled && letter.date) {
+    secessions_.insert({*letter.date, letter.id});
+  }
+}
+
+void State::SetLive(Letter& letter, bool was_live) {
+  if (letter.upper == 0 || was_live == letter.live()) return;
+  Letter& upper = letters_[letter.upper - 1];
+  if (letter.live()) {
+    ++upper.live_below;
+  } else if (upper.live_below > 0) {
+    --upper.live_below;
+  }
+}
+
+}  // namespace shugo::core

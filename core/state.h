@@ -1,0 +1,158 @@
+// The in-memory state the command processor decides against (docs/core.md): every organisation
+// and letter, with the indexes the rules need. Built only by applying domain events, live (as a
+// decided command joins its group) and at start (from the log), through the same Apply().
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/domain_events.h"
+
+namespace shugo::core {
+
+struct Organisation {
+  OrgId id = 0;
+  OrganisationKind kind = OrganisationKind::kMhlw;
+  std::string code;
+  std::vector<std::string> old_codes;  // F-1-4-3: kept after a code change
+  std::string name, kana, address;
+  int prefecture = 0;
+  OrgId municipality = 0, parent = 0, member_of = 0;
+  Affiliation affiliation = Affiliation::kNone;
+  std::optional<JapanDate> opening_date;    // F-1-8-1, while the municipality is not yet open
+  std::optional<JapanDate> abolition_date;  // F-1-8-2, once entered
+  bool abolished = false;
+  OrgId union_id = 0;  // F-1-9: the union it is a member of (from 加入日) or will join
+  std::optional<JapanDate> union_join_date, union_leave_date;
+  bool in_union = false;
+  std::optional<JapanDate> payment_consignment_date;  // F-5-2 締結日
+  std::optional<JapanDate> payment_consignment_cancel_date;
+  bool payment_consignment = false;
+  uint64_t version = 0;  // its stream's version
+
+  // The municipality or union is open on `day` (F-1-8-1).
+  bool open_on(JapanDate day) const { return !opening_date || day >= *opening_date; }
+  friend bool operator==(const Organisation&, const Organisation&) = default;
+};
+
+struct Letter {
+  LetterId id = 0;
+  OrgId delegator = 0, delegate = 0;
+  ContractType contract_type = ContractType::kRoutine;
+  CampaignId campaign = 0;
+  LetterStatus status = LetterStatus::kNone;
+  bool redelegation = false;
+  LetterId under = 0;  // a re-delegation: the letter whose approval created it
+  LetterId upper = 0;  // the re-delegation this letter stands under, once approved
+  std::optional<JapanDate> contract_date;
+  std::optional<JapanDate> date;  // 脱退日 or 解除日
+  std::string reason;             // the last reason given
+  uint32_t live_below = 0;        // a re-delegation: letters under it approved or in force
+  uint64_t version = 0;
+
+  // Approved, in force or scheduled to secede: what keeps a re-delegation alive.
+  bool live() const {
+    return status == LetterStatus::kApproved || status == LetterStatus::kInContract ||
+           status == LetterStatus::kSecessionScheduled;
+  }
+  friend bool operator==(const Letter&, const Letter&) = default;
+};
+
+// Who delegates what to whom: at most one non-terminal original letter per key (**project**).
+struct LetterKey {
+  OrgId delegator = 0;
+  OrgId delegate = 0;  // 0 for an original letter's key (the delegate follows from the chain)
+  ContractType contract_type = ContractType::kRoutine;
+  CampaignId campaign = 0;
+  friend auto operator<=>(const LetterKey&, const LetterKey&) = default;
+};
+
+class State {
+ public:
+  // Applies one event. kDataLoss when the event contradicts the state (an unknown id, a second
+  // registration of an id): the log and the code disagree, which must stop a start-up.
+  Status Apply(const DomainEvent& event);
+
+  const Organisation* FindOrg(OrgId id) const;
+  // By current or former code (F-1-4-3 keeps old codes).
+  const Organisation* FindOrgByCode(std::string_view code) const;
+  const Letter* FindLetter(LetterId id) const;
+  // The non-terminal original letter of `delegator` for this type and campaign, or nullptr.
+  const Letter* OpenLetter(OrgId delegator, ContractType type, CampaignId campaign) const;
+  // The live re-delegation from → to for this type and campaign, or nullptr.
+  const Letter* LiveRedelegation(OrgId from, OrgId to, ContractType type,
+                                 CampaignId campaign) const;
+  // The single organisation of a national kind (日本医師会, 全国知事会, …), or nullptr.
+  const Organisation* Singleton(OrganisationKind kind) const;
+  // The 都道府県 with this number, or nullptr.
+  const Organisation* PrefectureOf(int prefecture) const;
+  // The 郡市区医師会 covering municipality `municipality`: the one seated there, else the first
+  // registered in its prefecture (**project**: the seed names no area map). nullptr if none.
+  const Organisation* AreaAssociation(const Organisation& institution) const;
+  // Letters whose delegator is `org` (every status), in id order.
+  const std::vector<LetterId>& LettersOf(OrgId org) const;
+  // Members of a union (every member that ever joined or is scheduled to).
+  const std::vector<OrgId>& MembersOf(OrgId union_id) const;
+
+  // Approved letters waiting for their day (activation), by 契約日.
+  const std::set<std::pair<JapanDate, LetterId>>& approved_by_date() const { return approved_; }
+  // Letters scheduled to secede, by 脱退日.
+  const std::set<std::pair<JapanDate, LetterId>>& secessions_by_date() const { return secessions_; }
+  // Dated organisation changes entered and not yet carried out, by date.
+  struct Pending {
+    JapanDate date;
+    OrganisationDateKind kind;  // the *_scheduled kind (or payment_consignment_cancel_scheduled)
+    OrgId org;
+    friend auto operator<=>(const Pending&, const Pending&) = default;
+  };
+  const std::set<Pending>& pending() const { return pending_; }
+  // Whether `org` has a date of this *_scheduled kind entered and not yet carried out.
+  bool HasPending(OrgId org, OrganisationDateKind kind) const;
+
+  const std::vector<Organisation>& organisations() const { return orgs_; }  // index = id − 1
+  const std::vector<Letter>& letters() const { return letters_; }           // index = id − 1
+  OrgId next_org_id() const { return orgs_.size() + 1; }
+  LetterId next_letter_id() const { return letters_.size() + 1; }
+  std::optional<JapanDate> last_closed_day() const { return last_closed_day_; }
+  uint64_t day_version() const { return day_version_; }
+
+ private:
+  Status ApplyEvent(const OrganisationRegistered& e);
+  Status ApplyEvent(const OrganisationChanged& e);
+  Status ApplyEvent(const OrganisationDated& e);
+  Status ApplyEvent(const LetterApplied& e);
+  Status ApplyEvent(const RedelegationCreated& e);
+  Status ApplyEvent(const LetterTransitioned& e);
+  Status ApplyEvent(const DayClosed& e);
+  Organisation* MutableOrg(OrgId id);
+  Letter* MutableLetter(LetterId id);
+  // Keeps the date indexes and the live counts right around a status change.
+  void Unindex(const Letter& letter);
+  void Index(const Letter& letter);
+  void SetLive(Letter& letter, bool was_live);
+
+  std::vector<Organisation> orgs_;
+  std::vector<Letter> letters_;
+  std::unordered_map<std::string, OrgId> by_code_;
+  std::map<LetterKey, LetterId> open_;         // originals, non-terminal
+  std::map<LetterKey, LetterId> redelegated_;  // re-delegations, live
+  std::unordered_map<OrgId, std::vector<LetterId>> letters_of_;
+  std::unordered_map<OrgId, std::vector<OrgId>> members_of_;
+  std::unordered_map<OrgId, std::vector<OrgId>> associations_by_municipality_;
+  std::map<int, std::vector<OrgId>> associations_by_prefecture_;
+  std::map<int, OrgId> prefectures_;
+  std::map<OrganisationKind, OrgId> singletons_;
+  std::set<std::pair<JapanDate, LetterId>> approved_;
+  std::set<std::pair<JapanDate, LetterId>> secessions_;
+  std::set<Pending> pending_;
+  std::optional<JapanDate> last_closed_day_;
+  uint64_t day_version_ = 0;
+};
+
+}  // namespace shugo::core
