@@ -52,6 +52,16 @@ int CheckAcks(const events::EventStore& store, const std::string& path) {
   return 0;
 }
 
+std::string HexOf(const events::Hash& h) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (uint8_t b : h) {
+    out += kDigits[b >> 4];
+    out += kDigits[b & 15];
+  }
+  return out;
+}
+
 int Verify(const VerifyArgs& a) {
   SystemClock clock;
   events::StoreOptions so;
@@ -63,15 +73,17 @@ int Verify(const VerifyArgs& a) {
   });
   if (!report.ok()) return Fail("verify", report.status().ToString());
   if (a.json) {
-    std::printf("{\"head\":%llu,\"checked\":%llu,\"first_bad\":%llu}\n",
+    std::printf("{\"head\":%llu,\"checked\":%llu,\"first_bad\":%llu,\"head_hash\":\"%s\"}\n",
                 static_cast<unsigned long long>((*store)->head()),
                 static_cast<unsigned long long>(report->checked),
-                static_cast<unsigned long long>(report->first_bad));
+                static_cast<unsigned long long>(report->first_bad),
+                report->first_bad == 0 ? HexOf(report->last_hash).c_str() : "");
   } else if (report->first_bad == 0) {
     std::fprintf(stderr, "\r");
-    std::printf("chain ok: %llu events, head %llu\n",
+    std::printf("chain ok: %llu events, head %llu, head hash %s\n",
                 static_cast<unsigned long long>(report->checked),
-                static_cast<unsigned long long>((*store)->head()));
+                static_cast<unsigned long long>((*store)->head()),
+                HexOf(report->last_hash).c_str());
   } else {
     std::fprintf(stderr, "\rshugo: verify: first bad position %llu: %s\n",
                  static_cast<unsigned long long>(report->first_bad), report->problem.c_str());

@@ -201,6 +201,7 @@ Result<EventStore::VerifyReport> EventStore::Verify(
   if (report.first_bad != 0 && report.first_bad <= report.checked) {
     report.checked = report.first_bad - 1;
   }
+  if (report.first_bad == 0) report.last_hash = chain;
   return report;
 }
 

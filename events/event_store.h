@@ -105,6 +105,9 @@ class EventStore {
     Position checked = 0;
     Position first_bad = 0;  // 0 when the whole chain matches
     std::string problem;
+    // The chain hash of the last record checked: when the chain matches, the value that anchors
+    // the whole log up to `checked` (publish it outside the machine, docs/todo.md#anchor).
+    Hash last_hash{};
   };
   // Walks the log from position 1 recomputing the hash chain (invariant 9). A mismatch is a
   // report, not an error; kDataLoss only if the log cannot be read at all.
