@@ -16,7 +16,7 @@
 
 namespace shugo::bench {
 
-Status RunAppend(const AppendOptions& o) {
+Result<AppendFigures> MeasureAppend(const AppendOptions& o) {
   if (o.submitters < 1) return Status::InvalidArgument("submitters", "must be at least 1");
   if (o.seconds <= 0) return Status::InvalidArgument("seconds", "must be positive");
   SystemClock clock;
@@ -93,24 +93,34 @@ Status RunAppend(const AppendOptions& o) {
   std::vector<double> all;
   for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
   std::sort(all.begin(), all.end());
-  const double rate = static_cast<double>(all.size()) / elapsed;
+  AppendFigures f;
+  f.commands = all.size();
+  f.seconds = elapsed;
+  f.commands_per_s = static_cast<double>(all.size()) / elapsed;
+  f.p50_ms = Quantile(all, 0.5);
+  f.p99_ms = Quantile(all, 0.99);
+  f.p999_ms = Quantile(all, 0.999);
   const double groups = static_cast<double>(stats.groups - stats_before.groups);
-  const double mean_group =
+  f.mean_group =
       groups > 0 ? static_cast<double>(stats.commands - stats_before.commands) / groups : 0;
+  return f;
+}
+
+Status RunAppend(const AppendOptions& o) {
+  SHUGO_ASSIGN_OR_RETURN(AppendFigures f, MeasureAppend(o));
   if (o.json) {
     std::printf(
         "{\"submitters\":%d,\"commands_per_s\":%.0f,\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"p999_ms\":%."
         "3f,"
         "\"mean_group\":%.2f}\n",
-        o.submitters, rate, Quantile(all, 0.5), Quantile(all, 0.99), Quantile(all, 0.999),
-        mean_group);
+        o.submitters, f.commands_per_s, f.p50_ms, f.p99_ms, f.p999_ms, f.mean_group);
   } else {
-    std::printf("append: %d submitters, %.1f s, %zu durable commands, payload %zu B\n",
-                o.submitters, elapsed, all.size(), o.payload);
+    std::printf("append: %d submitters, %.1f s, %llu durable commands, payload %zu B\n",
+                o.submitters, f.seconds, static_cast<unsigned long long>(f.commands), o.payload);
     std::printf(
         "  commands/s  %.0f\n  latency ms  p50 %.3f  p99 %.3f  p999 %.3f\n  mean group  %.2f "
         "commands/sync\n",
-        rate, Quantile(all, 0.5), Quantile(all, 0.99), Quantile(all, 0.999), mean_group);
+        f.commands_per_s, f.p50_ms, f.p99_ms, f.p999_ms, f.mean_group);
   }
   return Status::Ok();
 }

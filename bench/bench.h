@@ -17,8 +17,26 @@ struct AppendOptions {
   bool json = false;
   std::string ack_log;  // "stream version position" per acknowledgment; empty: none
 };
+struct AppendFigures {
+  uint64_t commands = 0;
+  double seconds = 0, commands_per_s = 0, p50_ms = 0, p99_ms = 0, p999_ms = 0, mean_group = 0;
+};
+
 // Durable single-event commands, each submitter to its own stream with an exact expected version.
-Status RunAppend(const AppendOptions& o);
+Result<AppendFigures> MeasureAppend(const AppendOptions& o);
+Status RunAppend(const AppendOptions& o);  // measures and prints
+
+struct CommandsOptions {
+  std::filesystem::path dir;  // a data directory built by `shugo demo` (it is appended to)
+  int submitters = 64;
+  double seconds = 10;
+  bool json = false;
+  bool baseline = true;  // also `append` with as many submitters on a scratch log, for the ratio
+};
+
+// Real letter commands (apply, return, re-apply, approve, withdraw), decided by the command
+// processor against the state loaded from `dir` and durably appended, from N submitters.
+Status RunCommands(const CommandsOptions& o);
 
 struct ReadAllOptions {
   std::filesystem::path dir;

@@ -74,6 +74,18 @@ void AddBench(CLI::App& app, Action& run) {
       ->capture_default_str();
   puts->add_flag("--json", rp->json, "One JSON line");
   OnRun(puts, rp, bench::RunRocksPuts, run, "rocksdb-puts");
+
+  auto co = std::make_shared<bench::CommandsOptions>();
+  CLI::App* commands = bench->add_subcommand(
+      "commands", "Letter commands decided and durably appended against a demo's state");
+  commands->add_option("--dir", co->dir, "Data directory built by `shugo demo` (appended to)")
+      ->required();
+  commands->add_option("--submitters", co->submitters, "Concurrent submitters")
+      ->capture_default_str();
+  commands->add_option("--seconds", co->seconds, "Duration")->capture_default_str();
+  commands->add_flag("!--no-baseline", co->baseline, "Skip the store's append figure");
+  commands->add_flag("--json", co->json, "One JSON line");
+  OnRun(commands, co, bench::RunCommands, run, "commands");
 }
 
 }  // namespace shugo::cli
