@@ -14,6 +14,7 @@ using Action = std::function<int()>;
 void AddServe(CLI::App& app, Action& run);
 void AddVerify(CLI::App& app, Action& run);
 void AddBench(CLI::App& app, Action& run);
+void AddDomain(CLI::App& app, Action& run);  // demo, info, day
 
 // Prints "shugo: <what>: <status>" to stderr and returns 1.
 int Fail(const std::string& what, const std::string& status);

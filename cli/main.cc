@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   shugo::cli::AddServe(app, run);
   shugo::cli::AddVerify(app, run);
   shugo::cli::AddBench(app, run);
+  shugo::cli::AddDomain(app, run);
   CLI11_PARSE(app, argc, argv);
   return run ? run() : 2;
 }

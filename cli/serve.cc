@@ -1,10 +1,14 @@
 // shugo serve: the HTTP server over a data directory.
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
 
 #include "base/clock.h"
 #include "cli/commands.h"
+#include "cli/demo.h"
+#include "core/day_schedule.h"
+#include "core/processor.h"
 #include "events/event_store.h"
 #include "http/server.h"
 
@@ -33,27 +37,73 @@ int Serve(const ServeArgs& a) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  SystemClock clock;
+  // Demo mode: a directory without a log gets the small demo first (real reference data, a
+  // simulated year), and the business date is a manual clock an admin moves forward.
+  if (demo && !std::filesystem::exists(dir / "events")) {
+    DemoOptions d;
+    d.dir = dir;
+    d.reference = DefaultReferenceDir();
+    auto built = BuildDemo(d);
+    if (!built.ok())
+      return Fail("building the demo data in " + dir.string(), built.status().ToString());
+  }
+  SystemClock system_clock;
+  ManualClock demo_clock;
+  const Clock* clock = &system_clock;
+  if (demo) clock = &demo_clock;
+
   events::StoreOptions so;
-  so.clock = &clock;
-  so.create_if_missing = demo;
+  so.clock = clock;
   auto store = events::EventStore::Open(dir, so);
   if (!store.ok()) return Fail("opening " + dir.string(), store.status().ToString());
+  const auto load_start = std::chrono::steady_clock::now();
+  auto processor = core::Processor::Open(store->get(), clock);
+  if (!processor.ok()) return Fail("loading " + dir.string(), processor.status().ToString());
+  const double load_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - load_start)
+          .count();
+  if (demo) {
+    // The business date resumes the day after the last closed one, at 09:00 in Japan.
+    const JapanDate resume = (*processor)->Read([](const core::State& s) {
+      return s.last_closed_day() ? s.last_closed_day()->AddDays(1) : JapanDate(2025, 4, 1);
+    });
+    demo_clock.SetMicros(resume.StartUnixMicros() + int64_t{9} * 3'600'000'000);
+  }
+  std::unique_ptr<core::DaySchedule> schedule;
+  if (!demo) {
+    schedule = std::make_unique<core::DaySchedule>(
+        **processor, *clock, [](const Result<core::DayReport>& r) {
+          if (!r.ok()) {
+            std::fprintf(stderr, "shugo: day job: %s\n", r.status().ToString().c_str());
+          } else if (r->first) {
+            std::fprintf(stderr, "shugo: day job closed %s … %s (%llu transitions)\n",
+                         r->first->ToString().c_str(), r->last->ToString().c_str(),
+                         static_cast<unsigned long long>(r->commands));
+          }
+        });
+  }
 
   http::ServerOptions ho;
   ho.address = listen->first;
   ho.port = listen->second;
   ho.demo = demo;
+  ho.processor = processor->get();
+  ho.business_clock = demo ? &demo_clock : nullptr;
   auto server = http::Server::Start(ho, **store);
   if (!server.ok()) return Fail("serve", server.status().ToString());
-  std::printf("shugo: serving http://%s:%u/ (data: %s, log head %llu%s)\n", ho.address.c_str(),
-              (*server)->port(), std::filesystem::absolute(dir).c_str(),
-              static_cast<unsigned long long>((*store)->head()), demo ? ", demo mode" : "");
+  std::printf(
+      "shugo: serving http://%s:%u/ (data: %s, log head %llu, state loaded in %.0f ms, business "
+      "date %s%s)\n",
+      ho.address.c_str(), (*server)->port(), std::filesystem::absolute(dir).c_str(),
+      static_cast<unsigned long long>((*store)->head()), load_ms,
+      (*processor)->Today().ToString().c_str(), demo ? ", demo mode" : "");
   std::fflush(stdout);
   int sig = 0;
   sigwait(&signals, &sig);
   std::printf("shugo: stopping (signal %d)\n", sig);
   (*server)->Stop();
+  schedule.reset();
+  processor->reset();
   (*store)->Close();
   return 0;
 }
@@ -66,8 +116,9 @@ void AddServe(CLI::App& app, Action& run) {
   sub->add_option("--dir", args->dir,
                   "Data directory (default: the built-in demo data, ./shugo-demo-data)");
   sub->add_option("--listen", args->listen, "Address and port to listen on")->capture_default_str();
-  sub->add_flag("--demo", args->demo,
-                "Demo/test mode: an admin moves the business date; mail goes to files");
+  sub->add_flag(
+      "--demo", args->demo,
+      "Demo/test mode: a new directory gets the small demo; an admin moves the business date");
   sub->callback([args, &run] { run = [args] { return Serve(*args); }; });
 }
 

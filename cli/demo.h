@@ -1,0 +1,33 @@
+// shugo demo: builds a data directory from the real reference data (data/reference/) by running
+// real commands through the command processor over a simulated year of business days.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "base/status.h"
+
+namespace shugo::cli {
+
+struct DemoOptions {
+  std::filesystem::path dir;
+  std::string scale = "small";      // small | national
+  std::filesystem::path reference;  // data/reference
+  bool progress = true;             // a progress bar on stderr
+  uint64_t seed = 20250401;
+};
+
+struct DemoReport {
+  uint64_t commands = 0;
+  uint64_t refused = 0;  // commands the processor refused on purpose (they stay out of the log)
+  uint64_t head = 0;
+  double seconds = 0;
+};
+
+// Builds the demo into options.dir, which must not hold a log yet.
+Result<DemoReport> BuildDemo(const DemoOptions& options);
+
+// The reference data directory compiled in (the source tree's data/reference).
+std::filesystem::path DefaultReferenceDir();
+
+}  // namespace shugo::cli
