@@ -21,6 +21,69 @@ constexpr std::string_view kLandingPage = R"(<!doctype html>
 </body></html>
 )";
 
+// The state's summary for /api/health: the business date, the last day the day job closed.
+void AddState(const Context& ctx, boost::json::object& body) {
+  body["business_date"] = ctx.processor->Today().ToString();
+  ctx.processor->Read([&](const core::State& s) {
+    body["last_closed_day"] = s.last_closed_day() ? s.last_closed_day()->ToString() : "";
+    body["organisations"] = s.organisations().size();
+    body["letters"] = s.letters().size();
+    return 0;
+  });
+}
+
+Response BadRequest(unsigned version, const Status& s) {
+  return ErrorResponse(bhttp::status::bad_request, version, StatusCodeName(s.code()), s.message(),
+                       s.field());
+}
+
+// Demo/test mode: POST {"date":"YYYY-MM-DD"} moves the business date forward (never back) and
+// runs the day job up to it (docs/http-api.md).
+Response MoveBusinessDate(const Context& ctx, const Request& req) {
+  if (!ctx.demo || ctx.business_clock == nullptr || ctx.processor == nullptr) {
+    return ErrorResponse(bhttp::status::forbidden, req.version(), "demo_only",
+                         "業務日付の変更はデモ・テストモードでのみ使えます", "");
+  }
+  if (req.method() != bhttp::verb::post) {
+    return ErrorResponse(bhttp::status::method_not_allowed, req.version(), "method_not_allowed",
+                         "このURLでは POST のみ使えます", "");
+  }
+  boost::system::error_code ec;
+  boost::json::value body = boost::json::parse(req.body(), ec);
+  const boost::json::string* text = nullptr;
+  if (!ec && body.is_object()) {
+    if (const auto* v = body.as_object().if_contains("date"); v != nullptr) text = v->if_string();
+  }
+  if (text == nullptr) {
+    return BadRequest(req.version(), Status::InvalidArgument(
+                                         "date", "{\"date\":\"YYYY-MM-DD\"} を送ってください"));
+  }
+  Result<JapanDate> date = JapanDate::Parse(std::string_view(*text), "date");
+  if (!date.ok()) return BadRequest(req.version(), date.status());
+  std::lock_guard lock(*ctx.business_date_mu);
+  const JapanDate today = ctx.processor->Today();
+  if (*date < today) {
+    return BadRequest(req.version(),
+                      Status::InvalidArgument(
+                          "date", "業務日付は現在（" + today.ToString() + "）より前に戻せません"));
+  }
+  // 09:00 in Japan on that date: office hours, after the day job.
+  ctx.business_clock->SetMicros(date->StartUnixMicros() + int64_t{9} * 3'600'000'000);
+  Result<core::DayReport> r = ctx.processor->RunDays(*date);
+  if (!r.ok()) {
+    return ErrorResponse(bhttp::status::internal_server_error, req.version(),
+                         StatusCodeName(r.status().code()), r.status().message(), "");
+  }
+  boost::json::object out{{"business_date", date->ToString()},
+                          {"transitions", r->commands},
+                          {"head", ctx.store->head()}};
+  if (r->first) {
+    out["closed_from"] = r->first->ToString();
+    out["closed_to"] = r->last->ToString();
+  }
+  return Json(bhttp::status::ok, req.version(), out);
+}
+
 }  // namespace
 
 Response ErrorResponse(bhttp::status status, unsigned version, std::string_view code,
@@ -38,12 +101,14 @@ Response Handle(const Context& ctx, const Request& req) {
       return ErrorResponse(bhttp::status::method_not_allowed, req.version(), "method_not_allowed",
                            "このURLでは GET のみ使えます", "");
     }
-    return Json(bhttp::status::ok, req.version(),
-                boost::json::object{{"status", "ok"},
-                                    {"head", ctx.store->head()},
-                                    {"demo", ctx.demo},
-                                    {"projections", boost::json::object{}}});
+    boost::json::object body{{"status", "ok"},
+                             {"head", ctx.store->head()},
+                             {"demo", ctx.demo},
+                             {"projections", boost::json::object{}}};
+    if (ctx.processor != nullptr) AddState(ctx, body);
+    return Json(bhttp::status::ok, req.version(), body);
   }
+  if (path == "/api/admin/business-date") return MoveBusinessDate(ctx, req);
   if (path == "/" && req.method() == bhttp::verb::get) {
     Response res{bhttp::status::ok, req.version()};
     res.set(bhttp::field::content_type, "text/html; charset=utf-8");

@@ -87,7 +87,9 @@ class Session : public std::enable_shared_from_this<Session> {
 
 struct Server::Impl {
   Impl(const ServerOptions& o, events::EventStore& store)
-      : ioc(o.io_threads), acceptor(ioc), ctx{&store, o.demo} {}
+      : ioc(o.io_threads),
+        acceptor(ioc),
+        ctx{&store, o.demo, o.processor, o.business_clock, &business_date_mu} {}
   void Accept() {
     acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
       if (ec == asio::error::operation_aborted) return;
@@ -95,6 +97,7 @@ struct Server::Impl {
       Accept();
     });
   }
+  std::mutex business_date_mu;
   asio::io_context ioc;
   tcp::acceptor acceptor;
   internal::Context ctx;

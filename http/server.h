@@ -5,7 +5,9 @@
 #include <memory>
 #include <string>
 
+#include "base/clock.h"
 #include "base/status.h"
+#include "core/processor.h"
 #include "events/event_store.h"
 
 namespace shugo::http {
@@ -15,6 +17,10 @@ struct ServerOptions {
   uint16_t port = 8080;  // 0: any free port (tests)
   int io_threads = 2;
   bool demo = false;  // demo/test mode: the business date is moved by an admin
+  // The command processor over the same store (not owned); null: no domain routes.
+  core::Processor* processor = nullptr;
+  // Demo mode: the clock of the business date, moved by POST /api/admin/business-date.
+  ManualClock* business_clock = nullptr;
 };
 
 class Server {

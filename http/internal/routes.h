@@ -2,7 +2,10 @@
 #pragma once
 
 #include <boost/beast/http.hpp>
+#include <mutex>
 
+#include "base/clock.h"
+#include "core/processor.h"
 #include "events/event_store.h"
 
 namespace shugo::http::internal {
@@ -14,6 +17,9 @@ using Response = bhttp::response<bhttp::string_body>;
 struct Context {
   events::EventStore* store;
   bool demo;
+  core::Processor* processor = nullptr;
+  ManualClock* business_clock = nullptr;   // demo mode only
+  std::mutex* business_date_mu = nullptr;  // one date move at a time
 };
 
 // Answers one request. Never throws.
