@@ -25,3 +25,12 @@ stop_server() {
   kill -TERM "$SERVER_PID"
   wait "$SERVER_PID"
 }
+
+# http_post PATH JSON: prints the whole HTTP response to a POST of JSON.
+http_post() {
+  exec 3<>"/dev/tcp/127.0.0.1/$PORT"
+  printf 'POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s' \
+    "$1" "${#2}" "$2" >&3
+  cat <&3
+  exec 3<&-
+}

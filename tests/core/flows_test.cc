@@ -1,0 +1,1904 @@
+// The command processor against a real event store, one test per flow of docs/domain.md §3–§4
+// (F-3 … F-7, F-1-8, F-1-9, F-5-2, the day job): statuses, dates, reasons and the exact events
+// appended; then every (status, command) pair outside the machine's table, generated; then random
+// commands over random days, after which the log rebuilds the same state and every letter's
+// history is a path through the machine.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <random>
+#include <set>
+#include <sstream>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "core/chains.h"
+#include "core/domain_events.h"
+#include "core/letter.h"
+#include "core/processor.h"
+#include "core/state.h"
+#include "tests/testing/store_fixture.h"
+
+#ifndef SHUGO_REFERENCE_DIR
+#error "SHUGO_REFERENCE_DIR must point at data/reference"
+#endif
+
+namespace shugo::core {
+namespace {
+
+using K = OrganisationKind;
+using DK = OrganisationDateKind;
+using LS = LetterStatus;
+using LC = LetterCommand;
+using events::Position;
+
+// Business day n of the tests: day 0 is 2025-04-01, when every world is set up.
+JapanDate Day(int n) { return JapanDate(2025, 4, 1).AddDays(n); }
+
+std::string DateText(const std::optional<JapanDate>& d) { return d ? d->ToString() : "-"; }
+
+// ---- real reference data (data/reference, SOURCES.md)
+
+// The row of a reference CSV whose first column is `key`; the files have no quoted fields.
+std::vector<std::string> ReferenceRow(const std::string& file, const std::string& key) {
+  std::ifstream in(std::string(SHUGO_REFERENCE_DIR) + "/" + file);
+  REQUIRE_MESSAGE(in.good(), file);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::vector<std::string> cols;
+    std::stringstream ss(line);
+    for (std::string col; std::getline(ss, col, ',');) cols.push_back(col);
+    if (!cols.empty() && cols[0] == key) return cols;
+  }
+  FAIL("no row " << key << " in " << file);
+  return {};
+}
+
+// ---- events as text, so that a mismatch shows every field of both
+
+std::string Show(const DomainEvent& event) {
+  std::ostringstream o;
+  o << EventTypeName(event) << "{";
+  std::visit(
+      [&o](const auto& e) {
+        using T = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<T, OrganisationRegistered>) {
+          o << "id=" << e.id << " kind=" << CodeName(e.kind) << " code=" << e.code
+            << " name=" << e.name << " kana=" << e.kana << " address=" << e.address
+            << " prefecture=" << e.prefecture << " municipality=" << e.municipality
+            << " parent=" << e.parent << " member_of=" << e.member_of
+            << " affiliation=" << static_cast<int>(e.affiliation)
+            << " opening=" << DateText(e.opening_date);
+        } else if constexpr (std::is_same_v<T, OrganisationChanged>) {
+          o << "id=" << e.id << " member_of=" << e.member_of << " changes=";
+          for (const FieldChange& c : e.changes) {
+            o << "[" << c.field << ":" << c.before << "->" << c.after << "]";
+          }
+        } else if constexpr (std::is_same_v<T, OrganisationDated>) {
+          o << "id=" << e.id << " kind=" << CodeName(e.kind) << " date=" << e.date.ToString()
+            << " other=" << e.other;
+        } else if constexpr (std::is_same_v<T, LetterApplied>) {
+          o << "id=" << e.id << " delegator=" << e.delegator << " delegate=" << e.delegate
+            << " type=" << CodeName(e.contract_type) << " campaign=" << e.campaign
+            << " document_confirmed=" << e.document_confirmed;
+        } else if constexpr (std::is_same_v<T, RedelegationCreated>) {
+          o << "id=" << e.id << " delegator=" << e.delegator << " delegate=" << e.delegate
+            << " type=" << CodeName(e.contract_type) << " campaign=" << e.campaign
+            << " under=" << e.under << " contract_date=" << e.contract_date.ToString()
+            << " upper=" << e.upper;
+        } else if constexpr (std::is_same_v<T, LetterTransitioned>) {
+          o << "id=" << e.id << " command=" << CodeName(e.command)
+            << " status=" << CodeName(e.status) << " contract_date=" << DateText(e.contract_date)
+            << " date=" << DateText(e.date) << " reason=" << e.reason << " upper=" << e.upper;
+        } else {
+          static_assert(std::is_same_v<T, DayClosed>);
+          o << "date=" << e.date.ToString();
+        }
+      },
+      event);
+  o << "}";
+  return o.str();
+}
+
+// Expected events.
+DomainEvent Applied(LetterId id, OrgId from, OrgId to, ContractType type = ContractType::kRoutine) {
+  return LetterApplied{id, from, to, type, 0, true};
+}
+DomainEvent Created(LetterId id, OrgId from, OrgId to, LetterId under, JapanDate contract_date,
+                    LetterId upper, ContractType type = ContractType::kRoutine) {
+  return RedelegationCreated{id, from, to, type, 0, under, contract_date, upper};
+}
+DomainEvent Moved(LetterId id, LC command, LS status,
+                  std::optional<JapanDate> contract_date = std::nullopt,
+                  std::optional<JapanDate> date = std::nullopt, std::string reason = "",
+                  LetterId upper = 0) {
+  return LetterTransitioned{id, command, status, contract_date, date, std::move(reason), upper};
+}
+DomainEvent Dated(OrgId id, DK kind, JapanDate date, OrgId other = 0) {
+  return OrganisationDated{id, kind, date, other};
+}
+DomainEvent Closed(JapanDate date) { return DayClosed{date}; }
+
+const char kNoneBelow[] = "配下の委任状がなくなったため";
+
+// One event as read back from the log.
+struct Logged {
+  Position position = 0;
+  std::string stream;
+  uint64_t version = 0;
+  std::optional<JapanDate> effective;
+  std::string command_id;
+  DomainEvent event;
+};
+
+struct Want {
+  DomainEvent event;
+  std::optional<JapanDate> effective;  // the valid time the event must carry
+};
+
+Actor As(const std::string& code) { return Actor{"u-" + code, code}; }
+
+// A processor on a real store in a temp dir, with the organisations every flow needs, registered
+// on day 0 by the actors of F-1 (the national bodies and the 国保連合会 at initial setup).
+class World : public testing::StoreFixture {
+ public:
+  World() {
+    OpenProcessor();
+    RegisterAll();
+  }
+
+  void OpenProcessor() {
+    auto p = Processor::Open(store.get(), &clock);
+    REQUIRE_MESSAGE(p.ok(), p.status().ToString());
+    proc = std::move(p).value();
+  }
+
+  Result<Outcome> Run(const Actor& actor, Request request,
+                      std::optional<uint64_t> expected = std::nullopt) {
+    CommandRequest c;
+    c.id = "cmd-" + std::to_string(++commands_);
+    c.actor = actor;
+    c.expected_version = expected;
+    c.request = std::move(request);
+    return proc->Execute(c);
+  }
+
+  Outcome Ok(const Actor& actor, Request request) {
+    Result<Outcome> r = Run(actor, std::move(request));
+    REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+    return std::move(r).value();
+  }
+
+  // A refusal with `code` that appends nothing.
+  void Refused(const Actor& actor, Request request, StatusCode code) {
+    Refusal(actor, std::move(request), code).IgnoreError();
+  }
+  // The same, returned for its message and field.
+  Status Refusal(const Actor& actor, Request request, StatusCode code) {
+    const Position before = Head();
+    Result<Outcome> r = Run(actor, std::move(request));
+    REQUIRE_FALSE(r.ok());
+    CHECK_MESSAGE(r.status().code() == code, r.status().ToString());
+    CHECK_EQ(Head(), before);
+    return r.status();
+  }
+
+  OrgId Register(const Actor& by, RegisterOrganisation r) {
+    Outcome o = Ok(by, std::move(r));
+    REQUIRE_EQ(o.created.size(), 1u);
+    return o.created[0];
+  }
+
+  // A municipality (or the prefecture) of municipalities.csv, registered by MHLW.
+  OrgId RegisterLocalGov(const std::string& code, K kind = K::kMunicipality,
+                         std::optional<JapanDate> opening_date = std::nullopt) {
+    const auto row = ReferenceRow("municipalities.csv", code);
+    RegisterOrganisation r;
+    r.kind = kind;
+    r.code = code;
+    r.name = row[3];
+    r.kana = row[4];
+    r.opening_date = opening_date;
+    return Register(As(kMhlw), r);
+  }
+
+  // An insured institution of medical_institutions_sample.csv, registered by the municipality it
+  // is in (F-1-4-2).
+  OrgId RegisterInstitution(const std::string& code, const std::string& member_of = "") {
+    const auto row = ReferenceRow("medical_institutions_sample.csv", code);
+    RegisterOrganisation r;
+    r.kind = K::kInsuredInstitution;
+    r.code = code;
+    r.name = row[4];
+    r.address = row[6] + row[7];
+    r.municipality_code = row[8];
+    r.member_of_code = member_of;
+    return Register(As(row[8]), r);
+  }
+
+  void RegisterAll() {
+    auto national = [&](K kind, const std::string& code, const std::string& name) {
+      RegisterOrganisation r;
+      r.kind = kind;
+      r.code = code;
+      r.name = name;
+      return Register(Actor::System("operator"), r);
+    };
+    mhlw = national(K::kMhlw, kMhlw, "厚生労働省");
+    chuokai = national(K::kCentralFederation, kChuokai, "国民健康保険中央会");
+    chijikai = national(K::kGovernorsAssociation, kChijikai, "全国知事会");
+    jma = national(K::kJma, kJma, "日本医師会");
+    tokyo = RegisterLocalGov(kTokyo, K::kPrefecture);
+    chiyoda = RegisterLocalGov(kChiyoda);
+    chuo = RegisterLocalGov(kChuo);
+    minato = RegisterLocalGov(kMinato);
+    hachioji = RegisterLocalGov(kHachioji);
+    tachikawa = RegisterLocalGov(kTachikawa);
+    {
+      RegisterOrganisation r;
+      r.kind = K::kPrefecturalFederation;
+      r.code = kFederation;
+      r.name = "東京都国民健康保険団体連合会";
+      r.prefecture = 13;
+      federation = Register(Actor::System("operator"), r);
+    }
+    {  // F-1-2: the 医師会 master is kept by 国保中央会.
+      RegisterOrganisation r;
+      r.kind = K::kPrefecturalMedicalAssociation;
+      r.code = kTokyoMa;
+      r.name = ReferenceRow("medical_associations.csv", "13")[3];  // 東京都医師会
+      r.prefecture = 13;
+      tokyo_ma = Register(As(kChuokai), r);
+      r.kind = K::kLocalMedicalAssociation;
+      r.code = kChiyodaMa;
+      r.name = "千代田区医師会";
+      r.municipality_code = kChiyoda;
+      r.parent_code = kTokyoMa;
+      chiyoda_ma = Register(As(kChuokai), r);
+      r.code = kChuoMa;
+      r.name = "中央区医師会";
+      r.municipality_code = kChuo;
+      chuo_ma = Register(As(kChuokai), r);
+    }
+    {  // F-1-3: numbered by the system.
+      RegisterOrganisation r;
+      r.kind = K::kOtherAggregator;
+      r.name = "予防接種取りまとめ学会";
+      r.prefecture = 13;
+      aggregator = Register(As(kMhlw), r);
+    }
+    {
+      // municipalities.csv lists no 広域連合: a code of the union range (digit 3 = 8) with the
+      // check digit of the rule, which the registration validates.
+      RegisterOrganisation r;
+      r.kind = K::kWideAreaUnion;
+      r.code = kUnion;
+      r.name = "多摩地域予防接種広域連合";
+      wide_union = Register(As(kMhlw), r);
+    }
+    inst_member = RegisterInstitution("1310129668", kChiyodaMa);            // 千代田区
+    inst_member2 = RegisterInstitution("1310137455", kChiyodaMa);           // 千代田区
+    inst_nonmember = RegisterInstitution("1310235432");                     // 中央区
+    inst_aggregated = RegisterInstitution("1310338574", Code(aggregator));  // 港区
+    {  // F-1-5: mass-vaccination sites, numbered by the system.
+      RegisterOrganisation r;
+      r.kind = K::kNonInsuredInstitution;
+      r.name = "千代田区集団接種会場";
+      r.prefecture = 13;
+      r.municipality_code = kChiyoda;
+      r.parent_code = kChiyoda;
+      site_municipal = Register(As(kChiyoda), r);
+      r.name = "東京都大規模接種会場";
+      r.municipality_code = kMinato;
+      r.parent_code = kTokyo;
+      site_prefectural = Register(As(kTokyo), r);
+    }
+  }
+
+  // ---- reading
+
+  Position Head() const { return store->head(); }
+  JapanDate Today() const { return clock.Today(); }
+
+  std::string Code(OrgId id) const {
+    return proc->Read([id](const State& s) {
+      const Organisation* o = s.FindOrg(id);
+      REQUIRE(o != nullptr);
+      return o->code;
+    });
+  }
+  Organisation Org(OrgId id) const {
+    return proc->Read([id](const State& s) {
+      const Organisation* o = s.FindOrg(id);
+      REQUIRE(o != nullptr);
+      return *o;
+    });
+  }
+  Letter L(LetterId id) const {
+    return proc->Read([id](const State& s) {
+      const Letter* l = s.FindLetter(id);
+      REQUIRE(l != nullptr);
+      return *l;
+    });
+  }
+  std::string StatusOf(LetterId id) const { return std::string(CodeName(L(id).status)); }
+
+  std::vector<Logged> Since(Position after) const {
+    auto r = store->ReadRange(after + 1, SIZE_MAX);
+    REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+    std::vector<Logged> out;
+    for (const events::RecordedEvent& rec : *r) {
+      const fb::Event& e = rec.event();
+      Result<DomainEvent> d = Decode(e);
+      REQUIRE_MESSAGE(d.ok(), d.status().ToString());
+      Logged l{rec.position(),
+               e.stream()->str(),
+               e.header()->stream_version(),
+               std::nullopt,
+               e.command_id() == nullptr ? "" : e.command_id()->str(),
+               std::move(d).value()};
+      if (e.effective_date() != 0)
+        l.effective = JapanDate::FromYyyymmdd(e.effective_date()).value();
+      out.push_back(std::move(l));
+    }
+    return out;
+  }
+
+  // Exactly `want` was appended after `since`, in this order, each in its own stream.
+  std::vector<Logged> ExpectAppended(Position since, const std::vector<Want>& want) const {
+    std::vector<Logged> got = Since(since);
+    CHECK_EQ(got.size(), want.size());
+    for (size_t i = 0; i < std::min(got.size(), want.size()); ++i) {
+      CAPTURE(i);
+      CHECK_EQ(Show(got[i].event), Show(want[i].event));
+      CHECK_EQ(got[i].stream, StreamOf(want[i].event));
+      CHECK_EQ(DateText(got[i].effective), DateText(want[i].effective));
+    }
+    return got;
+  }
+
+  // ---- letters
+
+  LetterId Apply(OrgId delegator, ContractType type = ContractType::kRoutine) {
+    Outcome o = Ok(As(Code(delegator)), ApplyLetter{type, 0, true});
+    REQUIRE_EQ(o.created.size(), 1u);
+    return o.created[0];
+  }
+  Outcome Approve(std::vector<LetterId> ids) {
+    const OrgId delegate = L(ids.front()).delegate;
+    return Ok(As(Code(delegate)), ApproveLetters{std::move(ids)});
+  }
+  LetterId ApplyApproved(OrgId delegator, ContractType type = ContractType::kRoutine) {
+    const LetterId id = Apply(delegator, type);
+    Approve({id});
+    return id;
+  }
+  DayReport RunTo(JapanDate day) {
+    clock.SetDate(day);
+    Result<DayReport> r = proc->RunDays(day);
+    REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+    return *r;
+  }
+  void RegisterPaymentConsignment(OrgId municipal) {
+    Ok(As(kFederation),
+       EnterOrganisationDate{Code(municipal), DK::kPaymentConsignmentRegistered, Today(), ""});
+  }
+
+  static constexpr const char* kMhlw = "mhlw";
+  static constexpr const char* kChuokai = "kokuho-chuokai";
+  static constexpr const char* kChijikai = "zenkoku-chijikai";
+  static constexpr const char* kJma = "jma";
+  static constexpr const char* kTokyo = "130001";
+  static constexpr const char* kChiyoda = "131016";
+  static constexpr const char* kChuo = "131024";
+  static constexpr const char* kMinato = "131032";
+  static constexpr const char* kHachioji = "132012";
+  static constexpr const char* kTachikawa = "132021";
+  static constexpr const char* kFederation = "13";
+  static constexpr const char* kTokyoMa = "1300";
+  static constexpr const char* kChiyodaMa = "1301";
+  static constexpr const char* kChuoMa = "1302";
+  static constexpr const char* kUnion = "138029";
+
+  std::unique_ptr<Processor> proc;
+  OrgId mhlw = 0, chuokai = 0, chijikai = 0, jma = 0, tokyo = 0, chiyoda = 0, chuo = 0, minato = 0,
+        hachioji = 0, tachikawa = 0, federation = 0, tokyo_ma = 0, chiyoda_ma = 0, chuo_ma = 0,
+        aggregator = 0, wide_union = 0, inst_member = 0, inst_member2 = 0, inst_nonmember = 0,
+        inst_aggregated = 0, site_municipal = 0, site_prefectural = 0;
+
+ private:
+  uint64_t commands_ = 0;
+};
+
+bool Contains(const std::string& text, std::string_view part) {
+  return text.find(part) != std::string::npos;
+}
+
+// ---- F-3 申請
+
+TEST_CASE("F-3 apply needs the confirmed contract document and one open letter per type") {
+  World w;
+  const Position h0 = w.Head();
+  Status unconfirmed =
+      w.Refusal(As(w.Code(w.inst_member)), ApplyLetter{ContractType::kRoutine, 0, false},
+                StatusCode::kInvalidArgument);
+  CHECK_EQ(unconfirmed.field(), "document_confirmed");
+  CHECK(Contains(unconfirmed.message(), "委託契約書"));
+  w.Refused(Actor::System(), ApplyLetter{ContractType::kRoutine, 0, true},
+            StatusCode::kPermissionDenied);
+  CHECK_EQ(w.Head(), h0);
+
+  Outcome applied = w.Ok(As(w.Code(w.inst_member)), ApplyLetter{ContractType::kRoutine, 0, true});
+  REQUIRE_EQ(applied.created.size(), 1u);
+  const LetterId l1 = applied.created[0];
+  CHECK_EQ(applied.append.first_position, h0 + 1);
+  auto got = w.ExpectAppended(h0, {{Applied(l1, w.inst_member, w.chiyoda_ma), std::nullopt}});
+  REQUIRE_EQ(got.size(), 1u);
+  CHECK_EQ(got[0].version, 1u);
+  // A retried command id is answered with its first result and appends nothing (invariant 5).
+  CommandRequest retry;
+  retry.id = got[0].command_id;
+  retry.actor = As(w.Code(w.inst_member));
+  retry.request = ApplyLetter{ContractType::kRoutine, 0, true};
+  Result<Outcome> retried = w.proc->Execute(retry);
+  REQUIRE(retried.ok());
+  CHECK(retried->append.duplicate);
+  CHECK_EQ(retried->append.first_position, h0 + 1);
+  CHECK_EQ(w.Head(), h0 + 1);
+  const Letter letter = w.L(l1);
+  CHECK_EQ(w.StatusOf(l1), "applied");
+  CHECK_EQ(letter.delegator, w.inst_member);
+  CHECK_EQ(letter.delegate, w.chiyoda_ma);
+  CHECK_FALSE(letter.redelegation);
+  CHECK_EQ(DateText(letter.contract_date), "-");
+
+  // project: one non-terminal original letter per (delegator, type).
+  const Position h1 = w.Head();
+  Status twice = w.Refusal(As(w.Code(w.inst_member)), ApplyLetter{ContractType::kRoutine, 0, true},
+                           StatusCode::kAlreadyExists);
+  CHECK(Contains(twice.message(), "申請中"));
+  CHECK(Contains(twice.message(), "定期"));
+  // Another contract type is another letter.
+  const LetterId l2 = w.Apply(w.inst_member, ContractType::kVoluntaryConsignment);
+  w.ExpectAppended(h1,
+                   {{Applied(l2, w.inst_member, w.chiyoda_ma, ContractType::kVoluntaryConsignment),
+                     std::nullopt}});
+  // Temporary letters only within a declared campaign (F-10), and there is none.
+  w.Refused(As(w.Code(w.inst_member)), ApplyLetter{ContractType::kTemporary, 0, true},
+            StatusCode::kFailedPrecondition);
+}
+
+TEST_CASE(
+    "F-3 a 広域連合 member applies only once its union 脱退日 or the union 廃止日 is entered") {
+  World w;
+  // F-1-9-1: both join the union on day 2.
+  for (OrgId m : {w.hachioji, w.tachikawa}) {
+    w.Ok(As(World::kMhlw),
+         EnterOrganisationDate{w.Code(m), DK::kUnionJoinScheduled, Day(2), World::kUnion});
+  }
+  w.RunTo(Day(2));
+  CHECK(w.Org(w.hachioji).in_union);
+  Status member = w.Refusal(As(World::kHachioji), ApplyLetter{ContractType::kRoutine, 0, true},
+                            StatusCode::kFailedPrecondition);
+  CHECK(Contains(member.message(), "広域連合"));
+  CHECK(Contains(member.message(), "F-1-9-2"));
+  w.Refused(As(World::kTachikawa), ApplyLetter{ContractType::kRoutine, 0, true},
+            StatusCode::kFailedPrecondition);
+
+  // The member's union 脱退日 entered: it may apply (its letter takes effect after it).
+  w.Ok(As(World::kMhlw),
+       EnterOrganisationDate{World::kHachioji, DK::kUnionLeaveScheduled, Day(10), ""});
+  const Position h = w.Head();
+  const LetterId l = w.Apply(w.hachioji);
+  w.ExpectAppended(h, {{Applied(l, w.hachioji, w.tokyo), std::nullopt}});
+
+  // The union's 廃止日 entered: every member may apply.
+  w.Ok(As(World::kMhlw),
+       EnterOrganisationDate{World::kUnion, DK::kAbolitionScheduled, Day(20), ""});
+  const LetterId t = w.Apply(w.tachikawa);
+  CHECK_EQ(w.StatusOf(t), "applied");
+}
+
+TEST_CASE("F-3 reapply after return and a return of an approved letter ends its re-delegations") {
+  World w;
+  const LetterId l = w.Apply(w.inst_member);
+  const std::string delegate = World::kChiyodaMa;
+  const std::string delegator = w.Code(w.inst_member);
+
+  Status no_reason = w.Refusal(As(delegate), ReturnLetter{l, ""}, StatusCode::kInvalidArgument);
+  CHECK_EQ(no_reason.field(), "reason");
+  w.Refused(As(delegator), ReturnLetter{l, "記載誤り"}, StatusCode::kPermissionDenied);
+  Position h = w.Head();
+  w.Ok(As(delegate), ReturnLetter{l, "記載誤り"});
+  auto got = w.ExpectAppended(
+      h, {{Moved(l, LC::kReturn, LS::kReturned, std::nullopt, std::nullopt, "記載誤り"),
+           std::nullopt}});
+  REQUIRE_EQ(got.size(), 1u);
+  CHECK_EQ(got[0].version, 2u);
+  CHECK_EQ(w.StatusOf(l), "returned");
+  CHECK_EQ(w.L(l).reason, "記載誤り");
+
+  // Only the delegator re-applies; a returned letter is still open (no second application).
+  w.Refused(As(delegate), ReapplyLetter{l}, StatusCode::kPermissionDenied);
+  w.Refused(As(delegator), ApplyLetter{ContractType::kRoutine, 0, true},
+            StatusCode::kAlreadyExists);
+  h = w.Head();
+  w.Ok(As(delegator), ReapplyLetter{l});
+  w.ExpectAppended(h, {{Moved(l, LC::kReapply, LS::kApplied), std::nullopt}});
+  CHECK_EQ(w.StatusOf(l), "applied");
+  CHECK_EQ(w.L(l).version, 3u);
+  w.Refused(As(delegator), ReapplyLetter{l}, StatusCode::kFailedPrecondition);
+
+  // Approved, then returned before it takes effect: the re-delegations it created end unused.
+  Outcome approved = w.Approve({l});
+  REQUIRE_EQ(approved.created.size(), 2u);
+  const LetterId top = approved.created[0], low = approved.created[1];
+  h = w.Head();
+  w.Ok(As(delegate), ReturnLetter{l, "添付漏れ"});
+  w.ExpectAppended(
+      h,
+      {{Moved(l, LC::kReturn, LS::kReturned, std::nullopt, std::nullopt, "添付漏れ"), std::nullopt},
+       {Moved(low, LC::kEndRedelegation, LS::kWithdrawn, std::nullopt, std::nullopt, kNoneBelow),
+        std::nullopt},
+       {Moved(top, LC::kEndRedelegation, LS::kWithdrawn, std::nullopt, std::nullopt, kNoneBelow),
+        std::nullopt}});
+  // Re-applied and approved again: new re-delegations, the ended ones stay ended.
+  w.Ok(As(delegator), ReapplyLetter{l});
+  Outcome again = w.Approve({l});
+  REQUIRE_EQ(again.created.size(), 2u);
+  CHECK_GT(again.created[0], low);
+  CHECK_EQ(w.StatusOf(top), "withdrawn");
+  CHECK_EQ(w.L(l).upper, again.created[1]);
+}
+
+// ---- F-3-4 取下げ
+
+TEST_CASE(
+    "F-3-4 withdraw from applied or returned or approved needs a reason and not once in force") {
+  World w;
+  const std::string delegator = w.Code(w.inst_member);
+  const std::string delegate = World::kChiyodaMa;
+
+  // From applied.
+  LetterId l = w.Apply(w.inst_member);
+  Status no_reason = w.Refusal(As(delegator), WithdrawLetter{l, ""}, StatusCode::kInvalidArgument);
+  CHECK_EQ(no_reason.field(), "reason");
+  w.Refused(As(delegate), WithdrawLetter{l, "誤申請"}, StatusCode::kPermissionDenied);
+  Position h = w.Head();
+  w.Ok(As(delegator), WithdrawLetter{l, "誤申請"});
+  w.ExpectAppended(h,
+                   {{Moved(l, LC::kWithdraw, LS::kWithdrawn, std::nullopt, std::nullopt, "誤申請"),
+                     std::nullopt}});
+  CHECK_EQ(w.L(l).reason, "誤申請");
+  Status again =
+      w.Refusal(As(delegator), WithdrawLetter{l, "誤申請"}, StatusCode::kFailedPrecondition);
+  CHECK(Contains(again.message(), "取下げ"));
+
+  // From returned (a new application is possible once the old letter is withdrawn).
+  l = w.Apply(w.inst_member);
+  w.Ok(As(delegate), ReturnLetter{l, "記載誤り"});
+  h = w.Head();
+  w.Ok(As(delegator), WithdrawLetter{l, "申請不要"});
+  w.ExpectAppended(
+      h, {{Moved(l, LC::kWithdraw, LS::kWithdrawn, std::nullopt, std::nullopt, "申請不要"),
+           std::nullopt}});
+
+  // From approved, before its 契約日: the re-delegations end with it.
+  l = w.Apply(w.inst_member);
+  Outcome approved = w.Approve({l});
+  REQUIRE_EQ(approved.created.size(), 2u);
+  h = w.Head();
+  w.Ok(As(delegator), WithdrawLetter{l, "接種体制の変更"});
+  w.ExpectAppended(
+      h, {{Moved(l, LC::kWithdraw, LS::kWithdrawn, std::nullopt, std::nullopt, "接種体制の変更"),
+           std::nullopt},
+          {Moved(approved.created[1], LC::kEndRedelegation, LS::kWithdrawn, std::nullopt,
+                 std::nullopt, kNoneBelow),
+           std::nullopt},
+          {Moved(approved.created[0], LC::kEndRedelegation, LS::kWithdrawn, std::nullopt,
+                 std::nullopt, kNoneBelow),
+           std::nullopt}});
+
+  // Approved and its 契約日 has come (the day job has not run yet): too late.
+  l = w.ApplyApproved(w.inst_member);
+  w.clock.SetDate(Day(1));
+  Status in_force = w.Refusal(As(delegator), WithdrawLetter{l, "遅すぎる取下げ"},
+                              StatusCode::kFailedPrecondition);
+  CHECK(Contains(in_force.message(), "契約日"));
+  // In contract: no row for 取下げ.
+  w.RunTo(Day(1));
+  CHECK_EQ(w.StatusOf(l), "in_contract");
+  Status in_contract = w.Refusal(As(delegator), WithdrawLetter{l, "遅すぎる取下げ"},
+                                 StatusCode::kFailedPrecondition);
+  CHECK(Contains(in_contract.message(), "集合契約中"));
+  CHECK(Contains(in_contract.message(), "取下げ"));
+}
+
+// ---- F-4 承認
+
+TEST_CASE("F-4 approval creates the re-delegation chain of each routing row") {
+  World w;
+  std::set<const ChainRule*> covered;
+  auto row_of = [&](OrgId delegator) {
+    const Organisation o = w.Org(delegator);
+    Result<const ChainRule*> rule = FindChainRule(o.kind, o.affiliation, ContractType::kRoutine);
+    REQUIRE(rule.ok());
+    covered.insert(*rule);
+  };
+  const JapanDate contract = Day(1);  // 効力発生日は翌日
+
+  // Member of a 郡市区医師会 → it; 郡市区医師会 → 都道府県医師会 (再委任状) → 日本医師会
+  // (再々委任状).
+  row_of(w.inst_member);
+  const LetterId member = w.Apply(w.inst_member);
+  CHECK_EQ(w.L(member).delegate, w.chiyoda_ma);
+  w.Refused(As(World::kTokyoMa), ApproveLetters{{member}}, StatusCode::kPermissionDenied);
+  w.Refused(As(w.Code(w.inst_member)), ApproveLetters{{member}}, StatusCode::kPermissionDenied);
+  w.Refused(Actor::System(), ApproveLetters{{member}}, StatusCode::kPermissionDenied);
+  Position h = w.Head();
+  Outcome o = w.Approve({member});
+  REQUIRE_EQ(o.created.size(), 2u);
+  const LetterId jma_hop = o.created[0], pref_hop = o.created[1];
+  w.ExpectAppended(
+      h, {{Created(jma_hop, w.tokyo_ma, w.jma, member, contract, 0), std::nullopt},
+          {Created(pref_hop, w.chiyoda_ma, w.tokyo_ma, member, contract, jma_hop), std::nullopt},
+          {Moved(member, LC::kApprove, LS::kApproved, contract, std::nullopt, "", pref_hop),
+           std::nullopt}});
+  CHECK_EQ(w.StatusOf(member), "approved");
+  CHECK_EQ(DateText(w.L(member).contract_date), contract.ToString());
+  for (LetterId r : {jma_hop, pref_hop}) {
+    const Letter re = w.L(r);
+    CHECK(re.redelegation);
+    CHECK_EQ(w.StatusOf(r), "approved");  // 再委任状ステータス "承認済"
+    CHECK_EQ(re.under, member);
+    CHECK_EQ(DateText(re.contract_date), contract.ToString());
+    CHECK_EQ(re.live_below, 1u);
+  }
+
+  // A second institution under the same association reuses the live re-delegations.
+  const LetterId member2 = w.Apply(w.inst_member2);
+  h = w.Head();
+  o = w.Approve({member2});
+  CHECK(o.created.empty());
+  w.ExpectAppended(
+      h, {{Moved(member2, LC::kApprove, LS::kApproved, contract, std::nullopt, "", pref_hop),
+           std::nullopt}});
+  CHECK_EQ(w.L(pref_hop).live_below, 2u);
+  CHECK_EQ(w.L(jma_hop).live_below, 1u);
+
+  // Member of none (project): the 郡市区医師会 of its area; its own hop to 東京都医師会, the
+  // live one above reused.
+  row_of(w.inst_nonmember);
+  const LetterId nonmember = w.Apply(w.inst_nonmember);
+  CHECK_EQ(w.L(nonmember).delegate, w.chuo_ma);
+  h = w.Head();
+  o = w.Approve({nonmember});
+  REQUIRE_EQ(o.created.size(), 1u);
+  w.ExpectAppended(
+      h,
+      {{Created(o.created[0], w.chuo_ma, w.tokyo_ma, nonmember, contract, jma_hop), std::nullopt},
+       {Moved(nonmember, LC::kApprove, LS::kApproved, contract, std::nullopt, "", o.created[0]),
+        std::nullopt}});
+  CHECK_EQ(w.L(jma_hop).live_below, 2u);
+  // Where no 郡市区医師会 sits, the first of the prefecture (project).
+  const OrgId elsewhere = w.RegisterInstitution("1315822838");  // 港区, member of none
+  CHECK_EQ(w.L(w.Apply(elsewhere)).delegate, w.chiyoda_ma);
+
+  // Member of another 取りまとめ団体 → it → 日本医師会.
+  row_of(w.inst_aggregated);
+  const LetterId aggregated = w.Apply(w.inst_aggregated);
+  CHECK_EQ(w.L(aggregated).delegate, w.aggregator);
+  h = w.Head();
+  o = w.Approve({aggregated});
+  REQUIRE_EQ(o.created.size(), 1u);
+  w.ExpectAppended(
+      h, {{Created(o.created[0], w.aggregator, w.jma, aggregated, contract, 0), std::nullopt},
+          {Moved(aggregated, LC::kApprove, LS::kApproved, contract, std::nullopt, "", o.created[0]),
+           std::nullopt}});
+
+  // A site set up by a municipality → that municipality, no re-delegation (project).
+  row_of(w.site_municipal);
+  const LetterId municipal_site = w.Apply(w.site_municipal);
+  CHECK_EQ(w.L(municipal_site).delegate, w.chiyoda);
+  h = w.Head();
+  o = w.Approve({municipal_site});
+  CHECK(o.created.empty());
+  w.ExpectAppended(h,
+                   {{Moved(municipal_site, LC::kApprove, LS::kApproved, contract), std::nullopt}});
+
+  // A site set up by a prefecture → that prefecture, no re-delegation
+  // (再委任状の自動作成は行わない).
+  row_of(w.site_prefectural);
+  const LetterId prefectural_site = w.Apply(w.site_prefectural);
+  CHECK_EQ(w.L(prefectural_site).delegate, w.tokyo);
+  h = w.Head();
+  o = w.Approve({prefectural_site});
+  CHECK(o.created.empty());
+  w.ExpectAppended(
+      h, {{Moved(prefectural_site, LC::kApprove, LS::kApproved, contract), std::nullopt}});
+
+  // 市区町村 → its 都道府県 → 全国知事会; a 広域連合 the same, reusing the prefecture's hop.
+  row_of(w.chiyoda);
+  const LetterId municipal = w.Apply(w.chiyoda);
+  CHECK_EQ(w.L(municipal).delegate, w.tokyo);
+  h = w.Head();
+  o = w.Approve({municipal});
+  REQUIRE_EQ(o.created.size(), 1u);
+  const LetterId governors_hop = o.created[0];
+  w.ExpectAppended(
+      h, {{Created(governors_hop, w.tokyo, w.chijikai, municipal, contract, 0), std::nullopt},
+          {Moved(municipal, LC::kApprove, LS::kApproved, contract, std::nullopt, "", governors_hop),
+           std::nullopt}});
+  row_of(w.wide_union);
+  const LetterId union_letter = w.Apply(w.wide_union);
+  CHECK_EQ(w.L(union_letter).delegate, w.tokyo);
+  h = w.Head();
+  o = w.Approve({union_letter});
+  CHECK(o.created.empty());
+  w.ExpectAppended(
+      h,
+      {{Moved(union_letter, LC::kApprove, LS::kApproved, contract, std::nullopt, "", governors_hop),
+        std::nullopt}});
+
+  // A prefecture delegates only for temporary vaccination (F-10 ※2).
+  w.Refused(As(World::kTokyo), ApplyLetter{ContractType::kRoutine, 0, true},
+            StatusCode::kFailedPrecondition);
+
+  // Every row of the table but the temporary one was driven.
+  for (const ChainRule& rule : ChainRules()) {
+    CAPTURE(rule.flow);
+    CHECK_EQ(covered.contains(&rule), !rule.temporary_only);
+  }
+}
+
+TEST_CASE("F-4 bulk approval is all or none and shares the re-delegations it creates") {
+  World w;
+  const LetterId a = w.Apply(w.inst_member);
+  const LetterId b = w.Apply(w.inst_member2);
+  const LetterId other = w.Apply(w.inst_nonmember);  // delegated to 中央区医師会
+  const Actor approver = As(World::kChiyodaMa);
+
+  w.Refused(approver, ApproveLetters{{a, b, 999}}, StatusCode::kNotFound);
+  w.Refused(approver, ApproveLetters{{a, other}}, StatusCode::kPermissionDenied);
+  w.Refused(approver, ApproveLetters{{a, b, a}}, StatusCode::kInvalidArgument);
+  w.Refused(approver, ApproveLetters{{}}, StatusCode::kInvalidArgument);
+  w.Ok(As(w.Code(w.inst_member2)), WithdrawLetter{b, "誤申請"});
+  const LetterId b2 = w.Apply(w.inst_member2);
+  Status withdrawn = w.Refusal(approver, ApproveLetters{{a, b2, b}},
+                               StatusCode::kFailedPrecondition);  // b was withdrawn
+  CHECK(Contains(withdrawn.message(), "取下げ"));
+  for (LetterId id : {a, b2, other}) CHECK_EQ(w.StatusOf(id), "applied");
+
+  const Position h = w.Head();
+  Outcome o = w.Ok(approver, ApproveLetters{{a, b2}});
+  REQUIRE_EQ(o.created.size(), 2u);
+  const LetterId top = o.created[0], low = o.created[1];
+  w.ExpectAppended(
+      h, {{Created(top, w.tokyo_ma, w.jma, a, Day(1), 0), std::nullopt},
+          {Created(low, w.chiyoda_ma, w.tokyo_ma, a, Day(1), top), std::nullopt},
+          {Moved(a, LC::kApprove, LS::kApproved, Day(1), std::nullopt, "", low), std::nullopt},
+          {Moved(b2, LC::kApprove, LS::kApproved, Day(1), std::nullopt, "", low), std::nullopt}});
+  CHECK_EQ(w.L(low).live_below, 2u);
+  CHECK_EQ(w.L(top).live_below, 1u);
+}
+
+// ---- the day job (F_バッチ_3-1)
+
+TEST_CASE("day job activates approved letters on their 契約日 with their re-delegations") {
+  World w;
+  const LetterId inst = w.Apply(w.inst_member);
+  Outcome o = w.Approve({inst});
+  REQUIRE_EQ(o.created.size(), 2u);
+  const LetterId top = o.created[0], low = o.created[1];
+  const LetterId municipal = w.Apply(w.chiyoda);
+  Outcome om = w.Approve({municipal});
+  REQUIRE_EQ(om.created.size(), 1u);
+  const LetterId governors_hop = om.created[0];
+
+  // Day 0: nothing is due; the day is closed.
+  Position h = w.Head();
+  DayReport r = w.RunTo(Day(0));
+  w.ExpectAppended(h, {{Closed(Day(0)), Day(0)}});
+  CHECK_EQ(r.commands, 0u);
+  CHECK_EQ(DateText(r.first), Day(0).ToString());
+  // Never a day in the future.
+  Result<DayReport> future = w.proc->RunDays(Day(1));
+  CHECK_EQ(future.status().code(), StatusCode::kInvalidArgument);
+  CHECK_EQ(w.Head(), h + 1);
+
+  // Day 1, the 契約日: the institution's letter takes effect with its chain; the municipal one
+  // waits for payment consignment (F-5-2).
+  h = w.Head();
+  r = w.RunTo(Day(1));
+  auto got = w.ExpectAppended(h, {{Moved(inst, LC::kActivate, LS::kInContract), Day(1)},
+                                  {Moved(low, LC::kActivate, LS::kInContract), Day(1)},
+                                  {Moved(top, LC::kActivate, LS::kInContract), Day(1)},
+                                  {Closed(Day(1)), Day(1)}});
+  CHECK_EQ(r.commands, 1u);
+  REQUIRE_EQ(got.size(), 4u);
+  CHECK_EQ(got[0].command_id, "day-20250402-activate-" + std::to_string(inst));
+  CHECK_EQ(got[0].command_id, got[2].command_id);  // one command
+  for (LetterId id : {inst, low, top}) CHECK_EQ(w.StatusOf(id), "in_contract");
+  CHECK_EQ(w.StatusOf(municipal), "approved");
+  CHECK_EQ(w.StatusOf(governors_hop), "approved");
+
+  // Idempotent: the same day again appends nothing.
+  h = w.Head();
+  r = w.RunTo(Day(1));
+  CHECK_EQ(w.Head(), h);
+  CHECK_EQ(r.commands, 0u);
+  CHECK_FALSE(r.first.has_value());
+
+  // F-5-2 締結日, by the 国保連合会 only.
+  w.Refused(As(World::kMhlw),
+            EnterOrganisationDate{World::kChiyoda, DK::kPaymentConsignmentRegistered, Day(1), ""},
+            StatusCode::kPermissionDenied);
+  w.Refused(As(World::kFederation),
+            EnterOrganisationDate{World::kChiyoda, DK::kPaymentConsignmentRegistered, Day(2), ""},
+            StatusCode::kInvalidArgument);
+  h = w.Head();
+  w.RegisterPaymentConsignment(w.chiyoda);
+  w.ExpectAppended(h,
+                   {{Dated(w.chiyoda, DK::kPaymentConsignmentRegistered, Day(1)), std::nullopt}});
+  CHECK(w.Org(w.chiyoda).payment_consignment);
+  w.Refused(As(World::kFederation),
+            EnterOrganisationDate{World::kChiyoda, DK::kPaymentConsignmentRegistered, Day(1), ""},
+            StatusCode::kAlreadyExists);
+
+  // Catching up three days in order: the municipal letter on the first, one DayClosed per day.
+  h = w.Head();
+  r = w.RunTo(Day(4));
+  w.ExpectAppended(h, {{Moved(municipal, LC::kActivate, LS::kInContract), Day(2)},
+                       {Moved(governors_hop, LC::kActivate, LS::kInContract), Day(2)},
+                       {Closed(Day(2)), Day(2)},
+                       {Closed(Day(3)), Day(3)},
+                       {Closed(Day(4)), Day(4)}});
+  CHECK_EQ(DateText(r.first), Day(2).ToString());
+  CHECK_EQ(DateText(r.last), Day(4).ToString());
+  CHECK_EQ(r.commands, 1u);
+  CHECK_EQ(DateText(w.proc->Read([](const State& s) { return s.last_closed_day(); })),
+           Day(4).ToString());
+
+  // A letter approved under a chain already in force reuses it and activates alone.
+  const LetterId later = w.Apply(w.inst_member2);
+  h = w.Head();
+  o = w.Approve({later});
+  CHECK(o.created.empty());
+  w.ExpectAppended(h, {{Moved(later, LC::kApprove, LS::kApproved, Day(5), std::nullopt, "", low),
+                        std::nullopt}});
+  h = w.Head();
+  w.RunTo(Day(5));
+  w.ExpectAppended(
+      h, {{Moved(later, LC::kActivate, LS::kInContract), Day(5)}, {Closed(Day(5)), Day(5)}});
+
+  // The same state comes back from the log.
+  auto reopened = Processor::Open(w.store.get(), &w.clock);
+  REQUIRE(reopened.ok());
+  CHECK(w.proc->Read([](const State& s) { return s.letters(); }) ==
+        (*reopened)->Read([](const State& s) { return s.letters(); }));
+}
+
+// ---- F-5-2 支払事務委託の解除
+
+TEST_CASE("F-5-2 payment consignment cancellation secedes the municipality's letters on 解除日") {
+  World w;
+  w.RegisterPaymentConsignment(w.chiyoda);
+  w.RegisterPaymentConsignment(w.chuo);
+  const LetterId routine = w.ApplyApproved(w.chiyoda);
+  const LetterId consignment = w.ApplyApproved(w.chiyoda, ContractType::kVoluntaryConsignment);
+  const LetterId neighbour = w.ApplyApproved(w.chuo);  // keeps the routine hop alive
+  const LetterId routine_hop = w.L(routine).upper;
+  const LetterId consignment_hop = w.L(consignment).upper;
+  CHECK_EQ(w.L(neighbour).upper, routine_hop);
+  CHECK_NE(routine_hop, consignment_hop);
+  w.RunTo(Day(1));
+  for (LetterId id : {routine, consignment, neighbour, routine_hop, consignment_hop}) {
+    CHECK_EQ(w.StatusOf(id), "in_contract");
+  }
+
+  w.clock.SetDate(Day(2));
+  Status past = w.Refusal(
+      As(World::kFederation),
+      EnterOrganisationDate{World::kChiyoda, DK::kPaymentConsignmentCancelScheduled, Day(1), ""},
+      StatusCode::kInvalidArgument);
+  CHECK_EQ(past.field(), "date");
+  Position h = w.Head();
+  w.Ok(As(World::kFederation),
+       EnterOrganisationDate{World::kChiyoda, DK::kPaymentConsignmentCancelScheduled, Day(9), ""});
+  w.ExpectAppended(
+      h, {{Dated(w.chiyoda, DK::kPaymentConsignmentCancelScheduled, Day(9)), std::nullopt}});
+
+  h = w.Head();
+  w.RunTo(Day(8));
+  CHECK_EQ(w.Since(h).size(), 7u);  // DayClosed 2 … 8 only
+  for (const Logged& l : w.Since(h)) CHECK_EQ(EventTypeName(l.event), "day_closed");
+
+  h = w.Head();
+  w.RunTo(Day(9));
+  const std::string cause = "支払事務委託の解除（F-5-2）";
+  w.ExpectAppended(
+      h,
+      {{Dated(w.chiyoda, DK::kPaymentConsignmentCancelled, Day(9)), Day(9)},
+       {Moved(routine, LC::kSecedeBySystem, LS::kSeceded, std::nullopt, Day(9), cause), Day(9)},
+       {Moved(consignment, LC::kSecedeBySystem, LS::kSeceded, std::nullopt, Day(9), cause), Day(9)},
+       {Moved(consignment_hop, LC::kSecedeBySystem, LS::kSeceded, std::nullopt, Day(9), kNoneBelow),
+        Day(9)},
+       {Closed(Day(9)), Day(9)}});
+  CHECK_FALSE(w.Org(w.chiyoda).payment_consignment);
+  CHECK_EQ(DateText(w.L(routine).date), Day(9).ToString());
+  CHECK_EQ(w.StatusOf(routine_hop), "in_contract");
+  CHECK_EQ(w.L(routine_hop).live_below, 1u);
+  CHECK_EQ(w.StatusOf(neighbour), "in_contract");
+}
+
+// ---- F-6 脱退
+
+TEST_CASE(
+    "F-6 secession request then the day job secedes on 脱退日 and the last letter ends the chain") {
+  World w;
+  const LetterId a = w.ApplyApproved(w.inst_member);
+  const LetterId b = w.ApplyApproved(w.inst_member2);
+  const LetterId low = w.L(a).upper;
+  const LetterId top = w.L(low).upper;
+  w.RunTo(Day(1));
+  w.clock.SetDate(Day(2));
+  const Actor a_by = As(w.Code(w.inst_member));
+
+  Status today =
+      w.Refusal(a_by, RequestSecession{a, Day(2), "閉院のため"}, StatusCode::kInvalidArgument);
+  CHECK_EQ(today.field(), "date");
+  Status no_reason = w.Refusal(a_by, RequestSecession{a, Day(9), ""}, StatusCode::kInvalidArgument);
+  CHECK_EQ(no_reason.field(), "reason");
+  w.Refused(As(World::kChiyodaMa), RequestSecession{a, Day(9), "閉院のため"},
+            StatusCode::kPermissionDenied);
+  Status redelegation =
+      w.Refusal(As(World::kChiyodaMa), RequestSecession{low, Day(9), "閉院のため"},
+                StatusCode::kFailedPrecondition);
+  CHECK(Contains(redelegation.message(), "再委任状"));  // re-delegations belong to the system
+
+  Position h = w.Head();
+  w.Ok(a_by, RequestSecession{a, Day(9), "閉院のため"});
+  w.ExpectAppended(h, {{Moved(a, LC::kRequestSecession, LS::kSecessionScheduled, std::nullopt,
+                              Day(9), "閉院のため"),
+                        std::nullopt}});
+  CHECK_EQ(w.StatusOf(a), "secession_scheduled");
+  CHECK_EQ(DateText(w.L(a).date), Day(9).ToString());
+  w.Refused(a_by, RequestSecession{a, Day(10), "閉院のため"}, StatusCode::kFailedPrecondition);
+  w.Ok(As(w.Code(w.inst_member2)), RequestSecession{b, Day(11), "移転のため"});
+
+  h = w.Head();
+  w.RunTo(Day(8));
+  for (const Logged& l : w.Since(h)) CHECK_EQ(EventTypeName(l.event), "day_closed");
+  CHECK_EQ(w.StatusOf(a), "secession_scheduled");
+
+  // 脱退日 of the first: it secedes; the chain stays for the second.
+  h = w.Head();
+  w.RunTo(Day(9));
+  w.ExpectAppended(h, {{Moved(a, LC::kSecede, LS::kSeceded, std::nullopt, Day(9)), Day(9)},
+                       {Closed(Day(9)), Day(9)}});
+  CHECK_EQ(w.StatusOf(a), "seceded");
+  CHECK_EQ(w.L(a).reason, "閉院のため");
+  CHECK_EQ(w.StatusOf(low), "in_contract");
+
+  // 脱退日 of the last one under the chain: the re-delegations secede on the same date.
+  h = w.Head();
+  w.RunTo(Day(11));
+  w.ExpectAppended(
+      h,
+      {{Closed(Day(10)), Day(10)},
+       {Moved(b, LC::kSecede, LS::kSeceded, std::nullopt, Day(11)), Day(11)},
+       {Moved(low, LC::kSecedeBySystem, LS::kSeceded, std::nullopt, Day(11), kNoneBelow), Day(11)},
+       {Moved(top, LC::kSecedeBySystem, LS::kSeceded, std::nullopt, Day(11), kNoneBelow), Day(11)},
+       {Closed(Day(11)), Day(11)}});
+  Status seceded =
+      w.Refusal(a_by, RequestSecession{a, Day(20), "閉院のため"}, StatusCode::kFailedPrecondition);
+  CHECK(Contains(seceded.message(), "脱退済み"));
+  // A new application starts a new chain.
+  const LetterId c = w.ApplyApproved(w.inst_member);
+  CHECK_GT(w.L(c).upper, top);
+}
+
+// ---- F-7 解除
+
+TEST_CASE("F-7 terminate by the locating municipality and refused for others") {
+  World w;
+  const LetterId a = w.ApplyApproved(w.inst_member);  // in 千代田区
+  const LetterId b = w.ApplyApproved(w.inst_member2);
+  const LetterId low = w.L(a).upper;
+  const LetterId municipal_site = w.ApplyApproved(w.site_municipal);
+  const LetterId prefectural_site = w.ApplyApproved(w.site_prefectural);
+  w.RegisterPaymentConsignment(w.chiyoda);
+  const LetterId municipal = w.ApplyApproved(w.chiyoda);
+  w.RunTo(Day(1));
+  w.clock.SetDate(Day(2));
+  const TerminateLetter terminate{a, Day(4), "接種誤りの多発"};
+
+  for (const std::string& other : {std::string(World::kChuo), std::string(World::kChiyodaMa),
+                                   std::string(World::kTokyo), w.Code(w.inst_member)}) {
+    CAPTURE(other);
+    w.Refused(As(other), terminate, StatusCode::kPermissionDenied);
+  }
+  Status no_reason =
+      w.Refusal(As(World::kChiyoda), TerminateLetter{a, Day(4), ""}, StatusCode::kInvalidArgument);
+  CHECK_EQ(no_reason.field(), "reason");
+  Status past = w.Refusal(As(World::kChiyoda), TerminateLetter{a, Day(1), "接種誤りの多発"},
+                          StatusCode::kInvalidArgument);
+  CHECK_EQ(past.field(), "date");
+
+  Position h = w.Head();
+  w.Ok(As(World::kChiyoda), terminate);
+  w.ExpectAppended(
+      h, {{Moved(a, LC::kTerminate, LS::kTerminated, std::nullopt, Day(4), "接種誤りの多発"),
+           Day(4)}});
+  CHECK_EQ(w.StatusOf(a), "terminated");
+  CHECK_EQ(w.StatusOf(low), "in_contract");  // b is still under it
+  CHECK_EQ(w.L(low).live_below, 1u);
+
+  // The last letter under the chain: it ends on the 解除日.
+  h = w.Head();
+  w.Ok(As(World::kChiyoda), TerminateLetter{b, Day(3), "不正接種の確認"});
+  auto got = w.Since(h);
+  REQUIRE_EQ(got.size(), 3u);
+  CHECK_EQ(Show(got[0].event),
+           Show(Moved(b, LC::kTerminate, LS::kTerminated, std::nullopt, Day(3), "不正接種の確認")));
+  CHECK_EQ(Show(got[1].event),
+           Show(Moved(low, LC::kSecedeBySystem, LS::kSeceded, std::nullopt, Day(3), kNoneBelow)));
+  CHECK_EQ(DateText(got[1].effective), Day(3).ToString());
+
+  // A non-insured site: its prefecture, not the municipality that set it up.
+  w.Refused(As(World::kChiyoda), TerminateLetter{municipal_site, Day(3), "不正接種の確認"},
+            StatusCode::kPermissionDenied);
+  w.Ok(As(World::kTokyo), TerminateLetter{municipal_site, Day(3), "不正接種の確認"});
+  w.Ok(As(World::kTokyo), TerminateLetter{prefectural_site, Day(3), "不正接種の確認"});
+  CHECK_EQ(w.StatusOf(municipal_site), "terminated");
+  CHECK_EQ(w.StatusOf(prefectural_site), "terminated");
+  // Only institution letters are terminated.
+  w.Refused(As(World::kTokyo), TerminateLetter{municipal, Day(3), "不正接種の確認"},
+            StatusCode::kPermissionDenied);
+  CHECK_EQ(w.StatusOf(municipal), "in_contract");
+}
+
+// ---- F-1-8 開設・廃止
+
+TEST_CASE("F-1-8-1 opening gives 契約日 = 開設日 and the letter takes effect on 開設日") {
+  World w;
+  RegisterOrganisation r;
+  r.kind = K::kMunicipality;
+  r.code = "132039";
+  r.name = ReferenceRow("municipalities.csv", "132039")[3];  // 武蔵野市
+  r.opening_date = Day(0);
+  Status past = w.Refusal(As(World::kMhlw), r, StatusCode::kInvalidArgument);
+  CHECK_EQ(past.field(), "opening_date");
+  r.opening_date = Day(9);
+  const OrgId opening = w.Register(As(World::kMhlw), r);
+  CHECK_EQ(DateText(w.Org(opening).opening_date), Day(9).ToString());
+
+  const LetterId l = w.Apply(opening);  // allowed before it opens
+  Position h = w.Head();
+  Outcome o = w.Approve({l});
+  REQUIRE_EQ(o.created.size(), 1u);
+  const LetterId hop = o.created[0];
+  w.ExpectAppended(
+      h, {{Created(hop, w.tokyo, w.chijikai, l, Day(9), 0), std::nullopt},
+          {Moved(l, LC::kApprove, LS::kApproved, Day(9), std::nullopt, "", hop), std::nullopt}});
+  w.RegisterPaymentConsignment(opening);
+
+  h = w.Head();
+  w.RunTo(Day(8));
+  for (const Logged& e : w.Since(h)) CHECK_EQ(EventTypeName(e.event), "day_closed");
+  CHECK_EQ(w.StatusOf(l), "approved");
+
+  h = w.Head();
+  w.RunTo(Day(9));
+  w.ExpectAppended(h, {{Dated(opening, DK::kOpened, Day(9)), Day(9)},
+                       {Moved(l, LC::kActivate, LS::kInContract), Day(9)},
+                       {Moved(hop, LC::kActivate, LS::kInContract), Day(9)},
+                       {Closed(Day(9)), Day(9)}});
+  CHECK_FALSE(w.Org(opening).opening_date.has_value());
+  CHECK_EQ(w.StatusOf(l), "in_contract");
+}
+
+TEST_CASE("F-1-8-1 a 開設日 moved later puts the letter and its chain into force on the new date") {
+  World w;
+  RegisterOrganisation r;
+  r.kind = K::kMunicipality;
+  r.code = "132047";
+  r.name = ReferenceRow("municipalities.csv", "132047")[3];  // 三鷹市
+  r.opening_date = Day(5);
+  const OrgId opening = w.Register(As(World::kMhlw), r);
+  const LetterId l = w.ApplyApproved(opening);
+  const LetterId hop = w.L(l).upper;
+  CHECK_EQ(DateText(w.L(l).contract_date), Day(5).ToString());
+  w.RegisterPaymentConsignment(opening);
+  Position h = w.Head();
+  w.Ok(As(World::kMhlw), EnterOrganisationDate{"132047", DK::kOpeningScheduled, Day(9), ""});
+  w.ExpectAppended(h, {{Dated(opening, DK::kOpeningScheduled, Day(9)), std::nullopt}});
+
+  w.RunTo(Day(8));
+  CHECK_EQ(w.StatusOf(l), "approved");  // 契約日 has come, the municipality is not open
+  h = w.Head();
+  w.RunTo(Day(9));
+  w.ExpectAppended(h, {{Dated(opening, DK::kOpened, Day(9)), Day(9)},
+                       {Moved(l, LC::kOpen, LS::kInContract, Day(9)), Day(9)},
+                       {Moved(hop, LC::kActivate, LS::kInContract), Day(9)},
+                       {Closed(Day(9)), Day(9)}});
+  CHECK_EQ(DateText(w.L(l).contract_date), Day(9).ToString());
+  CHECK_EQ(w.StatusOf(hop), "in_contract");
+}
+
+TEST_CASE("F-1-8-2 abolition secedes the letters with 脱退日 = 廃止日") {
+  World w;
+  w.RegisterPaymentConsignment(w.chiyoda);
+  const LetterId routine = w.ApplyApproved(w.chiyoda);
+  const LetterId routine_hop = w.L(routine).upper;
+  w.RunTo(Day(1));
+  const LetterId subsidy = w.Apply(w.chiyoda, ContractType::kVoluntarySubsidy);  // stays applied
+  const LetterId consignment = w.Apply(w.chiyoda, ContractType::kVoluntaryConsignment);
+
+  w.clock.SetDate(Day(2));
+  Status past = w.Refusal(
+      As(World::kMhlw), EnterOrganisationDate{World::kChiyoda, DK::kAbolitionScheduled, Day(2), ""},
+      StatusCode::kInvalidArgument);
+  CHECK_EQ(past.field(), "date");
+  w.Refused(As(World::kTokyo),
+            EnterOrganisationDate{World::kChiyoda, DK::kAbolitionScheduled, Day(9), ""},
+            StatusCode::kPermissionDenied);
+  Position h = w.Head();
+  w.Ok(As(World::kMhlw),
+       EnterOrganisationDate{World::kChiyoda, DK::kAbolitionScheduled, Day(9), ""});
+  w.ExpectAppended(h, {{Dated(w.chiyoda, DK::kAbolitionScheduled, Day(9)), std::nullopt}});
+  w.Ok(As(World::kChiyoda), WithdrawLetter{subsidy, "廃止のため"});
+  Status abolishing =
+      w.Refusal(As(World::kChiyoda), ApplyLetter{ContractType::kVoluntarySubsidy, 0, true},
+                StatusCode::kFailedPrecondition);
+  CHECK(Contains(abolishing.message(), "廃止"));
+
+  // Approved the day before 廃止日: seceded on it before it could take effect.
+  w.RunTo(Day(8));
+  w.Approve({consignment});
+  const LetterId consignment_hop = w.L(consignment).upper;
+  CHECK_EQ(DateText(w.L(consignment).contract_date), Day(9).ToString());
+
+  h = w.Head();
+  w.RunTo(Day(9));
+  const std::string cause = "自治体の廃止（F-1-8-2）";
+  w.ExpectAppended(
+      h,
+      {{Dated(w.chiyoda, DK::kAbolished, Day(9)), Day(9)},
+       {Moved(routine, LC::kSecedeBySystem, LS::kSeceded, std::nullopt, Day(9), cause), Day(9)},
+       {Moved(routine_hop, LC::kSecedeBySystem, LS::kSeceded, std::nullopt, Day(9), kNoneBelow),
+        Day(9)},
+       {Moved(consignment, LC::kSecedeBySystem, LS::kSeceded, std::nullopt, Day(9), cause), Day(9)},
+       {Moved(consignment_hop, LC::kEndRedelegation, LS::kWithdrawn, std::nullopt, std::nullopt,
+              kNoneBelow),
+        std::nullopt},
+       {Closed(Day(9)), Day(9)}});
+  CHECK(w.Org(w.chiyoda).abolished);
+  CHECK_EQ(w.StatusOf(subsidy), "withdrawn");
+  CHECK_EQ(DateText(w.L(routine).date), Day(9).ToString());
+}
+
+// ---- F-1-9 広域連合
+
+TEST_CASE(
+    "F-1-9-1 union join secedes the member's letters with 脱退日 = 加入日 − 1 effective 加入日") {
+  World w;
+  w.RegisterPaymentConsignment(w.hachioji);
+  const LetterId l = w.ApplyApproved(w.hachioji);
+  const LetterId hop = w.L(l).upper;
+  w.RunTo(Day(1));
+  CHECK_EQ(w.StatusOf(l), "in_contract");
+
+  w.Refused(As(World::kTokyo),
+            EnterOrganisationDate{World::kHachioji, DK::kUnionJoinScheduled, Day(9), World::kUnion},
+            StatusCode::kPermissionDenied);
+  w.Refused(
+      As(World::kMhlw),
+      EnterOrganisationDate{World::kHachioji, DK::kUnionJoinScheduled, Day(9), World::kChiyoda},
+      StatusCode::kInvalidArgument);  // not a union
+  Position h = w.Head();
+  w.Ok(As(World::kMhlw),
+       EnterOrganisationDate{World::kHachioji, DK::kUnionJoinScheduled, Day(9), World::kUnion});
+  w.ExpectAppended(
+      h, {{Dated(w.hachioji, DK::kUnionJoinScheduled, Day(9), w.wide_union), std::nullopt}});
+
+  h = w.Head();
+  w.RunTo(Day(9));
+  const std::string cause = "広域連合への加入（F-1-9-1）";
+  w.ExpectAppended(
+      h, {{Closed(Day(2)), Day(2)},
+          {Closed(Day(3)), Day(3)},
+          {Closed(Day(4)), Day(4)},
+          {Closed(Day(5)), Day(5)},
+          {Closed(Day(6)), Day(6)},
+          {Closed(Day(7)), Day(7)},
+          {Closed(Day(8)), Day(8)},
+          {Dated(w.hachioji, DK::kUnionJoined, Day(9), w.wide_union), Day(9)},
+          {Moved(l, LC::kSecedeBySystem, LS::kSeceded, std::nullopt, Day(8), cause), Day(9)},
+          // The chain above ends on the same date and, like the letter, from 加入日.
+          {Moved(hop, LC::kSecedeBySystem, LS::kSeceded, std::nullopt, Day(8), kNoneBelow), Day(9)},
+          {Closed(Day(9)), Day(9)}});
+  CHECK(w.Org(w.hachioji).in_union);
+  CHECK_EQ(DateText(w.L(l).date), Day(8).ToString());
+  w.Refused(As(World::kHachioji), ApplyLetter{ContractType::kRoutine, 0, true},
+            StatusCode::kFailedPrecondition);
+}
+
+TEST_CASE("F-1-9-2 union leave sets 契約日 := 脱退日 + 1") {
+  World w;
+  w.Ok(As(World::kMhlw),
+       EnterOrganisationDate{World::kHachioji, DK::kUnionJoinScheduled, Day(1), World::kUnion});
+  w.RunTo(Day(1));
+  w.RegisterPaymentConsignment(w.hachioji);
+  w.Refused(As(World::kHachioji), ApplyLetter{ContractType::kRoutine, 0, true},
+            StatusCode::kFailedPrecondition);
+  w.Refused(As(World::kMhlw),
+            EnterOrganisationDate{World::kHachioji, DK::kUnionLeaveScheduled, Day(1), ""},
+            StatusCode::kInvalidArgument);  // a future date
+  Position h = w.Head();
+  w.Ok(As(World::kMhlw),
+       EnterOrganisationDate{World::kHachioji, DK::kUnionLeaveScheduled, Day(9), ""});
+  w.ExpectAppended(
+      h, {{Dated(w.hachioji, DK::kUnionLeaveScheduled, Day(9), w.wide_union), std::nullopt}});
+
+  // Approved on day 1: 契約日 is the day after the union 脱退日, not the next day.
+  const LetterId l = w.Apply(w.hachioji);
+  Outcome o = w.Approve({l});
+  REQUIRE_EQ(o.created.size(), 1u);
+  const LetterId hop = o.created[0];
+  CHECK_EQ(DateText(w.L(l).contract_date), Day(10).ToString());
+
+  // The 脱退日 moved later: the approved letter's 契約日 follows (F-1-9-2), it stays approved.
+  h = w.Head();
+  w.Ok(As(World::kMhlw),
+       EnterOrganisationDate{World::kHachioji, DK::kUnionLeaveScheduled, Day(14), ""});
+  w.ExpectAppended(
+      h, {{Dated(w.hachioji, DK::kUnionLeaveScheduled, Day(14), w.wide_union), std::nullopt},
+          {Moved(l, LC::kUnionLeave, LS::kApproved, Day(15), std::nullopt,
+                 "広域連合からの脱退（F-1-9-2）"),
+           std::nullopt}});
+  CHECK_EQ(w.StatusOf(l), "approved");
+  CHECK_EQ(DateText(w.L(l).contract_date), Day(15).ToString());
+
+  w.RunTo(Day(14));
+  CHECK_EQ(w.StatusOf(l), "approved");
+  CHECK(w.Org(w.hachioji).in_union);
+  h = w.Head();
+  w.RunTo(Day(15));
+  w.ExpectAppended(h, {{Dated(w.hachioji, DK::kUnionLeft, Day(14), w.wide_union), Day(15)},
+                       {Moved(l, LC::kActivate, LS::kInContract), Day(15)},
+                       {Moved(hop, LC::kActivate, LS::kInContract), Day(15)},
+                       {Closed(Day(15)), Day(15)}});
+  CHECK_FALSE(w.Org(w.hachioji).in_union);
+}
+
+TEST_CASE("F-1-9 a union join waits until a pending union leave is carried out") {
+  World w;
+  w.Ok(As(World::kMhlw),
+       EnterOrganisationDate{World::kHachioji, DK::kUnionJoinScheduled, Day(1), World::kUnion});
+  w.RunTo(Day(1));
+  w.Ok(As(World::kMhlw),
+       EnterOrganisationDate{World::kHachioji, DK::kUnionLeaveScheduled, Day(4), ""});
+  // One membership at a time: no new 加入日 while the member is in or its leave is pending.
+  Status pending = w.Refusal(
+      As(World::kMhlw),
+      EnterOrganisationDate{World::kHachioji, DK::kUnionJoinScheduled, Day(8), World::kUnion},
+      StatusCode::kFailedPrecondition);
+  CHECK(Contains(pending.message(), "広域連合"));
+  CHECK_EQ(DateText(w.Org(w.hachioji).union_leave_date), Day(4).ToString());
+
+  // The leave is carried out the day after its 脱退日; then a join may be entered, and the day
+  // job carries it out without stalling.
+  Position h = w.Head();
+  w.RunTo(Day(5));
+  w.ExpectAppended(h, {{Closed(Day(2)), Day(2)},
+                       {Closed(Day(3)), Day(3)},
+                       {Closed(Day(4)), Day(4)},
+                       {Dated(w.hachioji, DK::kUnionLeft, Day(4), w.wide_union), Day(5)},
+                       {Closed(Day(5)), Day(5)}});
+  CHECK_FALSE(w.Org(w.hachioji).in_union);
+  w.Ok(As(World::kMhlw),
+       EnterOrganisationDate{World::kHachioji, DK::kUnionJoinScheduled, Day(8), World::kUnion});
+  h = w.Head();
+  w.RunTo(Day(8));
+  w.ExpectAppended(h, {{Closed(Day(6)), Day(6)},
+                       {Closed(Day(7)), Day(7)},
+                       {Dated(w.hachioji, DK::kUnionJoined, Day(8), w.wide_union), Day(8)},
+                       {Closed(Day(8)), Day(8)}});
+  CHECK(w.Org(w.hachioji).in_union);
+  CHECK(w.proc->Read([](const State& s) { return s.pending().empty(); }));
+  auto rebuilt = Processor::Open(w.store.get(), &w.clock);
+  REQUIRE(rebuilt.ok());
+  CHECK((*rebuilt)->Read([](const State& s) { return s.organisations(); }) ==
+        w.proc->Read([](const State& s) { return s.organisations(); }));
+  CHECK((*rebuilt)->Read([](const State& s) { return s.pending(); }) ==
+        w.proc->Read([](const State& s) { return s.pending(); }));
+}
+
+// ---- the table, generated
+
+// How a user drives `command` on a letter: who, and with which fields. nullopt for the commands
+// only the system issues (and 申請, which creates a letter rather than acting on one).
+struct UserCommand {
+  LetterActor actor;
+  Request request;
+};
+std::optional<UserCommand> UserCommandFor(LC command, LetterId id, JapanDate today) {
+  switch (command) {
+    case LC::kReapply:
+      return UserCommand{LetterActor::kDelegator, ReapplyLetter{id}};
+    case LC::kApprove:
+      return UserCommand{LetterActor::kDelegate, ApproveLetters{{id}}};
+    case LC::kReturn:
+      return UserCommand{LetterActor::kDelegate, ReturnLetter{id, "記載誤り"}};
+    case LC::kWithdraw:
+      return UserCommand{LetterActor::kDelegator, WithdrawLetter{id, "誤申請"}};
+    case LC::kRequestSecession:
+      return UserCommand{LetterActor::kDelegator,
+                         RequestSecession{id, today.AddDays(7), "閉院のため"}};
+    case LC::kTerminate:
+      return UserCommand{LetterActor::kLocatingAuthority,
+                         TerminateLetter{id, today.AddDays(1), "接種誤りの多発"}};
+    default:
+      return std::nullopt;
+  }
+}
+
+// The institution letter of `w.inst_member` (in 千代田区, under 千代田区医師会), brought into
+// `status` through the processor.
+LetterId BringTo(World& w, LS status) {
+  const std::string delegator = w.Code(w.inst_member);
+  const LetterId l = w.Apply(w.inst_member);
+  auto in_contract = [&] {
+    w.Approve({l});
+    w.RunTo(Day(1));
+  };
+  switch (status) {
+    case LS::kApplied:
+      break;
+    case LS::kReturned:
+      w.Ok(As(World::kChiyodaMa), ReturnLetter{l, "記載誤り"});
+      break;
+    case LS::kApproved:
+      w.Approve({l});
+      break;
+    case LS::kInContract:
+      in_contract();
+      break;
+    case LS::kSecessionScheduled:
+      in_contract();
+      w.Ok(As(delegator), RequestSecession{l, Day(5), "閉院のため"});
+      break;
+    case LS::kWithdrawn:
+      w.Ok(As(delegator), WithdrawLetter{l, "誤申請"});
+      break;
+    case LS::kSeceded:
+      in_contract();
+      w.Ok(As(delegator), RequestSecession{l, Day(2), "閉院のため"});
+      w.RunTo(Day(2));
+      break;
+    case LS::kTerminated:
+      in_contract();
+      w.Ok(As(World::kChiyoda), TerminateLetter{l, Day(1), "接種誤りの多発"});
+      break;
+    case LS::kNone:
+      FAIL("no letter is stored without a status");
+  }
+  REQUIRE_EQ(w.StatusOf(l), std::string(CodeName(status)));
+  return l;
+}
+
+std::string ActorCode(const World& w, const Letter& l, LetterActor actor) {
+  switch (actor) {
+    case LetterActor::kDelegator:
+      return w.Code(l.delegator);
+    case LetterActor::kDelegate:
+      return w.Code(l.delegate);
+    case LetterActor::kLocatingAuthority:
+      return World::kChiyoda;  // where inst_member is
+    default:
+      FAIL("no such user");
+      return "";
+  }
+}
+
+TEST_CASE("every (status and command) pair outside the table is refused and appends nothing") {
+  int accepted = 0, refused = 0;
+  for (const Named<LS>& status : LetterStatuses()) {
+    if (status.value == LS::kNone) continue;  // before the application: no letter to act on
+    CAPTURE(status.code);
+    World w;
+    const LetterId l = BringTo(w, status.value);
+    const Letter letter = w.L(l);
+    for (const Named<LC>& command : LetterCommands()) {
+      std::optional<UserCommand> user = UserCommandFor(command.value, l, w.Today());
+      if (!user) continue;
+      CAPTURE(command.code);
+      // What the machine says, given the facts the processor will read and a valid request.
+      LetterFacts facts(user->actor, w.Today(), letter.contract_type, K::kInsuredInstitution);
+      facts.contract_date = letter.contract_date;
+      std::visit(
+          [&facts](const auto& r) {
+            using T = std::decay_t<decltype(r)>;
+            if constexpr (std::is_same_v<T, ReturnLetter> || std::is_same_v<T, WithdrawLetter>) {
+              facts.reason = r.reason;
+            } else if constexpr (std::is_same_v<T, RequestSecession> ||
+                                 std::is_same_v<T, TerminateLetter>) {
+              facts.reason = r.reason;
+              facts.date = r.date;
+            }
+          },
+          user->request);
+      Result<LS> machine = DecideTransition(status.value, command.value, facts);
+      const Actor actor = As(ActorCode(w, letter, user->actor));
+      if (machine.ok()) {
+        // In the table: the processor carries it out (on a letter of its own).
+        ++accepted;
+        World fresh;
+        const LetterId same = BringTo(fresh, status.value);
+        REQUIRE_EQ(same, l);
+        Result<Outcome> r = fresh.Run(actor, user->request);
+        CHECK_MESSAGE(r.ok(), r.status().ToString());
+        CHECK_EQ(fresh.StatusOf(same), std::string(CodeName(*machine)));
+        continue;
+      }
+      ++refused;
+      const Position before = w.Head();
+      Result<Outcome> r = w.Run(actor, user->request);
+      REQUIRE_FALSE(r.ok());
+      CHECK_EQ(w.Head(), before);
+      CHECK_EQ(r.status().code(), machine.status().code());
+      CHECK_EQ(r.status().message(), machine.status().message());
+      // The machine has no row: the error names the status and the command.
+      CHECK_EQ(r.status().code(), StatusCode::kFailedPrecondition);
+      CHECK(Contains(r.status().message(), JapaneseName(status.value)));
+      CHECK(Contains(r.status().message(), JapaneseName(command.value)));
+    }
+    CHECK_EQ(w.StatusOf(l), std::string(status.code));
+    CHECK(w.L(l) == letter);
+
+    // People never act on a re-delegation, whatever its status.
+    if (letter.upper != 0) {
+      const Letter re = w.L(letter.upper);
+      for (const Named<LC>& command : LetterCommands()) {
+        std::optional<UserCommand> user = UserCommandFor(command.value, re.id, w.Today());
+        if (!user) continue;
+        CAPTURE(command.code);
+        const std::string code = user->actor == LetterActor::kDelegate ? w.Code(re.delegate)
+                                 : user->actor == LetterActor::kDelegator
+                                     ? w.Code(re.delegator)
+                                     : std::string(World::kChiyoda);
+        const Position before = w.Head();
+        Result<Outcome> r = w.Run(As(code), user->request);
+        CHECK_FALSE(r.ok());
+        CHECK_EQ(w.Head(), before);
+      }
+      CHECK(w.L(letter.upper) == re);
+    }
+  }
+  // domain.md §3: reapply; approve, return ×2, withdraw ×3; request secession; terminate ×3.
+  CHECK_EQ(accepted, 11);
+  CHECK_EQ(refused, 8 * 6 - 11);
+}
+
+// ---- random commands
+
+// Facts under which the machine allows `command` if its table has the row: the right actor, a
+// reason, dates that pass, the letter's own kind, type and re-delegation flag.
+LetterFacts PassingFacts(LC command, const Letter& l, K delegator_kind) {
+  const JapanDate today(2030, 1, 1);
+  LetterActor actor = LetterActor::kSystem;
+  switch (command) {
+    case LC::kApply:
+    case LC::kReapply:
+    case LC::kWithdraw:
+    case LC::kRequestSecession:
+      actor = LetterActor::kDelegator;
+      break;
+    case LC::kApprove:
+    case LC::kReturn:
+      actor = LetterActor::kDelegate;
+      break;
+    case LC::kTerminate:
+      actor = LetterActor::kLocatingAuthority;
+      break;
+    case LC::kHelpdeskSecession:
+      actor = LetterActor::kCentralFederation;
+      break;
+    default:
+      break;
+  }
+  LetterFacts f(actor, today, l.contract_type, delegator_kind);
+  f.redelegation = l.redelegation;
+  f.reason = "理由";
+  f.payment_consignment = true;
+  f.underlying_in_force = true;
+  switch (command) {
+    case LC::kReturn:
+    case LC::kWithdraw:
+      f.contract_date = today.AddDays(1);  // not yet in effect
+      break;
+    case LC::kActivate:
+      f.contract_date = today;
+      break;
+    case LC::kOpen:
+      f.contract_date = today.AddDays(-1);
+      f.opening_date = today;
+      break;
+    case LC::kRequestSecession:
+      f.date = today.AddDays(1);
+      break;
+    case LC::kHelpdeskSecession:
+      f.date = today.AddMonths(1);
+      break;
+    case LC::kSecede:
+    case LC::kTerminate:
+      f.date = today;
+      break;
+    default:
+      break;
+  }
+  return f;
+}
+
+// Re-delegations and the letters under them agree (domain.md §3): a live letter stands under a
+// live re-delegation, one in force under one in force; a re-delegation is live exactly while
+// letters under it are, and counts them; each hop is a step of a routing row.
+void CheckChains(const State& s) {
+  std::map<LetterId, uint32_t> below;
+  std::map<std::tuple<OrgId, ContractType, CampaignId>, int> open;
+  for (const Letter& l : s.letters()) {
+    CAPTURE(l.id);
+    if (!l.redelegation && !IsTerminal(l.status)) {
+      CHECK_EQ(++open[{l.delegator, l.contract_type, l.campaign}], 1);
+    }
+    if (!l.live() || l.upper == 0) continue;
+    ++below[l.upper];
+    const Letter* up = s.FindLetter(l.upper);
+    REQUIRE(up != nullptr);
+    CHECK(up->redelegation);
+    CHECK(up->live());
+    CHECK_EQ(up->delegator, l.delegate);
+    if (l.status == LS::kInContract || l.status == LS::kSecessionScheduled) {
+      CHECK_EQ(std::string(CodeName(up->status)), "in_contract");
+    }
+  }
+  for (const Letter& l : s.letters()) {
+    if (!l.redelegation) continue;
+    CAPTURE(l.id);
+    CHECK_EQ(l.live_below, below[l.id]);
+    CHECK_EQ(l.live(), below[l.id] > 0);
+  }
+  // The hops the routing table allows, as (from kind, to kind).
+  std::set<std::pair<K, K>> hops;
+  for (const ChainRule& rule : ChainRules()) {
+    K from = rule.delegate.kind;
+    for (const ChainStep& step : rule.redelegations) {
+      hops.insert({from, step.kind});
+      from = step.kind;
+    }
+  }
+  for (const Letter& l : s.letters()) {
+    CAPTURE(l.id);
+    const K from = s.FindOrg(l.delegator)->kind;
+    const K to = s.FindOrg(l.delegate)->kind;
+    if (l.redelegation) {
+      CHECK_MESSAGE(hops.contains({from, to}), CodeName(from) << " → " << CodeName(to));
+    } else {
+      bool routed = false;
+      for (const ChainRule& rule : ChainRules()) {
+        routed |= std::find(rule.delegators.begin(), rule.delegators.end(), from) !=
+                      rule.delegators.end() &&
+                  rule.delegate.kind == to;
+      }
+      CHECK_MESSAGE(routed, CodeName(from) << " → " << CodeName(to));
+    }
+  }
+}
+
+TEST_CASE("random commands over random days rebuild the same state and follow the machine") {
+  World w;
+  // More institutions, in more places.
+  const OrgId chuo_member = w.RegisterInstitution("1310237487", World::kChuoMa);
+  const OrgId hachioji_inst = w.RegisterInstitution("1312929628");
+  const OrgId tachikawa_inst = w.RegisterInstitution("1313024593", World::kChiyodaMa);
+  const OrgId minato_inst = w.RegisterInstitution("1315822838", w.Code(w.aggregator));
+  RegisterOrganisation opening;
+  opening.kind = K::kMunicipality;
+  opening.code = "132039";
+  opening.name = ReferenceRow("municipalities.csv", "132039")[3];
+  opening.opening_date = Day(30);
+  const OrgId musashino = w.Register(As(World::kMhlw), opening);
+
+  const std::vector<OrgId> delegators = {
+      w.inst_member,      w.inst_member2, w.inst_nonmember, w.inst_aggregated, w.site_municipal,
+      w.site_prefectural, chuo_member,    hachioji_inst,    tachikawa_inst,    minato_inst,
+      w.chiyoda,          w.chuo,         w.minato,         w.hachioji,        w.tachikawa,
+      w.wide_union,       musashino,      w.tokyo};
+  const std::vector<OrgId> municipal = {w.chiyoda,   w.chuo,       w.minato, w.hachioji,
+                                        w.tachikawa, w.wide_union, musashino};
+  const std::vector<OrgId> insured = {w.inst_member,     w.inst_member2, w.inst_nonmember,
+                                      w.inst_aggregated, chuo_member,    hachioji_inst,
+                                      tachikawa_inst,    minato_inst};
+  const std::vector<std::string> groups = {"", World::kChiyodaMa, World::kChuoMa,
+                                           w.Code(w.aggregator)};
+  std::vector<std::string> everyone;
+  w.proc->Read([&](const State& s) {
+    for (const Organisation& o : s.organisations()) everyone.push_back(o.code);
+    return 0;
+  });
+  const ContractType types[] = {ContractType::kRoutine, ContractType::kVoluntaryConsignment,
+                                ContractType::kVoluntarySubsidy};
+
+  std::mt19937_64 rng(20250401);
+  auto pick = [&rng](size_t n) { return static_cast<size_t>(rng() % n); };
+  auto reason = [&] { return pick(10) == 0 ? std::string() : "理由" + std::to_string(pick(100)); };
+  auto some_date = [&](int from, int span) {
+    return w.Today().AddDays(from + static_cast<int>(pick(static_cast<size_t>(span))));
+  };
+  // The locating authority of an institution (F-7).
+  auto locating = [&](const Organisation& o) {
+    if (o.kind == K::kNonInsuredInstitution) return std::string(World::kTokyo);
+    if (o.municipality == 0) return std::string(World::kTokyo);
+    const Organisation m = w.Org(o.municipality);
+    if (m.in_union && pick(2) == 0) return w.Code(m.union_id);
+    return m.code;
+  };
+
+  std::map<LetterId, Letter> terminal;  // each letter as it was when it became terminal
+  int accepted = 0, refused = 0, days = 0;
+  std::map<StatusCode, int> codes;
+  constexpr int kSteps = 3000;
+  for (int step = 0; step < kSteps; ++step) {
+    CAPTURE(step);
+    const Position before = w.Head();
+    const size_t op = pick(100);
+    std::optional<Result<Outcome>> result;
+    const LetterId letters = w.proc->Read([](const State& s) { return s.next_letter_id(); });
+    if (op < 8) {  // days pass (0 to 2) and the day job runs; sometimes the same day again
+      w.RunTo(some_date(0, 3));
+      ++days;
+    } else if (op < 30 || letters == 1) {  // F-3
+      const OrgId who = delegators[pick(delegators.size())];
+      result = w.Run(As(w.Code(who)), ApplyLetter{types[pick(3)], 0, pick(12) != 0});
+    } else if (op < 88) {  // a user command on a letter (ids up to one that does not exist)
+      // Mostly an open letter and a command its status allows, so that many are accepted.
+      std::vector<LetterId> open_ids;
+      w.proc->Read([&](const State& s) {
+        for (const Letter& x : s.letters()) {
+          if (!x.redelegation && !IsTerminal(x.status)) open_ids.push_back(x.id);
+        }
+        return 0;
+      });
+      const LetterId id =
+          !open_ids.empty() && pick(3) != 0 ? open_ids[pick(open_ids.size())] : 1 + pick(letters);
+      std::optional<Letter> l;
+      if (id < letters) l = w.L(id);
+      std::string right = World::kChiyoda;
+      std::optional<Request> request;
+      size_t command = pick(7);  // reapply, approve ×2, return, withdraw, secession, terminate
+      if (l && pick(5) < 3) {
+        static const std::map<LS, std::vector<size_t>> kFitting = {{LS::kApplied, {1, 3, 4}},
+                                                                   {LS::kReturned, {0, 4}},
+                                                                   {LS::kApproved, {3, 4, 6}},
+                                                                   {LS::kInContract, {5, 6}},
+                                                                   {LS::kSecessionScheduled, {6}}};
+        if (auto it = kFitting.find(l->status); it != kFitting.end()) {
+          command = it->second[pick(it->second.size())];
+        }
+      }
+      switch (command) {
+        case 0:
+          request = ReapplyLetter{id};
+          if (l) right = w.Code(l->delegator);
+          break;
+        case 1:
+        case 2: {  // approve one, or a bulk of letters with the same delegate
+          std::vector<LetterId> ids = {id};
+          if (l && pick(3) == 0) {
+            w.proc->Read([&](const State& s) {
+              for (const Letter& other : s.letters()) {
+                if (other.id != id && other.delegate == l->delegate &&
+                    other.status == LS::kApplied && ids.size() < 4 && pick(2) == 0) {
+                  ids.push_back(other.id);
+                }
+              }
+              return 0;
+            });
+            if (pick(4) == 0) ids.push_back(letters + 5);  // one bad id: all or none
+          }
+          request = ApproveLetters{ids};
+          if (l) right = w.Code(l->delegate);
+          break;
+        }
+        case 3:
+          request = ReturnLetter{id, reason()};
+          if (l) right = w.Code(l->delegate);
+          break;
+        case 4:
+          request = WithdrawLetter{id, reason()};
+          if (l) right = w.Code(l->delegator);
+          break;
+        case 5:
+          request = RequestSecession{id, some_date(-1, 6), reason()};
+          if (l) right = w.Code(l->delegator);
+          break;
+        default:
+          request = TerminateLetter{id, some_date(-1, 5), reason()};
+          if (l) right = locating(w.Org(l->delegator));
+          break;
+      }
+      const std::string actor = pick(10) < 7 ? right : everyone[pick(everyone.size())];
+      result = w.Run(As(actor), *request);
+      if (result->ok() && l) {  // the approval of a bulk counts every letter it names
+        CHECK_NE(w.L(id).version, l->version);
+      }
+    } else {  // F-1-8, F-1-9, F-5-2 dates, and membership changes (F-1-4-2)
+      const OrgId m = municipal[pick(municipal.size())];
+      switch (pick(9)) {
+        case 0:
+        case 1:
+          result = w.Run(As(World::kFederation),
+                         EnterOrganisationDate{w.Code(m), DK::kPaymentConsignmentRegistered,
+                                               some_date(-2, 3), ""});
+          break;
+        case 2:
+          result = w.Run(As(World::kFederation),
+                         EnterOrganisationDate{w.Code(m), DK::kPaymentConsignmentCancelScheduled,
+                                               some_date(0, 6), ""});
+          break;
+        case 3:
+          result = w.Run(As(World::kMhlw), EnterOrganisationDate{w.Code(m), DK::kUnionJoinScheduled,
+                                                                 some_date(1, 6), World::kUnion});
+          break;
+        case 4:
+          result = w.Run(
+              As(World::kMhlw),
+              EnterOrganisationDate{w.Code(m), DK::kUnionLeaveScheduled, some_date(1, 6), ""});
+          break;
+        case 5:
+          if (pick(8) == 0) {
+            result = w.Run(
+                As(World::kMhlw),
+                EnterOrganisationDate{w.Code(m), DK::kAbolitionScheduled, some_date(5, 30), ""});
+          }
+          break;
+        case 6:
+          result = w.Run(As(World::kMhlw), EnterOrganisationDate{"132039", DK::kOpeningScheduled,
+                                                                 some_date(1, 10), ""});
+          break;
+        case 7: {
+          const OrgId inst = insured[pick(insured.size())];
+          ChangeOrganisation c;
+          c.code = w.Code(inst);
+          c.member_of_code = groups[pick(groups.size())];
+          result = w.Run(As(w.Code(w.Org(inst).municipality)), c);
+          break;
+        }
+        default:
+          result = w.Run(
+              As(everyone[pick(everyone.size())]),
+              EnterOrganisationDate{everyone[pick(everyone.size())], static_cast<DK>(pick(11)),
+                                    some_date(-2, 6), World::kUnion});
+          break;
+      }
+    }
+    if (result) {
+      if (result->ok()) {
+        ++accepted;
+        CHECK_GT(w.Head(), before);
+      } else {
+        ++refused;
+        ++codes[result->status().code()];
+        CHECK_MESSAGE(w.Head() == before, result->status().ToString());
+        const StatusCode c = result->status().code();
+        CHECK_MESSAGE((c != StatusCode::kInternal && c != StatusCode::kDataLoss &&
+                       c != StatusCode::kUnavailable && c != StatusCode::kAborted),
+                      result->status().ToString());
+        CHECK_FALSE(result->status().message().empty());
+      }
+    }
+    w.proc->Read([&](const State& s) {
+      for (const Letter& l : s.letters()) {
+        if (IsTerminal(l.status) && !terminal.contains(l.id)) terminal.emplace(l.id, l);
+      }
+      if (step % 250 == 0) CheckChains(s);
+      return 0;
+    });
+  }
+  w.RunTo(w.Today());
+  std::string refusals;
+  for (const auto& [code, n] : codes) {
+    refusals += " " + std::string(StatusCodeName(code)) + "=" + std::to_string(n);
+  }
+  MESSAGE("accepted " << accepted << ", refused " << refused << " (" << refusals << " ), day runs "
+                      << days);
+  CHECK_GT(accepted, 600);
+  CHECK_GT(refused, 600);
+
+  // A second processor rebuilt from the log has the same state, field by field.
+  auto rebuilt = Processor::Open(w.store.get(), &w.clock);
+  REQUIRE_MESSAGE(rebuilt.ok(), rebuilt.status().ToString());
+  auto snapshot = [](const Processor& p) {
+    return p.Read([](const State& s) {
+      return std::make_tuple(s.organisations(), s.letters(), s.approved_by_date(),
+                             s.secessions_by_date(), s.pending(), s.last_closed_day(),
+                             s.day_version());
+    });
+  };
+  const auto live = snapshot(*w.proc);
+  const auto again = snapshot(**rebuilt);
+  REQUIRE_EQ(std::get<0>(live).size(), std::get<0>(again).size());
+  for (size_t i = 0; i < std::get<0>(live).size(); ++i) {
+    CAPTURE(i);
+    CHECK(std::get<0>(live)[i] == std::get<0>(again)[i]);
+  }
+  REQUIRE_EQ(std::get<1>(live).size(), std::get<1>(again).size());
+  for (size_t i = 0; i < std::get<1>(live).size(); ++i) {
+    CAPTURE(i);
+    CHECK(std::get<1>(live)[i] == std::get<1>(again)[i]);
+  }
+  CHECK(std::get<2>(live) == std::get<2>(again));
+  CHECK(std::get<3>(live) == std::get<3>(again));
+  CHECK(std::get<4>(live) == std::get<4>(again));
+  CHECK(std::get<5>(live) == std::get<5>(again));
+  CHECK(std::get<6>(live) == std::get<6>(again));
+  (*rebuilt)->Read([](const State& s) {
+    CheckChains(s);
+    return 0;
+  });
+
+  // Every letter's history is a path through the machine, and nothing follows a terminal status.
+  std::set<LS> reached;
+  const auto& letters = std::get<1>(live);
+  for (const Letter& letter : letters) {
+    CAPTURE(letter.id);
+    const K kind = w.Org(letter.delegator).kind;
+    auto stream = w.store->ReadStream("letter-" + std::to_string(letter.id));
+    REQUIRE(stream.ok());
+    CHECK_EQ(stream->size(), letter.version);
+    LS at = LS::kNone;
+    for (const events::RecordedEvent& rec : *stream) {
+      Result<DomainEvent> e = Decode(rec.event());
+      REQUIRE(e.ok());
+      CAPTURE(Show(*e));
+      CHECK_FALSE(IsTerminal(at));
+      LC command = LC::kApply;
+      LS to = LS::kNone;
+      if (const auto* applied = std::get_if<LetterApplied>(&*e)) {
+        to = LS::kApplied;
+        CHECK(applied->document_confirmed);
+      } else if (std::holds_alternative<RedelegationCreated>(*e)) {
+        command = LC::kCreateRedelegation;
+        to = LS::kApproved;
+      } else {
+        const auto& t = std::get<LetterTransitioned>(*e);
+        command = t.command;
+        to = t.status;
+      }
+      Result<LS> machine = DecideTransition(at, command, PassingFacts(command, letter, kind));
+      CHECK_MESSAGE(machine.ok(), machine.status().ToString());
+      if (machine.ok()) CHECK_EQ(CodeName(*machine), CodeName(to));
+      at = to;
+      reached.insert(at);
+    }
+    CHECK_EQ(CodeName(at), CodeName(letter.status));
+  }
+  for (const Named<LS>& s : LetterStatuses()) {
+    if (s.value != LS::kNone) CHECK_MESSAGE(reached.contains(s.value), s.code);
+  }
+
+  // Terminal letters never changed after.
+  for (const auto& [id, then] : terminal) {
+    CAPTURE(id);
+    CHECK(letters[id - 1] == then);
+  }
+}
+
+}  // namespace
+}  // namespace shugo::core
