@@ -1,0 +1,421 @@
+// The world of the domain tests: a command processor on a real event store with the organisations
+// every flow needs (real codes from data/reference), helpers to run commands and to compare the
+// exact events appended. Shared by the flow test files of tests/core/.
+#pragma once
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "core/chains.h"
+#include "core/domain_events.h"
+#include "core/letter.h"
+#include "core/processor.h"
+#include "core/state.h"
+#include "tests/testing/store_fixture.h"
+
+#ifndef SHUGO_REFERENCE_DIR
+#error "SHUGO_REFERENCE_DIR must point at data/reference"
+#endif
+
+namespace shugo::core::test {
+
+using K = OrganisationKind;
+using DK = OrganisationDateKind;
+using LS = LetterStatus;
+using LC = LetterCommand;
+using events::Position;
+
+// Business day n of the tests: day 0 is 2025-04-01, when every world is set up.
+inline JapanDate Day(int n) { return JapanDate(2025, 4, 1).AddDays(n); }
+
+inline std::string DateText(const std::optional<JapanDate>& d) { return d ? d->ToString() : "-"; }
+
+// ---- real reference data (data/reference, SOURCES.md)
+
+// The row of a reference CSV whose first column is `key`; the files have no quoted fields.
+inline std::vector<std::string> ReferenceRow(const std::string& file, const std::string& key) {
+  std::ifstream in(std::string(SHUGO_REFERENCE_DIR) + "/" + file);
+  REQUIRE_MESSAGE(in.good(), file);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::vector<std::string> cols;
+    std::stringstream ss(line);
+    for (std::string col; std::getline(ss, col, ',');) cols.push_back(col);
+    if (!cols.empty() && cols[0] == key) return cols;
+  }
+  FAIL("no row " << key << " in " << file);
+  return {};
+}
+
+// ---- events as text, so that a mismatch shows every field of both
+
+inline void Fields(std::ostream& o, const OrganisationRegistered& e) {
+  o << "id=" << e.id << " kind=" << CodeName(e.kind) << " code=" << e.code << " name=" << e.name
+    << " kana=" << e.kana << " address=" << e.address << " prefecture=" << e.prefecture
+    << " municipality=" << e.municipality << " parent=" << e.parent << " member_of=" << e.member_of
+    << " affiliation=" << static_cast<int>(e.affiliation)
+    << " opening=" << DateText(e.opening_date);
+}
+inline void Fields(std::ostream& o, const OrganisationChanged& e) {
+  o << "id=" << e.id << " member_of=" << e.member_of << " changes=";
+  for (const FieldChange& c : e.changes) {
+    o << "[" << c.field << ":" << c.before << "->" << c.after << "]";
+  }
+}
+inline void Fields(std::ostream& o, const OrganisationDated& e) {
+  o << "id=" << e.id << " kind=" << CodeName(e.kind) << " date=" << e.date.ToString()
+    << " other=" << e.other;
+}
+inline void Fields(std::ostream& o, const LetterApplied& e) {
+  o << "id=" << e.id << " delegator=" << e.delegator << " delegate=" << e.delegate
+    << " type=" << CodeName(e.contract_type) << " campaign=" << e.campaign
+    << " document_confirmed=" << e.document_confirmed;
+}
+inline void Fields(std::ostream& o, const RedelegationCreated& e) {
+  o << "id=" << e.id << " delegator=" << e.delegator << " delegate=" << e.delegate
+    << " type=" << CodeName(e.contract_type) << " campaign=" << e.campaign << " under=" << e.under
+    << " contract_date=" << e.contract_date.ToString() << " upper=" << e.upper;
+}
+inline void Fields(std::ostream& o, const LetterTransitioned& e) {
+  o << "id=" << e.id << " command=" << CodeName(e.command) << " status=" << CodeName(e.status)
+    << " contract_date=" << DateText(e.contract_date) << " date=" << DateText(e.date)
+    << " reason=" << e.reason << " upper=" << e.upper;
+}
+inline void Fields(std::ostream& o, const DayClosed& e) { o << "date=" << e.date.ToString(); }
+
+// An event as text with every field (a new event type needs its Fields overload above).
+inline std::string Show(const DomainEvent& event) {
+  std::ostringstream o;
+  o << EventTypeName(event) << "{";
+  std::visit([&o](const auto& e) { Fields(o, e); }, event);
+  o << "}";
+  return o.str();
+}
+
+// Expected events.
+inline DomainEvent Applied(LetterId id, OrgId from, OrgId to,
+                           ContractType type = ContractType::kRoutine) {
+  return LetterApplied{id, from, to, type, 0, true};
+}
+inline DomainEvent Created(LetterId id, OrgId from, OrgId to, LetterId under,
+                           JapanDate contract_date, LetterId upper,
+                           ContractType type = ContractType::kRoutine) {
+  return RedelegationCreated{id, from, to, type, 0, under, contract_date, upper};
+}
+inline DomainEvent Moved(LetterId id, LC command, LS status,
+                         std::optional<JapanDate> contract_date = std::nullopt,
+                         std::optional<JapanDate> date = std::nullopt, std::string reason = "",
+                         LetterId upper = 0) {
+  return LetterTransitioned{id, command, status, contract_date, date, std::move(reason), upper};
+}
+inline DomainEvent Dated(OrgId id, DK kind, JapanDate date, OrgId other = 0) {
+  return OrganisationDated{id, kind, date, other};
+}
+inline DomainEvent Closed(JapanDate date) { return DayClosed{date}; }
+
+inline constexpr char kNoneBelow[] = "配下の委任状がなくなったため";
+
+// One event as read back from the log.
+struct Logged {
+  Position position = 0;
+  std::string stream;
+  uint64_t version = 0;
+  std::optional<JapanDate> effective;
+  std::string command_id;
+  DomainEvent event;
+};
+
+struct Want {
+  DomainEvent event;
+  std::optional<JapanDate> effective;  // the valid time the event must carry
+};
+
+inline Actor As(const std::string& code) { return Actor{"u-" + code, code}; }
+
+// A processor on a real store in a temp dir, with the organisations every flow needs, registered
+// on day 0 by the actors of F-1 (the national bodies and the 国保連合会 at initial setup).
+class World : public testing::StoreFixture {
+ public:
+  World() {
+    OpenProcessor();
+    RegisterAll();
+  }
+
+  void OpenProcessor() {
+    auto p = Processor::Open(store.get(), &clock);
+    REQUIRE_MESSAGE(p.ok(), p.status().ToString());
+    proc = std::move(p).value();
+  }
+
+  Result<Outcome> Run(const Actor& actor, Request request,
+                      std::optional<uint64_t> expected = std::nullopt) {
+    CommandRequest c;
+    c.id = "cmd-" + std::to_string(++commands_);
+    c.actor = actor;
+    c.expected_version = expected;
+    c.request = std::move(request);
+    return proc->Execute(c);
+  }
+
+  Outcome Ok(const Actor& actor, Request request) {
+    Result<Outcome> r = Run(actor, std::move(request));
+    REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+    return std::move(r).value();
+  }
+
+  // A refusal with `code` that appends nothing.
+  void Refused(const Actor& actor, Request request, StatusCode code) {
+    Refusal(actor, std::move(request), code).IgnoreError();
+  }
+  // The same, returned for its message and field.
+  Status Refusal(const Actor& actor, Request request, StatusCode code) {
+    const Position before = Head();
+    Result<Outcome> r = Run(actor, std::move(request));
+    REQUIRE_FALSE(r.ok());
+    CHECK_MESSAGE(r.status().code() == code, r.status().ToString());
+    CHECK_EQ(Head(), before);
+    return r.status();
+  }
+
+  OrgId Register(const Actor& by, RegisterOrganisation r) {
+    Outcome o = Ok(by, std::move(r));
+    REQUIRE_EQ(o.created.size(), 1u);
+    return o.created[0];
+  }
+
+  // A municipality (or the prefecture) of municipalities.csv, registered by MHLW.
+  OrgId RegisterLocalGov(const std::string& code, K kind = K::kMunicipality,
+                         std::optional<JapanDate> opening_date = std::nullopt) {
+    const auto row = ReferenceRow("municipalities.csv", code);
+    RegisterOrganisation r;
+    r.kind = kind;
+    r.code = code;
+    r.name = row[3];
+    r.kana = row[4];
+    r.opening_date = opening_date;
+    return Register(As(kMhlw), r);
+  }
+
+  // An insured institution of medical_institutions_sample.csv, registered by the municipality it
+  // is in (F-1-4-2).
+  OrgId RegisterInstitution(const std::string& code, const std::string& member_of = "") {
+    const auto row = ReferenceRow("medical_institutions_sample.csv", code);
+    RegisterOrganisation r;
+    r.kind = K::kInsuredInstitution;
+    r.code = code;
+    r.name = row[4];
+    r.address = row[6] + row[7];
+    r.municipality_code = row[8];
+    r.member_of_code = member_of;
+    return Register(As(row[8]), r);
+  }
+
+  void RegisterAll() {
+    auto national = [&](K kind, const std::string& code, const std::string& name) {
+      RegisterOrganisation r;
+      r.kind = kind;
+      r.code = code;
+      r.name = name;
+      return Register(Actor::System("operator"), r);
+    };
+    mhlw = national(K::kMhlw, kMhlw, "厚生労働省");
+    chuokai = national(K::kCentralFederation, kChuokai, "国民健康保険中央会");
+    chijikai = national(K::kGovernorsAssociation, kChijikai, "全国知事会");
+    jma = national(K::kJma, kJma, "日本医師会");
+    tokyo = RegisterLocalGov(kTokyo, K::kPrefecture);
+    chiyoda = RegisterLocalGov(kChiyoda);
+    chuo = RegisterLocalGov(kChuo);
+    minato = RegisterLocalGov(kMinato);
+    hachioji = RegisterLocalGov(kHachioji);
+    tachikawa = RegisterLocalGov(kTachikawa);
+    {
+      RegisterOrganisation r;
+      r.kind = K::kPrefecturalFederation;
+      r.code = kFederation;
+      r.name = "東京都国民健康保険団体連合会";
+      r.prefecture = 13;
+      federation = Register(Actor::System("operator"), r);
+    }
+    {  // F-1-2: the 医師会 master is kept by 国保中央会.
+      RegisterOrganisation r;
+      r.kind = K::kPrefecturalMedicalAssociation;
+      r.code = kTokyoMa;
+      r.name = ReferenceRow("medical_associations.csv", "13")[3];  // 東京都医師会
+      r.prefecture = 13;
+      tokyo_ma = Register(As(kChuokai), r);
+      r.kind = K::kLocalMedicalAssociation;
+      r.code = kChiyodaMa;
+      r.name = "千代田区医師会";
+      r.municipality_code = kChiyoda;
+      r.parent_code = kTokyoMa;
+      chiyoda_ma = Register(As(kChuokai), r);
+      r.code = kChuoMa;
+      r.name = "中央区医師会";
+      r.municipality_code = kChuo;
+      chuo_ma = Register(As(kChuokai), r);
+    }
+    {  // F-1-3: numbered by the system.
+      RegisterOrganisation r;
+      r.kind = K::kOtherAggregator;
+      r.name = "予防接種取りまとめ学会";
+      r.prefecture = 13;
+      aggregator = Register(As(kMhlw), r);
+    }
+    {
+      // municipalities.csv lists no 広域連合: a code of the union range (digit 3 = 8) with the
+      // check digit of the rule, which the registration validates.
+      RegisterOrganisation r;
+      r.kind = K::kWideAreaUnion;
+      r.code = kUnion;
+      r.name = "多摩地域予防接種広域連合";
+      wide_union = Register(As(kMhlw), r);
+    }
+    inst_member = RegisterInstitution("1310129668", kChiyodaMa);            // 千代田区
+    inst_member2 = RegisterInstitution("1310137455", kChiyodaMa);           // 千代田区
+    inst_nonmember = RegisterInstitution("1310235432");                     // 中央区
+    inst_aggregated = RegisterInstitution("1310338574", Code(aggregator));  // 港区
+    {  // F-1-5: mass-vaccination sites, numbered by the system.
+      RegisterOrganisation r;
+      r.kind = K::kNonInsuredInstitution;
+      r.name = "千代田区集団接種会場";
+      r.prefecture = 13;
+      r.municipality_code = kChiyoda;
+      r.parent_code = kChiyoda;
+      site_municipal = Register(As(kChiyoda), r);
+      r.name = "東京都大規模接種会場";
+      r.municipality_code = kMinato;
+      r.parent_code = kTokyo;
+      site_prefectural = Register(As(kTokyo), r);
+    }
+  }
+
+  // ---- reading
+
+  Position Head() const { return store->head(); }
+  JapanDate Today() const { return clock.Today(); }
+
+  std::string Code(OrgId id) const {
+    return proc->Read([id](const State& s) {
+      const Organisation* o = s.FindOrg(id);
+      REQUIRE(o != nullptr);
+      return o->code;
+    });
+  }
+  Organisation Org(OrgId id) const {
+    return proc->Read([id](const State& s) {
+      const Organisation* o = s.FindOrg(id);
+      REQUIRE(o != nullptr);
+      return *o;
+    });
+  }
+  Letter L(LetterId id) const {
+    return proc->Read([id](const State& s) {
+      const Letter* l = s.FindLetter(id);
+      REQUIRE(l != nullptr);
+      return *l;
+    });
+  }
+  std::string StatusOf(LetterId id) const { return std::string(CodeName(L(id).status)); }
+
+  std::vector<Logged> Since(Position after) const {
+    auto r = store->ReadRange(after + 1, SIZE_MAX);
+    REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+    std::vector<Logged> out;
+    for (const events::RecordedEvent& rec : *r) {
+      const fb::Event& e = rec.event();
+      Result<DomainEvent> d = Decode(e);
+      REQUIRE_MESSAGE(d.ok(), d.status().ToString());
+      Logged l{rec.position(),
+               e.stream()->str(),
+               e.header()->stream_version(),
+               std::nullopt,
+               e.command_id() == nullptr ? "" : e.command_id()->str(),
+               std::move(d).value()};
+      if (e.effective_date() != 0)
+        l.effective = JapanDate::FromYyyymmdd(e.effective_date()).value();
+      out.push_back(std::move(l));
+    }
+    return out;
+  }
+
+  // Exactly `want` was appended after `since`, in this order, each in its own stream.
+  std::vector<Logged> ExpectAppended(Position since, const std::vector<Want>& want) const {
+    std::vector<Logged> got = Since(since);
+    CHECK_EQ(got.size(), want.size());
+    for (size_t i = 0; i < std::min(got.size(), want.size()); ++i) {
+      CAPTURE(i);
+      CHECK_EQ(Show(got[i].event), Show(want[i].event));
+      CHECK_EQ(got[i].stream, StreamOf(want[i].event));
+      CHECK_EQ(DateText(got[i].effective), DateText(want[i].effective));
+    }
+    return got;
+  }
+
+  // ---- letters
+
+  LetterId Apply(OrgId delegator, ContractType type = ContractType::kRoutine) {
+    Outcome o = Ok(As(Code(delegator)), ApplyLetter{type, 0, true});
+    REQUIRE_EQ(o.created.size(), 1u);
+    return o.created[0];
+  }
+  Outcome Approve(std::vector<LetterId> ids) {
+    const OrgId delegate = L(ids.front()).delegate;
+    return Ok(As(Code(delegate)), ApproveLetters{std::move(ids)});
+  }
+  LetterId ApplyApproved(OrgId delegator, ContractType type = ContractType::kRoutine) {
+    const LetterId id = Apply(delegator, type);
+    Approve({id});
+    return id;
+  }
+  DayReport RunTo(JapanDate day) {
+    clock.SetDate(day);
+    Result<DayReport> r = proc->RunDays(day);
+    REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+    return *r;
+  }
+  void RegisterPaymentConsignment(OrgId municipal) {
+    Ok(As(kFederation),
+       EnterOrganisationDate{Code(municipal), DK::kPaymentConsignmentRegistered, Today(), ""});
+  }
+
+  static constexpr const char* kMhlw = "mhlw";
+  static constexpr const char* kChuokai = "kokuho-chuokai";
+  static constexpr const char* kChijikai = "zenkoku-chijikai";
+  static constexpr const char* kJma = "jma";
+  static constexpr const char* kTokyo = "130001";
+  static constexpr const char* kChiyoda = "131016";
+  static constexpr const char* kChuo = "131024";
+  static constexpr const char* kMinato = "131032";
+  static constexpr const char* kHachioji = "132012";
+  static constexpr const char* kTachikawa = "132021";
+  static constexpr const char* kFederation = "13";
+  static constexpr const char* kTokyoMa = "1300";
+  static constexpr const char* kChiyodaMa = "1301";
+  static constexpr const char* kChuoMa = "1302";
+  static constexpr const char* kUnion = "138029";
+
+  std::unique_ptr<Processor> proc;
+  OrgId mhlw = 0, chuokai = 0, chijikai = 0, jma = 0, tokyo = 0, chiyoda = 0, chuo = 0, minato = 0,
+        hachioji = 0, tachikawa = 0, federation = 0, tokyo_ma = 0, chiyoda_ma = 0, chuo_ma = 0,
+        aggregator = 0, wide_union = 0, inst_member = 0, inst_member2 = 0, inst_nonmember = 0,
+        inst_aggregated = 0, site_municipal = 0, site_prefectural = 0;
+
+ private:
+  uint64_t commands_ = 0;
+};
+
+inline bool Contains(const std::string& text, std::string_view part) {
+  return text.find(part) != std::string::npos;
+}
+
+// ---- F-3 申請
+}  // namespace shugo::core::test
