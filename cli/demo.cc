@@ -7,7 +7,9 @@
 #include <cstdio>
 #include <map>
 #include <random>
+#include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "base/clock.h"
 #include "core/codes.h"
@@ -127,6 +129,8 @@ class Demo {
   Status ApproveQueues(bool every_delegate = true);
   Status Day(JapanDate day);
   Status Special(JapanDate day);
+  Status CodeChange(bool returned);
+  Status Merger();
   void Progress(JapanDate day, bool done);
 
   DemoOptions o_;
@@ -146,6 +150,7 @@ class Demo {
   std::vector<std::string> joined_;  // union members
   std::vector<Inst> insts_;
   std::vector<std::string> sites_;
+  std::vector<std::string> spare_codes_;  // in the eligibility master, not registered
   // Letters waiting for their delegate, by the delegate's code.
   std::map<std::string, std::vector<LetterId>> queue_;
   // Follow-ups of returned letters: day → (letter, delegator code, reapply?).
@@ -280,10 +285,29 @@ Status Demo::LoadMasters() {
       auto insts,
       ReadCsv(o_.reference / (o_.scale == "national" ? "medical_institutions_all.csv.gz"
                                                      : "medical_institutions_sample.csv")));
+  // F-1-4-1 (F_バッチ_2-1): the オンライン資格確認 master first, in chunks.
+  core::ImportEligibilityMaster master;
+  std::unordered_set<std::string> in_master;
   for (const auto& row : insts) {
     if (row.size() < 9) return Status::DataLoss("institutions: a short row");
+    if (!in_master.insert(row[0]).second) continue;  // a duplicate row
+    master.rows.push_back({row[0], row[4], row[6] + row[7], row[8]});
+    if (master.rows.size() == 5000) {
+      SHUGO_RETURN_IF_ERROR(MustRun(sys, std::move(master), "eligibility master"));
+      master = {};
+    }
+  }
+  if (!master.rows.empty()) {
+    SHUGO_RETURN_IF_ERROR(MustRun(sys, std::move(master), "eligibility master"));
+  }
+  size_t row_number = 0;
+  for (const auto& row : insts) {
     auto it = muni_index_.find(row[8]);
     if (it == muni_index_.end()) continue;  // outside the municipal list
+    if (++row_number % 600 == 0) {          // not registered yet: the new codes of F-1-4-3
+      spare_codes_.push_back(row[0]);
+      continue;
+    }
     const Muni& m = munis_[it->second];
     core::RegisterOrganisation r;
     r.kind = K::kInsuredInstitution;
@@ -423,6 +447,17 @@ Status Demo::Special(JapanDate day) {
       }
     }
   }
+  if (day == kGoLive) {  // F-5-1: the collective contract, signed on paper, announced
+    SHUGO_RETURN_IF_ERROR(
+        MustRun(As("kokuho-chuo"),
+                core::AnnounceCollectiveContract{
+                    date(2025, 3, 28), "予防接種の集合契約を締結しました（以後自動更新）"},
+                "collective contract"));
+  }
+  if (day == date(2025, 8, 1) || day == date(2025, 9, 1)) {  // F-1-4-3: code changes
+    SHUGO_RETURN_IF_ERROR(CodeChange(day == date(2025, 8, 1)));
+  }
+  if (day == date(2025, 10, 15)) SHUGO_RETURN_IF_ERROR(Merger());  // F-1-4-3 吸収合併
   if (day == date(2025, 9, 10)) {  // F-7: five institutions' letters terminated
     for (size_t i = 0; i < 5 && i < in_force_institution_letters_.size(); ++i) {
       const auto& [id, muni] =
@@ -459,6 +494,59 @@ Status Demo::Special(JapanDate day) {
     }
   }
   return Status::Ok();
+}
+
+// F-1-4-3: an institution with a letter in force asks for a spare code of the master; its new
+// location's municipality returns the first request (`returned`) or approves it.
+Status Demo::CodeChange(bool returned) {
+  if (spare_codes_.empty() || in_force_institution_letters_.empty()) return Status::Ok();
+  const std::string new_code = spare_codes_.back();
+  const auto [letter, muni] = in_force_institution_letters_[returned ? 3 : 11];
+  auto [inst, approver] = processor_->Read([&, letter = letter](const core::State& s) {
+    return std::pair(s.FindOrg(s.FindLetter(letter)->delegator)->code,
+                     s.FindEligible(new_code)->municipality_code);
+  });
+  core::RequestCodeChange r;
+  r.change = core::CodeChangeKind::kCodeChange;
+  r.new_code = new_code;
+  r.reason = returned ? "代表者変更" : "移転";
+  r.consent = true;
+  r.personal_data = true;
+  SHUGO_RETURN_IF_ERROR(MustRun(As(inst), r, "code change request"));
+  const uint32_t request = processor_->Read(
+      [&, i = inst](const core::State& s) { return s.FindOrgByCode(i)->code_change_requests; });
+  core::ReviewCodeChange review{inst, request, !returned,
+                                returned ? "保険医療機関指定通知の写しの内容と異なります" : ""};
+  SHUGO_RETURN_IF_ERROR(MustRun(As(approver), review, "code change review"));
+  if (!returned) spare_codes_.pop_back();
+  return Status::Ok();
+}
+
+// F-1-4-3: the first two insured institutions of one municipality, both with letters, merge: the
+// second into the first, approved by their municipality.
+Status Demo::Merger() {
+  auto pair = processor_->Read([](const core::State& s) {
+    std::unordered_map<core::OrgId, const core::Organisation*> first;
+    for (const core::Organisation& o : s.organisations()) {
+      if (o.kind != K::kInsuredInstitution || o.merged_into != 0 || s.LettersOf(o.id).empty()) {
+        continue;
+      }
+      auto [it, fresh] = first.emplace(o.municipality, &o);
+      if (!fresh) return std::tuple(it->second->code, o.code, s.FindOrg(o.municipality)->code);
+    }
+    return std::tuple(std::string(), std::string(), std::string());
+  });
+  const auto& [survivor, merged, muni] = pair;
+  if (survivor.empty()) return Status::Ok();
+  core::RequestCodeChange r;
+  r.change = core::CodeChangeKind::kMerger;
+  r.new_code = survivor;
+  r.reason = "合併";
+  r.consent = true;
+  SHUGO_RETURN_IF_ERROR(MustRun(As(merged), r, "merger request"));
+  const uint32_t request = processor_->Read(
+      [&](const core::State& s) { return s.FindOrgByCode(merged)->code_change_requests; });
+  return MustRun(As(muni), core::ReviewCodeChange{merged, request, true, ""}, "merger review");
 }
 
 Status Demo::Day(JapanDate day) {
@@ -576,9 +664,8 @@ Status Demo::Build() {
   // A bulk load: no WAL sync per group; the files are flushed and compacted at the end.
   so.sync = false;
   SHUGO_ASSIGN_OR_RETURN(store_, events::EventStore::Open(o_.dir, so));
-  core::ProcessorOptions po;
-  po.go_live = kGoLive;
-  SHUGO_ASSIGN_OR_RETURN(processor_, core::Processor::Open(store_.get(), &clock_, po));
+  SHUGO_ASSIGN_OR_RETURN(processor_,
+                         core::Processor::Open(store_.get(), &clock_, DemoProcessorOptions()));
   At(kStart, 8);
   SHUGO_RETURN_IF_ERROR(LoadMasters());
   for (JapanDate day = kStart; day <= kEnd; day = day.AddDays(1)) {
@@ -597,6 +684,13 @@ Status Demo::Build() {
 }  // namespace
 
 std::filesystem::path DefaultReferenceDir() { return SHUGO_REFERENCE_DIR; }
+
+core::ProcessorOptions DemoProcessorOptions() {
+  core::ProcessorOptions po;
+  po.go_live = kGoLive;
+  po.conformance_date = JapanDate(2027, 4, 1);  // 適合基準日 of the demo (F-11, configuration)
+  return po;
+}
 
 Result<DemoReport> BuildDemo(const DemoOptions& options) {
   Demo demo(options);

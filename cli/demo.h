@@ -6,6 +6,7 @@
 #include <string>
 
 #include "base/status.h"
+#include "core/processor.h"
 
 namespace shugo::cli {
 
@@ -26,6 +27,10 @@ struct DemoReport {
 
 // Builds the demo into options.dir, which must not hold a log yet.
 Result<DemoReport> BuildDemo(const DemoOptions& options);
+
+// The processor's options of the demo (and of `serve` in demo mode): go-live 2025-04-01,
+// 適合基準日 2027-04-01.
+core::ProcessorOptions DemoProcessorOptions();
 
 // The reference data directory compiled in (the source tree's data/reference).
 std::filesystem::path DefaultReferenceDir();

@@ -55,7 +55,23 @@ int Info(const InfoArgs& a) {
   }
   boost::json::object redelegations = letters;
   std::optional<JapanDate> closed;
+  boost::json::object codes;  // F-1-4-1, F-1-4-3, F-5-1
   (*processor)->Read([&](const core::State& s) {
+    int64_t changed = 0, merged = 0, awaiting = 0;
+    for (const core::Organisation& o : s.organisations()) {
+      if (o.merged_into != 0) {
+        ++merged;
+      } else if (!o.old_codes.empty()) {
+        ++changed;
+      }
+      if (o.pending_code_change) ++awaiting;
+    }
+    codes["eligibility_master"] = static_cast<int64_t>(s.eligibility_size());
+    codes["code_changed"] = changed;
+    codes["merged"] = merged;
+    codes["awaiting_approval"] = awaiting;
+    const auto& contract = s.collective_contract();
+    codes["collective_contract"] = contract ? contract->date.ToString() : "";
     for (const core::Organisation& o : s.organisations()) {
       orgs[core::CodeName(o.kind)] = orgs[core::CodeName(o.kind)].as_int64() + 1;
     }
@@ -72,6 +88,7 @@ int Info(const InfoArgs& a) {
   out["letters"] = letters;
   out["redelegations"] = redelegations;
   out["last_closed_day"] = closed ? closed->ToString() : "";
+  out["institution_codes"] = codes;
   out["load_ms"] = static_cast<int64_t>(std::llround(load_ms));
   out["rss_mb"] = static_cast<int64_t>(std::llround(rss));
   if (a.json) {
@@ -81,7 +98,15 @@ int Info(const InfoArgs& a) {
   std::printf("data directory  %s\nlog head        %llu\nlast day closed %s\n", a.dir.c_str(),
               static_cast<unsigned long long>((*store)->head()),
               closed ? closed->ToString().c_str() : "(none)");
-  std::printf("loaded in       %.0f ms, resident %.0f MiB\n\norganisations\n", load_ms, rss);
+  std::printf("loaded in       %.0f ms, resident %.0f MiB\n", load_ms, rss);
+  std::printf("contract signed %s\n", codes["collective_contract"].as_string().c_str());
+  std::printf(
+      "institutions    %lld codes in the eligibility master, %lld changed code, %lld merged, "
+      "%lld awaiting approval\n\norganisations\n",
+      static_cast<long long>(codes["eligibility_master"].as_int64()),
+      static_cast<long long>(codes["code_changed"].as_int64()),
+      static_cast<long long>(codes["merged"].as_int64()),
+      static_cast<long long>(codes["awaiting_approval"].as_int64()));
   for (const auto& k : core::OrganisationKinds()) {
     std::printf("  %-34s %-24s %8lld\n", std::string(k.code).c_str(),
                 std::string(k.japanese).c_str(), static_cast<long long>(orgs[k.code].as_int64()));

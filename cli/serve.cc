@@ -57,7 +57,8 @@ int Serve(const ServeArgs& a) {
   auto store = events::EventStore::Open(dir, so);
   if (!store.ok()) return Fail("opening " + dir.string(), store.status().ToString());
   const auto load_start = std::chrono::steady_clock::now();
-  auto processor = core::Processor::Open(store->get(), clock);
+  auto processor = core::Processor::Open(store->get(), clock,
+                                         demo ? DemoProcessorOptions() : core::ProcessorOptions{});
   if (!processor.ok()) return Fail("loading " + dir.string(), processor.status().ToString());
   const double load_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - load_start)

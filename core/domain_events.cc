@@ -19,6 +19,8 @@ static_assert(static_cast<int>(fb::LetterCommand::return_) ==
               static_cast<int>(LetterCommand::kReturn));
 static_assert(static_cast<int>(fb::Affiliation::prefectural_site) ==
               static_cast<int>(Affiliation::kPrefecturalSite));
+static_assert(static_cast<int>(fb::CodeChangeKind::to_non_insured) ==
+              static_cast<int>(CodeChangeKind::kToNonInsured));
 static_assert(static_cast<int>(fb::OrganisationDateKind::payment_consignment_cancelled) ==
               static_cast<int>(OrganisationDateKind::kPaymentConsignmentCancelled));
 
@@ -108,6 +110,50 @@ flatbuffers::Offset<void> Write(flatbuffers::FlatBufferBuilder& fbb, const DayCl
   return fb::CreateDayClosed(fbb, e.date.yyyymmdd()).Union();
 }
 
+flatbuffers::Offset<void> Write(flatbuffers::FlatBufferBuilder& fbb,
+                                const EligibilityMasterImported& e) {
+  std::vector<flatbuffers::Offset<fb::EligibilityRow>> rows;
+  rows.reserve(e.rows.size());
+  for (const EligibilityRow& r : e.rows) {
+    rows.push_back(fb::CreateEligibilityRow(fbb, fbb.CreateString(r.code), fbb.CreateString(r.name),
+                                            fbb.CreateString(r.address),
+                                            fbb.CreateString(r.municipality_code)));
+  }
+  auto rows_v = fbb.CreateVector(rows);
+  auto removed = fbb.CreateVectorOfStrings(e.removed);
+  return fb::CreateEligibilityMasterImported(fbb, rows_v, removed).Union();
+}
+
+flatbuffers::Offset<void> Write(flatbuffers::FlatBufferBuilder& fbb, const CodeChangeRequested& e) {
+  auto new_code = fbb.CreateString(e.new_code);
+  auto reason = fbb.CreateString(e.reason);
+  return fb::CreateCodeChangeRequested(fbb, e.id, e.request, EnumTo<fb::CodeChangeKind>(e.change),
+                                       new_code, reason, e.consent, e.personal_data,
+                                       e.designation_copy, e.approver)
+      .Union();
+}
+
+flatbuffers::Offset<void> Write(flatbuffers::FlatBufferBuilder& fbb, const CodeChangeDecided& e) {
+  auto reason = fbb.CreateString(e.reason);
+  auto code = fbb.CreateString(e.code);
+  return fb::CreateCodeChangeDecided(fbb, e.id, e.request, e.approved, reason, code,
+                                     EnumTo<fb::OrganisationKind>(e.kind), e.municipality,
+                                     EnumTo<fb::Affiliation>(e.affiliation), e.survivor)
+      .Union();
+}
+
+flatbuffers::Offset<void> Write(flatbuffers::FlatBufferBuilder& fbb, const LetterRekeyed& e) {
+  auto code = fbb.CreateString(e.code);
+  auto old_code = fbb.CreateString(e.old_code);
+  return fb::CreateLetterRekeyed(fbb, e.id, e.delegator, code, old_code).Union();
+}
+
+flatbuffers::Offset<void> Write(flatbuffers::FlatBufferBuilder& fbb,
+                                const CollectiveContractSigned& e) {
+  auto note = fbb.CreateString(e.note);
+  return fb::CreateCollectiveContractSigned(fbb, e.date.yyyymmdd(), note).Union();
+}
+
 template <typename T>
 constexpr fb::Payload PayloadType() {
   if constexpr (std::is_same_v<T, OrganisationRegistered>)
@@ -118,18 +164,50 @@ constexpr fb::Payload PayloadType() {
   if constexpr (std::is_same_v<T, RedelegationCreated>) return fb::Payload::RedelegationCreated;
   if constexpr (std::is_same_v<T, LetterTransitioned>) return fb::Payload::LetterTransitioned;
   if constexpr (std::is_same_v<T, DayClosed>) return fb::Payload::DayClosed;
+  if constexpr (std::is_same_v<T, EligibilityMasterImported>)
+    return fb::Payload::EligibilityMasterImported;
+  if constexpr (std::is_same_v<T, CodeChangeRequested>) return fb::Payload::CodeChangeRequested;
+  if constexpr (std::is_same_v<T, CodeChangeDecided>) return fb::Payload::CodeChangeDecided;
+  if constexpr (std::is_same_v<T, LetterRekeyed>) return fb::Payload::LetterRekeyed;
+  if constexpr (std::is_same_v<T, CollectiveContractSigned>)
+    return fb::Payload::CollectiveContractSigned;
 }
 
 }  // namespace
+
+std::string_view CodeName(CodeChangeKind kind) {
+  return fb::EnumNameCodeChangeKind(EnumTo<fb::CodeChangeKind>(kind));
+}
+
+std::string_view JapaneseName(CodeChangeKind kind) {
+  switch (kind) {
+    case CodeChangeKind::kCodeChange:
+      return "医療機関コード変更";
+    case CodeChangeKind::kMerger:
+      return "医療機関合併";
+    case CodeChangeKind::kToNonInsured:
+      return "非保険医療機関への変更";
+  }
+  return "";
+}
 
 std::string_view CodeName(OrganisationDateKind kind) {
   return fb::EnumNameOrganisationDateKind(EnumTo<fb::OrganisationDateKind>(kind));
 }
 
 std::string_view EventTypeName(const DomainEvent& event) {
-  static constexpr std::string_view kNames[] = {
-      "organisation_registered", "organisation_changed", "organisation_dated", "letter_applied",
-      "redelegation_created",    "letter_transitioned",  "day_closed"};
+  static constexpr std::string_view kNames[] = {"organisation_registered",
+                                                "organisation_changed",
+                                                "organisation_dated",
+                                                "letter_applied",
+                                                "redelegation_created",
+                                                "letter_transitioned",
+                                                "day_closed",
+                                                "eligibility_master_imported",
+                                                "code_change_requested",
+                                                "code_change_decided",
+                                                "letter_rekeyed",
+                                                "collective_contract_signed"};
   static_assert(std::size(kNames) == std::variant_size_v<DomainEvent>);
   return kNames[event.index()];
 }
@@ -140,9 +218,14 @@ std::string StreamOf(const DomainEvent& event) {
         using T = std::decay_t<decltype(e)>;
         if constexpr (std::is_same_v<T, DayClosed>) {
           return "day";
+        } else if constexpr (std::is_same_v<T, EligibilityMasterImported>) {
+          return "master-eligibility";
+        } else if constexpr (std::is_same_v<T, CollectiveContractSigned>) {
+          return "contract";
         } else if constexpr (std::is_same_v<T, LetterApplied> ||
                              std::is_same_v<T, RedelegationCreated> ||
-                             std::is_same_v<T, LetterTransitioned>) {
+                             std::is_same_v<T, LetterTransitioned> ||
+                             std::is_same_v<T, LetterRekeyed>) {
           return "letter-" + std::to_string(e.id);
         } else {
           return "org-" + std::to_string(e.id);
@@ -246,6 +329,65 @@ Result<DomainEvent> Decode(const fb::Event& event) {
       SHUGO_ASSIGN_OR_RETURN(e.date, OptDate(p->date(), "date"));
       e.reason = Str(p->reason());
       e.upper = p->upper();
+      return DomainEvent(std::move(e));
+    }
+    case fb::Payload::EligibilityMasterImported: {
+      const auto* p = event.payload_as_EligibilityMasterImported();
+      EligibilityMasterImported e;
+      if (p->rows() != nullptr) {
+        e.rows.reserve(p->rows()->size());
+        for (const fb::EligibilityRow* r : *p->rows()) {
+          e.rows.push_back(
+              {Str(r->code()), Str(r->name()), Str(r->address()), Str(r->municipality_code())});
+        }
+      }
+      if (p->removed() != nullptr) {
+        for (const flatbuffers::String* c : *p->removed()) e.removed.push_back(c->str());
+      }
+      return DomainEvent(std::move(e));
+    }
+    case fb::Payload::CodeChangeRequested: {
+      const auto* p = event.payload_as_CodeChangeRequested();
+      CodeChangeRequested e;
+      e.id = p->id();
+      e.request = p->request();
+      SHUGO_ASSIGN_OR_RETURN(
+          e.change, (EnumFrom<CodeChangeKind>(p->change(), fb::CodeChangeKind::MAX, "change")));
+      e.new_code = Str(p->new_code());
+      e.reason = Str(p->reason());
+      e.consent = p->consent();
+      e.personal_data = p->personal_data();
+      e.designation_copy = p->designation_copy();
+      e.approver = p->approver();
+      return DomainEvent(std::move(e));
+    }
+    case fb::Payload::CodeChangeDecided: {
+      const auto* p = event.payload_as_CodeChangeDecided();
+      CodeChangeDecided e;
+      e.id = p->id();
+      e.request = p->request();
+      e.approved = p->approved();
+      e.reason = Str(p->reason());
+      e.code = Str(p->code());
+      SHUGO_ASSIGN_OR_RETURN(
+          e.kind, (EnumFrom<OrganisationKind>(p->kind(), fb::OrganisationKind::MAX, "kind")));
+      e.municipality = p->municipality();
+      SHUGO_ASSIGN_OR_RETURN(
+          e.affiliation,
+          (EnumFrom<Affiliation>(p->affiliation(), fb::Affiliation::MAX, "affiliation")));
+      e.survivor = p->survivor();
+      return DomainEvent(std::move(e));
+    }
+    case fb::Payload::LetterRekeyed: {
+      const auto* p = event.payload_as_LetterRekeyed();
+      return DomainEvent(
+          LetterRekeyed{p->id(), p->delegator(), Str(p->code()), Str(p->old_code())});
+    }
+    case fb::Payload::CollectiveContractSigned: {
+      const auto* p = event.payload_as_CollectiveContractSigned();
+      CollectiveContractSigned e;
+      SHUGO_ASSIGN_OR_RETURN(e.date, Date(p->date(), "date"));
+      e.note = Str(p->note());
       return DomainEvent(std::move(e));
     }
     case fb::Payload::DayClosed: {

@@ -104,13 +104,69 @@ struct DayClosed {
   friend bool operator==(const DayClosed&, const DayClosed&) = default;
 };
 
-using DomainEvent = std::variant<OrganisationRegistered, OrganisationChanged, OrganisationDated,
-                                 LetterApplied, RedelegationCreated, LetterTransitioned, DayClosed>;
+struct EligibilityRow {
+  std::string code, name, address, municipality_code;
+  friend bool operator==(const EligibilityRow&, const EligibilityRow&) = default;
+};
+
+struct EligibilityMasterImported {
+  std::vector<EligibilityRow> rows;
+  std::vector<std::string> removed;
+  friend bool operator==(const EligibilityMasterImported&,
+                         const EligibilityMasterImported&) = default;
+};
+
+enum class CodeChangeKind { kCodeChange, kMerger, kToNonInsured };
+std::string_view CodeName(CodeChangeKind kind);
+std::string_view JapaneseName(CodeChangeKind kind);
+
+struct CodeChangeRequested {
+  OrgId id = 0;
+  uint32_t request = 0;
+  CodeChangeKind change = CodeChangeKind::kCodeChange;
+  std::string new_code, reason;
+  bool consent = false, personal_data = false, designation_copy = false;
+  OrgId approver = 0;
+  friend bool operator==(const CodeChangeRequested&, const CodeChangeRequested&) = default;
+};
+
+struct CodeChangeDecided {
+  OrgId id = 0;
+  uint32_t request = 0;
+  bool approved = false;
+  std::string reason;
+  std::string code;
+  OrganisationKind kind = OrganisationKind::kInsuredInstitution;
+  OrgId municipality = 0;
+  Affiliation affiliation = Affiliation::kNone;
+  OrgId survivor = 0;
+  friend bool operator==(const CodeChangeDecided&, const CodeChangeDecided&) = default;
+};
+
+struct LetterRekeyed {
+  LetterId id = 0;
+  OrgId delegator = 0;
+  std::string code, old_code;
+  friend bool operator==(const LetterRekeyed&, const LetterRekeyed&) = default;
+};
+
+struct CollectiveContractSigned {
+  JapanDate date;
+  std::string note;
+  friend bool operator==(const CollectiveContractSigned&,
+                         const CollectiveContractSigned&) = default;
+};
+
+using DomainEvent =
+    std::variant<OrganisationRegistered, OrganisationChanged, OrganisationDated, LetterApplied,
+                 RedelegationCreated, LetterTransitioned, DayClosed, EligibilityMasterImported,
+                 CodeChangeRequested, CodeChangeDecided, LetterRekeyed, CollectiveContractSigned>;
 
 // The code name of an event's type ("letter_transitioned", …), for logs, history and JSON.
 std::string_view EventTypeName(const DomainEvent& event);
 
-// The stream an event belongs to: "org-<id>", "letter-<id>", "day".
+// The stream an event belongs to: "org-<id>", "letter-<id>", "day", "master-eligibility",
+// "contract".
 std::string StreamOf(const DomainEvent& event);
 
 // Encodes one event for the store (the payload writer owns a copy of `event`).

@@ -60,6 +60,23 @@ Result<const Letter*> FindOriginal(const Draft& d, LetterId id,
   return l;
 }
 
+std::string NonInsuredCode(int prefecture, OrgId id) {
+  std::string serial = std::to_string(id);
+  std::string pref = std::to_string(prefecture);
+  if (pref.size() < 2) pref.insert(0, 1, '0');
+  return pref + "9" + std::string(7 - std::min<size_t>(7, serial.size()), '0') + serial;
+}
+
+Affiliation InstitutionAffiliation(const State& s, OrgId parent, OrgId member_of) {
+  if (const Organisation* p = s.FindOrg(parent); p != nullptr) {
+    return p->kind == K::kPrefecture ? Affiliation::kPrefecturalSite : Affiliation::kMunicipalSite;
+  }
+  const Organisation* m = s.FindOrg(member_of);
+  if (m == nullptr) return Affiliation::kNoMembership;
+  return m->kind == K::kOtherAggregator ? Affiliation::kOtherAggregator
+                                        : Affiliation::kMedicalAssociation;
+}
+
 Status NeedReason(const std::string& reason) {
   if (reason.empty()) return Status::InvalidArgument("reason", "理由を入力してください");
   if (reason.size() > 2000) {

@@ -57,9 +57,14 @@ class Draft {
           using T = std::decay_t<decltype(e)>;
           if constexpr (std::is_same_v<T, DayClosed>) {
             return state_.day_version();
+          } else if constexpr (std::is_same_v<T, EligibilityMasterImported>) {
+            return state_.eligibility_version();
+          } else if constexpr (std::is_same_v<T, CollectiveContractSigned>) {
+            return state_.contract_version();
           } else if constexpr (std::is_same_v<T, LetterApplied> ||
                                std::is_same_v<T, RedelegationCreated> ||
-                               std::is_same_v<T, LetterTransitioned>) {
+                               std::is_same_v<T, LetterTransitioned> ||
+                               std::is_same_v<T, LetterRekeyed>) {
             const Letter* l = state_.FindLetter(e.id);
             return l == nullptr ? 0 : l->version;
           } else {
@@ -161,6 +166,16 @@ class Draft {
     return Status::Ok();
   }
 
+  // F-1-4-3: `l` moves to `delegator` (the same institution under its new code, or the survivor
+  // of a merger); its status does not change.
+  Status Rekey(const Letter& l, OrgId delegator, const std::string& code,
+               const std::string& old_code) {
+    SHUGO_RETURN_IF_ERROR(
+        DecideTransition(StatusOf(l), LetterCommand::kRekey, Facts(l, LetterActor::kSystem))
+            .status());
+    return Emit(LetterRekeyed{l.id, delegator, code, old_code}, today_);
+  }
+
   // Secedes every live letter of `org` (F-1-8-2, F-1-9-1, F-5-2), with `date` as 脱退日.
   Status SecedeAll(const Organisation& org, JapanDate date, JapanDate effective,
                    const std::string& cause) {
@@ -207,6 +222,15 @@ Result<LetterActor> RelationOf(const Draft& d, const Letter& l, LetterCommand co
 // Letter `id`, at `expected_version` when given (kAborted otherwise).
 Result<const Letter*> FindOriginal(const Draft& d, LetterId id,
                                    std::optional<uint64_t> expected_version);
+
+// ---- institutions
+
+// The 類似コード the system numbers for non-insured institution `id` (F-1-5, **project** format:
+// like a 医療機関コード with 点数表 9, which no insured institution has).
+std::string NonInsuredCode(int prefecture, OrgId id);
+// How an institution routes (docs/domain.md §3): a site by its setting-up authority `parent`,
+// otherwise by its membership `member_of`.
+Affiliation InstitutionAffiliation(const State& s, OrgId parent, OrgId member_of);
 
 // ---- input checks (kInvalidArgument naming the field, in Japanese)
 

@@ -5,6 +5,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/code_changes.h"
 #include "core/codes.h"
 #include "core/draft.h"
 
@@ -49,12 +50,26 @@ Status DecideRegister(Draft& d, const RegisterOrganisation& r) {
   OrganisationRegistered e;
   e.id = s.next_org_id();
   e.kind = r.kind;
-  SHUGO_RETURN_IF_ERROR(CheckText(r.name, "name", "名称", true));
-  SHUGO_RETURN_IF_ERROR(CheckText(r.kana, "kana", "カナ名称", false));
-  SHUGO_RETURN_IF_ERROR(CheckText(r.address, "address", "所在地", false));
   e.name = r.name;
   e.kana = r.kana;
   e.address = r.address;
+  if (r.kind == K::kInsuredInstitution) {
+    // F-1-4-2: only a code of the オンライン資格確認 master, whose name and address fill what the
+    // municipality left empty.
+    SHUGO_ASSIGN_OR_RETURN(MedicalInstitutionCode code,
+                           MedicalInstitutionCode::Parse(r.code, "code"));
+    const EligibilityRow* row = s.FindEligible(code.str());
+    if (row == nullptr) {
+      return Status::InvalidArgument(
+          "code", "医療機関コード" + code.str() +
+                      "はオンライン資格確認の医療機関情報に登録されていません（F-1-4-2）");
+    }
+    if (e.name.empty()) e.name = row->name;
+    if (e.address.empty()) e.address = row->address;
+  }
+  SHUGO_RETURN_IF_ERROR(CheckText(e.name, "name", "名称", true));
+  SHUGO_RETURN_IF_ERROR(CheckText(e.kana, "kana", "カナ名称", false));
+  SHUGO_RETURN_IF_ERROR(CheckText(e.address, "address", "所在地", false));
   switch (r.kind) {
     case K::kPrefecture:
     case K::kMunicipality:
@@ -89,8 +104,7 @@ Status DecideRegister(Draft& d, const RegisterOrganisation& r) {
       // looks like a 医療機関コード with 点数表 9, which no insured institution has.
       std::string serial = std::to_string(e.id);
       if (r.kind == K::kNonInsuredInstitution) {
-        e.code = pref.ToString() + "9" + std::string(7 - std::min<size_t>(7, serial.size()), '0') +
-                 serial;
+        e.code = NonInsuredCode(pref.number(), e.id);
       } else {
         e.code = "AG" + std::string(6 - std::min<size_t>(6, serial.size()), '0') + serial;
       }
@@ -156,19 +170,7 @@ Status DecideRegister(Draft& d, const RegisterOrganisation& r) {
                                      "郡市区医師会または取りまとめ団体"));
     e.member_of = m->id;
   }
-  if (IsInstitution(r.kind)) {
-    const Organisation* parent = s.FindOrg(e.parent);
-    const Organisation* member = s.FindOrg(e.member_of);
-    if (parent != nullptr) {
-      e.affiliation = parent->kind == K::kPrefecture ? Affiliation::kPrefecturalSite
-                                                     : Affiliation::kMunicipalSite;
-    } else if (member == nullptr) {
-      e.affiliation = Affiliation::kNoMembership;
-    } else {
-      e.affiliation = member->kind == K::kOtherAggregator ? Affiliation::kOtherAggregator
-                                                          : Affiliation::kMedicalAssociation;
-    }
-  }
+  if (IsInstitution(r.kind)) e.affiliation = InstitutionAffiliation(s, e.parent, e.member_of);
   if (r.opening_date) {
     if (!IsMunicipal(r.kind)) {
       return Status::InvalidArgument("opening_date", "開設日を持つのは市区町村・広域連合だけです");
@@ -656,9 +658,17 @@ Result<Outcome> Processor::Execute(const CommandRequest& request) {
           } else if constexpr (std::is_same_v<T, RequestSecession>) {
             return DecideSimple(d, r.letter, LetterCommand::kRequestSecession, r.date, r.reason,
                                 expected);
-          } else {
-            static_assert(std::is_same_v<T, TerminateLetter>);
+          } else if constexpr (std::is_same_v<T, TerminateLetter>) {
             return DecideSimple(d, r.letter, LetterCommand::kTerminate, r.date, r.reason, expected);
+          } else if constexpr (std::is_same_v<T, ImportEligibilityMaster>) {
+            return DecideImportEligibility(d, r);
+          } else if constexpr (std::is_same_v<T, RequestCodeChange>) {
+            return DecideRequestCodeChange(d, r);
+          } else if constexpr (std::is_same_v<T, ReviewCodeChange>) {
+            return DecideReviewCodeChange(d, r, expected);
+          } else {
+            static_assert(std::is_same_v<T, AnnounceCollectiveContract>);
+            return DecideAnnounceContract(d, r);
           }
         },
         request.request);

@@ -83,9 +83,46 @@ struct TerminateLetter {  // F-7
   std::string reason;
 };
 
-using Request = std::variant<RegisterOrganisation, ChangeOrganisation, EnterOrganisationDate,
-                             ApplyLetter, ReapplyLetter, ApproveLetters, ReturnLetter,
-                             WithdrawLetter, RequestSecession, TerminateLetter>;
+// ---- F-1-4-1, F-1-4-3, F-11-3, F-5-1 (core/code_changes.cc)
+
+// F_バッチ_2-1: rows of the オンライン資格確認 institution master (the system only; at most 5,000
+// rows a command).
+struct ImportEligibilityMaster {
+  std::vector<EligibilityRow> rows;
+  std::vector<std::string> removed;
+};
+
+// F_画面11-2-1: the acting institution asks for a new code, a merger into `new_code` (an existing
+// institution, or a new code several merge into), or to become non-insured.
+struct RequestCodeChange {
+  CodeChangeKind change = CodeChangeKind::kCodeChange;
+  std::string new_code;
+  std::string reason;          // 移転, 組織変更, 代表者変更, 合併 …
+  bool consent = false;        // claims, debts and patient data pass to the new code
+  bool personal_data = false;  // the old institution hands its personal data on
+  bool designation_copy = false;  // a copy of the 保険医療機関指定通知 is attached (optional)
+};
+
+// F_画面11-2-2: the approver (the new location's municipality or union; the prefecture for a
+// non-insured institution) approves or returns request `request` of institution `code`.
+struct ReviewCodeChange {
+  std::string code;
+  uint32_t request = 0;
+  bool approve = false;
+  std::string reason;  // required to return
+};
+
+// F-5-1 (F_画面6-1-1): 国保中央会 announces the collective contract signed on `date`.
+struct AnnounceCollectiveContract {
+  JapanDate date;
+  std::string note;
+};
+
+using Request =
+    std::variant<RegisterOrganisation, ChangeOrganisation, EnterOrganisationDate, ApplyLetter,
+                 ReapplyLetter, ApproveLetters, ReturnLetter, WithdrawLetter, RequestSecession,
+                 TerminateLetter, ImportEligibilityMaster, RequestCodeChange, ReviewCodeChange,
+                 AnnounceCollectiveContract>;
 
 struct CommandRequest {
   std::string id;  // idempotency key (invariant 5)
@@ -110,6 +147,10 @@ struct ProcessorOptions {
   // The system's go-live date: the 契約日 of letters approved before it (F-4
   // "初回のみシステム稼働日").
   std::optional<JapanDate> go_live;
+  // 適合基準日 (F-11): until this date the transition-period rules hold (F-11-3: a relocated
+  // institution leaves the contract unless its new municipality takes part). Not set: no
+  // transition period.
+  std::optional<JapanDate> conformance_date;
 };
 
 class Processor {

@@ -104,6 +104,11 @@ const std::vector<LetterId>& State::LettersOf(OrgId org) const {
   return it == letters_of_.end() ? kNoLetters : it->second;
 }
 
+const EligibilityRow* State::FindEligible(std::string_view code) const {
+  auto it = eligibility_.find(std::string(code));
+  return it == eligibility_.end() ? nullptr : &it->second;
+}
+
 const std::vector<OrgId>& State::MembersOf(OrgId union_id) const {
   auto it = members_of_.find(union_id);
   return it == members_of_.end() ? kNoOrgs : it->second;
@@ -318,6 +323,86 @@ Status State::ApplyEvent(const LetterTransitioned& e) {
 Status State::ApplyEvent(const DayClosed& e) {
   last_closed_day_ = e.date;
   ++day_version_;
+  return Status::Ok();
+}
+
+Status State::ApplyEvent(const EligibilityMasterImported& e) {
+  for (const std::string& code : e.removed) eligibility_.erase(code);
+  for (const EligibilityRow& r : e.rows) eligibility_[r.code] = r;
+  ++eligibility_version_;
+  return Status::Ok();
+}
+
+Status State::ApplyEvent(const CodeChangeRequested& e) {
+  Organisation* o = MutableOrg(e.id);
+  if (o == nullptr || e.request != o->code_change_requests + 1) {
+    return Inconsistent("code change request " + std::to_string(e.request) + " of organisation " +
+                        std::to_string(e.id));
+  }
+  o->code_change_requests = e.request;
+  o->pending_code_change = e;
+  ++o->version;
+  return Status::Ok();
+}
+
+Status State::ApplyEvent(const CodeChangeDecided& e) {
+  Organisation* o = MutableOrg(e.id);
+  if (o == nullptr || !o->pending_code_change || o->pending_code_change->request != e.request) {
+    return Inconsistent("decision on no pending code change of organisation " +
+                        std::to_string(e.id));
+  }
+  o->pending_code_change.reset();
+  ++o->version;
+  if (!e.approved) return Status::Ok();
+  if (e.survivor != 0) {  // merged: every code of it finds the survivor from now
+    Organisation* survivor = MutableOrg(e.survivor);
+    if (survivor == nullptr || survivor->code != e.code) {
+      return Inconsistent("merger into unknown survivor " + std::to_string(e.survivor));
+    }
+    o->merged_into = survivor->id;
+    by_code_[o->code] = survivor->id;
+    for (const std::string& c : o->old_codes) by_code_[c] = survivor->id;
+    survivor->merged_from.push_back(o->id);  // no event of its stream: its version stays
+    return Status::Ok();
+  }
+  if (e.code != o->code) {
+    if (by_code_.contains(e.code)) return Inconsistent("code " + e.code + " taken");
+    o->old_codes.push_back(o->code);
+    o->code = e.code;
+    by_code_.emplace(o->code, o->id);  // the old codes keep finding it
+  }
+  o->kind = e.kind;
+  o->municipality = e.municipality;
+  o->affiliation = e.affiliation;
+  if (e.kind == OrganisationKind::kInsuredInstitution) o->parent = 0;
+  return Status::Ok();
+}
+
+Status State::ApplyEvent(const LetterRekeyed& e) {
+  Letter* l = MutableLetter(e.id);
+  if (l == nullptr || FindOrg(e.delegator) == nullptr) {
+    return Inconsistent("re-key of letter " + std::to_string(e.id));
+  }
+  if (e.delegator != l->delegator) {
+    auto& from = letters_of_[l->delegator];
+    from.erase(std::remove(from.begin(), from.end(), l->id), from.end());
+    auto& to = letters_of_[e.delegator];
+    to.insert(std::lower_bound(to.begin(), to.end(), l->id), l->id);
+    if (!l->redelegation && !IsTerminal(l->status)) {
+      open_.erase(LetterKey{l->delegator, 0, l->contract_type, l->campaign});
+      auto [it, fresh] =
+          open_.emplace(LetterKey{e.delegator, 0, l->contract_type, l->campaign}, l->id);
+      if (!fresh) return Inconsistent("letter " + std::to_string(e.id) + " re-keyed onto another");
+    }
+    l->delegator = e.delegator;
+  }
+  ++l->version;
+  return Status::Ok();
+}
+
+Status State::ApplyEvent(const CollectiveContractSigned& e) {
+  contract_ = e;
+  ++contract_version_;
   return Status::Ok();
 }
 

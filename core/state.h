@@ -34,7 +34,12 @@ struct Organisation {
   std::optional<JapanDate> payment_consignment_date;  // F-5-2 締結日
   std::optional<JapanDate> payment_consignment_cancel_date;
   bool payment_consignment = false;
-  uint64_t version = 0;  // its stream's version
+  // F-1-4-3
+  OrgId merged_into = 0;              // merged into this survivor (its codes now find the survivor)
+  std::vector<OrgId> merged_from;     // the institutions merged into it
+  uint32_t code_change_requests = 0;  // requests made so far (numbers them)
+  std::optional<CodeChangeRequested> pending_code_change;  // awaiting its approver
+  uint64_t version = 0;                                    // its stream's version
 
   // The municipality or union is open on `day` (F-1-8-1).
   bool open_on(JapanDate day) const { return !opening_date || day >= *opening_date; }
@@ -97,6 +102,13 @@ class State {
   const Organisation* AreaAssociation(const Organisation& institution) const;
   // Letters whose delegator is `org` (every status), in id order.
   const std::vector<LetterId>& LettersOf(OrgId org) const;
+  // The オンライン資格確認 master row of a 医療機関コード (F-1-4-1), or nullptr.
+  const EligibilityRow* FindEligible(std::string_view code) const;
+  size_t eligibility_size() const { return eligibility_.size(); }
+  uint64_t eligibility_version() const { return eligibility_version_; }
+  // F-5-1: the collective contract's signing, once announced.
+  const std::optional<CollectiveContractSigned>& collective_contract() const { return contract_; }
+  uint64_t contract_version() const { return contract_version_; }
   // Members of a union (every member that ever joined or is scheduled to).
   const std::vector<OrgId>& MembersOf(OrgId union_id) const;
 
@@ -130,6 +142,11 @@ class State {
   Status ApplyEvent(const RedelegationCreated& e);
   Status ApplyEvent(const LetterTransitioned& e);
   Status ApplyEvent(const DayClosed& e);
+  Status ApplyEvent(const EligibilityMasterImported& e);
+  Status ApplyEvent(const CodeChangeRequested& e);
+  Status ApplyEvent(const CodeChangeDecided& e);
+  Status ApplyEvent(const LetterRekeyed& e);
+  Status ApplyEvent(const CollectiveContractSigned& e);
   Organisation* MutableOrg(OrgId id);
   Letter* MutableLetter(LetterId id);
   // Keeps the date indexes and the live counts right around a status change.
@@ -153,6 +170,10 @@ class State {
   std::set<Pending> pending_;
   std::optional<JapanDate> last_closed_day_;
   uint64_t day_version_ = 0;
+  std::unordered_map<std::string, EligibilityRow> eligibility_;
+  uint64_t eligibility_version_ = 0;
+  std::optional<CollectiveContractSigned> contract_;
+  uint64_t contract_version_ = 0;
 };
 
 }  // namespace shugo::core

@@ -26,7 +26,13 @@ for kind in mhlw central_federation prefectural_federation governors_association
   grep -Eq "\"$kind\":[1-9]" <<<"$orgs" || { echo "no $kind" >&2; exit 1; }
 done
 grep -q '"municipality":1742' <<<"$orgs"            # 1,741 real ones and the one that opens
-grep -q '"insured_institution":1840' <<<"$orgs"     # every row of the sample
+# Every row of the sample but the three held back as the new codes of F-1-4-3.
+grep -q '"insured_institution":1837' <<<"$orgs"
+codes=$(grep -o '"institution_codes":{[^}]*}' <<<"$info")
+grep -q '"eligibility_master":1840' <<<"$codes"      # F-1-4-1: every row of the sample
+grep -q '"code_changed":1' <<<"$codes"               # F-1-4-3: one approved, one returned
+grep -q '"merged":1' <<<"$codes"                     # F-1-4-3: one 吸収合併
+grep -q '"collective_contract":"2025-03-28"' <<<"$codes"  # F-5-1
 grep -q '"last_closed_day":"2026-03-31"' <<<"$info"
 
 # A directory that already holds a log is refused, never overwritten.

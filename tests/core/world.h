@@ -91,6 +91,29 @@ inline void Fields(std::ostream& o, const LetterTransitioned& e) {
     << " reason=" << e.reason << " upper=" << e.upper;
 }
 inline void Fields(std::ostream& o, const DayClosed& e) { o << "date=" << e.date.ToString(); }
+inline void Fields(std::ostream& o, const EligibilityMasterImported& e) {
+  o << "rows=" << e.rows.size() << " removed=" << e.removed.size();
+  if (!e.rows.empty()) o << " first=" << e.rows.front().code;
+}
+inline void Fields(std::ostream& o, const CodeChangeRequested& e) {
+  o << "id=" << e.id << " request=" << e.request << " change=" << CodeName(e.change)
+    << " new_code=" << e.new_code << " reason=" << e.reason << " consent=" << e.consent
+    << " personal_data=" << e.personal_data << " designation_copy=" << e.designation_copy
+    << " approver=" << e.approver;
+}
+inline void Fields(std::ostream& o, const CodeChangeDecided& e) {
+  o << "id=" << e.id << " request=" << e.request << " approved=" << e.approved
+    << " reason=" << e.reason << " code=" << e.code << " kind=" << CodeName(e.kind)
+    << " municipality=" << e.municipality << " affiliation=" << static_cast<int>(e.affiliation)
+    << " survivor=" << e.survivor;
+}
+inline void Fields(std::ostream& o, const LetterRekeyed& e) {
+  o << "id=" << e.id << " delegator=" << e.delegator << " code=" << e.code
+    << " old_code=" << e.old_code;
+}
+inline void Fields(std::ostream& o, const CollectiveContractSigned& e) {
+  o << "date=" << e.date.ToString() << " note=" << e.note;
+}
 
 // An event as text with every field (a new event type needs its Fields overload above).
 inline std::string Show(const DomainEvent& event) {
@@ -150,8 +173,10 @@ class World : public testing::StoreFixture {
     RegisterAll();
   }
 
+  // (Re)builds the processor from the log with `options`.
   void OpenProcessor() {
-    auto p = Processor::Open(store.get(), &clock);
+    proc.reset();
+    auto p = Processor::Open(store.get(), &clock, options);
     REQUIRE_MESSAGE(p.ok(), p.status().ToString());
     proc = std::move(p).value();
   }
@@ -219,6 +244,23 @@ class World : public testing::StoreFixture {
     return Register(As(row[8]), r);
   }
 
+  // Every row of medical_institutions_sample.csv as the オンライン資格確認 master (F_バッチ_2-1).
+  void ImportEligibility() {
+    std::ifstream in(std::string(SHUGO_REFERENCE_DIR) + "/medical_institutions_sample.csv");
+    REQUIRE(in.good());
+    ImportEligibilityMaster m;
+    std::string line;
+    std::getline(in, line);  // header
+    while (std::getline(in, line)) {
+      std::vector<std::string> cols;
+      std::stringstream ss(line);
+      for (std::string col; std::getline(ss, col, ',');) cols.push_back(col);
+      REQUIRE(cols.size() >= 9);
+      m.rows.push_back({cols[0], cols[4], cols[6] + cols[7], cols[8]});
+    }
+    Ok(Actor::System("eligibility-import"), std::move(m));
+  }
+
   void RegisterAll() {
     auto national = [&](K kind, const std::string& code, const std::string& name) {
       RegisterOrganisation r;
@@ -279,6 +321,7 @@ class World : public testing::StoreFixture {
       r.name = "多摩地域予防接種広域連合";
       wide_union = Register(As(kMhlw), r);
     }
+    ImportEligibility();  // F-1-4-1: before the institutions of F-1-4-2
     inst_member = RegisterInstitution("1310129668", kChiyodaMa);            // 千代田区
     inst_member2 = RegisterInstitution("1310137455", kChiyodaMa);           // 千代田区
     inst_nonmember = RegisterInstitution("1310235432");                     // 中央区
@@ -403,6 +446,7 @@ class World : public testing::StoreFixture {
   static constexpr const char* kChuoMa = "1302";
   static constexpr const char* kUnion = "138029";
 
+  ProcessorOptions options;
   std::unique_ptr<Processor> proc;
   OrgId mhlw = 0, chuokai = 0, chijikai = 0, jma = 0, tokyo = 0, chiyoda = 0, chuo = 0, minato = 0,
         hachioji = 0, tachikawa = 0, federation = 0, tokyo_ma = 0, chiyoda_ma = 0, chuo_ma = 0,
