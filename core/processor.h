@@ -13,6 +13,7 @@
 
 #include "base/clock.h"
 #include "base/status.h"
+#include "core/campaigns.h"
 #include "core/state.h"
 #include "events/event_store.h"
 
@@ -83,9 +84,12 @@ struct TerminateLetter {  // F-7
   std::string reason;
 };
 
+// F-10 campaigns: DeclareCampaign, ChangeCampaignFees, SetAdditionalFees, RegisterCampaignEnd
+// (core/campaigns.h).
 using Request = std::variant<RegisterOrganisation, ChangeOrganisation, EnterOrganisationDate,
                              ApplyLetter, ReapplyLetter, ApproveLetters, ReturnLetter,
-                             WithdrawLetter, RequestSecession, TerminateLetter>;
+                             WithdrawLetter, RequestSecession, TerminateLetter, DeclareCampaign,
+                             ChangeCampaignFees, SetAdditionalFees, RegisterCampaignEnd>;
 
 struct CommandRequest {
   std::string id;  // idempotency key (invariant 5)
@@ -110,6 +114,9 @@ struct ProcessorOptions {
   // The system's go-live date: the 契約日 of letters approved before it (F-4
   // "初回のみシステム稼働日").
   std::optional<JapanDate> go_live;
+  // The vaccine ids a temporary-vaccination campaign may name (F-10-1 "対象ワクチンが全て登録
+  // されているか確認"): the 疾病・ワクチン master, LoadReferenceVaccines(data/reference).
+  std::vector<std::string> vaccines;
 };
 
 class Processor {

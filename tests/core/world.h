@@ -169,12 +169,15 @@ inline Actor As(const std::string& code) { return Actor{"u-" + code, code}; }
 class World : public testing::StoreFixture {
  public:
   World() {
+    auto vaccines = LoadReferenceVaccines(SHUGO_REFERENCE_DIR);  // F-1-6/7, for F-10 campaigns
+    REQUIRE_MESSAGE(vaccines.ok(), vaccines.status().ToString());
+    options.vaccines = std::move(vaccines).value();
     OpenProcessor();
     RegisterAll();
   }
 
   void OpenProcessor() {
-    auto p = Processor::Open(store.get(), &clock);
+    auto p = Processor::Open(store.get(), &clock, options);
     REQUIRE_MESSAGE(p.ok(), p.status().ToString());
     proc = std::move(p).value();
   }
@@ -426,6 +429,7 @@ class World : public testing::StoreFixture {
   static constexpr const char* kChuoMa = "1302";
   static constexpr const char* kUnion = "138029";
 
+  ProcessorOptions options;
   std::unique_ptr<Processor> proc;
   OrgId mhlw = 0, chuokai = 0, chijikai = 0, jma = 0, tokyo = 0, chiyoda = 0, chuo = 0, minato = 0,
         hachioji = 0, tachikawa = 0, federation = 0, tokyo_ma = 0, chiyoda_ma = 0, chuo_ma = 0,
