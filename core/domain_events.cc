@@ -23,6 +23,8 @@ static_assert(static_cast<int>(fb::CodeChangeKind::to_non_insured) ==
               static_cast<int>(CodeChangeKind::kToNonInsured));
 static_assert(static_cast<int>(fb::OrganisationDateKind::payment_consignment_cancelled) ==
               static_cast<int>(OrganisationDateKind::kPaymentConsignmentCancelled));
+static_assert(static_cast<int>(fb::CampaignImplementer::prefecture) ==
+              static_cast<int>(CampaignImplementer::kPrefecture));
 
 template <typename To, typename From>
 Result<To> EnumFrom(From value, From max, const char* field) {
@@ -154,6 +156,46 @@ flatbuffers::Offset<void> Write(flatbuffers::FlatBufferBuilder& fbb,
   return fb::CreateCollectiveContractSigned(fbb, e.date.yyyymmdd(), note).Union();
 }
 
+flatbuffers::Offset<void> Write(flatbuffers::FlatBufferBuilder& fbb, const CampaignDeclared& e) {
+  auto name = fbb.CreateString(e.name);
+  std::vector<uint8_t> prefectures(e.prefectures.begin(), e.prefectures.end());
+  auto area = fbb.CreateVector(prefectures);
+  std::vector<flatbuffers::Offset<fb::VaccineFee>> fees;
+  fees.reserve(e.fees.size());
+  for (const VaccineFee& f : e.fees) {
+    fees.push_back(fb::CreateVaccineFee(fbb, fbb.CreateString(f.vaccine), f.yen));
+  }
+  return fb::CreateCampaignDeclared(fbb, e.id, e.declared_by, name, e.start_date.yyyymmdd(),
+                                    EnumTo<fb::CampaignImplementer>(e.implementer), e.national,
+                                    area, fbb.CreateVector(fees), e.application_deadline.yyyymmdd(),
+                                    e.approval_deadline.yyyymmdd())
+      .Union();
+}
+
+flatbuffers::Offset<void> Write(flatbuffers::FlatBufferBuilder& fbb, const CampaignFeesChanged& e) {
+  std::vector<flatbuffers::Offset<fb::VaccineFeeChange>> changes;
+  changes.reserve(e.changes.size());
+  for (const VaccineFeeChange& c : e.changes) {
+    changes.push_back(fb::CreateVaccineFeeChange(fbb, fbb.CreateString(c.vaccine),
+                                                 c.before.value_or(-1), c.after.value_or(-1)));
+  }
+  return fb::CreateCampaignFeesChanged(fbb, e.id, e.municipality, fbb.CreateVector(changes))
+      .Union();
+}
+
+flatbuffers::Offset<void> Write(flatbuffers::FlatBufferBuilder& fbb,
+                                const CampaignEndRegistered& e) {
+  return fb::CreateCampaignEndRegistered(fbb, e.id, e.end_date.yyyymmdd()).Union();
+}
+
+flatbuffers::Offset<void> Write(flatbuffers::FlatBufferBuilder& fbb, const CampaignEnded& e) {
+  return fb::CreateCampaignEnded(fbb, e.id, e.date.yyyymmdd()).Union();
+}
+
+std::optional<int64_t> OptYen(int64_t yen) {
+  return yen < 0 ? std::nullopt : std::optional<int64_t>(yen);
+}
+
 template <typename T>
 constexpr fb::Payload PayloadType() {
   if constexpr (std::is_same_v<T, OrganisationRegistered>)
@@ -171,6 +213,10 @@ constexpr fb::Payload PayloadType() {
   if constexpr (std::is_same_v<T, LetterRekeyed>) return fb::Payload::LetterRekeyed;
   if constexpr (std::is_same_v<T, CollectiveContractSigned>)
     return fb::Payload::CollectiveContractSigned;
+  if constexpr (std::is_same_v<T, CampaignDeclared>) return fb::Payload::CampaignDeclared;
+  if constexpr (std::is_same_v<T, CampaignFeesChanged>) return fb::Payload::CampaignFeesChanged;
+  if constexpr (std::is_same_v<T, CampaignEndRegistered>) return fb::Payload::CampaignEndRegistered;
+  if constexpr (std::is_same_v<T, CampaignEnded>) return fb::Payload::CampaignEnded;
 }
 
 }  // namespace
@@ -195,6 +241,10 @@ std::string_view CodeName(OrganisationDateKind kind) {
   return fb::EnumNameOrganisationDateKind(EnumTo<fb::OrganisationDateKind>(kind));
 }
 
+std::string_view JapaneseName(CampaignImplementer implementer) {
+  return implementer == CampaignImplementer::kPrefecture ? "都道府県" : "市区町村";
+}
+
 std::string_view EventTypeName(const DomainEvent& event) {
   static constexpr std::string_view kNames[] = {"organisation_registered",
                                                 "organisation_changed",
@@ -207,7 +257,11 @@ std::string_view EventTypeName(const DomainEvent& event) {
                                                 "code_change_requested",
                                                 "code_change_decided",
                                                 "letter_rekeyed",
-                                                "collective_contract_signed"};
+                                                "collective_contract_signed",
+                                                "campaign_declared",
+                                                "campaign_fees_changed",
+                                                "campaign_end_registered",
+                                                "campaign_ended"};
   static_assert(std::size(kNames) == std::variant_size_v<DomainEvent>);
   return kNames[event.index()];
 }
@@ -222,6 +276,11 @@ std::string StreamOf(const DomainEvent& event) {
           return "master-eligibility";
         } else if constexpr (std::is_same_v<T, CollectiveContractSigned>) {
           return "contract";
+        } else if constexpr (std::is_same_v<T, CampaignDeclared> ||
+                             std::is_same_v<T, CampaignFeesChanged> ||
+                             std::is_same_v<T, CampaignEndRegistered> ||
+                             std::is_same_v<T, CampaignEnded>) {
+          return "campaign-" + std::to_string(e.id);
         } else if constexpr (std::is_same_v<T, LetterApplied> ||
                              std::is_same_v<T, RedelegationCreated> ||
                              std::is_same_v<T, LetterTransitioned> ||
@@ -393,6 +452,55 @@ Result<DomainEvent> Decode(const fb::Event& event) {
     case fb::Payload::DayClosed: {
       DayClosed e;
       SHUGO_ASSIGN_OR_RETURN(e.date, Date(event.payload_as_DayClosed()->date(), "date"));
+      return DomainEvent(e);
+    }
+    case fb::Payload::CampaignDeclared: {
+      const auto* p = event.payload_as_CampaignDeclared();
+      CampaignDeclared e;
+      e.id = p->id();
+      e.declared_by = p->declared_by();
+      e.name = Str(p->name());
+      SHUGO_ASSIGN_OR_RETURN(e.start_date, Date(p->start_date(), "start_date"));
+      SHUGO_ASSIGN_OR_RETURN(e.implementer,
+                             (EnumFrom<CampaignImplementer>(
+                                 p->implementer(), fb::CampaignImplementer::MAX, "implementer")));
+      e.national = p->national();
+      if (p->prefectures() != nullptr) {
+        e.prefectures.assign(p->prefectures()->begin(), p->prefectures()->end());
+      }
+      if (p->fees() != nullptr) {
+        for (const fb::VaccineFee* f : *p->fees()) e.fees.push_back({Str(f->vaccine()), f->yen()});
+      }
+      SHUGO_ASSIGN_OR_RETURN(e.application_deadline,
+                             Date(p->application_deadline(), "application_deadline"));
+      SHUGO_ASSIGN_OR_RETURN(e.approval_deadline,
+                             Date(p->approval_deadline(), "approval_deadline"));
+      return DomainEvent(std::move(e));
+    }
+    case fb::Payload::CampaignFeesChanged: {
+      const auto* p = event.payload_as_CampaignFeesChanged();
+      CampaignFeesChanged e;
+      e.id = p->id();
+      e.municipality = p->municipality();
+      if (p->changes() != nullptr) {
+        for (const fb::VaccineFeeChange* c : *p->changes()) {
+          e.changes.push_back({Str(c->vaccine()), OptYen(c->before()), OptYen(c->after())});
+        }
+      }
+      return DomainEvent(std::move(e));
+    }
+    case fb::Payload::CampaignEndRegistered: {
+      const auto* p = event.payload_as_CampaignEndRegistered();
+      CampaignEndRegistered e;
+      e.id = p->id();
+      SHUGO_ASSIGN_OR_RETURN(e.end_date, Date(p->end_date(), "end_date"));
+      return DomainEvent(e);
+    }
+    case fb::Payload::CampaignEnded: {
+      const auto* p = event.payload_as_CampaignEnded();
+      CampaignEnded e;
+      e.id = p->id();
+      SHUGO_ASSIGN_OR_RETURN(e.date, Date(p->date(), "date"));
       return DomainEvent(e);
     }
     default:

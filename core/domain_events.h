@@ -157,16 +157,68 @@ struct CollectiveContractSigned {
                          const CollectiveContractSigned&) = default;
 };
 
+// ---- F-10 temporary vaccination (core/campaigns.h)
+
+// Who carries out a campaign's vaccinations (実施主体, F-10-1).
+enum class CampaignImplementer { kMunicipalities, kPrefecture };
+std::string_view JapaneseName(CampaignImplementer implementer);
+
+struct VaccineFee {
+  std::string vaccine;  // vaccine_id of the 疾病・ワクチン master
+  int64_t yen = 0;
+  friend bool operator==(const VaccineFee&, const VaccineFee&) = default;
+};
+
+struct VaccineFeeChange {
+  std::string vaccine;
+  std::optional<int64_t> before, after;  // none: the vaccine is added / removed
+  friend bool operator==(const VaccineFeeChange&, const VaccineFeeChange&) = default;
+};
+
+struct CampaignDeclared {
+  CampaignId id = 0;
+  OrgId declared_by = 0;
+  std::string name;
+  JapanDate start_date;
+  CampaignImplementer implementer = CampaignImplementer::kMunicipalities;
+  bool national = false;
+  std::vector<int> prefectures;  // 発令エリア unless national, ascending
+  std::vector<VaccineFee> fees;  // 基本委託料, by vaccine id
+  JapanDate application_deadline, approval_deadline;
+  friend bool operator==(const CampaignDeclared&, const CampaignDeclared&) = default;
+};
+
+struct CampaignFeesChanged {
+  CampaignId id = 0;
+  OrgId municipality = 0;  // 0: the 基本委託料; otherwise this municipality's 加算委託料
+  std::vector<VaccineFeeChange> changes;
+  friend bool operator==(const CampaignFeesChanged&, const CampaignFeesChanged&) = default;
+};
+
+struct CampaignEndRegistered {
+  CampaignId id = 0;
+  JapanDate end_date;  // the campaign's 脱退日: the first day out of force
+  friend bool operator==(const CampaignEndRegistered&, const CampaignEndRegistered&) = default;
+};
+
+struct CampaignEnded {
+  CampaignId id = 0;
+  JapanDate date;
+  friend bool operator==(const CampaignEnded&, const CampaignEnded&) = default;
+};
+
 using DomainEvent =
     std::variant<OrganisationRegistered, OrganisationChanged, OrganisationDated, LetterApplied,
                  RedelegationCreated, LetterTransitioned, DayClosed, EligibilityMasterImported,
-                 CodeChangeRequested, CodeChangeDecided, LetterRekeyed, CollectiveContractSigned>;
+                 CodeChangeRequested, CodeChangeDecided, LetterRekeyed, CollectiveContractSigned,
+                 CampaignDeclared, CampaignFeesChanged, CampaignEndRegistered, CampaignEnded>;
 
 // The code name of an event's type ("letter_transitioned", …), for logs, history and JSON.
 std::string_view EventTypeName(const DomainEvent& event);
 
 // The stream an event belongs to: "org-<id>", "letter-<id>", "day", "master-eligibility",
 // "contract".
+// The stream an event belongs to: "org-<id>", "letter-<id>", "campaign-<id>", "day".
 std::string StreamOf(const DomainEvent& event);
 
 // Encodes one event for the store (the payload writer owns a copy of `event`).

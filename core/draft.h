@@ -61,6 +61,12 @@ class Draft {
             return state_.eligibility_version();
           } else if constexpr (std::is_same_v<T, CollectiveContractSigned>) {
             return state_.contract_version();
+          } else if constexpr (std::is_same_v<T, CampaignDeclared> ||
+                               std::is_same_v<T, CampaignFeesChanged> ||
+                               std::is_same_v<T, CampaignEndRegistered> ||
+                               std::is_same_v<T, CampaignEnded>) {
+            const Campaign* c = state_.FindCampaign(e.id);
+            return c == nullptr ? 0 : c->version;
           } else if constexpr (std::is_same_v<T, LetterApplied> ||
                                std::is_same_v<T, RedelegationCreated> ||
                                std::is_same_v<T, LetterTransitioned> ||

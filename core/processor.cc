@@ -390,10 +390,7 @@ Status DecideApply(Draft& d, const ApplyLetter& r) {
     return Status::InvalidArgument("document_confirmed",
                                    "委託契約書を確認したうえで申請してください（F-3）");
   }
-  if (r.contract_type == ContractType::kTemporary || r.campaign != 0) {
-    return Status::FailedPrecondition(
-        "臨時接種の委任状は宣言された臨時接種の期間内にのみ申請できます（F-10）");
-  }
+  SHUGO_RETURN_IF_ERROR(CheckCampaignApplication(d, *o, r.contract_type, r.campaign));  // F-10-2
   if (o->abolished || o->abolition_date) {
     return Status::FailedPrecondition(o->name + "は廃止（予定）のため申請できません");
   }
@@ -481,6 +478,7 @@ Status DecideApprove(Draft& d, const ApproveLetters& r, std::optional<uint64_t> 
     SHUGO_ASSIGN_OR_RETURN(LetterActor actor, RelationOf(d, *l, LetterCommand::kApprove));
     LetterFacts f = d.Facts(*l, actor);
     SHUGO_RETURN_IF_ERROR(DecideTransition(d.StatusOf(*l), LetterCommand::kApprove, f).status());
+    SHUGO_RETURN_IF_ERROR(CheckCampaignLetter(d, *l, LetterCommand::kApprove));  // F-10-3
     const Organisation& delegator = d.Org(l->delegator);
     const JapanDate contract_date = ContractDate(d, delegator);
     SHUGO_ASSIGN_OR_RETURN(
@@ -552,6 +550,10 @@ Status DecideSimple(Draft& d, LetterId id, LetterCommand command, std::optional<
   f.date = date;
   f.reason = reason;
   if (command != LetterCommand::kReapply) SHUGO_RETURN_IF_ERROR(NeedReason(reason));
+  if (command == LetterCommand::kReapply && l->contract_type == ContractType::kTemporary) {
+    SHUGO_RETURN_IF_ERROR(DecideTransition(d.StatusOf(*l), command, f).status());
+    SHUGO_RETURN_IF_ERROR(CheckCampaignLetter(d, *l, command));  // F-10-2
+  }
   return d.Transition(*l, command, f, command == LetterCommand::kTerminate ? date : std::nullopt,
                       std::nullopt);
 }
@@ -666,9 +668,17 @@ Result<Outcome> Processor::Execute(const CommandRequest& request) {
             return DecideRequestCodeChange(d, r);
           } else if constexpr (std::is_same_v<T, ReviewCodeChange>) {
             return DecideReviewCodeChange(d, r, expected);
-          } else {
-            static_assert(std::is_same_v<T, AnnounceCollectiveContract>);
+          } else if constexpr (std::is_same_v<T, AnnounceCollectiveContract>) {
             return DecideAnnounceContract(d, r);
+          } else if constexpr (std::is_same_v<T, DeclareCampaign>) {
+            return DecideDeclareCampaign(d, r);
+          } else if constexpr (std::is_same_v<T, ChangeCampaignFees>) {
+            return DecideChangeCampaignFees(d, r, expected);
+          } else if constexpr (std::is_same_v<T, SetAdditionalFees>) {
+            return DecideSetAdditionalFees(d, r, expected);
+          } else {
+            static_assert(std::is_same_v<T, RegisterCampaignEnd>);
+            return DecideRegisterCampaignEnd(d, r, expected);
           }
         },
         request.request);
@@ -744,6 +754,9 @@ Result<bool> DecideDue(Draft& d, JapanDate day, std::string* command_id) {
     *command_id = DayCommandId(day, CodeName(p.kind), o.id);
     return true;
   }
+  // F-10-4: a campaign's letters secede on its 脱退日 (rather than take effect on it).
+  SHUGO_ASSIGN_OR_RETURN(bool campaign_due, DecideCampaignDue(d, day, command_id));
+  if (campaign_due) return true;
   // F_バッチ_3-1: approved letters whose 契約日 has come and that may take effect.
   for (const auto& [date, id] : s.approved_by_date()) {
     if (date > day) break;

@@ -13,6 +13,7 @@
 
 #include "base/clock.h"
 #include "base/status.h"
+#include "core/campaigns.h"
 #include "core/state.h"
 #include "events/event_store.h"
 
@@ -118,11 +119,14 @@ struct AnnounceCollectiveContract {
   std::string note;
 };
 
+// F-10 campaigns: DeclareCampaign, ChangeCampaignFees, SetAdditionalFees, RegisterCampaignEnd
+// (core/campaigns.h).
 using Request =
     std::variant<RegisterOrganisation, ChangeOrganisation, EnterOrganisationDate, ApplyLetter,
                  ReapplyLetter, ApproveLetters, ReturnLetter, WithdrawLetter, RequestSecession,
                  TerminateLetter, ImportEligibilityMaster, RequestCodeChange, ReviewCodeChange,
-                 AnnounceCollectiveContract>;
+                 AnnounceCollectiveContract, DeclareCampaign, ChangeCampaignFees, SetAdditionalFees,
+                 RegisterCampaignEnd>;
 
 struct CommandRequest {
   std::string id;  // idempotency key (invariant 5)
@@ -151,6 +155,9 @@ struct ProcessorOptions {
   // institution leaves the contract unless its new municipality takes part). Not set: no
   // transition period.
   std::optional<JapanDate> conformance_date;
+  // The vaccine ids a temporary-vaccination campaign may name (F-10-1 "対象ワクチンが全て登録
+  // されているか確認"): the 疾病・ワクチン master, LoadReferenceVaccines(data/reference).
+  std::vector<std::string> vaccines;
 };
 
 class Processor {

@@ -7,6 +7,7 @@ namespace shugo::core {
 namespace {
 
 const std::vector<LetterId> kNoLetters;
+const std::set<LetterId> kNoLetterSet;
 const std::vector<OrgId> kNoOrgs;
 
 Status Inconsistent(std::string what) {
@@ -112,6 +113,24 @@ const EligibilityRow* State::FindEligible(std::string_view code) const {
 const std::vector<OrgId>& State::MembersOf(OrgId union_id) const {
   auto it = members_of_.find(union_id);
   return it == members_of_.end() ? kNoOrgs : it->second;
+}
+
+const Campaign* State::FindCampaign(CampaignId id) const {
+  return id >= 1 && id <= campaigns_.size() ? &campaigns_[id - 1] : nullptr;
+}
+
+Campaign* State::MutableCampaign(CampaignId id) {
+  return id >= 1 && id <= campaigns_.size() ? &campaigns_[id - 1] : nullptr;
+}
+
+const std::vector<LetterId>& State::LettersOfCampaign(CampaignId id) const {
+  auto it = campaign_letters_.find(id);
+  return it == campaign_letters_.end() ? kNoLetters : it->second;
+}
+
+const std::set<LetterId>& State::LiveLettersOfCampaign(CampaignId id) const {
+  auto it = campaign_live_.find(id);
+  return it == campaign_live_.end() ? kNoLetterSet : it->second;
 }
 
 Status State::ApplyEvent(const OrganisationRegistered& e) {
@@ -262,6 +281,12 @@ Status State::ApplyEvent(const LetterApplied& e) {
   l.campaign = e.campaign;
   l.status = LetterStatus::kApplied;
   l.version = 1;
+  if (l.campaign != 0) {
+    if (FindCampaign(l.campaign) == nullptr) {
+      return Inconsistent("letter " + std::to_string(e.id) + " names an unknown campaign");
+    }
+    campaign_letters_[l.campaign].push_back(l.id);
+  }
   open_[LetterKey{l.delegator, 0, l.contract_type, l.campaign}] = l.id;
   letters_of_[l.delegator].push_back(l.id);
   return Status::Ok();
@@ -289,6 +314,7 @@ Status State::ApplyEvent(const RedelegationCreated& e) {
   l.version = 1;
   redelegated_[LetterKey{l.delegator, l.delegate, l.contract_type, l.campaign}] = l.id;
   letters_of_[l.delegator].push_back(l.id);
+  if (l.campaign != 0) campaign_letters_[l.campaign].push_back(l.id);
   Index(l);
   SetLive(l, false);
   return Status::Ok();
@@ -310,6 +336,13 @@ Status State::ApplyEvent(const LetterTransitioned& e) {
   ++l->version;
   Index(*l);
   SetLive(*l, was_live);
+  if (l->campaign != 0 && !l->redelegation) {
+    if (l->live()) {
+      campaign_live_[l->campaign].insert(l->id);
+    } else {
+      campaign_live_[l->campaign].erase(l->id);
+    }
+  }
   if (IsTerminal(l->status)) {
     if (l->redelegation) {
       redelegated_.erase(LetterKey{l->delegator, l->delegate, l->contract_type, l->campaign});
@@ -403,6 +436,61 @@ Status State::ApplyEvent(const LetterRekeyed& e) {
 Status State::ApplyEvent(const CollectiveContractSigned& e) {
   contract_ = e;
   ++contract_version_;
+  return Status::Ok();
+}
+
+Status State::ApplyEvent(const CampaignDeclared& e) {
+  if (e.id != next_campaign_id()) {
+    return Inconsistent("campaign " + std::to_string(e.id) + " declared out of order");
+  }
+  Campaign& c = campaigns_.emplace_back();
+  c.id = e.id;
+  c.declared_by = e.declared_by;
+  c.name = e.name;
+  c.start_date = e.start_date;
+  c.implementer = e.implementer;
+  c.national = e.national;
+  c.prefectures = e.prefectures;
+  for (const VaccineFee& f : e.fees) c.fees[f.vaccine] = f.yen;
+  c.application_deadline = e.application_deadline;
+  c.approval_deadline = e.approval_deadline;
+  c.version = 1;
+  return Status::Ok();
+}
+
+Status State::ApplyEvent(const CampaignFeesChanged& e) {
+  Campaign* c = MutableCampaign(e.id);
+  if (c == nullptr) return Inconsistent("fees of unknown campaign " + std::to_string(e.id));
+  std::map<std::string, int64_t>& fees =
+      e.municipality == 0 ? c->fees : c->additional_fees[e.municipality];
+  for (const VaccineFeeChange& change : e.changes) {
+    if (change.after) {
+      fees[change.vaccine] = *change.after;
+    } else {
+      fees.erase(change.vaccine);
+    }
+  }
+  if (e.municipality != 0 && fees.empty()) c->additional_fees.erase(e.municipality);
+  ++c->version;
+  return Status::Ok();
+}
+
+Status State::ApplyEvent(const CampaignEndRegistered& e) {
+  Campaign* c = MutableCampaign(e.id);
+  if (c == nullptr) return Inconsistent("end of unknown campaign " + std::to_string(e.id));
+  if (c->end_date) campaign_ends_.erase({*c->end_date, c->id});
+  c->end_date = e.end_date;
+  campaign_ends_.insert({e.end_date, c->id});
+  ++c->version;
+  return Status::Ok();
+}
+
+Status State::ApplyEvent(const CampaignEnded& e) {
+  Campaign* c = MutableCampaign(e.id);
+  if (c == nullptr) return Inconsistent("end of unknown campaign " + std::to_string(e.id));
+  if (c->end_date) campaign_ends_.erase({*c->end_date, c->id});
+  c->ended = true;
+  ++c->version;
   return Status::Ok();
 }
 

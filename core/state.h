@@ -3,6 +3,7 @@
 // decided command joins its group) and at start (from the log), through the same Apply().
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -69,6 +70,30 @@ struct Letter {
   friend bool operator==(const Letter&, const Letter&) = default;
 };
 
+// F-10: a temporary-vaccination campaign (core/campaigns.h).
+struct Campaign {
+  CampaignId id = 0;
+  OrgId declared_by = 0;  // MHLW, or a prefecture (予防接種法第6条第1項)
+  std::string name;
+  JapanDate start_date;
+  CampaignImplementer implementer = CampaignImplementer::kMunicipalities;
+  bool national = false;
+  std::vector<int> prefectures;         // 発令エリア unless national
+  std::map<std::string, int64_t> fees;  // 基本委託料 by vaccine
+  std::map<OrgId, std::map<std::string, int64_t>> additional_fees;  // 加算委託料 by municipality
+  JapanDate application_deadline, approval_deadline;
+  std::optional<JapanDate> end_date;  // 脱退日 (F-10-4), once registered
+  bool ended = false;                 // carried out by the day job
+  uint64_t version = 0;
+
+  // Whether prefecture number `prefecture` is in the 発令エリア.
+  bool InArea(int prefecture) const {
+    return national ||
+           std::find(prefectures.begin(), prefectures.end(), prefecture) != prefectures.end();
+  }
+  friend bool operator==(const Campaign&, const Campaign&) = default;
+};
+
 // Who delegates what to whom: at most one non-terminal original letter per key (**project**).
 struct LetterKey {
   OrgId delegator = 0;
@@ -112,6 +137,17 @@ class State {
   // Members of a union (every member that ever joined or is scheduled to).
   const std::vector<OrgId>& MembersOf(OrgId union_id) const;
 
+  // ---- F-10 campaigns
+  const Campaign* FindCampaign(CampaignId id) const;
+  // Every letter of a campaign, re-delegations included, in id order.
+  const std::vector<LetterId>& LettersOfCampaign(CampaignId id) const;
+  // The campaign's original letters approved, in force or scheduled to secede (F-10-4 ends them).
+  const std::set<LetterId>& LiveLettersOfCampaign(CampaignId id) const;
+  // Campaigns whose 脱退日 is registered and not yet carried out, by 脱退日.
+  const std::set<std::pair<JapanDate, CampaignId>>& campaign_ends() const { return campaign_ends_; }
+  const std::vector<Campaign>& campaigns() const { return campaigns_; }  // index = id − 1
+  CampaignId next_campaign_id() const { return campaigns_.size() + 1; }
+
   // Approved letters waiting for their day (activation), by 契約日.
   const std::set<std::pair<JapanDate, LetterId>>& approved_by_date() const { return approved_; }
   // Letters scheduled to secede, by 脱退日.
@@ -147,6 +183,11 @@ class State {
   Status ApplyEvent(const CodeChangeDecided& e);
   Status ApplyEvent(const LetterRekeyed& e);
   Status ApplyEvent(const CollectiveContractSigned& e);
+  Status ApplyEvent(const CampaignDeclared& e);
+  Status ApplyEvent(const CampaignFeesChanged& e);
+  Status ApplyEvent(const CampaignEndRegistered& e);
+  Status ApplyEvent(const CampaignEnded& e);
+  Campaign* MutableCampaign(CampaignId id);
   Organisation* MutableOrg(OrgId id);
   Letter* MutableLetter(LetterId id);
   // Keeps the date indexes and the live counts right around a status change.
@@ -174,6 +215,10 @@ class State {
   uint64_t eligibility_version_ = 0;
   std::optional<CollectiveContractSigned> contract_;
   uint64_t contract_version_ = 0;
+  std::vector<Campaign> campaigns_;
+  std::unordered_map<CampaignId, std::vector<LetterId>> campaign_letters_;
+  std::unordered_map<CampaignId, std::set<LetterId>> campaign_live_;
+  std::set<std::pair<JapanDate, CampaignId>> campaign_ends_;
 };
 
 }  // namespace shugo::core

@@ -114,6 +114,29 @@ inline void Fields(std::ostream& o, const LetterRekeyed& e) {
 inline void Fields(std::ostream& o, const CollectiveContractSigned& e) {
   o << "date=" << e.date.ToString() << " note=" << e.note;
 }
+inline void Fields(std::ostream& o, const CampaignDeclared& e) {
+  o << "id=" << e.id << " declared_by=" << e.declared_by << " name=" << e.name
+    << " start=" << e.start_date.ToString() << " implementer=" << JapaneseName(e.implementer)
+    << " national=" << e.national << " prefectures=";
+  for (int p : e.prefectures) o << p << ";";
+  o << " fees=";
+  for (const VaccineFee& f : e.fees) o << "[" << f.vaccine << ":" << f.yen << "]";
+  o << " application_deadline=" << e.application_deadline.ToString()
+    << " approval_deadline=" << e.approval_deadline.ToString();
+}
+inline void Fields(std::ostream& o, const CampaignFeesChanged& e) {
+  auto yen = [](const std::optional<int64_t>& v) { return v ? std::to_string(*v) : "-"; };
+  o << "id=" << e.id << " municipality=" << e.municipality << " changes=";
+  for (const VaccineFeeChange& c : e.changes) {
+    o << "[" << c.vaccine << ":" << yen(c.before) << "->" << yen(c.after) << "]";
+  }
+}
+inline void Fields(std::ostream& o, const CampaignEndRegistered& e) {
+  o << "id=" << e.id << " end_date=" << e.end_date.ToString();
+}
+inline void Fields(std::ostream& o, const CampaignEnded& e) {
+  o << "id=" << e.id << " date=" << e.date.ToString();
+}
 
 // An event as text with every field (a new event type needs its Fields overload above).
 inline std::string Show(const DomainEvent& event) {
@@ -169,6 +192,9 @@ inline Actor As(const std::string& code) { return Actor{"u-" + code, code}; }
 class World : public testing::StoreFixture {
  public:
   World() {
+    auto vaccines = LoadReferenceVaccines(SHUGO_REFERENCE_DIR);  // F-1-6/7, for F-10 campaigns
+    REQUIRE_MESSAGE(vaccines.ok(), vaccines.status().ToString());
+    options.vaccines = std::move(vaccines).value();
     OpenProcessor();
     RegisterAll();
   }
