@@ -57,6 +57,8 @@ class Draft {
           using T = std::decay_t<decltype(e)>;
           if constexpr (std::is_same_v<T, DayClosed>) {
             return state_.day_version();
+          } else if constexpr (kIsFeeEvent<T>) {
+            return state_.fees().version(e.owner);
           } else if constexpr (std::is_same_v<T, LetterApplied> ||
                                std::is_same_v<T, RedelegationCreated> ||
                                std::is_same_v<T, LetterTransitioned>) {

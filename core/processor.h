@@ -13,6 +13,7 @@
 
 #include "base/clock.h"
 #include "base/status.h"
+#include "core/fees.h"
 #include "core/state.h"
 #include "events/event_store.h"
 
@@ -85,7 +86,10 @@ struct TerminateLetter {  // F-7
 
 using Request = std::variant<RegisterOrganisation, ChangeOrganisation, EnterOrganisationDate,
                              ApplyLetter, ReapplyLetter, ApproveLetters, ReturnLetter,
-                             WithdrawLetter, RequestSecession, TerminateLetter>;
+                             WithdrawLetter, RequestSecession, TerminateLetter,
+                             // F-2 fees and vaccines (core/fees.h)
+                             SetMunicipalVaccine, EndMunicipalVaccine, SetVaccineSettingUnit,
+                             SetContractMunicipality, SetInstitutionVaccine, SetFeeFloor>;
 
 struct CommandRequest {
   std::string id;  // idempotency key (invariant 5)
@@ -110,6 +114,12 @@ struct ProcessorOptions {
   // The system's go-live date: the 契約日 of letters approved before it (F-4
   // "初回のみシステム稼働日").
   std::optional<JapanDate> go_live;
+  // F-11 適合基準日: until the day before it an institution's 契約先自治体 is limited (F-11-1/2).
+  // Not set: no transition period.
+  std::optional<JapanDate> conformance_date;
+  // The reference vaccines (VaccineCatalog::Load, data/reference); the F-2 commands naming a
+  // vaccine are refused without them.
+  std::shared_ptr<const VaccineCatalog> vaccines;
 };
 
 class Processor {

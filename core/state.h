@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/domain_events.h"
+#include "core/fee_book.h"
 
 namespace shugo::core {
 
@@ -121,6 +122,8 @@ class State {
   LetterId next_letter_id() const { return letters_.size() + 1; }
   std::optional<JapanDate> last_closed_day() const { return last_closed_day_; }
   uint64_t day_version() const { return day_version_; }
+  // F-2 fees and vaccines (core/fee_book.h, core/fees.h).
+  const FeeBook& fees() const { return fees_; }
 
  private:
   Status ApplyEvent(const OrganisationRegistered& e);
@@ -153,6 +156,7 @@ class State {
   std::set<Pending> pending_;
   std::optional<JapanDate> last_closed_day_;
   uint64_t day_version_ = 0;
+  FeeBook fees_;
 };
 
 }  // namespace shugo::core
