@@ -133,6 +133,10 @@ Status DecideFeeDateEffects(Draft& d, OrganisationDateKind kind, const Organisat
 
 // ---- queries (for the fee screens and projections; pure over the state)
 
+// Municipality `m` is a member of union `union_id` on `day` (F-1-9: from 加入日 to 脱退日; the
+// state keeps the last membership only).
+bool MemberOn(const Organisation& m, OrgId union_id, JapanDate day);
+
 // Whose vaccines apply in `municipality` on `day`: its union's when it is a member then and the
 // union sets them per union (広域連合単位), else its own (**project**, docs/core.md).
 OrgId FeeOwnerOn(const State& s, OrgId municipality, JapanDate day);
