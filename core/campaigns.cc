@@ -21,10 +21,10 @@ std::string Quoted(const Campaign& c) { return "臨時接種「" + c.name + "」
 // The entered fees as a map: each vaccine known (in ProcessorOptions::vaccines) and named once,
 // each amount a valid Yen; `allowed`, when given, limits the vaccines to the campaign's.
 Result<Fees> CheckFees(const Draft& d, const std::vector<CampaignFee>& fees, const Fees* allowed) {
-  const std::vector<std::string>& known = d.options().vaccines;
+  const VaccineCatalog* known = d.options().vaccines.get();
   Fees out;
   for (const CampaignFee& f : fees) {
-    if (std::find(known.begin(), known.end(), f.vaccine) == known.end()) {
+    if (known == nullptr || known->Find(f.vaccine) == nullptr) {
       return Status::InvalidArgument(
           "fees", "ワクチン（" + f.vaccine + "）は疾病・ワクチンマスタに登録されていません");
     }
@@ -84,22 +84,6 @@ Status NotOver(const Campaign& c, JapanDate today) {
 Status Denied(std::string message) { return {StatusCode::kPermissionDenied, std::move(message)}; }
 
 }  // namespace
-
-Result<std::vector<std::string>> LoadReferenceVaccines(const std::filesystem::path& reference_dir) {
-  const std::filesystem::path file = reference_dir / "vaccines.csv";
-  std::ifstream in(file);
-  if (!in.good()) return Status::NotFound("cannot read " + file.string());
-  std::string line;
-  if (!std::getline(in, line) || line.rfind("vaccine_id,", 0) != 0) {
-    return Status::DataLoss(file.string() + ": the header does not start with vaccine_id");
-  }
-  std::vector<std::string> ids;
-  while (std::getline(in, line)) {
-    const std::string id = line.substr(0, line.find(','));
-    if (!id.empty()) ids.push_back(id);
-  }
-  return ids;
-}
 
 std::vector<OrgId> CampaignNonApplicants(const State& s, CampaignId id) {
   std::vector<OrgId> out;

@@ -51,11 +51,6 @@ struct RegisterCampaignEnd {
   JapanDate end_date;
 };
 
-// The vaccine ids of `reference_dir`/vaccines.csv (the 疾病・ワクチン master's initial load,
-// F-1-6/7), in file order, for ProcessorOptions::vaccines. kNotFound when the file cannot be
-// read, kDataLoss when its header is not the documented one (SOURCES.md).
-Result<std::vector<std::string>> LoadReferenceVaccines(const std::filesystem::path& reference_dir);
-
 // F-10 期日までの申請状況のチェック: the organisations of the 実施主体 kind (municipalities and
 // unions, or prefectures) in the 発令エリア that have not applied for campaign `id` — no letter of
 // the campaign other than a returned or withdrawn one (**project**) — in id order. Abolished

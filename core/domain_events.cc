@@ -21,6 +21,11 @@ static_assert(static_cast<int>(fb::Affiliation::prefectural_site) ==
               static_cast<int>(Affiliation::kPrefecturalSite));
 static_assert(static_cast<int>(fb::CodeChangeKind::to_non_insured) ==
               static_cast<int>(CodeChangeKind::kToNonInsured));
+static_assert(static_cast<int>(fb::Sex::female) == static_cast<int>(FeeSex::kFemale));
+static_assert(static_cast<int>(fb::Contractors::local_only) ==
+              static_cast<int>(Contractors::kLocalOnly));
+static_assert(static_cast<int>(fb::VaccineSettingUnit::per_member) ==
+              static_cast<int>(VaccineSettingUnit::kPerMember));
 static_assert(static_cast<int>(fb::OrganisationDateKind::payment_consignment_cancelled) ==
               static_cast<int>(OrganisationDateKind::kPaymentConsignmentCancelled));
 static_assert(static_cast<int>(fb::CampaignImplementer::prefecture) ==
@@ -192,8 +197,145 @@ flatbuffers::Offset<void> Write(flatbuffers::FlatBufferBuilder& fbb, const Campa
   return fb::CreateCampaignEnded(fbb, e.id, e.date.yyyymmdd()).Union();
 }
 
-std::optional<int64_t> OptYen(int64_t yen) {
-  return yen < 0 ? std::nullopt : std::optional<int64_t>(yen);
+// ---- F-2 fees and vaccines
+
+flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<fb::FieldChange>>> WriteChanges(
+    flatbuffers::FlatBufferBuilder& fbb, const std::vector<FieldChange>& changes) {
+  std::vector<flatbuffers::Offset<fb::FieldChange>> out;
+  out.reserve(changes.size());
+  for (const FieldChange& c : changes) {
+    out.push_back(fb::CreateFieldChange(fbb, fbb.CreateString(c.field), fbb.CreateString(c.before),
+                                        fbb.CreateString(c.after)));
+  }
+  return fbb.CreateVector(out);
+}
+
+std::vector<FieldChange> ReadChanges(
+    const flatbuffers::Vector<flatbuffers::Offset<fb::FieldChange>>* changes) {
+  std::vector<FieldChange> out;
+  if (changes == nullptr) return out;
+  for (const fb::FieldChange* c : *changes) {
+    out.push_back({Str(c->field()), Str(c->before()), Str(c->after())});
+  }
+  return out;
+}
+
+int16_t OptInt(const std::optional<int>& v) { return v ? static_cast<int16_t>(*v) : int16_t{-1}; }
+std::optional<int> IntOpt(int16_t v) { return v < 0 ? std::nullopt : std::optional<int>(v); }
+int64_t OptYen(const std::optional<int64_t>& v) { return v ? *v : -1; }
+std::optional<int64_t> YenOpt(int64_t v) {
+  return v < 0 ? std::nullopt : std::optional<int64_t>(v);
+}
+
+flatbuffers::Offset<void> Write(flatbuffers::FlatBufferBuilder& fbb, const MunicipalVaccineSet& e) {
+  auto vaccine = fbb.CreateString(e.vaccine);
+  auto changes = WriteChanges(fbb, e.changes);
+  auto cause = fbb.CreateString(e.cause);
+  return fb::CreateMunicipalVaccineSet(
+             fbb, e.owner, vaccine, EnumTo<fb::ContractType>(e.contract_type), e.amount,
+             e.start.yyyymmdd(), Ymd(e.end), EnumTo<fb::Sex>(e.sex), OptInt(e.age_min),
+             OptInt(e.age_max), EnumTo<fb::Contractors>(e.contractors), changes, cause)
+      .Union();
+}
+
+flatbuffers::Offset<void> Write(flatbuffers::FlatBufferBuilder& fbb,
+                                const VaccineSettingUnitSet& e) {
+  return fb::CreateVaccineSettingUnitSet(fbb, e.owner, EnumTo<fb::VaccineSettingUnit>(e.unit),
+                                         e.switch_date.yyyymmdd())
+      .Union();
+}
+
+flatbuffers::Offset<void> Write(flatbuffers::FlatBufferBuilder& fbb,
+                                const InstitutionContractSet& e) {
+  auto changes = WriteChanges(fbb, e.changes);
+  auto cause = fbb.CreateString(e.cause);
+  return fb::CreateInstitutionContractSet(fbb, e.owner, EnumTo<fb::ContractType>(e.contract_type),
+                                          e.municipality, e.start.yyyymmdd(), Ymd(e.end), changes,
+                                          cause)
+      .Union();
+}
+
+flatbuffers::Offset<void> Write(flatbuffers::FlatBufferBuilder& fbb,
+                                const InstitutionVaccineSet& e) {
+  auto vaccine = fbb.CreateString(e.vaccine);
+  auto changes = WriteChanges(fbb, e.changes);
+  return fb::CreateInstitutionVaccineSet(fbb, e.owner, vaccine,
+                                         EnumTo<fb::ContractType>(e.contract_type), OptYen(e.cost),
+                                         e.start.yyyymmdd(), Ymd(e.end), changes)
+      .Union();
+}
+
+flatbuffers::Offset<void> Write(flatbuffers::FlatBufferBuilder& fbb, const FeeFloorSet& e) {
+  return fb::CreateFeeFloorSet(fbb, e.owner, OptYen(e.floor)).Union();
+}
+
+Result<DomainEvent> DecodeFee(const fb::Event& event) {
+  switch (event.payload_type()) {
+    case fb::Payload::MunicipalVaccineSet: {
+      const auto* p = event.payload_as_MunicipalVaccineSet();
+      MunicipalVaccineSet e;
+      e.owner = p->owner();
+      e.vaccine = Str(p->vaccine());
+      SHUGO_ASSIGN_OR_RETURN(
+          e.contract_type,
+          (EnumFrom<ContractType>(p->contract_type(), fb::ContractType::MAX, "contract_type")));
+      e.amount = p->amount();
+      SHUGO_ASSIGN_OR_RETURN(e.start, Date(p->start_date(), "start_date"));
+      SHUGO_ASSIGN_OR_RETURN(e.end, OptDate(p->end_date(), "end_date"));
+      SHUGO_ASSIGN_OR_RETURN(e.sex, (EnumFrom<FeeSex>(p->sex(), fb::Sex::MAX, "sex")));
+      e.age_min = IntOpt(p->age_min());
+      e.age_max = IntOpt(p->age_max());
+      SHUGO_ASSIGN_OR_RETURN(
+          e.contractors,
+          (EnumFrom<Contractors>(p->contractors(), fb::Contractors::MAX, "contractors")));
+      e.changes = ReadChanges(p->changes());
+      e.cause = Str(p->cause());
+      return DomainEvent(std::move(e));
+    }
+    case fb::Payload::VaccineSettingUnitSet: {
+      const auto* p = event.payload_as_VaccineSettingUnitSet();
+      VaccineSettingUnitSet e;
+      e.owner = p->owner();
+      SHUGO_ASSIGN_OR_RETURN(
+          e.unit, (EnumFrom<VaccineSettingUnit>(p->unit(), fb::VaccineSettingUnit::MAX, "unit")));
+      SHUGO_ASSIGN_OR_RETURN(e.switch_date, Date(p->switch_date(), "switch_date"));
+      return DomainEvent(e);
+    }
+    case fb::Payload::InstitutionContractSet: {
+      const auto* p = event.payload_as_InstitutionContractSet();
+      InstitutionContractSet e;
+      e.owner = p->owner();
+      SHUGO_ASSIGN_OR_RETURN(
+          e.contract_type,
+          (EnumFrom<ContractType>(p->contract_type(), fb::ContractType::MAX, "contract_type")));
+      e.municipality = p->municipality();
+      SHUGO_ASSIGN_OR_RETURN(e.start, Date(p->start_date(), "start_date"));
+      SHUGO_ASSIGN_OR_RETURN(e.end, OptDate(p->end_date(), "end_date"));
+      e.changes = ReadChanges(p->changes());
+      e.cause = Str(p->cause());
+      return DomainEvent(std::move(e));
+    }
+    case fb::Payload::InstitutionVaccineSet: {
+      const auto* p = event.payload_as_InstitutionVaccineSet();
+      InstitutionVaccineSet e;
+      e.owner = p->owner();
+      e.vaccine = Str(p->vaccine());
+      SHUGO_ASSIGN_OR_RETURN(
+          e.contract_type,
+          (EnumFrom<ContractType>(p->contract_type(), fb::ContractType::MAX, "contract_type")));
+      e.cost = YenOpt(p->cost());
+      SHUGO_ASSIGN_OR_RETURN(e.start, Date(p->start_date(), "start_date"));
+      SHUGO_ASSIGN_OR_RETURN(e.end, OptDate(p->end_date(), "end_date"));
+      e.changes = ReadChanges(p->changes());
+      return DomainEvent(std::move(e));
+    }
+    case fb::Payload::FeeFloorSet: {
+      const auto* p = event.payload_as_FeeFloorSet();
+      return DomainEvent(FeeFloorSet{p->owner(), YenOpt(p->floor())});
+    }
+    default:
+      return Status::NotFound("not a domain event");
+  }
 }
 
 template <typename T>
@@ -206,6 +348,13 @@ constexpr fb::Payload PayloadType() {
   if constexpr (std::is_same_v<T, RedelegationCreated>) return fb::Payload::RedelegationCreated;
   if constexpr (std::is_same_v<T, LetterTransitioned>) return fb::Payload::LetterTransitioned;
   if constexpr (std::is_same_v<T, DayClosed>) return fb::Payload::DayClosed;
+  if constexpr (std::is_same_v<T, MunicipalVaccineSet>) return fb::Payload::MunicipalVaccineSet;
+  if constexpr (std::is_same_v<T, VaccineSettingUnitSet>) return fb::Payload::VaccineSettingUnitSet;
+  if constexpr (std::is_same_v<T, InstitutionContractSet>) {
+    return fb::Payload::InstitutionContractSet;
+  }
+  if constexpr (std::is_same_v<T, InstitutionVaccineSet>) return fb::Payload::InstitutionVaccineSet;
+  if constexpr (std::is_same_v<T, FeeFloorSet>) return fb::Payload::FeeFloorSet;
   if constexpr (std::is_same_v<T, EligibilityMasterImported>)
     return fb::Payload::EligibilityMasterImported;
   if constexpr (std::is_same_v<T, CodeChangeRequested>) return fb::Payload::CodeChangeRequested;
@@ -245,6 +394,14 @@ std::string_view JapaneseName(CampaignImplementer implementer) {
   return implementer == CampaignImplementer::kPrefecture ? "都道府県" : "市区町村";
 }
 
+std::string_view CodeName(FeeSex sex) { return fb::EnumNameSex(EnumTo<fb::Sex>(sex)); }
+std::string_view CodeName(Contractors contractors) {
+  return fb::EnumNameContractors(EnumTo<fb::Contractors>(contractors));
+}
+std::string_view CodeName(VaccineSettingUnit unit) {
+  return fb::EnumNameVaccineSettingUnit(EnumTo<fb::VaccineSettingUnit>(unit));
+}
+
 std::string_view EventTypeName(const DomainEvent& event) {
   static constexpr std::string_view kNames[] = {"organisation_registered",
                                                 "organisation_changed",
@@ -261,7 +418,12 @@ std::string_view EventTypeName(const DomainEvent& event) {
                                                 "campaign_declared",
                                                 "campaign_fees_changed",
                                                 "campaign_end_registered",
-                                                "campaign_ended"};
+                                                "campaign_ended",
+                                                "municipal_vaccine_set",
+                                                "vaccine_setting_unit_set",
+                                                "institution_contract_set",
+                                                "institution_vaccine_set",
+                                                "fee_floor_set"};
   static_assert(std::size(kNames) == std::variant_size_v<DomainEvent>);
   return kNames[event.index()];
 }
@@ -281,6 +443,8 @@ std::string StreamOf(const DomainEvent& event) {
                              std::is_same_v<T, CampaignEndRegistered> ||
                              std::is_same_v<T, CampaignEnded>) {
           return "campaign-" + std::to_string(e.id);
+        } else if constexpr (kIsFeeEvent<T>) {
+          return "fees-" + std::to_string(e.owner);
         } else if constexpr (std::is_same_v<T, LetterApplied> ||
                              std::is_same_v<T, RedelegationCreated> ||
                              std::is_same_v<T, LetterTransitioned> ||
@@ -484,7 +648,7 @@ Result<DomainEvent> Decode(const fb::Event& event) {
       e.municipality = p->municipality();
       if (p->changes() != nullptr) {
         for (const fb::VaccineFeeChange* c : *p->changes()) {
-          e.changes.push_back({Str(c->vaccine()), OptYen(c->before()), OptYen(c->after())});
+          e.changes.push_back({Str(c->vaccine()), YenOpt(c->before()), YenOpt(c->after())});
         }
       }
       return DomainEvent(std::move(e));
@@ -504,7 +668,7 @@ Result<DomainEvent> Decode(const fb::Event& event) {
       return DomainEvent(e);
     }
     default:
-      return Status::NotFound("not a domain event");
+      return DecodeFee(event);  // F-2 fees and vaccines, or not a domain event
   }
 }
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -207,18 +208,90 @@ struct CampaignEnded {
   friend bool operator==(const CampaignEnded&, const CampaignEnded&) = default;
 };
 
+// ---- F-2 fees and vaccines (core/fees.h): each in the stream "fees-<owner>".
+
+enum class FeeSex { kAny, kMale, kFemale };               // 助成条件 性別 (F-2-1-3)
+enum class Contractors { kAllInstitutions, kLocalOnly };  // 全医療機関 / 市内医療機関のみ
+enum class VaccineSettingUnit { kPerUnion, kPerMember };  // 広域連合単位 / 市区町村単位
+std::string_view CodeName(FeeSex sex);
+std::string_view CodeName(Contractors contractors);
+std::string_view CodeName(VaccineSettingUnit unit);
+
+// F-2-1-2/3: a municipal vaccine registered or changed (the diff shown and confirmed), or moved
+// by a day-job date effect (`cause` names the flow).
+struct MunicipalVaccineSet {
+  OrgId owner = 0;  // the municipality or union
+  std::string vaccine;
+  ContractType contract_type = ContractType::kRoutine;
+  int64_t amount = 0;  // 委託料 / 助成額, whole yen
+  JapanDate start;
+  std::optional<JapanDate> end;
+  FeeSex sex = FeeSex::kAny;
+  std::optional<int> age_min, age_max;
+  Contractors contractors = Contractors::kAllInstitutions;
+  std::vector<FieldChange> changes;
+  std::string cause;
+  friend bool operator==(const MunicipalVaccineSet&, const MunicipalVaccineSet&) = default;
+};
+
+// F_画面8-2-9: a union's ワクチン設定単位 from its 切替日.
+struct VaccineSettingUnitSet {
+  OrgId owner = 0;
+  VaccineSettingUnit unit = VaccineSettingUnit::kPerUnion;
+  JapanDate switch_date;
+  friend bool operator==(const VaccineSettingUnitSet&, const VaccineSettingUnitSet&) = default;
+};
+
+// F-2-4: an institution's 契約先自治体 for a contract type; municipality 0 is "全国".
+struct InstitutionContractSet {
+  OrgId owner = 0;
+  ContractType contract_type = ContractType::kRoutine;
+  OrgId municipality = 0;
+  JapanDate start;
+  std::optional<JapanDate> end;
+  std::vector<FieldChange> changes;
+  std::string cause;
+  friend bool operator==(const InstitutionContractSet&, const InstitutionContractSet&) = default;
+};
+
+// F-2-5: a vaccine an institution handles, with its 接種費用 (none for 任意助成).
+struct InstitutionVaccineSet {
+  OrgId owner = 0;
+  std::string vaccine;
+  ContractType contract_type = ContractType::kRoutine;
+  std::optional<int64_t> cost;
+  JapanDate start;
+  std::optional<JapanDate> end;
+  std::vector<FieldChange> changes;
+  friend bool operator==(const InstitutionVaccineSet&, const InstitutionVaccineSet&) = default;
+};
+
+// 希望する委託料の下限 of an institution (§4.3, F-2-5).
+struct FeeFloorSet {
+  OrgId owner = 0;
+  std::optional<int64_t> floor;
+  friend bool operator==(const FeeFloorSet&, const FeeFloorSet&) = default;
+};
+
+template <typename T>
+inline constexpr bool kIsFeeEvent =
+    std::is_same_v<T, MunicipalVaccineSet> || std::is_same_v<T, VaccineSettingUnitSet> ||
+    std::is_same_v<T, InstitutionContractSet> || std::is_same_v<T, InstitutionVaccineSet> ||
+    std::is_same_v<T, FeeFloorSet>;
+
 using DomainEvent =
     std::variant<OrganisationRegistered, OrganisationChanged, OrganisationDated, LetterApplied,
                  RedelegationCreated, LetterTransitioned, DayClosed, EligibilityMasterImported,
                  CodeChangeRequested, CodeChangeDecided, LetterRekeyed, CollectiveContractSigned,
-                 CampaignDeclared, CampaignFeesChanged, CampaignEndRegistered, CampaignEnded>;
+                 CampaignDeclared, CampaignFeesChanged, CampaignEndRegistered, CampaignEnded,
+                 MunicipalVaccineSet, VaccineSettingUnitSet, InstitutionContractSet,
+                 InstitutionVaccineSet, FeeFloorSet>;
 
 // The code name of an event's type ("letter_transitioned", …), for logs, history and JSON.
 std::string_view EventTypeName(const DomainEvent& event);
 
-// The stream an event belongs to: "org-<id>", "letter-<id>", "day", "master-eligibility",
-// "contract".
-// The stream an event belongs to: "org-<id>", "letter-<id>", "campaign-<id>", "day".
+// The stream an event belongs to: "org-<id>", "letter-<id>", "campaign-<id>", "fees-<owner>",
+// "day", "master-eligibility", "contract".
 std::string StreamOf(const DomainEvent& event);
 
 // Encodes one event for the store (the payload writer owns a copy of `event`).

@@ -67,6 +67,8 @@ class Draft {
                                std::is_same_v<T, CampaignEnded>) {
             const Campaign* c = state_.FindCampaign(e.id);
             return c == nullptr ? 0 : c->version;
+          } else if constexpr (kIsFeeEvent<T>) {
+            return state_.fees().version(e.owner);
           } else if constexpr (std::is_same_v<T, LetterApplied> ||
                                std::is_same_v<T, RedelegationCreated> ||
                                std::is_same_v<T, LetterTransitioned> ||

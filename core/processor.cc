@@ -660,6 +660,8 @@ Result<Outcome> Processor::Execute(const CommandRequest& request) {
           } else if constexpr (std::is_same_v<T, RequestSecession>) {
             return DecideSimple(d, r.letter, LetterCommand::kRequestSecession, r.date, r.reason,
                                 expected);
+          } else if constexpr (kIsFeeRequest<T>) {
+            return DecideFees(d, r, expected);  // F-2 (core/fees.cc)
           } else if constexpr (std::is_same_v<T, TerminateLetter>) {
             return DecideSimple(d, r.letter, LetterCommand::kTerminate, r.date, r.reason, expected);
           } else if constexpr (std::is_same_v<T, ImportEligibilityMaster>) {
@@ -751,6 +753,8 @@ Result<bool> DecideDue(Draft& d, JapanDate day, std::string* command_id) {
       default:
         return Status::Internal("unexpected pending kind");
     }
+    // The same dates move the F-2 vaccine and contract dates (core/fees.h).
+    SHUGO_RETURN_IF_ERROR(DecideFeeDateEffects(d, p.kind, o, p.date));
     *command_id = DayCommandId(day, CodeName(p.kind), o.id);
     return true;
   }

@@ -14,6 +14,7 @@
 #include "base/clock.h"
 #include "base/status.h"
 #include "core/campaigns.h"
+#include "core/fees.h"
 #include "core/state.h"
 #include "events/event_store.h"
 
@@ -120,13 +121,15 @@ struct AnnounceCollectiveContract {
 };
 
 // F-10 campaigns: DeclareCampaign, ChangeCampaignFees, SetAdditionalFees, RegisterCampaignEnd
-// (core/campaigns.h).
+// (core/campaigns.h); F-2 fees and vaccines (core/fees.h).
 using Request =
     std::variant<RegisterOrganisation, ChangeOrganisation, EnterOrganisationDate, ApplyLetter,
                  ReapplyLetter, ApproveLetters, ReturnLetter, WithdrawLetter, RequestSecession,
                  TerminateLetter, ImportEligibilityMaster, RequestCodeChange, ReviewCodeChange,
                  AnnounceCollectiveContract, DeclareCampaign, ChangeCampaignFees, SetAdditionalFees,
-                 RegisterCampaignEnd>;
+                 RegisterCampaignEnd, SetMunicipalVaccine, EndMunicipalVaccine,
+                 SetVaccineSettingUnit, SetContractMunicipality, SetInstitutionVaccine,
+                 SetFeeFloor>;
 
 struct CommandRequest {
   std::string id;  // idempotency key (invariant 5)
@@ -151,13 +154,13 @@ struct ProcessorOptions {
   // The system's go-live date: the 契約日 of letters approved before it (F-4
   // "初回のみシステム稼働日").
   std::optional<JapanDate> go_live;
-  // 適合基準日 (F-11): until this date the transition-period rules hold (F-11-3: a relocated
-  // institution leaves the contract unless its new municipality takes part). Not set: no
-  // transition period.
+  // 適合基準日 (F-11): until the day before it the transition-period rules hold: an institution's
+  // 契約先自治体 is limited (F-11-1/2), a relocated institution leaves the contract unless its new
+  // municipality takes part (F-11-3). Not set: no transition period.
   std::optional<JapanDate> conformance_date;
-  // The vaccine ids a temporary-vaccination campaign may name (F-10-1 "対象ワクチンが全て登録
-  // されているか確認"): the 疾病・ワクチン master, LoadReferenceVaccines(data/reference).
-  std::vector<std::string> vaccines;
+  // The 疾病・ワクチン master (VaccineCatalog::Load, data/reference): the vaccines F-2 settings and
+  // F-10 campaigns may name; commands naming a vaccine are refused without it.
+  std::shared_ptr<const VaccineCatalog> vaccines;
 };
 
 class Processor {

@@ -17,7 +17,26 @@ Status Inconsistent(std::string what) {
 }  // namespace
 
 Status State::Apply(const DomainEvent& event) {
-  return std::visit([this](const auto& e) { return ApplyEvent(e); }, event);
+  return std::visit(
+      [this](const auto& e) -> Status {
+        using T = std::decay_t<decltype(e)>;
+        if constexpr (kIsFeeEvent<T>) {  // F-2 (core/fee_book.h)
+          if (FindOrg(e.owner) == nullptr) {
+            return Inconsistent("fees of unknown organisation " + std::to_string(e.owner));
+          }
+          if constexpr (std::is_same_v<T, InstitutionContractSet>) {
+            if (e.municipality != 0 && FindOrg(e.municipality) == nullptr) {
+              return Inconsistent("contract with unknown organisation " +
+                                  std::to_string(e.municipality));
+            }
+          }
+          fees_.Apply(e);
+          return Status::Ok();
+        } else {
+          return ApplyEvent(e);
+        }
+      },
+      event);
 }
 
 const Organisation* State::FindOrg(OrgId id) const {

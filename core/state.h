@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/domain_events.h"
+#include "core/fee_book.h"
 
 namespace shugo::core {
 
@@ -169,6 +170,8 @@ class State {
   LetterId next_letter_id() const { return letters_.size() + 1; }
   std::optional<JapanDate> last_closed_day() const { return last_closed_day_; }
   uint64_t day_version() const { return day_version_; }
+  // F-2 fees and vaccines (core/fee_book.h, core/fees.h).
+  const FeeBook& fees() const { return fees_; }
 
  private:
   Status ApplyEvent(const OrganisationRegistered& e);
@@ -219,6 +222,7 @@ class State {
   std::unordered_map<CampaignId, std::vector<LetterId>> campaign_letters_;
   std::unordered_map<CampaignId, std::set<LetterId>> campaign_live_;
   std::set<std::pair<JapanDate, CampaignId>> campaign_ends_;
+  FeeBook fees_;
 };
 
 }  // namespace shugo::core

@@ -138,6 +138,40 @@ inline void Fields(std::ostream& o, const CampaignEnded& e) {
   o << "id=" << e.id << " date=" << e.date.ToString();
 }
 
+// F-2 fees and vaccines (core/fees.h)
+inline void ShowChanges(std::ostream& o, const std::vector<FieldChange>& changes) {
+  o << " changes=";
+  for (const FieldChange& c : changes)
+    o << "[" << c.field << ":" << c.before << "->" << c.after << "]";
+}
+inline std::string OptText(const std::optional<int64_t>& v) { return v ? std::to_string(*v) : "-"; }
+inline void Fields(std::ostream& o, const MunicipalVaccineSet& e) {
+  o << "owner=" << e.owner << " vaccine=" << e.vaccine << " type=" << CodeName(e.contract_type)
+    << " amount=" << e.amount << " start=" << e.start.ToString() << " end=" << DateText(e.end)
+    << " sex=" << CodeName(e.sex) << " age_min=" << OptText(e.age_min)
+    << " age_max=" << OptText(e.age_max) << " contractors=" << CodeName(e.contractors)
+    << " cause=" << e.cause;
+  ShowChanges(o, e.changes);
+}
+inline void Fields(std::ostream& o, const VaccineSettingUnitSet& e) {
+  o << "owner=" << e.owner << " unit=" << CodeName(e.unit)
+    << " switch_date=" << e.switch_date.ToString();
+}
+inline void Fields(std::ostream& o, const InstitutionContractSet& e) {
+  o << "owner=" << e.owner << " type=" << CodeName(e.contract_type)
+    << " municipality=" << e.municipality << " start=" << e.start.ToString()
+    << " end=" << DateText(e.end) << " cause=" << e.cause;
+  ShowChanges(o, e.changes);
+}
+inline void Fields(std::ostream& o, const InstitutionVaccineSet& e) {
+  o << "owner=" << e.owner << " vaccine=" << e.vaccine << " type=" << CodeName(e.contract_type)
+    << " cost=" << OptText(e.cost) << " start=" << e.start.ToString() << " end=" << DateText(e.end);
+  ShowChanges(o, e.changes);
+}
+inline void Fields(std::ostream& o, const FeeFloorSet& e) {
+  o << "owner=" << e.owner << " floor=" << OptText(e.floor);
+}
+
 // An event as text with every field (a new event type needs its Fields overload above).
 inline std::string Show(const DomainEvent& event) {
   std::ostringstream o;
@@ -192,9 +226,9 @@ inline Actor As(const std::string& code) { return Actor{"u-" + code, code}; }
 class World : public testing::StoreFixture {
  public:
   World() {
-    auto vaccines = LoadReferenceVaccines(SHUGO_REFERENCE_DIR);  // F-1-6/7, for F-10 campaigns
+    auto vaccines = VaccineCatalog::Load(SHUGO_REFERENCE_DIR);  // F-1-6/7: F-2 and F-10
     REQUIRE_MESSAGE(vaccines.ok(), vaccines.status().ToString());
-    options.vaccines = std::move(vaccines).value();
+    options.vaccines = *vaccines;
     OpenProcessor();
     RegisterAll();
   }
@@ -472,7 +506,7 @@ class World : public testing::StoreFixture {
   static constexpr const char* kChuoMa = "1302";
   static constexpr const char* kUnion = "138029";
 
-  ProcessorOptions options;
+  ProcessorOptions options;  // the reference vaccines from data/reference
   std::unique_ptr<Processor> proc;
   OrgId mhlw = 0, chuokai = 0, chijikai = 0, jma = 0, tokyo = 0, chiyoda = 0, chuo = 0, minato = 0,
         hachioji = 0, tachikawa = 0, federation = 0, tokyo_ma = 0, chiyoda_ma = 0, chuo_ma = 0,
