@@ -125,7 +125,11 @@ class Demo {
   }
 
   Status LoadMasters();
-  Status Apply(const std::string& code, ContractType type, JapanDate day);
+  Status Apply(const std::string& code, ContractType type, JapanDate day,
+               core::CampaignId campaign = 0);
+  Status MunicipalFees(const Muni& m, size_t i);
+  Status InstitutionSettings();
+  Status Campaign(JapanDate day);
   Status ApproveQueues(bool every_delegate = true);
   Status Day(JapanDate day);
   Status Special(JapanDate day);
@@ -151,6 +155,7 @@ class Demo {
   std::vector<Inst> insts_;
   std::vector<std::string> sites_;
   std::vector<std::string> spare_codes_;  // in the eligibility master, not registered
+  core::CampaignId campaign_ = 0;         // the year's temporary vaccination (F-10)
   // Letters waiting for their delegate, by the delegate's code.
   std::map<std::string, std::vector<LetterId>> queue_;
   // Follow-ups of returned letters: day → (letter, delegator code, reapply?).
@@ -347,9 +352,11 @@ Status Demo::LoadMasters() {
   return Status::Ok();
 }
 
-Status Demo::Apply(const std::string& code, ContractType type, JapanDate) {
+Status Demo::Apply(const std::string& code, ContractType type, JapanDate,
+                   core::CampaignId campaign) {
   core::ApplyLetter a;
   a.contract_type = type;
+  a.campaign = campaign;
   a.document_confirmed = true;
   Result<core::Outcome> r = Run(As(code), a);
   if (!r.ok()) return Status::Ok();  // e.g. a union member: refused, as the rules say
@@ -457,7 +464,9 @@ Status Demo::Special(JapanDate day) {
   if (day == date(2025, 8, 1) || day == date(2025, 9, 1)) {  // F-1-4-3: code changes
     SHUGO_RETURN_IF_ERROR(CodeChange(day == date(2025, 8, 1)));
   }
-  if (day == date(2025, 10, 15)) SHUGO_RETURN_IF_ERROR(Merger());  // F-1-4-3 吸収合併
+  if (day == date(2025, 10, 15)) SHUGO_RETURN_IF_ERROR(Merger());    // F-1-4-3 吸収合併
+  if (day == kGoLive) SHUGO_RETURN_IF_ERROR(InstitutionSettings());  // F-2-4/5
+  SHUGO_RETURN_IF_ERROR(Campaign(day));                              // F-10
   if (day == date(2025, 9, 10)) {  // F-7: five institutions' letters terminated
     for (size_t i = 0; i < 5 && i < in_force_institution_letters_.size(); ++i) {
       const auto& [id, muni] =
@@ -549,6 +558,106 @@ Status Demo::Merger() {
   return MustRun(As(muni), core::ReviewCodeChange{merged, request, true, ""}, "merger review");
 }
 
+// F-2-1-2/3: a municipality's routine vaccines and fees from go-live, and for one in twenty a
+// voluntary subsidy (帯状疱疹, from age 50). Amounts vary by prefecture, deterministically.
+Status Demo::MunicipalFees(const Muni& m, size_t i) {
+  const int pref = std::stoi(m.pref);
+  const std::pair<const char*, int> routine[] = {{"dpt_ipv_hib_gobik", 12100 + pref * 10},
+                                                 {"mr_mearubik", 9900 + pref * 10},
+                                                 {"hpv9_silgard9", 17600 + pref * 10},
+                                                 {"flu_bikenha", 4700 + pref * 10}};
+  for (const auto& [vaccine, yen] : routine) {
+    core::SetMunicipalVaccine v;
+    v.municipality_code = m.code;
+    v.vaccine = vaccine;
+    v.contract_type = ContractType::kRoutine;
+    v.amount = std::to_string(yen);
+    v.start = kGoLive;
+    SHUGO_RETURN_IF_ERROR(MustRun(As(m.code), v, "municipal vaccine"));
+  }
+  if (i % 20 == 3) {
+    core::SetMunicipalVaccine v;
+    v.municipality_code = m.code;
+    v.vaccine = "zoster_shingrix";
+    v.contract_type = ContractType::kVoluntarySubsidy;
+    v.amount = "10000";
+    v.start = kGoLive;
+    v.age_min = 50;
+    SHUGO_RETURN_IF_ERROR(MustRun(As(m.code), v, "voluntary subsidy"));
+  }
+  return Status::Ok();
+}
+
+// F-2-4/5: one institution in twenty enters its own settings at go-live: its 契約先自治体 (its own
+// municipality, as the transition period requires, F-11-1) and the influenza vaccine it handles.
+Status Demo::InstitutionSettings() {
+  for (size_t i = 0; i < insts_.size(); i += 20) {
+    const std::string& code = insts_[i].code;
+    const std::string muni = processor_->Read([&](const core::State& s) {
+      const core::Organisation* o = s.FindOrgByCode(code);
+      return o == nullptr || o->code != code ? std::string() : s.FindOrg(o->municipality)->code;
+    });
+    if (muni.empty()) continue;  // merged or re-coded meanwhile
+    SHUGO_RETURN_IF_ERROR(
+        MustRun(As(code), core::SetContractMunicipality{ContractType::kRoutine, muni, kGoLive, {}},
+                "contract municipality"));
+    SHUGO_RETURN_IF_ERROR(MustRun(
+        As(code),
+        core::SetInstitutionVaccine{"flu_bikenha", ContractType::kRoutine, "4500", kGoLive, {}},
+        "institution vaccine"));
+  }
+  return Status::Ok();
+}
+
+// F-10: MHLW declares a national temporary vaccination on 2025-10-01 (municipalities carry it
+// out); one municipality in five applies, one in ten adds a 加算委託料, one institution in fifty
+// applies by its chain; 国保中央会 registers one helpdesk secession; MHLW registers the end, and
+// the day job secedes every letter of the campaign on its 脱退日 2026-03-01.
+Status Demo::Campaign(JapanDate day) {
+  const Actor mhlw = As("mhlw");
+  if (day == JapanDate(2025, 10, 1)) {
+    core::DeclareCampaign c;
+    c.name = "新型コロナウイルス感染症 臨時接種（デモ）";
+    c.start_date = JapanDate(2025, 11, 1);
+    c.national = true;
+    c.fees = {{"covid_comirnaty", 3070}, {"covid_spikevax", 3070}};
+    c.application_deadline = JapanDate(2025, 12, 15);
+    c.approval_deadline = JapanDate(2026, 1, 31);
+    SHUGO_RETURN_IF_ERROR(MustRun(mhlw, c, "campaign"));
+    campaign_ = last_.created.front();
+  }
+  if (campaign_ == 0) return Status::Ok();
+  if (day == JapanDate(2025, 10, 15)) {
+    for (size_t i = 0; i < munis_.size(); i += 5) {
+      SHUGO_RETURN_IF_ERROR(Apply(munis_[i].code, ContractType::kTemporary, day, campaign_));
+      if (i % 10 == 0) {
+        core::SetAdditionalFees a{campaign_, {{"covid_comirnaty", 500}, {"covid_spikevax", 500}}};
+        (void)Run(As(munis_[i].code), a);  // a union member is refused, as the rules say
+      }
+    }
+    for (size_t i = 0; i < insts_.size(); i += 50) {
+      SHUGO_RETURN_IF_ERROR(Apply(insts_[i].code, ContractType::kTemporary, day, campaign_));
+    }
+  }
+  if (day == JapanDate(2026, 1, 15)) {  // F-10-4 helpdesk secession, after consultation
+    const LetterId id = processor_->Read([&](const core::State& s) {
+      for (LetterId l : s.LiveLettersOfCampaign(campaign_)) {
+        if (s.FindLetter(l)->status == core::LetterStatus::kInContract) return l;
+      }
+      return LetterId{0};
+    });
+    if (id != 0) {
+      core::RequestSecession r{id, day.AddMonths(1).AddDays(1), "廃業に伴う相談（ヘルプデスク）"};
+      SHUGO_RETURN_IF_ERROR(MustRun(As("kokuho-chuo"), r, "helpdesk secession"));
+    }
+  }
+  if (day == JapanDate(2026, 2, 2)) {
+    SHUGO_RETURN_IF_ERROR(
+        MustRun(mhlw, core::RegisterCampaignEnd{campaign_, JapanDate(2026, 3, 1)}, "campaign end"));
+  }
+  return Status::Ok();
+}
+
 Status Demo::Day(JapanDate day) {
   At(day, 0);
   SHUGO_RETURN_IF_ERROR(processor_->RunDays(day).status());
@@ -568,6 +677,7 @@ Status Demo::Day(JapanDate day) {
       }
       SHUGO_RETURN_IF_ERROR(Apply(m.code, ContractType::kRoutine, day));
       if (i % 5 < 2) SHUGO_RETURN_IF_ERROR(Apply(m.code, ContractType::kVoluntaryConsignment, day));
+      SHUGO_RETURN_IF_ERROR(MunicipalFees(m, i));
     }
     if (day == JapanDate(2025, 3, 25) || day == JapanDate(2025, 3, 31)) {
       SHUGO_RETURN_IF_ERROR(ApproveQueues());
@@ -664,8 +774,8 @@ Status Demo::Build() {
   // A bulk load: no WAL sync per group; the files are flushed and compacted at the end.
   so.sync = false;
   SHUGO_ASSIGN_OR_RETURN(store_, events::EventStore::Open(o_.dir, so));
-  SHUGO_ASSIGN_OR_RETURN(processor_,
-                         core::Processor::Open(store_.get(), &clock_, DemoProcessorOptions()));
+  SHUGO_ASSIGN_OR_RETURN(core::ProcessorOptions po, DemoProcessorOptions(o_.reference));
+  SHUGO_ASSIGN_OR_RETURN(processor_, core::Processor::Open(store_.get(), &clock_, po));
   At(kStart, 8);
   SHUGO_RETURN_IF_ERROR(LoadMasters());
   for (JapanDate day = kStart; day <= kEnd; day = day.AddDays(1)) {
@@ -685,8 +795,14 @@ Status Demo::Build() {
 
 std::filesystem::path DefaultReferenceDir() { return SHUGO_REFERENCE_DIR; }
 
-core::ProcessorOptions DemoProcessorOptions() {
+Result<core::ProcessorOptions> ProcessorOptionsFor(const std::filesystem::path& reference) {
   core::ProcessorOptions po;
+  SHUGO_ASSIGN_OR_RETURN(po.vaccines, core::VaccineCatalog::Load(reference.string()));
+  return po;
+}
+
+Result<core::ProcessorOptions> DemoProcessorOptions(const std::filesystem::path& reference) {
+  SHUGO_ASSIGN_OR_RETURN(core::ProcessorOptions po, ProcessorOptionsFor(reference));
   po.go_live = kGoLive;
   po.conformance_date = JapanDate(2027, 4, 1);  // 適合基準日 of the demo (F-11, configuration)
   return po;

@@ -28,9 +28,10 @@ struct DemoReport {
 // Builds the demo into options.dir, which must not hold a log yet.
 Result<DemoReport> BuildDemo(const DemoOptions& options);
 
-// The processor's options of the demo (and of `serve` in demo mode): go-live 2025-04-01,
-// 適合基準日 2027-04-01.
-core::ProcessorOptions DemoProcessorOptions();
+// The processor's options from the reference data in `reference` (the 疾病・ワクチン master).
+Result<core::ProcessorOptions> ProcessorOptionsFor(const std::filesystem::path& reference);
+// The same for the demo (and `serve` in demo mode): go-live 2025-04-01, 適合基準日 2027-04-01.
+Result<core::ProcessorOptions> DemoProcessorOptions(const std::filesystem::path& reference);
 
 // The reference data directory compiled in (the source tree's data/reference).
 std::filesystem::path DefaultReferenceDir();

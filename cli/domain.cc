@@ -56,6 +56,7 @@ int Info(const InfoArgs& a) {
   boost::json::object redelegations = letters;
   std::optional<JapanDate> closed;
   boost::json::object codes;  // F-1-4-1, F-1-4-3, F-5-1
+  boost::json::object fees, campaigns;
   (*processor)->Read([&](const core::State& s) {
     int64_t changed = 0, merged = 0, awaiting = 0;
     for (const core::Organisation& o : s.organisations()) {
@@ -70,6 +71,22 @@ int Info(const InfoArgs& a) {
     codes["code_changed"] = changed;
     codes["merged"] = merged;
     codes["awaiting_approval"] = awaiting;
+    int64_t municipal_vaccines = 0, institution_contracts = 0, institution_vaccines = 0;
+    for (const auto& [org, f] : s.fees().all()) {
+      municipal_vaccines += static_cast<int64_t>(f.vaccines.size());
+      institution_contracts += static_cast<int64_t>(f.contracts.size());
+      institution_vaccines += static_cast<int64_t>(f.handled.size());
+    }
+    fees["municipal_vaccines"] = municipal_vaccines;        // F-2-1-2/3
+    fees["institution_contracts"] = institution_contracts;  // F-2-4
+    fees["institution_vaccines"] = institution_vaccines;    // F-2-5
+    int64_t declared = 0, ended = 0;
+    for (const core::Campaign& c : s.campaigns()) {
+      ++declared;
+      if (c.ended) ++ended;
+    }
+    campaigns["declared"] = declared;  // F-10
+    campaigns["ended"] = ended;
     const auto& contract = s.collective_contract();
     codes["collective_contract"] = contract ? contract->date.ToString() : "";
     for (const core::Organisation& o : s.organisations()) {
@@ -89,6 +106,8 @@ int Info(const InfoArgs& a) {
   out["redelegations"] = redelegations;
   out["last_closed_day"] = closed ? closed->ToString() : "";
   out["institution_codes"] = codes;
+  out["fees"] = fees;
+  out["campaigns"] = campaigns;
   out["load_ms"] = static_cast<int64_t>(std::llround(load_ms));
   out["rss_mb"] = static_cast<int64_t>(std::llround(rss));
   if (a.json) {
@@ -102,11 +121,20 @@ int Info(const InfoArgs& a) {
   std::printf("contract signed %s\n", codes["collective_contract"].as_string().c_str());
   std::printf(
       "institutions    %lld codes in the eligibility master, %lld changed code, %lld merged, "
-      "%lld awaiting approval\n\norganisations\n",
+      "%lld awaiting approval\n",
       static_cast<long long>(codes["eligibility_master"].as_int64()),
       static_cast<long long>(codes["code_changed"].as_int64()),
       static_cast<long long>(codes["merged"].as_int64()),
       static_cast<long long>(codes["awaiting_approval"].as_int64()));
+  std::printf(
+      "fees            %lld municipal vaccines, %lld institutions' contract municipalities, "
+      "%lld institutions' vaccines\n",
+      static_cast<long long>(fees["municipal_vaccines"].as_int64()),
+      static_cast<long long>(fees["institution_contracts"].as_int64()),
+      static_cast<long long>(fees["institution_vaccines"].as_int64()));
+  std::printf("campaigns       %lld declared, %lld ended\n\norganisations\n",
+              static_cast<long long>(campaigns["declared"].as_int64()),
+              static_cast<long long>(campaigns["ended"].as_int64()));
   for (const auto& k : core::OrganisationKinds()) {
     std::printf("  %-34s %-24s %8lld\n", std::string(k.code).c_str(),
                 std::string(k.japanese).c_str(), static_cast<long long>(orgs[k.code].as_int64()));

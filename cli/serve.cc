@@ -57,8 +57,10 @@ int Serve(const ServeArgs& a) {
   auto store = events::EventStore::Open(dir, so);
   if (!store.ok()) return Fail("opening " + dir.string(), store.status().ToString());
   const auto load_start = std::chrono::steady_clock::now();
-  auto processor = core::Processor::Open(store->get(), clock,
-                                         demo ? DemoProcessorOptions() : core::ProcessorOptions{});
+  auto options = demo ? DemoProcessorOptions(DefaultReferenceDir())
+                      : ProcessorOptionsFor(DefaultReferenceDir());
+  if (!options.ok()) return Fail("reading the reference data", options.status().ToString());
+  auto processor = core::Processor::Open(store->get(), clock, *options);
   if (!processor.ok()) return Fail("loading " + dir.string(), processor.status().ToString());
   const double load_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - load_start)

@@ -33,6 +33,9 @@ grep -q '"eligibility_master":1840' <<<"$codes"      # F-1-4-1: every row of the
 grep -q '"code_changed":1' <<<"$codes"               # F-1-4-3: one approved, one returned
 grep -q '"merged":1' <<<"$codes"                     # F-1-4-3: one 吸収合併
 grep -q '"collective_contract":"2025-03-28"' <<<"$codes"  # F-5-1
+grep -Eq '"municipal_vaccines":[0-9]{4,}' <<<"$info"      # F-2-1-2/3: four routine vaccines each
+grep -Eq '"institution_contracts":[1-9]' <<<"$info"       # F-2-4
+grep -q '"campaigns":{"declared":1,"ended":1}' <<<"$info"  # F-10: declared and ended by the day job
 grep -q '"last_closed_day":"2026-03-31"' <<<"$info"
 
 # A directory that already holds a log is refused, never overwritten.
