@@ -73,6 +73,7 @@ Status DecideImportEligibility(Draft& d, const ImportEligibilityMaster& r) {
     SHUGO_RETURN_IF_ERROR(CheckText(row.name, Indexed("rows", i, "name").c_str(), "名称", true));
     SHUGO_RETURN_IF_ERROR(
         CheckText(row.address, Indexed("rows", i, "address").c_str(), "所在地", false));
+    if (row.municipality_code.empty()) continue;  // the master does not always say (real data)
     SHUGO_ASSIGN_OR_RETURN(
         LocalGovCode m,
         LocalGovCode::Parse(row.municipality_code, Indexed("rows", i, "municipality_code")));

@@ -70,6 +70,12 @@ TEST_CASE("F-1-4-1 the eligibility master is imported by the system and bad rows
   bad.rows[0].name.clear();
   CHECK_EQ(w.Refusal(Actor::System(), bad, StatusCode::kInvalidArgument).field(), "rows[0].name");
   w.Refused(Actor::System(), ImportEligibilityMaster{}, StatusCode::kInvalidArgument);
+  // The real master has rows without a municipality: stored, but never an approver (F-1-4-3).
+  ImportEligibilityMaster unknown_place;
+  unknown_place.rows.push_back({kChuoCode, "所在不明の医療機関", "", ""});
+  w.Ok(Actor::System(), unknown_place);
+  w.Refused(As(w.Code(w.inst_nonmember)), Change(CodeChangeKind::kCodeChange, kChuoCode, "移転"),
+            StatusCode::kFailedPrecondition);
 
   const Position h = w.Head();
   m.removed.push_back(kTachikawaCode);
