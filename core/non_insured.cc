@@ -65,7 +65,8 @@ Status CheckPhone(const std::string& phone) {
   return Status::Ok();
 }
 
-// Why registration `r` no longer takes what `what` needs (its status is not `wanted`).
+// Why registration `r` is not in the status a command needs; `what` tells a returned one what to
+// do next.
 Status NotIn(const NonInsuredRegistration& r, const char* what) {
   switch (r.status) {
     case RS::kIssued:
