@@ -197,6 +197,33 @@ flatbuffers::Offset<void> Write(flatbuffers::FlatBufferBuilder& fbb, const Campa
   return fb::CreateCampaignEnded(fbb, e.id, e.date.yyyymmdd()).Union();
 }
 
+// ---- F-1-5 non-insured institutions
+
+flatbuffers::Offset<void> Write(flatbuffers::FlatBufferBuilder& fbb,
+                                const NonInsuredLinkIssued& e) {
+  return fb::CreateNonInsuredLinkIssued(fbb, e.id, e.issuer, e.approver, e.expires.yyyymmdd())
+      .Union();
+}
+
+flatbuffers::Offset<void> Write(flatbuffers::FlatBufferBuilder& fbb,
+                                const NonInsuredRegistrationSubmitted& e) {
+  auto name = fbb.CreateString(e.name);
+  auto kana = fbb.CreateString(e.kana);
+  auto address = fbb.CreateString(e.address);
+  auto site_kind = fbb.CreateString(e.site_kind);
+  auto email = fbb.CreateString(e.email);
+  auto phone = fbb.CreateString(e.phone);
+  return fb::CreateNonInsuredRegistrationSubmitted(fbb, e.id, name, kana, address, e.municipality,
+                                                   site_kind, email, phone)
+      .Union();
+}
+
+flatbuffers::Offset<void> Write(flatbuffers::FlatBufferBuilder& fbb,
+                                const NonInsuredRegistrationDecided& e) {
+  auto reason = fbb.CreateString(e.reason);
+  return fb::CreateNonInsuredRegistrationDecided(fbb, e.id, e.approved, e.org, reason).Union();
+}
+
 // ---- F-2 fees and vaccines
 
 flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<fb::FieldChange>>> WriteChanges(
@@ -366,6 +393,13 @@ constexpr fb::Payload PayloadType() {
   if constexpr (std::is_same_v<T, CampaignFeesChanged>) return fb::Payload::CampaignFeesChanged;
   if constexpr (std::is_same_v<T, CampaignEndRegistered>) return fb::Payload::CampaignEndRegistered;
   if constexpr (std::is_same_v<T, CampaignEnded>) return fb::Payload::CampaignEnded;
+  if constexpr (std::is_same_v<T, NonInsuredLinkIssued>) return fb::Payload::NonInsuredLinkIssued;
+  if constexpr (std::is_same_v<T, NonInsuredRegistrationSubmitted>) {
+    return fb::Payload::NonInsuredRegistrationSubmitted;
+  }
+  if constexpr (std::is_same_v<T, NonInsuredRegistrationDecided>) {
+    return fb::Payload::NonInsuredRegistrationDecided;
+  }
 }
 
 }  // namespace
@@ -423,7 +457,10 @@ std::string_view EventTypeName(const DomainEvent& event) {
                                                 "vaccine_setting_unit_set",
                                                 "institution_contract_set",
                                                 "institution_vaccine_set",
-                                                "fee_floor_set"};
+                                                "fee_floor_set",
+                                                "non_insured_link_issued",
+                                                "non_insured_registration_submitted",
+                                                "non_insured_registration_decided"};
   static_assert(std::size(kNames) == std::variant_size_v<DomainEvent>);
   return kNames[event.index()];
 }
@@ -445,6 +482,8 @@ std::string StreamOf(const DomainEvent& event) {
           return "campaign-" + std::to_string(e.id);
         } else if constexpr (kIsFeeEvent<T>) {
           return "fees-" + std::to_string(e.owner);
+        } else if constexpr (kIsRegistrationEvent<T>) {
+          return "registration-" + std::to_string(e.id);
         } else if constexpr (std::is_same_v<T, LetterApplied> ||
                              std::is_same_v<T, RedelegationCreated> ||
                              std::is_same_v<T, LetterTransitioned> ||
@@ -666,6 +705,33 @@ Result<DomainEvent> Decode(const fb::Event& event) {
       e.id = p->id();
       SHUGO_ASSIGN_OR_RETURN(e.date, Date(p->date(), "date"));
       return DomainEvent(e);
+    }
+    case fb::Payload::NonInsuredLinkIssued: {
+      const auto* p = event.payload_as_NonInsuredLinkIssued();
+      NonInsuredLinkIssued e;
+      e.id = p->id();
+      e.issuer = p->issuer();
+      e.approver = p->approver();
+      SHUGO_ASSIGN_OR_RETURN(e.expires, Date(p->expires(), "expires"));
+      return DomainEvent(e);
+    }
+    case fb::Payload::NonInsuredRegistrationSubmitted: {
+      const auto* p = event.payload_as_NonInsuredRegistrationSubmitted();
+      NonInsuredRegistrationSubmitted e;
+      e.id = p->id();
+      e.name = Str(p->name());
+      e.kana = Str(p->kana());
+      e.address = Str(p->address());
+      e.municipality = p->municipality();
+      e.site_kind = Str(p->site_kind());
+      e.email = Str(p->email());
+      e.phone = Str(p->phone());
+      return DomainEvent(std::move(e));
+    }
+    case fb::Payload::NonInsuredRegistrationDecided: {
+      const auto* p = event.payload_as_NonInsuredRegistrationDecided();
+      return DomainEvent(
+          NonInsuredRegistrationDecided{p->id(), p->approved(), p->org(), Str(p->reason())});
     }
     default:
       return DecodeFee(event);  // F-2 fees and vaccines, or not a domain event

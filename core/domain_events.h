@@ -22,6 +22,7 @@ namespace shugo::core {
 using OrgId = uint64_t;     // numbered by the processor from 1; 0 means "none"
 using LetterId = uint64_t;  // numbered by the processor from 1; 0 means "none"
 using CampaignId = uint64_t;
+using RegistrationId = uint64_t;  // F-1-5 entries, numbered by the processor from 1
 
 enum class OrganisationDateKind {
   kOpeningScheduled,
@@ -273,6 +274,49 @@ struct FeeFloorSet {
   friend bool operator==(const FeeFloorSet&, const FeeFloorSet&) = default;
 };
 
+// ---- F-1-5 non-insured institutions entered through an input link (core/non_insured.h): each
+// in the stream "registration-<id>".
+
+// F_画面1-2-1: a prefecture, or a municipality for a site only it knows, got an input link for
+// registration `id`, usable until `expires` (inclusive). The link's secret token is not an event's
+// business: it belongs to the account store.
+struct NonInsuredLinkIssued {
+  RegistrationId id = 0;
+  OrgId issuer = 0;    // the prefecture or municipality
+  OrgId approver = 0;  // the prefecture that approves the entry (F_画面7-1-1/7-1-2)
+  JapanDate expires;
+  friend bool operator==(const NonInsuredLinkIssued&, const NonInsuredLinkIssued&) = default;
+};
+
+// The institution entered its data through the link (the input check passed). `email` and
+// `phone` are the institution's own (one address per institution, domain.md §4.6), not a
+// person's; the address is kept in lower case.
+struct NonInsuredRegistrationSubmitted {
+  RegistrationId id = 0;
+  std::string name, kana, address;
+  OrgId municipality = 0;  // where the site is
+  std::string site_kind;   // 集団接種会場, 職域接種, 矯正施設 … as entered
+  std::string email, phone;
+  friend bool operator==(const NonInsuredRegistrationSubmitted&,
+                         const NonInsuredRegistrationSubmitted&) = default;
+};
+
+// The approver decided: approved (the institution `org` was registered by the same command) or
+// returned (差戻) with a reason. Either closes the registration.
+struct NonInsuredRegistrationDecided {
+  RegistrationId id = 0;
+  bool approved = false;
+  OrgId org = 0;
+  std::string reason;
+  friend bool operator==(const NonInsuredRegistrationDecided&,
+                         const NonInsuredRegistrationDecided&) = default;
+};
+
+template <typename T>
+inline constexpr bool kIsRegistrationEvent =
+    std::is_same_v<T, NonInsuredLinkIssued> || std::is_same_v<T, NonInsuredRegistrationSubmitted> ||
+    std::is_same_v<T, NonInsuredRegistrationDecided>;
+
 template <typename T>
 inline constexpr bool kIsFeeEvent =
     std::is_same_v<T, MunicipalVaccineSet> || std::is_same_v<T, VaccineSettingUnitSet> ||
@@ -285,13 +329,14 @@ using DomainEvent =
                  CodeChangeRequested, CodeChangeDecided, LetterRekeyed, CollectiveContractSigned,
                  CampaignDeclared, CampaignFeesChanged, CampaignEndRegistered, CampaignEnded,
                  MunicipalVaccineSet, VaccineSettingUnitSet, InstitutionContractSet,
-                 InstitutionVaccineSet, FeeFloorSet>;
+                 InstitutionVaccineSet, FeeFloorSet, NonInsuredLinkIssued,
+                 NonInsuredRegistrationSubmitted, NonInsuredRegistrationDecided>;
 
 // The code name of an event's type ("letter_transitioned", …), for logs, history and JSON.
 std::string_view EventTypeName(const DomainEvent& event);
 
 // The stream an event belongs to: "org-<id>", "letter-<id>", "campaign-<id>", "fees-<owner>",
-// "day", "master-eligibility", "contract".
+// "registration-<id>", "day", "master-eligibility", "contract".
 std::string StreamOf(const DomainEvent& event);
 
 // Encodes one event for the store (the payload writer owns a copy of `event`).

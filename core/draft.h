@@ -69,6 +69,9 @@ class Draft {
             return c == nullptr ? 0 : c->version;
           } else if constexpr (kIsFeeEvent<T>) {
             return state_.fees().version(e.owner);
+          } else if constexpr (kIsRegistrationEvent<T>) {
+            const NonInsuredRegistration* r = state_.FindRegistration(e.id);
+            return r == nullptr ? 0 : r->version;
           } else if constexpr (std::is_same_v<T, LetterApplied> ||
                                std::is_same_v<T, RedelegationCreated> ||
                                std::is_same_v<T, LetterTransitioned> ||
@@ -230,6 +233,13 @@ Result<LetterActor> RelationOf(const Draft& d, const Letter& l, LetterCommand co
 // Letter `id`, at `expected_version` when given (kAborted otherwise).
 Result<const Letter*> FindOriginal(const Draft& d, LetterId id,
                                    std::optional<uint64_t> expected_version);
+
+// ---- F-1 masters
+
+// F-1-1 … F-1-5: registers one organisation (RegisterOrganisation), checking who may and what it
+// carries; the new id goes to `d.created()`. Also the approval of a F-1-5 entry
+// (core/non_insured.cc).
+Status DecideRegister(Draft& d, const RegisterOrganisation& r);
 
 // ---- institutions
 

@@ -8,6 +8,7 @@
 #include "core/code_changes.h"
 #include "core/codes.h"
 #include "core/draft.h"
+#include "core/non_insured.h"
 
 namespace shugo::core {
 
@@ -39,6 +40,9 @@ bool MayKeepMaster(K registrar, K kind) {
   }
 }
 
+}  // namespace
+
+// Also the approval of a F-1-5 entry (core/non_insured.cc).
 Status DecideRegister(Draft& d, const RegisterOrganisation& r) {
   SHUGO_ASSIGN_OR_RETURN(const Organisation* by, ActingOrg(d));
   if (by != nullptr && !MayKeepMaster(by->kind, r.kind)) {
@@ -183,6 +187,8 @@ Status DecideRegister(Draft& d, const RegisterOrganisation& r) {
   d.created().push_back(e.id);
   return d.Emit(std::move(e), std::nullopt);
 }
+
+namespace {
 
 Status DecideChange(Draft& d, const ChangeOrganisation& c, std::optional<uint64_t> expected) {
   SHUGO_ASSIGN_OR_RETURN(const Organisation* by, ActingOrg(d));
@@ -678,6 +684,12 @@ Result<Outcome> Processor::Execute(const CommandRequest& request) {
             return DecideChangeCampaignFees(d, r, expected);
           } else if constexpr (std::is_same_v<T, SetAdditionalFees>) {
             return DecideSetAdditionalFees(d, r, expected);
+          } else if constexpr (std::is_same_v<T, IssueNonInsuredLink>) {
+            return DecideIssueNonInsuredLink(d, r);  // F-1-5 (core/non_insured.cc)
+          } else if constexpr (std::is_same_v<T, SubmitNonInsuredRegistration>) {
+            return DecideSubmitNonInsuredRegistration(d, r);
+          } else if constexpr (std::is_same_v<T, ReviewNonInsuredRegistration>) {
+            return DecideReviewNonInsuredRegistration(d, r, expected);
           } else {
             static_assert(std::is_same_v<T, RegisterCampaignEnd>);
             return DecideRegisterCampaignEnd(d, r, expected);

@@ -15,6 +15,7 @@
 #include "base/status.h"
 #include "core/campaigns.h"
 #include "core/fees.h"
+#include "core/non_insured.h"
 #include "core/state.h"
 #include "events/event_store.h"
 
@@ -121,15 +122,17 @@ struct AnnounceCollectiveContract {
 };
 
 // F-10 campaigns: DeclareCampaign, ChangeCampaignFees, SetAdditionalFees, RegisterCampaignEnd
-// (core/campaigns.h); F-2 fees and vaccines (core/fees.h).
+// (core/campaigns.h); F-2 fees and vaccines (core/fees.h); F-1-5 entries through an input link:
+// IssueNonInsuredLink, SubmitNonInsuredRegistration, ReviewNonInsuredRegistration
+// (core/non_insured.h).
 using Request =
     std::variant<RegisterOrganisation, ChangeOrganisation, EnterOrganisationDate, ApplyLetter,
                  ReapplyLetter, ApproveLetters, ReturnLetter, WithdrawLetter, RequestSecession,
                  TerminateLetter, ImportEligibilityMaster, RequestCodeChange, ReviewCodeChange,
                  AnnounceCollectiveContract, DeclareCampaign, ChangeCampaignFees, SetAdditionalFees,
                  RegisterCampaignEnd, SetMunicipalVaccine, EndMunicipalVaccine,
-                 SetVaccineSettingUnit, SetContractMunicipality, SetInstitutionVaccine,
-                 SetFeeFloor>;
+                 SetVaccineSettingUnit, SetContractMunicipality, SetInstitutionVaccine, SetFeeFloor,
+                 IssueNonInsuredLink, SubmitNonInsuredRegistration, ReviewNonInsuredRegistration>;
 
 struct CommandRequest {
   std::string id;  // idempotency key (invariant 5)
@@ -142,7 +145,8 @@ struct CommandRequest {
 
 struct Outcome {
   events::AppendResult append;
-  std::vector<uint64_t> created;  // ids of the organisations or letters the command created
+  std::vector<uint64_t> created;  // ids of the organisations, letters, campaigns or F-1-5
+                                  // registrations the command created
 };
 
 struct DayReport {

@@ -513,6 +513,72 @@ Status State::ApplyEvent(const CampaignEnded& e) {
   return Status::Ok();
 }
 
+const NonInsuredRegistration* State::FindRegistration(RegistrationId id) const {
+  return id >= 1 && id <= registrations_.size() ? &registrations_[id - 1] : nullptr;
+}
+
+const NonInsuredRegistration* State::RegistrationByEmail(std::string_view email) const {
+  auto it = registration_emails_.find(std::string(email));
+  return it == registration_emails_.end() ? nullptr : FindRegistration(it->second);
+}
+
+Status State::ApplyEvent(const NonInsuredLinkIssued& e) {
+  if (e.id != next_registration_id()) {
+    return Inconsistent("registration " + std::to_string(e.id) + " issued out of order");
+  }
+  if (FindOrg(e.issuer) == nullptr || FindOrg(e.approver) == nullptr) {
+    return Inconsistent("registration " + std::to_string(e.id) + " names an unknown organisation");
+  }
+  NonInsuredRegistration& r = registrations_.emplace_back();
+  r.id = e.id;
+  r.issuer = e.issuer;
+  r.approver = e.approver;
+  r.expires = e.expires;
+  r.version = 1;
+  return Status::Ok();
+}
+
+Status State::ApplyEvent(const NonInsuredRegistrationSubmitted& e) {
+  if (e.id < 1 || e.id > registrations_.size() ||
+      registrations_[e.id - 1].status != RegistrationStatus::kIssued) {
+    return Inconsistent("entry for registration " + std::to_string(e.id) + " not awaiting one");
+  }
+  if (FindOrg(e.municipality) == nullptr) {
+    return Inconsistent("registration " + std::to_string(e.id) + " in an unknown municipality");
+  }
+  if (!registration_emails_.emplace(e.email, e.id).second) {
+    return Inconsistent("email of registration " + std::to_string(e.id) + " already in use");
+  }
+  NonInsuredRegistration& r = registrations_[e.id - 1];
+  r.status = RegistrationStatus::kSubmitted;
+  r.data = e;
+  ++r.version;
+  return Status::Ok();
+}
+
+Status State::ApplyEvent(const NonInsuredRegistrationDecided& e) {
+  if (e.id < 1 || e.id > registrations_.size() ||
+      registrations_[e.id - 1].status != RegistrationStatus::kSubmitted) {
+    return Inconsistent("decision on registration " + std::to_string(e.id) + " not submitted");
+  }
+  NonInsuredRegistration& r = registrations_[e.id - 1];
+  if (e.approved) {
+    const Organisation* o = FindOrg(e.org);
+    if (o == nullptr || o->kind != OrganisationKind::kNonInsuredInstitution) {
+      return Inconsistent("registration " + std::to_string(e.id) + " approved as unknown " +
+                          std::to_string(e.org));
+    }
+    r.status = RegistrationStatus::kApproved;
+    r.org = e.org;
+  } else {
+    r.status = RegistrationStatus::kReturned;
+    registration_emails_.erase(r.data->email);  // the institution may enter it again (new link)
+  }
+  r.reason = e.reason;
+  ++r.version;
+  return Status::Ok();
+}
+
 void State::Unindex(const Letter& letter) {
   if (letter.status == LetterStatus::kApproved && letter.contract_date) {
     approved_.erase({*letter.contract_date, letter.id});

@@ -95,6 +95,26 @@ struct Campaign {
   friend bool operator==(const Campaign&, const Campaign&) = default;
 };
 
+// F-1-5: an entry of a non-insured institution through an input link (core/non_insured.h).
+// issued → submitted → approved | returned; a link past its expiry stays issued and is refused.
+enum class RegistrationStatus { kIssued, kSubmitted, kApproved, kReturned };
+
+struct NonInsuredRegistration {
+  RegistrationId id = 0;
+  OrgId issuer = 0;    // the prefecture or municipality that issued the link
+  OrgId approver = 0;  // the prefecture that approves or returns the entry
+  JapanDate expires;   // the last day the link may be used
+  RegistrationStatus status = RegistrationStatus::kIssued;
+  std::optional<NonInsuredRegistrationSubmitted> data;  // what the institution entered
+  OrgId org = 0;                                        // approved: the organisation registered
+  std::string reason;  // returned: why (approved: the approver's comment, if any)
+  uint64_t version = 0;
+
+  // The link can no longer be used on `day`.
+  bool expired_on(JapanDate day) const { return day > expires; }
+  friend bool operator==(const NonInsuredRegistration&, const NonInsuredRegistration&) = default;
+};
+
 // Who delegates what to whom: at most one non-terminal original letter per key (**project**).
 struct LetterKey {
   OrgId delegator = 0;
@@ -149,6 +169,16 @@ class State {
   const std::vector<Campaign>& campaigns() const { return campaigns_; }  // index = id − 1
   CampaignId next_campaign_id() const { return campaigns_.size() + 1; }
 
+  // ---- F-1-5 entries through an input link
+  const NonInsuredRegistration* FindRegistration(RegistrationId id) const;
+  // The registration, submitted or approved, that uses this email address (lower case), or
+  // nullptr. A returned entry frees its address.
+  const NonInsuredRegistration* RegistrationByEmail(std::string_view email) const;
+  const std::vector<NonInsuredRegistration>& registrations() const {  // index = id − 1
+    return registrations_;
+  }
+  RegistrationId next_registration_id() const { return registrations_.size() + 1; }
+
   // Approved letters waiting for their day (activation), by 契約日.
   const std::set<std::pair<JapanDate, LetterId>>& approved_by_date() const { return approved_; }
   // Letters scheduled to secede, by 脱退日.
@@ -190,6 +220,9 @@ class State {
   Status ApplyEvent(const CampaignFeesChanged& e);
   Status ApplyEvent(const CampaignEndRegistered& e);
   Status ApplyEvent(const CampaignEnded& e);
+  Status ApplyEvent(const NonInsuredLinkIssued& e);
+  Status ApplyEvent(const NonInsuredRegistrationSubmitted& e);
+  Status ApplyEvent(const NonInsuredRegistrationDecided& e);
   Campaign* MutableCampaign(CampaignId id);
   Organisation* MutableOrg(OrgId id);
   Letter* MutableLetter(LetterId id);
@@ -223,6 +256,8 @@ class State {
   std::unordered_map<CampaignId, std::set<LetterId>> campaign_live_;
   std::set<std::pair<JapanDate, CampaignId>> campaign_ends_;
   FeeBook fees_;
+  std::vector<NonInsuredRegistration> registrations_;
+  std::unordered_map<std::string, RegistrationId> registration_emails_;
 };
 
 }  // namespace shugo::core

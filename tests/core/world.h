@@ -172,6 +172,20 @@ inline void Fields(std::ostream& o, const FeeFloorSet& e) {
   o << "owner=" << e.owner << " floor=" << OptText(e.floor);
 }
 
+// F-1-5 entries through an input link (core/non_insured.h)
+inline void Fields(std::ostream& o, const NonInsuredLinkIssued& e) {
+  o << "id=" << e.id << " issuer=" << e.issuer << " approver=" << e.approver
+    << " expires=" << e.expires.ToString();
+}
+inline void Fields(std::ostream& o, const NonInsuredRegistrationSubmitted& e) {
+  o << "id=" << e.id << " name=" << e.name << " kana=" << e.kana << " address=" << e.address
+    << " municipality=" << e.municipality << " site_kind=" << e.site_kind << " email=" << e.email
+    << " phone=" << e.phone;
+}
+inline void Fields(std::ostream& o, const NonInsuredRegistrationDecided& e) {
+  o << "id=" << e.id << " approved=" << e.approved << " org=" << e.org << " reason=" << e.reason;
+}
+
 // An event as text with every field (a new event type needs its Fields overload above).
 inline std::string Show(const DomainEvent& event) {
   std::ostringstream o;
