@@ -418,7 +418,13 @@ Status State::ApplyEvent(const CodeChangeDecided& e) {
     return Status::Ok();
   }
   if (e.code != o->code) {
-    if (by_code_.contains(e.code)) return Inconsistent("code " + e.code + " taken");
+    auto held = by_code_.find(e.code);
+    if (held != by_code_.end() && held->second != o->id) {
+      return Inconsistent("code " + e.code + " taken");
+    }
+    // A code of its own back (a site given an insured code, then made non-insured again, gets
+    // its numbered code): no longer an old code.
+    std::erase(o->old_codes, e.code);
     o->old_codes.push_back(o->code);
     o->code = e.code;
     by_code_.emplace(o->code, o->id);  // the old codes keep finding it

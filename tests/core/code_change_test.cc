@@ -393,6 +393,40 @@ TEST_CASE("F-11-3 relocation to a participating municipality keeps the letters i
   CHECK_EQ(w.StatusOf(routine), "in_contract");
 }
 
+TEST_CASE(
+    "F-1-4-3 a site given an insured code and made non-insured again gets its numbered code") {
+  // Found by the random test of flows_test.cc: the state refused the numbered code the site had
+  // held (one of its own old codes) as taken, and the processor stopped.
+  World w;
+  const LetterId letter = InForce(w, w.site_municipal);
+  const std::string numbered = w.Code(w.site_municipal);
+  CHECK_EQ(numbered, NonInsuredCode(13, w.site_municipal));
+  w.Ok(As(numbered), Change(CodeChangeKind::kCodeChange, kHachiojiCode, "組織変更"));
+  w.Ok(As(World::kHachioji), ReviewCodeChange{numbered, 1, true, ""});
+  CHECK_EQ(w.Org(w.site_municipal).kind, K::kInsuredInstitution);
+  w.Ok(As(kHachiojiCode), Change(CodeChangeKind::kToNonInsured, "", "組織変更"));
+  const Position h = w.Head();
+  w.Ok(As(World::kTokyo), ReviewCodeChange{kHachiojiCode, 2, true, ""});
+  w.ExpectAppended(h, {{Decided(w.site_municipal, 2, numbered, K::kNonInsuredInstitution,
+                                w.hachioji, Affiliation::kNoMembership),
+                        w.Today()},
+                       {Rekeyed(letter, w.site_municipal, numbered, kHachiojiCode), w.Today()}});
+  const Organisation o = w.Org(w.site_municipal);
+  CHECK_EQ(o.kind, K::kNonInsuredInstitution);
+  CHECK_EQ(o.code, numbered);
+  CHECK_EQ(o.old_codes, std::vector<std::string>{kHachiojiCode});
+  w.proc->Read([&](const State& s) {
+    CHECK_EQ(s.FindOrgByCode(numbered)->id, w.site_municipal);
+    CHECK_EQ(s.FindOrgByCode(kHachiojiCode)->id, w.site_municipal);
+    return 0;
+  });
+  // The processor carries on, and a rebuild from the log gives the same organisation.
+  w.Ok(As(numbered), ApplyLetter{ContractType::kVoluntarySubsidy, 0, true});
+  w.OpenProcessor();
+  CHECK(w.Org(w.site_municipal) == o);
+  CHECK_EQ(w.StatusOf(letter), "in_contract");
+}
+
 TEST_CASE("F-5-1 the collective contract is announced once by 国保中央会") {
   World w;
   w.Refused(As(World::kMhlw), AnnounceCollectiveContract{w.Today(), ""},
