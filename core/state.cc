@@ -412,8 +412,14 @@ Status State::ApplyEvent(const CodeChangeDecided& e) {
       return Inconsistent("merger into unknown survivor " + std::to_string(e.survivor));
     }
     o->merged_into = survivor->id;
-    by_code_[o->code] = survivor->id;
-    for (const std::string& c : o->old_codes) by_code_[c] = survivor->id;
+    // So do the codes of the institutions merged into it before (they found it until now).
+    for (std::vector<OrgId> merged = {o->id}; !merged.empty();) {
+      const Organisation& m = orgs_[merged.back() - 1];
+      merged.pop_back();
+      by_code_[m.code] = survivor->id;
+      for (const std::string& c : m.old_codes) by_code_[c] = survivor->id;
+      merged.insert(merged.end(), m.merged_from.begin(), m.merged_from.end());
+    }
     survivor->merged_from.push_back(o->id);  // no event of its stream: its version stays
     return Status::Ok();
   }

@@ -269,6 +269,29 @@ TEST_CASE("F-1-4-3 merger into an existing institution moves its letters or sece
   CHECK(w.Org(w.inst_member2) == b);
 }
 
+TEST_CASE("F-1-4-3 the codes of an institution merged into one that merges again find the last") {
+  // Found by the random test of flows_test.cc: the first one's codes still found the second,
+  // merged meanwhile, and a letter applied under them was open for a merged institution.
+  World w;
+  const std::string first = w.Code(w.inst_member2), second = w.Code(w.inst_member);
+  const std::string last = w.Code(w.inst_nonmember);
+  w.Ok(As(first), Change(CodeChangeKind::kMerger, second, "合併"));
+  w.Ok(As(World::kChiyoda), ReviewCodeChange{first, 1, true, ""});
+  w.Ok(As(second), Change(CodeChangeKind::kMerger, last, "合併"));
+  w.Ok(As(World::kChuo), ReviewCodeChange{second, 1, true, ""});
+  CHECK_EQ(w.Org(w.inst_member2).merged_into, w.inst_member);
+  CHECK_EQ(w.Org(w.inst_member).merged_into, w.inst_nonmember);
+  auto found = [&w](const std::string& code) {
+    return w.proc->Read([&code](const State& s) { return s.FindOrgByCode(code)->id; });
+  };
+  CHECK_EQ(found(first), w.inst_nonmember);
+  CHECK_EQ(found(second), w.inst_nonmember);
+  const LetterId l = w.Apply(w.inst_member2);  // under the first one's code
+  CHECK_EQ(w.L(l).delegator, w.inst_nonmember);
+  w.OpenProcessor();  // rebuilt from the log
+  CHECK_EQ(found(first), w.inst_nonmember);
+}
+
 TEST_CASE("F-1-4-3 a merger is refused while a duplicate letter of the merged one is applied") {
   World w;
   InForce(w, w.inst_member);
