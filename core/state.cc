@@ -412,13 +412,25 @@ Status State::ApplyEvent(const CodeChangeDecided& e) {
       return Inconsistent("merger into unknown survivor " + std::to_string(e.survivor));
     }
     o->merged_into = survivor->id;
-    by_code_[o->code] = survivor->id;
-    for (const std::string& c : o->old_codes) by_code_[c] = survivor->id;
+    // So do the codes of the institutions merged into it before (they found it until now).
+    for (std::vector<OrgId> merged = {o->id}; !merged.empty();) {
+      const Organisation& m = orgs_[merged.back() - 1];
+      merged.pop_back();
+      by_code_[m.code] = survivor->id;
+      for (const std::string& c : m.old_codes) by_code_[c] = survivor->id;
+      merged.insert(merged.end(), m.merged_from.begin(), m.merged_from.end());
+    }
     survivor->merged_from.push_back(o->id);  // no event of its stream: its version stays
     return Status::Ok();
   }
   if (e.code != o->code) {
-    if (by_code_.contains(e.code)) return Inconsistent("code " + e.code + " taken");
+    auto held = by_code_.find(e.code);
+    if (held != by_code_.end() && held->second != o->id) {
+      return Inconsistent("code " + e.code + " taken");
+    }
+    // A code of its own back (a site given an insured code, then made non-insured again, gets
+    // its numbered code): no longer an old code.
+    std::erase(o->old_codes, e.code);
     o->old_codes.push_back(o->code);
     o->code = e.code;
     by_code_.emplace(o->code, o->id);  // the old codes keep finding it

@@ -275,6 +275,29 @@ TEST_CASE("F-1-4-3 merger into an existing institution moves its letters or sece
   CHECK(w.Org(w.inst_member2) == b);
 }
 
+TEST_CASE("F-1-4-3 the codes of an institution merged into one that merges again find the last") {
+  // Found by the random test of flows_test.cc: the first one's codes still found the second,
+  // merged meanwhile, and a letter applied under them was open for a merged institution.
+  World w;
+  const std::string first = w.Code(w.inst_member2), second = w.Code(w.inst_member);
+  const std::string last = w.Code(w.inst_nonmember);
+  w.Ok(As(first), Change(CodeChangeKind::kMerger, second, "合併"));
+  w.Ok(As(World::kChiyoda), ReviewCodeChange{first, 1, true, ""});
+  w.Ok(As(second), Change(CodeChangeKind::kMerger, last, "合併"));
+  w.Ok(As(World::kChuo), ReviewCodeChange{second, 1, true, ""});
+  CHECK_EQ(w.Org(w.inst_member2).merged_into, w.inst_member);
+  CHECK_EQ(w.Org(w.inst_member).merged_into, w.inst_nonmember);
+  auto found = [&w](const std::string& code) {
+    return w.proc->Read([&code](const State& s) { return s.FindOrgByCode(code)->id; });
+  };
+  CHECK_EQ(found(first), w.inst_nonmember);
+  CHECK_EQ(found(second), w.inst_nonmember);
+  const LetterId l = w.Apply(w.inst_member2);  // under the first one's code
+  CHECK_EQ(w.L(l).delegator, w.inst_nonmember);
+  w.OpenProcessor();  // rebuilt from the log
+  CHECK_EQ(found(first), w.inst_nonmember);
+}
+
 TEST_CASE("F-1-4-3 a merger is refused while a duplicate letter of the merged one is applied") {
   World w;
   InForce(w, w.inst_member);
@@ -397,6 +420,40 @@ TEST_CASE("F-11-3 relocation to a participating municipality keeps the letters i
   w.Ok(As(kTachikawaCode), Change(CodeChangeKind::kCodeChange, kHachiojiCode, "移転"));
   w.Ok(As(World::kHachioji), ReviewCodeChange{kTachikawaCode, 2, true, ""});
   CHECK_EQ(w.StatusOf(routine), "in_contract");
+}
+
+TEST_CASE(
+    "F-1-4-3 a site given an insured code and made non-insured again gets its numbered code") {
+  // Found by the random test of flows_test.cc: the state refused the numbered code the site had
+  // held (one of its own old codes) as taken, and the processor stopped.
+  World w;
+  const LetterId letter = InForce(w, w.site_municipal);
+  const std::string numbered = w.Code(w.site_municipal);
+  CHECK_EQ(numbered, NonInsuredCode(13, w.site_municipal));
+  w.Ok(As(numbered), Change(CodeChangeKind::kCodeChange, kHachiojiCode, "組織変更"));
+  w.Ok(As(World::kHachioji), ReviewCodeChange{numbered, 1, true, ""});
+  CHECK_EQ(w.Org(w.site_municipal).kind, K::kInsuredInstitution);
+  w.Ok(As(kHachiojiCode), Change(CodeChangeKind::kToNonInsured, "", "組織変更"));
+  const Position h = w.Head();
+  w.Ok(As(World::kTokyo), ReviewCodeChange{kHachiojiCode, 2, true, ""});
+  w.ExpectAppended(h, {{Decided(w.site_municipal, 2, numbered, K::kNonInsuredInstitution,
+                                w.hachioji, Affiliation::kNoMembership),
+                        w.Today()},
+                       {Rekeyed(letter, w.site_municipal, numbered, kHachiojiCode), w.Today()}});
+  const Organisation o = w.Org(w.site_municipal);
+  CHECK_EQ(o.kind, K::kNonInsuredInstitution);
+  CHECK_EQ(o.code, numbered);
+  CHECK_EQ(o.old_codes, std::vector<std::string>{kHachiojiCode});
+  w.proc->Read([&](const State& s) {
+    CHECK_EQ(s.FindOrgByCode(numbered)->id, w.site_municipal);
+    CHECK_EQ(s.FindOrgByCode(kHachiojiCode)->id, w.site_municipal);
+    return 0;
+  });
+  // The processor carries on, and a rebuild from the log gives the same organisation.
+  w.Ok(As(numbered), ApplyLetter{ContractType::kVoluntarySubsidy, 0, true});
+  w.OpenProcessor();
+  CHECK(w.Org(w.site_municipal) == o);
+  CHECK_EQ(w.StatusOf(letter), "in_contract");
 }
 
 TEST_CASE("F-5-1 the collective contract is announced once by 国保中央会") {
