@@ -1381,7 +1381,10 @@ constexpr const char* kRequestNames[] = {"RegisterOrganisation",
                                          "SetVaccineSettingUnit",
                                          "SetContractMunicipality",
                                          "SetInstitutionVaccine",
-                                         "SetFeeFloor"};
+                                         "SetFeeFloor",
+                                         "IssueNonInsuredLink",
+                                         "SubmitNonInsuredRegistration",
+                                         "ReviewNonInsuredRegistration"};
 static_assert(std::size(kRequestNames) == std::variant_size_v<Request>);
 
 constexpr uint64_t kDefaultSeed = 20250401;
