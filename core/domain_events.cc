@@ -211,10 +211,9 @@ flatbuffers::Offset<void> Write(flatbuffers::FlatBufferBuilder& fbb,
   auto kana = fbb.CreateString(e.kana);
   auto address = fbb.CreateString(e.address);
   auto site_kind = fbb.CreateString(e.site_kind);
-  auto email = fbb.CreateString(e.email);
-  auto phone = fbb.CreateString(e.phone);
+  auto email = fbb.CreateString(e.email_sha256);
   return fb::CreateNonInsuredRegistrationSubmitted(fbb, e.id, name, kana, address, e.municipality,
-                                                   site_kind, email, phone)
+                                                   site_kind, email)
       .Union();
 }
 
@@ -724,8 +723,7 @@ Result<DomainEvent> Decode(const fb::Event& event) {
       e.address = Str(p->address());
       e.municipality = p->municipality();
       e.site_kind = Str(p->site_kind());
-      e.email = Str(p->email());
-      e.phone = Str(p->phone());
+      e.email_sha256 = Str(p->email_sha256());
       return DomainEvent(std::move(e));
     }
     case fb::Payload::NonInsuredRegistrationDecided: {

@@ -288,15 +288,15 @@ struct NonInsuredLinkIssued {
   friend bool operator==(const NonInsuredLinkIssued&, const NonInsuredLinkIssued&) = default;
 };
 
-// The institution entered its data through the link (the input check passed). `email` and
-// `phone` are the institution's own (one address per institution, domain.md §4.6), not a
-// person's; the address is kept in lower case.
+// The institution entered its data through the link (the input check passed). Its mail address
+// and phone number are contact data, which never enter the log (invariant 11): only the address's
+// digest is kept, for the one-address-per-institution rule (domain.md §4.6).
 struct NonInsuredRegistrationSubmitted {
   RegistrationId id = 0;
   std::string name, kana, address;
-  OrgId municipality = 0;  // where the site is
-  std::string site_kind;   // 集団接種会場, 職域接種, 矯正施設 … as entered
-  std::string email, phone;
+  OrgId municipality = 0;    // where the site is
+  std::string site_kind;     // 集団接種会場, 職域接種, 矯正施設 … as entered
+  std::string email_sha256;  // SHA-256 (hex) of the address in lower case
   friend bool operator==(const NonInsuredRegistrationSubmitted&,
                          const NonInsuredRegistrationSubmitted&) = default;
 };

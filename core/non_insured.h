@@ -18,6 +18,10 @@ namespace shugo::core {
 
 class Draft;
 
+// The digest the log keeps of a mail address (invariant 11): SHA-256 of it in lower case, as 64
+// lower-case hex digits.
+std::string EmailDigest(std::string_view email);
+
 // The user of Actor::System that enters data through an input link (the HTTP layer checks the
 // link's token before it submits as this user).
 inline constexpr char kInputLinkUser[] = "input-link";

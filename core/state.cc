@@ -529,8 +529,8 @@ const NonInsuredRegistration* State::FindRegistration(RegistrationId id) const {
   return id >= 1 && id <= registrations_.size() ? &registrations_[id - 1] : nullptr;
 }
 
-const NonInsuredRegistration* State::RegistrationByEmail(std::string_view email) const {
-  auto it = registration_emails_.find(std::string(email));
+const NonInsuredRegistration* State::RegistrationByEmail(std::string_view email_sha256) const {
+  auto it = registration_emails_.find(std::string(email_sha256));
   return it == registration_emails_.end() ? nullptr : FindRegistration(it->second);
 }
 
@@ -558,7 +558,7 @@ Status State::ApplyEvent(const NonInsuredRegistrationSubmitted& e) {
   if (FindOrg(e.municipality) == nullptr) {
     return Inconsistent("registration " + std::to_string(e.id) + " in an unknown municipality");
   }
-  if (!registration_emails_.emplace(e.email, e.id).second) {
+  if (!registration_emails_.emplace(e.email_sha256, e.id).second) {
     return Inconsistent("email of registration " + std::to_string(e.id) + " already in use");
   }
   NonInsuredRegistration& r = registrations_[e.id - 1];
@@ -584,7 +584,8 @@ Status State::ApplyEvent(const NonInsuredRegistrationDecided& e) {
     r.org = e.org;
   } else {
     r.status = RegistrationStatus::kReturned;
-    registration_emails_.erase(r.data->email);  // the institution may enter it again (new link)
+    registration_emails_.erase(
+        r.data->email_sha256);  // the institution may enter it again (new link)
   }
   r.reason = e.reason;
   ++r.version;

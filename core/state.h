@@ -171,9 +171,9 @@ class State {
 
   // ---- F-1-5 entries through an input link
   const NonInsuredRegistration* FindRegistration(RegistrationId id) const;
-  // The registration, submitted or approved, that uses this email address (lower case), or
+  // The registration, submitted or approved, whose address has this digest (EmailDigest), or
   // nullptr. A returned entry frees its address.
-  const NonInsuredRegistration* RegistrationByEmail(std::string_view email) const;
+  const NonInsuredRegistration* RegistrationByEmail(std::string_view email_sha256) const;
   const std::vector<NonInsuredRegistration>& registrations() const {  // index = id − 1
     return registrations_;
   }

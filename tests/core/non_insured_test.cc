@@ -49,8 +49,7 @@ NonInsuredRegistrationSubmitted Submitted(RegistrationId id, OrgId municipality,
                                          "東京都中央区築地1-1-1",
                                          municipality,
                                          "職域接種",
-                                         std::move(email),
-                                         "03-1234-5678"};
+                                         EmailDigest(email)};
 }
 
 ReviewNonInsuredRegistration Approve(RegistrationId id) { return {id, true, ""}; }
@@ -95,7 +94,10 @@ TEST_CASE("F-1-5 the prefecture's input link: entered and approved registers a n
   NonInsuredRegistration r = Registration(w, id);
   CHECK(r.status == RS::kSubmitted);
   REQUIRE(r.data.has_value());
-  CHECK_EQ(r.data->email, "sesshu@example.jp");
+  // The log keeps the address's digest, never the address or the phone (invariant 11).
+  CHECK_EQ(r.data->email_sha256, EmailDigest("sesshu@example.jp"));
+  CHECK_EQ(r.data->email_sha256.size(), 64u);
+  CHECK_EQ(EmailDigest("Sesshu@Example.JP"), EmailDigest("sesshu@example.jp"));
   // F_画面7-1-1: it waits for 東京都's approval.
   CHECK_EQ(Awaiting(w, w.tokyo), std::vector<RegistrationId>{id});
   CHECK(Awaiting(w, w.chuo).empty());

@@ -179,8 +179,8 @@ inline void Fields(std::ostream& o, const NonInsuredLinkIssued& e) {
 }
 inline void Fields(std::ostream& o, const NonInsuredRegistrationSubmitted& e) {
   o << "id=" << e.id << " name=" << e.name << " kana=" << e.kana << " address=" << e.address
-    << " municipality=" << e.municipality << " site_kind=" << e.site_kind << " email=" << e.email
-    << " phone=" << e.phone;
+    << " municipality=" << e.municipality << " site_kind=" << e.site_kind
+    << " email_sha256=" << e.email_sha256;
 }
 inline void Fields(std::ostream& o, const NonInsuredRegistrationDecided& e) {
   o << "id=" << e.id << " approved=" << e.approved << " org=" << e.org << " reason=" << e.reason;
