@@ -553,8 +553,9 @@ Status Demo::Merger() {
   r.reason = "合併";
   r.consent = true;
   SHUGO_RETURN_IF_ERROR(MustRun(As(merged), r, "merger request"));
-  const uint32_t request = processor_->Read(
-      [&](const core::State& s) { return s.FindOrgByCode(merged)->code_change_requests; });
+  const uint32_t request = processor_->Read([code = merged](const core::State& s) {
+    return s.FindOrgByCode(code)->code_change_requests;
+  });
   return MustRun(As(muni), core::ReviewCodeChange{merged, request, true, ""}, "merger review");
 }
 
