@@ -38,7 +38,9 @@ Status RunCommands(const CommandsOptions& o) {
   processor->Read([&](const core::State& s) {
     size_t k = 0;
     for (const core::Organisation& org : s.organisations()) {
-      if (org.kind != core::OrganisationKind::kInsuredInstitution) continue;
+      if (org.kind != core::OrganisationKind::kInsuredInstitution || org.merged_into != 0) {
+        continue;  // a merged institution's code acts for its survivor (F-1-4-3)
+      }
       if (s.OpenLetter(org.id, core::ContractType::kVoluntarySubsidy, 0) != nullptr) continue;
       work[k++ % n].push_back({org.code, {}});
     }
