@@ -359,26 +359,57 @@ Status EmitMoved(Draft& d, OrgId owner, const MunicipalVaccine* before,
   return d.Emit(std::move(e), effective);
 }
 
-// The contract rows naming `org` of every institution contracted with it, moved by `move`
-// (which returns false to leave a row).
+// The contract rows naming `org` of the institutions contracted with it, moved by `move` (which
+// returns false to leave a row), at most `limit` rows: a command stays under the store's limit of
+// events (a large city has thousands); the day job moves the rest in further commands.
 template <typename Move>
-Status MoveContracts(Draft& d, const Organisation& org, JapanDate effective,
-                     const std::string& cause, Move move) {
+Result<size_t> MoveContracts(Draft& d, const Organisation& org, JapanDate effective,
+                             const std::string& cause, size_t limit, Move move) {
   const FeeBook& book = d.state().fees();
+  size_t moved = 0;
   for (OrgId inst : book.ContractedWith(org.id)) {
     for (const auto& [key, c] : book.Find(inst)->contracts) {
+      if (moved == limit) return moved;
       InstitutionContract after = c;
       if (key.second != org.id || !move(after)) continue;
       InstitutionContractSet e{inst, c.contract_type, c.municipality, after.start, after.end, {},
                                cause};
       e.changes = Diff(Texts(c), Texts(after));
       SHUGO_RETURN_IF_ERROR(d.Emit(std::move(e), effective));
+      ++moved;
     }
   }
-  return Status::Ok();
+  return moved;
 }
 
+// An end empty or after `date` becomes `date`.
+bool EndAt(JapanDate date, InstitutionContract& row) {
+  if (row.end && !(date < *row.end)) return false;
+  row.end = date;
+  return true;
+}
+
+const char kAbolitionCause[] = "自治体の廃止（F-1-8-2）";
+
 }  // namespace
+
+Result<bool> DecideAbolishedContractsDue(Draft& d, JapanDate day, std::string* what,
+                                         OrgId* org_id) {
+  const State& s = d.state();
+  for (OrgId id : s.abolished()) {
+    const Organisation& org = d.Org(id);
+    if (!org.abolition_date || day < *org.abolition_date) continue;
+    const JapanDate date = *org.abolition_date;
+    SHUGO_ASSIGN_OR_RETURN(
+        size_t moved, MoveContracts(d, org, date, kAbolitionCause, kMaxContractMoves,
+                                    [date](InstitutionContract& c) { return EndAt(date, c); }));
+    if (moved == 0) continue;
+    *what = "abolition-contracts";
+    *org_id = id;
+    return true;
+  }
+  return false;
+}
 
 Status DecideFeeDateEffects(Draft& d, OrganisationDateKind kind, const Organisation& org,
                             JapanDate date) {
@@ -408,9 +439,10 @@ Status DecideFeeDateEffects(Draft& d, OrganisationDateKind kind, const Organisat
           SHUGO_RETURN_IF_ERROR(EmitMoved(d, org.id, &v, after, date, cause));
         }
       }
-      return MoveContracts(d, org, date, cause, [&](InstitutionContract& c) {
-        return opening ? start_at(c) : end_at(c);
-      });
+      return MoveContracts(
+                 d, org, date, cause, kMaxContractMoves,
+                 [&](InstitutionContract& c) { return opening ? start_at(c) : end_at(c); })
+          .status();
     }
     case DK::kUnionJoinScheduled: {  // F-1-9-1: the union's vaccines copied from 加入日
       const FeeSettings* u = book.Find(org.union_id);

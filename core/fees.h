@@ -98,6 +98,14 @@ Status DecideFees(Draft& d, const SetFeeFloor& r, std::optional<uint64_t> expect
 // 取扱終了日 / 適用終了日 empty or later become 廃止日; F-1-9-1 union join: a union that sets
 // vaccines per union gives the member its own copy from 加入日; F-1-9-2 union leave: the member's
 // 取扱終了日 empty or later become the union 脱退日.
+// At most this many contract rows move in one day-job command (the store takes at most 1,024
+// events a command).
+inline constexpr size_t kMaxContractMoves = 400;
+
+// F-1-8-2: contract rows naming an abolished municipality that the abolition's own command left
+// (beyond kMaxContractMoves), moved in further day-job commands. True when some were decided.
+Result<bool> DecideAbolishedContractsDue(Draft& d, JapanDate day, std::string* what, OrgId* org_id);
+
 Status DecideFeeDateEffects(Draft& d, OrganisationDateKind kind, const Organisation& org,
                             JapanDate date);
 

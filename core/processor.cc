@@ -770,6 +770,15 @@ Result<bool> DecideDue(Draft& d, JapanDate day, std::string* command_id) {
     *command_id = DayCommandId(day, CodeName(p.kind), o.id);
     return true;
   }
+  // F-1-8-2: what an abolition left of its contract rows, a bounded number per command.
+  std::string what;
+  OrgId abolished = 0;
+  SHUGO_ASSIGN_OR_RETURN(bool moved, DecideAbolishedContractsDue(d, day, &what, &abolished));
+  if (moved) {
+    *command_id = DayCommandId(day, what, abolished) + "-" + std::to_string(d.out().size()) + "-" +
+                  std::to_string(std::get<InstitutionContractSet>(d.out().front().event).owner);
+    return true;
+  }
   // F-10-4: a campaign's letters secede on its 脱退日 (rather than take effect on it).
   SHUGO_ASSIGN_OR_RETURN(bool campaign_due, DecideCampaignDue(d, day, command_id));
   if (campaign_due) return true;

@@ -250,6 +250,7 @@ Status State::ApplyEvent(const OrganisationDated& e) {
     case K::kAbolished:
       done(o->abolition_date, K::kAbolitionScheduled);
       o->abolished = true;
+      abolished_.push_back(o->id);
       break;
     case K::kUnionJoinScheduled:
       reschedule(o->union_join_date, K::kUnionJoinScheduled);

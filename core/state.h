@@ -155,6 +155,8 @@ class State {
   // F-5-1: the collective contract's signing, once announced.
   const std::optional<CollectiveContractSigned>& collective_contract() const { return contract_; }
   uint64_t contract_version() const { return contract_version_; }
+  // The organisations abolished so far (F-1-8-2), in the order of their abolition.
+  const std::vector<OrgId>& abolished() const { return abolished_; }
   // Members of a union (every member that ever joined or is scheduled to).
   const std::vector<OrgId>& MembersOf(OrgId union_id) const;
 
@@ -247,6 +249,7 @@ class State {
   std::set<Pending> pending_;
   std::optional<JapanDate> last_closed_day_;
   uint64_t day_version_ = 0;
+  std::vector<OrgId> abolished_;
   std::unordered_map<std::string, EligibilityRow> eligibility_;
   uint64_t eligibility_version_ = 0;
   std::optional<CollectiveContractSigned> contract_;

@@ -6,7 +6,11 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <fstream>
+#include <map>
 #include <optional>
+#include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -591,6 +595,62 @@ TEST_CASE("F-1-8-2 abolition ends 取扱終了日 and 適用終了日 empty or l
                        {Closed(Day(9)), Day(9)}});
   // An abolished municipality sets nothing more.
   w.Refused(As(chiyoda), Routine("dt_dtbik", "5000", Day(10)), StatusCode::kFailedPrecondition);
+}
+
+TEST_CASE(
+    "F-1-8-2 abolition of a city with thousands of contracts moves them in bounded commands") {
+  World w;
+  // More institutions contracted with 千代田区 than one command may carry: real ones of the
+  // sample, registered by their municipalities (registered here by MHLW as needed).
+  std::ifstream in(std::string(SHUGO_REFERENCE_DIR) + "/medical_institutions_sample.csv");
+  std::string line;
+  std::getline(in, line);
+  std::set<OrgId> contracted;
+  while (contracted.size() < kMaxContractMoves + 50 && std::getline(in, line)) {
+    std::vector<std::string> cols;
+    std::stringstream ss(line);
+    for (std::string col; std::getline(ss, col, ',');) cols.push_back(col);
+    bool known =
+        w.proc->Read([&](const State& st) { return st.FindOrgByCode(cols[0]) != nullptr; });
+    if (known) continue;
+    if (!w.proc->Read([&](const State& st) { return st.FindOrgByCode(cols[8]) != nullptr; })) {
+      RegisterOrganisation m;
+      m.kind = K::kMunicipality;
+      m.code = cols[8];
+      m.name = "市区町村" + cols[8];
+      if (!w.Run(As(World::kMhlw), m).ok()) continue;
+    }
+    RegisterOrganisation r;
+    r.kind = K::kInsuredInstitution;
+    r.code = cols[0];
+    r.municipality_code = cols[8];
+    const OrgId inst = w.Register(As(cols[8]), r);
+    w.Ok(As(cols[0]), SetContractMunicipality{CT::kRoutine, World::kChiyoda, Day(0), std::nullopt});
+    contracted.insert(inst);
+  }
+  REQUIRE_EQ(contracted.size(), kMaxContractMoves + 50);
+  w.Ok(As(World::kMhlw),
+       EnterOrganisationDate{World::kChiyoda, DK::kAbolitionScheduled, Day(9), ""});
+
+  const Position h = w.Head();
+  w.RunTo(Day(9));
+  std::map<std::string, size_t> per_command;
+  std::set<OrgId> ended;
+  for (const Logged& l : w.Since(h)) {
+    ++per_command[l.command_id];
+    if (const auto* c = std::get_if<InstitutionContractSet>(&l.event)) {
+      CHECK_EQ(DateText(c->end), Day(9).ToString());
+      CHECK_EQ(DateText(l.effective), Day(9).ToString());
+      CHECK(ended.insert(c->owner).second);  // each row once
+    }
+  }
+  CHECK(ended == contracted);
+  CHECK_GE(per_command.size(), 3u);  // the abolition, its remainder, the day closed
+  for (const auto& [id, n] : per_command) CHECK_LE(n, kMaxContractMoves + 1);
+  // Idempotent: nothing is left to move.
+  const Position after = w.Head();
+  w.RunTo(Day(9));
+  CHECK_EQ(w.Head(), after);
 }
 
 TEST_CASE("F-1-9-1 a joining member gets its own copy of a per-union union's vaccines") {
