@@ -386,6 +386,23 @@ Result<const Organisation*> Resolve(const State& s, Hop hop, const Organisation&
   return to;
 }
 
+// Whether `o` may have an original letter applied, re-applied or approved: not abolished (nor
+// about to be, F-1-8-2), and not a member of a union, which applies for it (F-1-9).
+Status MayDelegate(const State& s, const Organisation& o) {
+  if (o.abolished || o.abolition_date) {
+    return Status::FailedPrecondition(o.name + "は廃止（予定）のため委任状を申請・承認できません");
+  }
+  if (o.kind == K::kMunicipality && o.union_id != 0 && !o.union_leave_date) {
+    const Organisation* u = s.FindOrg(o.union_id);
+    if (u == nullptr || !u->abolition_date) {
+      return Status::FailedPrecondition(
+          o.name + "は広域連合（" + (u == nullptr ? std::string() : u->name) +
+          "）の構成市区町村です。脱退日または広域連合の廃止日の登録後に申請できます（F-1-9-2）");
+    }
+  }
+  return Status::Ok();
+}
+
 Status DecideApply(Draft& d, const ApplyLetter& r) {
   SHUGO_ASSIGN_OR_RETURN(const Organisation* o, ActingOrg(d));
   if (o == nullptr) {
@@ -397,17 +414,7 @@ Status DecideApply(Draft& d, const ApplyLetter& r) {
                                    "委託契約書を確認したうえで申請してください（F-3）");
   }
   SHUGO_RETURN_IF_ERROR(CheckCampaignApplication(d, *o, r.contract_type, r.campaign));  // F-10-2
-  if (o->abolished || o->abolition_date) {
-    return Status::FailedPrecondition(o->name + "は廃止（予定）のため申請できません");
-  }
-  if (o->kind == K::kMunicipality && o->union_id != 0 && !o->union_leave_date) {
-    const Organisation* u = s.FindOrg(o->union_id);
-    if (u == nullptr || !u->abolition_date) {
-      return Status::FailedPrecondition(
-          o->name + "は広域連合（" + (u == nullptr ? std::string() : u->name) +
-          "）の構成市区町村です。脱退日または広域連合の廃止日の登録後に申請できます（F-1-9-2）");
-    }
-  }
+  SHUGO_RETURN_IF_ERROR(MayDelegate(s, *o));
   if (const Letter* open = s.OpenLetter(o->id, r.contract_type, r.campaign); open != nullptr) {
     return Status::AlreadyExists(
         "「" + std::string(JapaneseName(r.contract_type)) + "」の" + LetterLabel(open->id) + "（" +
@@ -486,6 +493,20 @@ Status DecideApprove(Draft& d, const ApproveLetters& r, std::optional<uint64_t> 
     SHUGO_RETURN_IF_ERROR(DecideTransition(d.StatusOf(*l), LetterCommand::kApprove, f).status());
     SHUGO_RETURN_IF_ERROR(CheckCampaignLetter(d, *l, LetterCommand::kApprove));  // F-10-3
     const Organisation& delegator = d.Org(l->delegator);
+    // An abolished municipality has no letter of its own to approve (one approved before the
+    // abolition secedes with it, F-1-8-2); a union member only once its 脱退日 or the union's
+    // 廃止日 is entered (F-1-9).
+    if (delegator.abolished) {
+      return Status::FailedPrecondition(LetterLabel(l->id) + "の委任元（" + delegator.name +
+                                        "）は廃止されました。承認できません（F-1-8-2）");
+    }
+    if (delegator.in_union) {
+      Status member = MayDelegate(s, delegator);
+      if (!member.ok()) {
+        return Status::FailedPrecondition(LetterLabel(l->id) + "は承認できません：" +
+                                          member.message());
+      }
+    }
     const JapanDate contract_date = ContractDate(d, delegator);
     SHUGO_ASSIGN_OR_RETURN(
         const ChainRule* rule,
@@ -556,6 +577,10 @@ Status DecideSimple(Draft& d, LetterId id, LetterCommand command, std::optional<
   f.date = date;
   f.reason = reason;
   if (command != LetterCommand::kReapply) SHUGO_RETURN_IF_ERROR(NeedReason(reason));
+  if (command == LetterCommand::kReapply) {
+    SHUGO_RETURN_IF_ERROR(DecideTransition(d.StatusOf(*l), command, f).status());
+    SHUGO_RETURN_IF_ERROR(MayDelegate(d.state(), d.Org(l->delegator)));  // F-1-8-2, F-1-9
+  }
   if (command == LetterCommand::kReapply && l->contract_type == ContractType::kTemporary) {
     SHUGO_RETURN_IF_ERROR(DecideTransition(d.StatusOf(*l), command, f).status());
     SHUGO_RETURN_IF_ERROR(CheckCampaignLetter(d, *l, command));  // F-10-2
