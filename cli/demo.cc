@@ -510,7 +510,8 @@ Status Demo::Special(JapanDate day) {
 Status Demo::CodeChange(bool returned) {
   if (spare_codes_.empty() || in_force_institution_letters_.empty()) return Status::Ok();
   const std::string new_code = spare_codes_.back();
-  const auto [letter, muni] = in_force_institution_letters_[returned ? 3 : 11];
+  const auto [letter, muni] =
+      in_force_institution_letters_[(returned ? 3 : 11) % in_force_institution_letters_.size()];
   auto [inst, approver] = processor_->Read([&, letter = letter](const core::State& s) {
     return std::pair(s.FindOrg(s.FindLetter(letter)->delegator)->code,
                      s.FindEligible(new_code)->municipality_code);

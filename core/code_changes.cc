@@ -197,6 +197,11 @@ Status DecideReviewCodeChange(Draft& d, const ReviewCodeChange& r,
   if (p.change == CodeChangeKind::kToNonInsured) {
     e.kind = K::kNonInsuredInstitution;
     e.code = NonInsuredCode(o->prefecture, o->id);
+    if (const Organisation* holder = s.FindOrgByCode(e.code);
+        holder != nullptr && holder->id != o->id) {
+      return Status::FailedPrecondition("採番した類似コード" + e.code + "は" + holder->name +
+                                        "が使用しています。国保中央会にお問い合わせください");
+    }
   } else if (const Organisation* holder = s.FindOrgByCode(p.new_code);
              holder != nullptr && holder->id != o->id) {
     if (p.change == CodeChangeKind::kCodeChange || holder->merged_into != 0 ||

@@ -868,6 +868,7 @@ Result<bool> Processor::RunOneDue(JapanDate day) {
 }
 
 Result<DayReport> Processor::RunDays(JapanDate upto) {
+  std::lock_guard day_lock(day_mu_);
   if (upto > Today()) {
     return Status::InvalidArgument(
         "date", "本日（" + Today().ToString() + "）より後の日付の日次処理は実行できません");

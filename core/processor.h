@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <shared_mutex>
 #include <string>
@@ -207,6 +208,7 @@ class Processor {
   const Clock* clock_;
   ProcessorOptions options_;
   mutable std::shared_mutex mu_;
+  std::mutex day_mu_;  // one day job at a time (the schedule and an admin's request)
   State state_;
   std::atomic<bool> broken_{false};
   events::Position loaded_position_ = 0;

@@ -207,10 +207,15 @@ Status State::ApplyEvent(const OrganisationChanged& e) {
     } else if (c.field == "member_of") {
       o->member_of = e.member_of;
       const Organisation* group = FindOrg(e.member_of);
-      o->affiliation = group == nullptr ? Affiliation::kNoMembership
-                       : group->kind == OrganisationKind::kOtherAggregator
-                           ? Affiliation::kOtherAggregator
-                           : Affiliation::kMedicalAssociation;
+      const Organisation* parent = FindOrg(o->parent);
+      // A site routes by its setting-up authority, whatever its membership (docs/domain.md §3).
+      o->affiliation =
+          parent != nullptr
+              ? (parent->kind == OrganisationKind::kPrefecture ? Affiliation::kPrefecturalSite
+                                                               : Affiliation::kMunicipalSite)
+          : group == nullptr                                  ? Affiliation::kNoMembership
+          : group->kind == OrganisationKind::kOtherAggregator ? Affiliation::kOtherAggregator
+                                                              : Affiliation::kMedicalAssociation;
     } else if (c.field == "code") {
       if (by_code_.contains(c.after)) return Inconsistent("code " + c.after + " taken");
       o->old_codes.push_back(o->code);
@@ -438,6 +443,7 @@ Status State::ApplyEvent(const CodeChangeDecided& e) {
   }
   o->kind = e.kind;
   o->municipality = e.municipality;
+  if (const Organisation* m = FindOrg(e.municipality); m != nullptr) o->prefecture = m->prefecture;
   o->affiliation = e.affiliation;
   if (e.kind == OrganisationKind::kInsuredInstitution) o->parent = 0;
   return Status::Ok();

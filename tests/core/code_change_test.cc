@@ -196,6 +196,24 @@ TEST_CASE(
   CHECK(w.L(routine) == live_letter);
 }
 
+TEST_CASE("F-1-4-3 a move to another prefecture moves the institution's prefecture too") {
+  World w;
+  RegisterOrganisation sapporo;  // the location of 0110112745 in the sample
+  sapporo.kind = K::kMunicipality;
+  sapporo.code = "011011";
+  sapporo.name = "札幌市中央区";
+  w.Register(As(World::kMhlw), sapporo);
+  const std::string code = w.Code(w.inst_nonmember);
+  w.Ok(As(code), Change(CodeChangeKind::kCodeChange, "0110112745", "移転"));
+  w.Ok(As("011011"), ReviewCodeChange{code, 1, true, ""});
+  CHECK_EQ(w.Org(w.inst_nonmember).prefecture, 1);
+  // A change to non-insured now goes to 北海道 (not registered in this world), not to 東京都.
+  CHECK(Contains(w.Refusal(As("0110112745"), Change(CodeChangeKind::kToNonInsured, "", "組織変更"),
+                           StatusCode::kFailedPrecondition)
+                     .message(),
+                 "都道府県"));
+}
+
 TEST_CASE("F-1-4-3 a returned code change names its reason and changes nothing") {
   World w;
   const std::string code = w.Code(w.inst_nonmember);

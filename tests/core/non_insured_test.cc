@@ -367,5 +367,16 @@ TEST_CASE("F-1-5 the registrations rebuilt from the log equal the live ones") {
   w.Ok(kLink, Entry(issued, "returned@example.jp"));
 }
 
+TEST_CASE("F-1-5 a site that joins a 医師会 still delegates to the authority that set it up") {
+  World w;
+  ChangeOrganisation c;
+  c.code = w.Code(w.site_municipal);
+  c.member_of_code = World::kChiyodaMa;
+  w.Ok(As(World::kChiyoda), c);
+  CHECK(w.Org(w.site_municipal).affiliation == Affiliation::kMunicipalSite);
+  const LetterId id = w.Apply(w.site_municipal);
+  CHECK_EQ(w.L(id).delegate, w.chiyoda);
+}
+
 }  // namespace
 }  // namespace shugo::core
