@@ -203,7 +203,11 @@ Status DecideReviewCodeChange(Draft& d, const ReviewCodeChange& r,
                                         "が使用しています。国保中央会にお問い合わせください");
     }
   } else if (const Organisation* holder = s.FindOrgByCode(p.new_code);
-             holder != nullptr && holder->id != o->id) {
+             holder != nullptr && holder->id == o->id && p.change == CodeChangeKind::kMerger) {
+    // The survivor it named merged into it meanwhile (crossed requests).
+    return Status::FailedPrecondition("合併先（" + p.new_code + "）は既に" + o->name +
+                                      "に合併されています。差し戻してください");
+  } else if (holder != nullptr && holder->id != o->id) {
     if (p.change == CodeChangeKind::kCodeChange || holder->merged_into != 0 ||
         holder->kind != K::kInsuredInstitution) {
       return Status::FailedPrecondition("医療機関コード" + p.new_code + "は申請の後に" +
@@ -246,6 +250,17 @@ Status DecideReviewCodeChange(Draft& d, const ReviewCodeChange& r,
     if (survivor != 0) {
       if (const Letter* theirs = s.OpenLetter(survivor, l.contract_type, l.campaign);
           theirs != nullptr) {
+        const LetterStatus theirs_status = d.StatusOf(*theirs);
+        const bool theirs_live = theirs_status == LetterStatus::kApproved ||
+                                 theirs_status == LetterStatus::kInContract ||
+                                 theirs_status == LetterStatus::kSecessionScheduled;
+        if (live && !theirs_live) {  // never leave the survivor without a letter in force
+          return Status::FailedPrecondition(
+              "合併先の" + LetterLabel(theirs->id) + "（" +
+              std::string(JapaneseName(theirs_status)) + "）が有効になる前に、合併元の有効な" +
+              LetterLabel(l.id) +
+              "を終了させることはできません。合併先の委任状を取り下げてから承認してください");
+        }
         if (!live) {
           return Status::FailedPrecondition(
               LetterLabel(l.id) + "（" + std::string(JapaneseName(status)) +

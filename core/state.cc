@@ -369,11 +369,11 @@ Status State::ApplyEvent(const LetterTransitioned& e) {
     }
   }
   if (IsTerminal(l->status)) {
-    if (l->redelegation) {
-      redelegated_.erase(LetterKey{l->delegator, l->delegate, l->contract_type, l->campaign});
-    } else {
-      open_.erase(LetterKey{l->delegator, 0, l->contract_type, l->campaign});
-    }
+    // Only the entry that is this letter's: never another letter of the same key.
+    auto& index = l->redelegation ? redelegated_ : open_;
+    const LetterKey key{l->delegator, l->redelegation ? l->delegate : 0, l->contract_type,
+                        l->campaign};
+    if (auto it = index.find(key); it != index.end() && it->second == l->id) index.erase(it);
   }
   return Status::Ok();
 }

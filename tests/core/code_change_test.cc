@@ -214,6 +214,36 @@ TEST_CASE("F-1-4-3 a move to another prefecture moves the institution's prefectu
                  "都道府県"));
 }
 
+TEST_CASE(
+    "F-1-4-3 a merger never ends a letter in force for a survivor's letter not yet approved") {
+  World w;
+  const LetterId merged_letter = InForce(w, w.inst_member2);
+  const LetterId survivor_letter = w.Apply(w.inst_member);  // applied only
+  const std::string merged_code = w.Code(w.inst_member2);
+  w.Ok(As(merged_code), Change(CodeChangeKind::kMerger, w.Code(w.inst_member), "合併"));
+  Status s = w.Refusal(As(World::kChiyoda), ReviewCodeChange{merged_code, 1, true, ""},
+                       StatusCode::kFailedPrecondition);
+  CHECK(Contains(s.message(), "委任状" + std::to_string(survivor_letter)));
+  CHECK_EQ(w.StatusOf(merged_letter), "in_contract");
+  // Once the survivor's own letter is withdrawn, the merged one moves to it.
+  w.Ok(As(w.Code(w.inst_member)), WithdrawLetter{survivor_letter, "合併先の委任状を引き継ぐため"});
+  w.Ok(As(World::kChiyoda), ReviewCodeChange{merged_code, 1, true, ""});
+  CHECK_EQ(w.L(merged_letter).delegator, w.inst_member);
+  CHECK_EQ(w.StatusOf(merged_letter), "in_contract");
+}
+
+TEST_CASE("F-1-4-3 crossed merger requests are not approved as a code change") {
+  World w;
+  const std::string a = w.Code(w.inst_member), b = w.Code(w.inst_member2);
+  w.Ok(As(a), Change(CodeChangeKind::kMerger, b, "合併"));      // A into B …
+  w.Ok(As(b), Change(CodeChangeKind::kMerger, a, "合併"));      // … and B into A
+  w.Ok(As(World::kChiyoda), ReviewCodeChange{b, 1, true, ""});  // B merges into A
+  // A's request names B, whose code now finds A itself.
+  w.Refused(As(World::kChiyoda), ReviewCodeChange{a, 1, true, ""}, StatusCode::kFailedPrecondition);
+  CHECK_EQ(w.Code(w.inst_member), a);
+  w.Ok(As(World::kChiyoda), ReviewCodeChange{a, 1, false, "合併先が合併済みのため"});
+}
+
 TEST_CASE("F-1-4-3 a returned code change names its reason and changes nothing") {
   World w;
   const std::string code = w.Code(w.inst_nonmember);
