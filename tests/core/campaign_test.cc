@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/campaigns.h"
+#include "tests/core/round_trip.h"
 #include "tests/core/world.h"
 
 namespace shugo::core {
@@ -535,15 +536,7 @@ TEST_CASE("F-10 campaign events survive an encode and decode round trip") {
   for (const DomainEvent& e : all) {
     CAPTURE(Show(e));
     CHECK(StreamOf(e).starts_with("campaign-"));
-    flatbuffers::FlatBufferBuilder fbb;
-    events::NewEvent n = Encode(e, std::nullopt);
-    const auto payload = n.payload(fbb);
-    fb::Hash256 zero;
-    fb::Header header(1, 1, 0, zero);
-    fbb.Finish(fb::CreateEvent(fbb, &header, fbb.CreateString(StreamOf(e)), 0, 0, 0, 0, 0, 0,
-                               n.type, payload),
-               fb::EventIdentifier());
-    Result<DomainEvent> back = Decode(*fb::GetEvent(fbb.GetBufferPointer()));
+    Result<DomainEvent> back = test::RoundTrip(e);
     REQUIRE_MESSAGE(back.ok(), back.status().ToString());
     CHECK_EQ(Show(*back), Show(e));
     CHECK(*back == e);

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/core/round_trip.h"
 #include "tests/core/world.h"
 
 namespace shugo::core {
@@ -767,15 +768,7 @@ TEST_CASE("F-2 fee events survive an encode and decode round trip") {
   };
   for (const DomainEvent& e : events) {
     CAPTURE(Show(e));
-    flatbuffers::FlatBufferBuilder fbb;
-    events::NewEvent n = Encode(e, std::nullopt);
-    const auto payload = n.payload(fbb);
-    fb::Hash256 zero;
-    fb::Header header(1, 1, 0, zero);
-    fbb.Finish(fb::CreateEvent(fbb, &header, fbb.CreateString(StreamOf(e)), 0, 0, 0, 0, 0, 0,
-                               n.type, payload),
-               fb::EventIdentifier());
-    Result<DomainEvent> back = Decode(*fb::GetEvent(fbb.GetBufferPointer()));
+    Result<DomainEvent> back = test::RoundTrip(e);
     REQUIRE_MESSAGE(back.ok(), back.status().ToString());
     CHECK(*back == e);
     CHECK_EQ(StreamOf(e).rfind("fees-", 0), 0u);
