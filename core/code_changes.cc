@@ -245,15 +245,12 @@ Status DecideReviewCodeChange(Draft& d, const ReviewCodeChange& r,
     const Letter& l = *s.FindLetter(id);
     const LetterStatus status = d.StatusOf(l);
     if (l.redelegation || IsTerminal(status)) continue;
-    const bool live = status == LetterStatus::kApproved || status == LetterStatus::kInContract ||
-                      status == LetterStatus::kSecessionScheduled;
+    const bool live = IsLive(status);
     if (survivor != 0) {
       if (const Letter* theirs = s.OpenLetter(survivor, l.contract_type, l.campaign);
           theirs != nullptr) {
         const LetterStatus theirs_status = d.StatusOf(*theirs);
-        const bool theirs_live = theirs_status == LetterStatus::kApproved ||
-                                 theirs_status == LetterStatus::kInContract ||
-                                 theirs_status == LetterStatus::kSecessionScheduled;
+        const bool theirs_live = IsLive(theirs_status);
         if (live && !theirs_live) {  // never leave the survivor without a letter in force
           return Status::FailedPrecondition(
               "合併先の" + LetterLabel(theirs->id) + "（" +

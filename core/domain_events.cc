@@ -75,14 +75,31 @@ flatbuffers::Offset<void> Write(flatbuffers::FlatBufferBuilder& fbb,
       .Union();
 }
 
-flatbuffers::Offset<void> Write(flatbuffers::FlatBufferBuilder& fbb, const OrganisationChanged& e) {
-  std::vector<flatbuffers::Offset<fb::FieldChange>> changes;
-  changes.reserve(e.changes.size());
-  for (const FieldChange& c : e.changes) {
-    changes.push_back(fb::CreateFieldChange(fbb, fbb.CreateString(c.field),
-                                            fbb.CreateString(c.before), fbb.CreateString(c.after)));
+// A validated diff (F-1 "変更内容の表示 → 確認"), as every event that records one stores it.
+flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<fb::FieldChange>>> WriteChanges(
+    flatbuffers::FlatBufferBuilder& fbb, const std::vector<FieldChange>& changes) {
+  std::vector<flatbuffers::Offset<fb::FieldChange>> out;
+  out.reserve(changes.size());
+  for (const FieldChange& c : changes) {
+    out.push_back(fb::CreateFieldChange(fbb, fbb.CreateString(c.field), fbb.CreateString(c.before),
+                                        fbb.CreateString(c.after)));
   }
-  return fb::CreateOrganisationChanged(fbb, e.id, fbb.CreateVector(changes), e.member_of).Union();
+  return fbb.CreateVector(out);
+}
+
+std::vector<FieldChange> ReadChanges(
+    const flatbuffers::Vector<flatbuffers::Offset<fb::FieldChange>>* changes) {
+  std::vector<FieldChange> out;
+  if (changes == nullptr) return out;
+  for (const fb::FieldChange* c : *changes) {
+    out.push_back({Str(c->field()), Str(c->before()), Str(c->after())});
+  }
+  return out;
+}
+
+flatbuffers::Offset<void> Write(flatbuffers::FlatBufferBuilder& fbb, const OrganisationChanged& e) {
+  auto changes = WriteChanges(fbb, e.changes);
+  return fb::CreateOrganisationChanged(fbb, e.id, changes, e.member_of).Union();
 }
 
 flatbuffers::Offset<void> Write(flatbuffers::FlatBufferBuilder& fbb, const OrganisationDated& e) {
@@ -224,27 +241,6 @@ flatbuffers::Offset<void> Write(flatbuffers::FlatBufferBuilder& fbb,
 }
 
 // ---- F-2 fees and vaccines
-
-flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<fb::FieldChange>>> WriteChanges(
-    flatbuffers::FlatBufferBuilder& fbb, const std::vector<FieldChange>& changes) {
-  std::vector<flatbuffers::Offset<fb::FieldChange>> out;
-  out.reserve(changes.size());
-  for (const FieldChange& c : changes) {
-    out.push_back(fb::CreateFieldChange(fbb, fbb.CreateString(c.field), fbb.CreateString(c.before),
-                                        fbb.CreateString(c.after)));
-  }
-  return fbb.CreateVector(out);
-}
-
-std::vector<FieldChange> ReadChanges(
-    const flatbuffers::Vector<flatbuffers::Offset<fb::FieldChange>>* changes) {
-  std::vector<FieldChange> out;
-  if (changes == nullptr) return out;
-  for (const fb::FieldChange* c : *changes) {
-    out.push_back({Str(c->field()), Str(c->before()), Str(c->after())});
-  }
-  return out;
-}
 
 int16_t OptInt(const std::optional<int>& v) { return v ? static_cast<int16_t>(*v) : int16_t{-1}; }
 std::optional<int> IntOpt(int16_t v) { return v < 0 ? std::nullopt : std::optional<int>(v); }
@@ -533,11 +529,7 @@ Result<DomainEvent> Decode(const fb::Event& event) {
       OrganisationChanged e;
       e.id = p->id();
       e.member_of = p->member_of();
-      if (p->changes() != nullptr) {
-        for (const fb::FieldChange* c : *p->changes()) {
-          e.changes.push_back({Str(c->field()), Str(c->before()), Str(c->after())});
-        }
-      }
+      e.changes = ReadChanges(p->changes());
       return DomainEvent(std::move(e));
     }
     case fb::Payload::OrganisationDated: {

@@ -129,11 +129,7 @@ class Draft {
     SHUGO_RETURN_IF_ERROR(Emit(e, effective));
     status_[l.id] = to;
     if (new_contract_date) contract_date_[l.id] = new_contract_date;
-    const bool was_live = from == LetterStatus::kApproved || from == LetterStatus::kInContract ||
-                          from == LetterStatus::kSecessionScheduled;
-    const bool live = to == LetterStatus::kApproved || to == LetterStatus::kInContract ||
-                      to == LetterStatus::kSecessionScheduled;
-    if (was_live && !live && l.upper != 0) {
+    if (IsLive(from) && !IsLive(to) && l.upper != 0) {
       const JapanDate date = facts.date ? *facts.date : today_;
       return EndBelow(*state_.FindLetter(l.upper), date, effective ? *effective : date);
     }
@@ -192,12 +188,8 @@ class Draft {
                    const std::string& cause) {
     for (LetterId id : state_.LettersOf(org.id)) {
       const Letter& l = *state_.FindLetter(id);
-      const LetterStatus s = StatusOf(l);
-      if (s != LetterStatus::kApproved && s != LetterStatus::kInContract &&
-          s != LetterStatus::kSecessionScheduled) {
-        continue;
-      }
-      if (l.redelegation) continue;  // ends with the letters under it
+      // A re-delegation ends with the letters under it.
+      if (!IsLive(StatusOf(l)) || l.redelegation) continue;
       LetterFacts f = Facts(l, LetterActor::kSystem);
       f.date = date;
       f.reason = cause;

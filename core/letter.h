@@ -100,6 +100,11 @@ std::string_view JapaneseName(LetterStatus status);
 std::string_view CodeName(LetterCommand command);
 std::string_view JapaneseName(LetterCommand command);
 bool IsTerminal(LetterStatus status);
+// Approved, in force or scheduled to secede: what keeps a re-delegation alive (docs/domain.md §3).
+constexpr bool IsLive(LetterStatus s) {
+  return s == LetterStatus::kApproved || s == LetterStatus::kInContract ||
+         s == LetterStatus::kSecessionScheduled;
+}
 
 // The status after `command`, decided by the letter's state machine. Pure: no clock, no store.
 //   kFailedPrecondition: the machine has no such transition from `from` (names both);

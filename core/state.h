@@ -64,10 +64,7 @@ struct Letter {
   uint64_t version = 0;
 
   // Approved, in force or scheduled to secede: what keeps a re-delegation alive.
-  bool live() const {
-    return status == LetterStatus::kApproved || status == LetterStatus::kInContract ||
-           status == LetterStatus::kSecessionScheduled;
-  }
+  bool live() const { return IsLive(status); }
   friend bool operator==(const Letter&, const Letter&) = default;
 };
 
