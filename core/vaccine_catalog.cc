@@ -53,11 +53,14 @@ Result<std::shared_ptr<const VaccineCatalog>> VaccineCatalog::Load(
     const std::string& reference_dir) {
   SHUGO_ASSIGN_OR_RETURN(auto diseases,
                          ReadCsv(reference_dir + "/routine_diseases.csv", "disease_id", 9));
+  std::shared_ptr<VaccineCatalog> catalog(new VaccineCatalog());
   std::set<std::string> disease_ids;
-  for (const auto& row : diseases) disease_ids.insert(row[0]);
+  for (const auto& row : diseases) {
+    disease_ids.insert(row[0]);
+    catalog->diseases_.push_back({row[0], row[2]});
+  }
   const std::string path = reference_dir + "/vaccines.csv";
   SHUGO_ASSIGN_OR_RETURN(auto rows, ReadCsv(path, "vaccine_id", 15));
-  std::shared_ptr<VaccineCatalog> catalog(new VaccineCatalog());
   for (auto& row : rows) {
     VaccineInfo v;
     v.id = row[0];

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "base/status.h"
@@ -34,10 +35,13 @@ class VaccineCatalog {
   // The vaccine with this id, or nullptr.
   const VaccineInfo* Find(std::string_view id) const;
   const std::vector<VaccineInfo>& vaccines() const { return vaccines_; }
+  // The diseases of routine_diseases.csv: id and 疾病名, in the file's order.
+  const std::vector<std::pair<std::string, std::string>>& diseases() const { return diseases_; }
 
  private:
   VaccineCatalog() = default;
   std::vector<VaccineInfo> vaccines_;
+  std::vector<std::pair<std::string, std::string>> diseases_;
   std::unordered_map<std::string, size_t> by_id_;
 };
 

@@ -1,0 +1,35 @@
+// Who may see which letters and organisations (F-8, F_画面9-1-1/10-1-3): the seed says only
+// "based on the searcher's viewing rights", so this one table is the project's reading of
+// domain.md §5. Projections turn it into SQL; the HTTP layer applies it to every list, search,
+// record, history and export, from the caller's organisation, never from a client's parameter.
+#pragma once
+
+#include <span>
+#include <string_view>
+
+#include "core/kinds.h"
+
+namespace shugo::core {
+
+// Beyond its own letters (as delegator or delegate, which every organisation sees, with the
+// re-delegations above them, whose delegator it then is), what an organisation may see.
+enum class LetterScope {
+  kOwn,  // nothing more (institutions, 医師会, aggregators, 全国知事会, 日本医師会)
+  kMunicipalityArea,  // + letters of institutions located in it (市区町村, 広域連合)
+  kPrefectureArea,    // + letters of institutions located in its prefecture (都道府県)
+  kPrefecture,        // + every letter whose delegator is in its prefecture (国保連合会)
+  kAll,               // everything (厚生労働省, 国保中央会)
+};
+
+struct VisibilityRule {
+  OrganisationKind kind;
+  LetterScope letters;
+  std::string_view why;  // the reading of domain.md §5 it implements
+};
+
+// One row per organisation kind, in the enumerators' order.
+std::span<const VisibilityRule> VisibilityRules();
+LetterScope LetterScopeOf(OrganisationKind kind);
+std::string_view CodeName(LetterScope scope);
+
+}  // namespace shugo::core

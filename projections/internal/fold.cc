@@ -1,0 +1,211 @@
+#include "projections/internal/fold.h"
+
+#include <type_traits>
+#include <variant>
+
+namespace shugo::projections::internal {
+
+namespace {
+
+using core::LetterStatus;
+using core::OrganisationKind;
+
+bool IsInstitution(OrganisationKind kind) {
+  return kind == OrganisationKind::kInsuredInstitution ||
+         kind == OrganisationKind::kNonInsuredInstitution;
+}
+
+bool InForce(LetterStatus s) {
+  return s == LetterStatus::kInContract || s == LetterStatus::kSecessionScheduled;
+}
+
+// The organisations an event may move (kind, prefecture, municipality) or otherwise change.
+template <typename E>
+void OrgsOf(const E& e, std::vector<core::OrgId>& out) {
+  if constexpr (std::is_same_v<E, core::OrganisationRegistered> ||
+                std::is_same_v<E, core::OrganisationChanged> ||
+                std::is_same_v<E, core::CodeChangeRequested>) {
+    out.push_back(e.id);
+  } else if constexpr (std::is_same_v<E, core::OrganisationDated>) {
+    out.push_back(e.id);
+    if (e.other) out.push_back(e.other);
+  } else if constexpr (std::is_same_v<E, core::CodeChangeDecided>) {
+    out.push_back(e.id);
+    if (e.survivor) out.push_back(e.survivor);
+  } else if constexpr (std::is_same_v<E, core::LetterRekeyed>) {
+    out.push_back(e.delegator);
+  } else if constexpr (std::is_same_v<E, core::NonInsuredRegistrationDecided>) {
+    if (e.org) out.push_back(e.org);
+  }
+}
+
+}  // namespace
+
+Fold::Where Fold::WhereIs(core::OrgId id) const {
+  const core::Organisation* o = state_.FindOrg(id);
+  if (!o) return {};
+  return {o->kind, o->prefecture, o->municipality};
+}
+
+void Fold::TouchOrg(core::OrgId id) {
+  orgs_.insert(id);
+  const core::Organisation* o = state_.FindOrg(id);
+  if (o && IsInstitution(o->kind)) public_.insert(id);
+}
+
+void Fold::TouchLetter(core::LetterId id, int64_t at, bool created) {
+  letters_.insert(id);
+  auto& [first, last] = letter_times_[id];
+  if (created) first = at;
+  last = at;
+  if (const core::Letter* l = state_.FindLetter(id)) {
+    const core::Organisation* o = state_.FindOrg(l->delegator);
+    if (o && IsInstitution(o->kind)) public_.insert(o->id);
+  }
+}
+
+Status Fold::Apply(events::Position position, const fb::Event& record, Batch* batch) {
+  Result<core::DomainEvent> decoded = core::Decode(record);
+  if (!decoded.ok()) {
+    if (decoded.status().code() != StatusCode::kNotFound) {
+      return Status::DataLoss("position " + std::to_string(position) + ": " +
+                              decoded.status().message());
+    }
+    position_ = position;  // not a domain event
+    if (batch) {
+      if (!batch->first) batch->first = position;
+      batch->last = position;
+    }
+    return Status::Ok();
+  }
+  const core::DomainEvent& event = *decoded;
+  if (!batch) {
+    SHUGO_RETURN_IF_ERROR(state_.Apply(event));
+    position_ = position;
+    return Status::Ok();
+  }
+  std::vector<core::OrgId> orgs;
+  std::visit([&](const auto& e) { OrgsOf(e, orgs); }, event);
+  std::vector<Where> before;
+  before.reserve(orgs.size());
+  for (core::OrgId id : orgs) before.push_back(WhereIs(id));
+
+  if (Status s = state_.Apply(event); !s.ok()) {
+    return Status::DataLoss("position " + std::to_string(position) + ": " + s.message());
+  }
+  position_ = position;
+  const int64_t at = record.header()->recorded_at_us();
+  for (size_t i = 0; i < orgs.size(); ++i) {
+    TouchOrg(orgs[i]);
+    // A move changes the visibility columns of its letters (F-8).
+    if (!(WhereIs(orgs[i]) == before[i])) {
+      for (core::LetterId l : state_.LettersOf(orgs[i])) letters_.insert(l);
+    }
+  }
+  std::visit(
+      [&](const auto& e) {
+        using E = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<E, core::LetterApplied>) {
+          TouchLetter(e.id, at, true);
+        } else if constexpr (std::is_same_v<E, core::RedelegationCreated>) {
+          TouchLetter(e.id, at, true);
+          TouchLetter(e.under, at, false);
+        } else if constexpr (std::is_same_v<E, core::LetterTransitioned>) {
+          TouchLetter(e.id, at, false);
+        } else if constexpr (std::is_same_v<E, core::LetterRekeyed>) {
+          TouchLetter(e.id, at, false);
+        } else if constexpr (std::is_same_v<E, core::CampaignDeclared> ||
+                             std::is_same_v<E, core::CampaignFeesChanged> ||
+                             std::is_same_v<E, core::CampaignEndRegistered> ||
+                             std::is_same_v<E, core::CampaignEnded>) {
+          campaigns_.insert(e.id);
+        } else if constexpr (core::kIsRegistrationEvent<E>) {
+          registrations_.insert(e.id);
+        }
+      },
+      event);
+
+  if (!batch->first) batch->first = position;
+  batch->last = position;
+  EventMeta& m = batch->events.emplace_back();
+  m.position = position;
+  m.stream = record.stream()->str();
+  m.version = record.header()->stream_version();
+  m.recorded_at = at;
+  m.effective = record.effective_date();
+  if (record.actor_user()) m.actor_user = record.actor_user()->str();
+  if (record.actor_org()) m.actor_org = record.actor_org()->str();
+  if (record.command_id()) m.command_id = record.command_id()->str();
+  m.event = std::move(*decoded);
+  return Status::Ok();
+}
+
+LetterRow Fold::MakeLetterRow(core::LetterId id) const {
+  LetterRow row;
+  row.letter = *state_.FindLetter(id);
+  const core::Letter& l = row.letter;
+  if (l.redelegation) {
+    row.depth = 1;
+    const core::Letter* under = state_.FindLetter(l.under);
+    if (under && under->redelegation) row.depth = 2;
+  }
+  if (const core::Organisation* o = state_.FindOrg(l.delegator)) {
+    row.delegator_kind = o->kind;
+    row.delegator_prefecture = o->prefecture;
+    row.delegator_municipality =
+        o->kind == OrganisationKind::kMunicipality || o->kind == OrganisationKind::kWideAreaUnion
+            ? o->id
+            : o->municipality;
+  }
+  if (const core::Organisation* o = state_.FindOrg(l.delegate)) {
+    row.delegate_kind = o->kind;
+    row.delegate_prefecture = o->prefecture;
+  }
+  if (auto it = letter_times_.find(id); it != letter_times_.end()) {
+    row.created_at = it->second.first;
+    row.updated_at = it->second.second;
+  }
+  return row;
+}
+
+PublicRow Fold::MakePublicRow(core::OrgId id) const {
+  PublicRow row;
+  row.org = *state_.FindOrg(id);
+  for (core::LetterId lid : state_.LettersOf(id)) {
+    const core::Letter* l = state_.FindLetter(lid);
+    if (l && InForce(l->status)) row.in_force[static_cast<size_t>(l->contract_type)] = true;
+  }
+  const bool any = row.in_force[0] || row.in_force[1] || row.in_force[2] || row.in_force[3];
+  row.listed = any && IsInstitution(row.org.kind) && !row.org.abolished && !row.org.merged_into;
+  return row;
+}
+
+void Fold::Seal(Batch& batch) {
+  batch.orgs.reserve(orgs_.size());
+  for (core::OrgId id : orgs_) {
+    if (const core::Organisation* o = state_.FindOrg(id)) batch.orgs.push_back(*o);
+  }
+  batch.letters.reserve(letters_.size());
+  for (core::LetterId id : letters_) {
+    if (state_.FindLetter(id)) batch.letters.push_back(MakeLetterRow(id));
+  }
+  for (core::CampaignId id : campaigns_) {
+    if (const core::Campaign* c = state_.FindCampaign(id)) batch.campaigns.push_back(*c);
+  }
+  for (core::RegistrationId id : registrations_) {
+    if (const core::NonInsuredRegistration* r = state_.FindRegistration(id)) {
+      batch.registrations.push_back(*r);
+    }
+  }
+  for (core::OrgId id : public_) {
+    if (state_.FindOrg(id)) batch.public_rows.push_back(MakePublicRow(id));
+  }
+  orgs_.clear();
+  public_.clear();
+  letters_.clear();
+  letter_times_.clear();
+  campaigns_.clear();
+  registrations_.clear();
+}
+
+}  // namespace shugo::projections::internal

@@ -1,0 +1,44 @@
+// The read models (docs/projections.md): one Projection per purpose, each owning its tables in
+// the projection file and writing a batch's rows with prepared statements inside the runner's
+// transaction.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/vaccine_catalog.h"
+#include "projections/internal/batch.h"
+#include "projections/internal/sqlite.h"
+
+namespace shugo::projections::internal {
+
+class Projection {
+ public:
+  virtual ~Projection() = default;
+  virtual std::string_view name() const = 0;
+  // Its CREATE TABLE statements, then "-- @indexes" and its CREATE INDEX statements (built after
+  // a bulk load, where they are cheaper to sort once than to grow row by row).
+  virtual std::string schema() const = 0;
+  // Its tables in content-hash order (each hashed in primary-key order).
+  virtual std::vector<std::string> tables() const = 0;
+  // Rows that come from reference data rather than the log, written when its tables are created.
+  virtual Status Seed(Database& /*db*/) { return Status::Ok(); }
+  virtual Status Prepare(Database& db) = 0;
+  // Writes one batch; `from` is the projection's checkpoint: events at or before it are already
+  // in its rows (a batch never straddles a checkpoint, so either all or none are).
+  virtual Status Write(const Batch& batch) = 0;
+};
+
+// Every projection, in the order they are written (names are unique).
+std::vector<std::unique_ptr<Projection>> MakeProjections(
+    std::shared_ptr<const core::VaccineCatalog> catalog);
+
+// The names MakeProjections() makes, in its order.
+std::vector<std::string> ProjectionNames();
+
+// Splits a projection's schema() at "-- @indexes".
+std::pair<std::string_view, std::string_view> SplitSchema(std::string_view schema);
+
+}  // namespace shugo::projections::internal

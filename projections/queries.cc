@@ -1,0 +1,415 @@
+#include "projections/queries.h"
+
+#include <algorithm>
+#include <map>
+#include <variant>
+
+#include "core/visibility.h"
+#include "projections/internal/sqlite.h"
+#include "projections/search_text.h"
+
+namespace shugo::projections {
+
+namespace {
+
+using internal::Statement;
+using Bindable = std::variant<int64_t, std::string>;
+
+// A WHERE clause grown term by term, with its bindings in order.
+struct Where {
+  std::string sql;
+  std::vector<Bindable> binds;
+  void Add(const std::string& term) { sql += (sql.empty() ? " WHERE " : " AND ") + term; }
+  void Add(const std::string& term, Bindable value) {
+    Add(term);
+    binds.push_back(std::move(value));
+  }
+};
+
+int BindAll(Statement& st, const std::vector<Bindable>& binds) {
+  int i = 1;
+  for (const Bindable& b : binds) {
+    if (const auto* n = std::get_if<int64_t>(&b)) {
+      st.Bind(i++, *n);
+    } else {
+      st.Bind(i++, std::get<std::string>(b));
+    }
+  }
+  return i;
+}
+
+constexpr const char* kInstitutionKinds = "('insured_institution', 'non_insured_institution')";
+
+// The F-8 rule of core/visibility.h for letters, as a term on `letters l`.
+void AddVisibility(Where& w, const Viewer& v) {
+  if (v.org == 0) return;
+  const auto me = static_cast<int64_t>(v.org);
+  const std::string own = "l.delegator = ? OR l.delegate = ?";
+  switch (core::LetterScopeOf(v.kind)) {
+    case core::LetterScope::kAll:
+      return;
+    case core::LetterScope::kOwn:
+      w.Add("(" + own + ")");
+      w.binds.insert(w.binds.end(), {me, me});
+      return;
+    case core::LetterScope::kMunicipalityArea:
+      w.Add("(" + own + " OR (l.delegator_municipality = ? AND l.delegator_kind IN " +
+            kInstitutionKinds + "))");
+      w.binds.insert(w.binds.end(), {me, me, me});
+      return;
+    case core::LetterScope::kPrefectureArea:
+      w.Add("(" + own + " OR (l.delegator_prefecture = ? AND l.delegator_kind IN " +
+            kInstitutionKinds + "))");
+      w.binds.insert(w.binds.end(), {me, me, int64_t{v.prefecture}});
+      return;
+    case core::LetterScope::kPrefecture:
+      w.Add("(" + own + " OR l.delegator_prefecture = ?)");
+      w.binds.insert(w.binds.end(), {me, me, int64_t{v.prefecture}});
+      return;
+  }
+}
+
+std::string Column(const Statement& st, int c) { return std::string(st.Text(c)); }
+
+int Clamp(int value, int lo, int hi) { return std::max(lo, std::min(hi, value)); }
+
+constexpr const char* kLetterColumns =
+    "l.id, l.delegator, a.code, a.name, l.delegate, b.code, b.name, l.contract_type, l.status, "
+    "l.campaign, l.depth, l.under, l.upper, l.contract_date, l.end_date, l.reason, l.applied_at, "
+    "l.updated_at, l.version";
+
+LetterItem ReadLetter(const Statement& st) {
+  LetterItem it;
+  it.id = static_cast<core::LetterId>(st.Int(0));
+  it.delegator = static_cast<core::OrgId>(st.Int(1));
+  it.delegator_code = Column(st, 2);
+  it.delegator_name = Column(st, 3);
+  it.delegate = static_cast<core::OrgId>(st.Int(4));
+  it.delegate_code = Column(st, 5);
+  it.delegate_name = Column(st, 6);
+  it.contract_type = Column(st, 7);
+  it.status = Column(st, 8);
+  it.campaign = static_cast<core::CampaignId>(st.Int(9));
+  it.depth = static_cast<int>(st.Int(10));
+  it.under = static_cast<core::LetterId>(st.Int(11));
+  it.upper = static_cast<core::LetterId>(st.Int(12));
+  it.contract_date = Column(st, 13);
+  it.end_date = Column(st, 14);
+  it.reason = Column(st, 15);
+  it.applied_at = st.Int(16);
+  it.updated_at = st.Int(17);
+  it.version = static_cast<uint64_t>(st.Int(18));
+  return it;
+}
+
+// Organisation ids whose name or kana contains `q` (the FTS5 trigram index for three characters
+// or more; a scan of the index's text below that).
+// Organisation ids whose name or kana contains the SearchText() of `q`, as a subquery and its
+// binding: the FTS5 trigram index for three characters or more, a scan below that.
+std::pair<std::string, std::string> NameMatch(const std::string& q) {
+  const std::string text = SearchText(q);
+  if (CodePoints(text) >= 3) {
+    return {"SELECT rowid FROM organisation_search WHERE text GLOB ?", ContainsPattern(q)};
+  }
+  return {"SELECT id FROM organisations WHERE instr(search_text, ?) > 0", text};
+}
+
+}  // namespace
+
+std::string ContainsPattern(const std::string& q) {
+  const std::string text = SearchText(q);
+  if (text.empty()) return {};
+  std::string pattern = "*";
+  for (char c : text) {
+    if (c == '*' || c == '?' || c == '[' || c == ']') {
+      pattern += '[';
+      pattern += c;
+      pattern += ']';
+    } else {
+      pattern += c;
+    }
+  }
+  return pattern + "*";
+}
+
+Result<Viewer> ViewerOf(const Reader& reader, core::OrgId org) {
+  SHUGO_ASSIGN_OR_RETURN(
+      Statement st,
+      reader.db().Prepare("SELECT kind, prefecture FROM organisations WHERE id = ?1"));
+  st.Bind(1, static_cast<int64_t>(org));
+  SHUGO_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return Status::NotFound("組織がありません: " + std::to_string(org));
+  Viewer v;
+  v.org = org;
+  bool known = false;
+  for (const auto& k : core::OrganisationKinds()) {
+    if (k.code == st.Text(0)) {
+      v.kind = k.value;
+      known = true;
+    }
+  }
+  if (!known) return Status::DataLoss("organisations: unknown kind " + Column(st, 0));
+  v.prefecture = static_cast<int>(st.Int(1));
+  return v;
+}
+
+Result<Page<LetterItem>> ListLetters(const Reader& reader, const Viewer& viewer,
+                                     const LetterFilter& filter) {
+  Where w;
+  AddVisibility(w, viewer);
+  if (filter.status) w.Add("l.status = ?", std::string(core::CodeName(*filter.status)));
+  if (filter.contract_type) {
+    w.Add("l.contract_type = ?", std::string(core::CodeName(*filter.contract_type)));
+  }
+  if (filter.delegator) w.Add("l.delegator = ?", static_cast<int64_t>(filter.delegator));
+  if (filter.delegate) w.Add("l.delegate = ?", static_cast<int64_t>(filter.delegate));
+  if (!SearchText(filter.q).empty()) {
+    const auto [match, bind] = NameMatch(filter.q);
+    w.Add("(l.delegator IN (" + match + ") OR l.delegate IN (" + match + "))");
+    w.binds.insert(w.binds.end(), {bind, bind});
+  }
+  Page<LetterItem> page;
+  SHUGO_ASSIGN_OR_RETURN(Statement count,
+                         reader.db().Prepare("SELECT count(*) FROM letters l" + w.sql));
+  BindAll(count, w.binds);
+  SHUGO_ASSIGN_OR_RETURN(bool counted, count.Step());
+  page.total = counted ? count.Int(0) : 0;
+  const int per_page = Clamp(filter.per_page, 1, 500);
+  const int64_t offset = int64_t{Clamp(filter.page, 1, 1'000'000) - 1} * per_page;
+  if (offset >= page.total) return page;
+  SHUGO_ASSIGN_OR_RETURN(
+      Statement st, reader.db().Prepare(std::string("SELECT ") + kLetterColumns +
+                                        " FROM letters l JOIN organisations a ON a.id = l.delegator"
+                                        " JOIN organisations b ON b.id = l.delegate" +
+                                        w.sql + " ORDER BY l.id DESC LIMIT ? OFFSET ?"));
+  const int next = BindAll(st, w.binds);
+  st.Bind(next, int64_t{per_page}).Bind(next + 1, offset);
+  for (;;) {
+    SHUGO_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    page.items.push_back(ReadLetter(st));
+  }
+  return page;
+}
+
+Result<std::optional<LetterItem>> FindLetter(const Reader& reader, const Viewer& viewer,
+                                             core::LetterId id) {
+  Where w;
+  w.Add("l.id = ?", static_cast<int64_t>(id));
+  AddVisibility(w, viewer);
+  SHUGO_ASSIGN_OR_RETURN(Statement st,
+                         reader.db().Prepare(std::string("SELECT ") + kLetterColumns +
+                                             " FROM letters l JOIN organisations a ON a.id = "
+                                             "l.delegator JOIN organisations b ON b.id = "
+                                             "l.delegate" +
+                                             w.sql));
+  BindAll(st, w.binds);
+  SHUGO_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return std::optional<LetterItem>();
+  return std::optional<LetterItem>(ReadLetter(st));
+}
+
+Result<std::vector<HistoryItem>> History(const Reader& reader, const std::string& entity,
+                                         int64_t id) {
+  SHUGO_ASSIGN_OR_RETURN(Statement st, reader.db().Prepare(R"(
+SELECT position, version, type, recorded_at, effective_date, actor_user, actor_org, status, reason,
+  detail FROM history WHERE entity = ?1 AND entity_id = ?2 ORDER BY position)"));
+  st.Bind(1, entity).Bind(2, id);
+  std::vector<HistoryItem> out;
+  for (;;) {
+    SHUGO_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    HistoryItem h;
+    h.position = static_cast<events::Position>(st.Int(0));
+    h.version = static_cast<uint64_t>(st.Int(1));
+    h.type = Column(st, 2);
+    h.recorded_at = st.Int(3);
+    h.effective_date = Column(st, 4);
+    h.actor_user = Column(st, 5);
+    h.actor_org = Column(st, 6);
+    h.status = Column(st, 7);
+    h.reason = Column(st, 8);
+    h.detail = Column(st, 9);
+    out.push_back(std::move(h));
+  }
+  return out;
+}
+
+namespace {
+
+constexpr const char* kOrgColumns =
+    "o.id, o.kind, o.code, o.name, o.kana, o.address, o.prefecture, o.municipality, o.parent, "
+    "o.member_of, o.merged_into, o.abolished";
+
+Result<OrganisationItem> ReadOrg(const Reader& reader, const Statement& st) {
+  OrganisationItem it;
+  it.id = static_cast<core::OrgId>(st.Int(0));
+  it.kind = Column(st, 1);
+  it.code = Column(st, 2);
+  it.name = Column(st, 3);
+  it.kana = Column(st, 4);
+  it.address = Column(st, 5);
+  it.prefecture = static_cast<int>(st.Int(6));
+  it.municipality = static_cast<core::OrgId>(st.Int(7));
+  it.parent = static_cast<core::OrgId>(st.Int(8));
+  it.member_of = static_cast<core::OrgId>(st.Int(9));
+  it.merged_into = static_cast<core::OrgId>(st.Int(10));
+  it.abolished = st.Int(11) != 0;
+  SHUGO_ASSIGN_OR_RETURN(
+      Statement codes,
+      reader.db().Prepare("SELECT code FROM organisation_codes WHERE org = ?1 AND current = 0 "
+                          "ORDER BY code"));
+  codes.Bind(1, static_cast<int64_t>(it.id));
+  for (;;) {
+    SHUGO_ASSIGN_OR_RETURN(bool row, codes.Step());
+    if (!row) break;
+    it.old_codes.push_back(Column(codes, 0));
+  }
+  return it;
+}
+
+bool AllDigits(const std::string& s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+}  // namespace
+
+Result<Page<OrganisationItem>> SearchOrganisations(const Reader& reader,
+                                                   const OrganisationFilter& filter) {
+  Where w;
+  if (filter.kind) w.Add("o.kind = ?", std::string(core::CodeName(*filter.kind)));
+  if (filter.prefecture) w.Add("o.prefecture = ?", int64_t{filter.prefecture});
+  const std::string q = SearchText(filter.q);
+  if (AllDigits(q)) {
+    // A code, or its start: any code the organisation has held (F-1-4-3 keeps the old ones).
+    std::string upper = q;
+    upper.back() = static_cast<char>(upper.back() + 1);
+    w.Add("o.id IN (SELECT org FROM organisation_codes WHERE code >= ? AND code < ?)", q);
+    w.binds.emplace_back(upper);
+  } else if (!q.empty()) {
+    const auto [match, bind] = NameMatch(filter.q);
+    w.Add("o.id IN (" + match + ")", bind);
+  }
+  Page<OrganisationItem> page;
+  SHUGO_ASSIGN_OR_RETURN(Statement count,
+                         reader.db().Prepare("SELECT count(*) FROM organisations o" + w.sql));
+  BindAll(count, w.binds);
+  SHUGO_ASSIGN_OR_RETURN(bool counted, count.Step());
+  page.total = counted ? count.Int(0) : 0;
+  const int per_page = Clamp(filter.per_page, 1, 500);
+  const int64_t offset = int64_t{Clamp(filter.page, 1, 1'000'000) - 1} * per_page;
+  if (offset >= page.total) return page;
+  SHUGO_ASSIGN_OR_RETURN(
+      Statement st,
+      reader.db().Prepare(std::string("SELECT ") + kOrgColumns + " FROM organisations o" + w.sql +
+                          " ORDER BY o.kind, o.prefecture, o.kana, o.id "
+                          "LIMIT ? OFFSET ?"));
+  const int next = BindAll(st, w.binds);
+  st.Bind(next, int64_t{per_page}).Bind(next + 1, offset);
+  for (;;) {
+    SHUGO_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    SHUGO_ASSIGN_OR_RETURN(OrganisationItem it, ReadOrg(reader, st));
+    page.items.push_back(std::move(it));
+  }
+  return page;
+}
+
+Result<std::optional<OrganisationItem>> FindOrganisation(const Reader& reader, core::OrgId id) {
+  SHUGO_ASSIGN_OR_RETURN(Statement st,
+                         reader.db().Prepare(std::string("SELECT ") + kOrgColumns +
+                                             " FROM organisations o WHERE o.id = ?1"));
+  st.Bind(1, static_cast<int64_t>(id));
+  SHUGO_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return std::optional<OrganisationItem>();
+  SHUGO_ASSIGN_OR_RETURN(OrganisationItem it, ReadOrg(reader, st));
+  return std::optional<OrganisationItem>(std::move(it));
+}
+
+Result<Page<PublicItem>> PublicSearch(const Reader& reader, const PublicFilter& filter) {
+  const std::string type(core::CodeName(filter.contract_type));
+  const std::string today = filter.today.ToString();
+  Where w;
+  // The column of the contract type: a fixed name from the enumeration, never user text.
+  w.Add("p." + type + " = 1");
+  if (filter.prefecture) w.Add("p.prefecture = ?", int64_t{filter.prefecture});
+  if (filter.municipality) w.Add("p.municipality = ?", static_cast<int64_t>(filter.municipality));
+  if (filter.residence) {
+    // It may vaccinate the municipality's residents: its 契約先自治体 names that municipality
+    // (or 全国) today, and the municipality itself is in the collective contract (F-21).
+    w.Add(
+        "p.org IN (SELECT owner FROM institution_contracts WHERE municipality IN (?, 0) AND "
+        "contract_type = ? AND start_date <= ? AND (end_date IS NULL OR end_date >= ?))");
+    w.binds.insert(w.binds.end(), {static_cast<int64_t>(filter.residence), type, today, today});
+    w.Add(
+        "EXISTS (SELECT 1 FROM letters m WHERE m.delegator = ? AND m.contract_type = ? AND "
+        "m.status IN ('in_contract', 'secession_scheduled'))");
+    w.binds.insert(w.binds.end(), {static_cast<int64_t>(filter.residence), type});
+  }
+  if (!filter.disease.empty()) {
+    w.Add(
+        "EXISTS (SELECT 1 FROM institution_vaccines v JOIN vaccine_diseases d ON d.vaccine = "
+        "v.vaccine WHERE v.owner = p.org AND v.contract_type = ? AND d.disease = ? AND "
+        "v.start_date <= ? AND (v.end_date IS NULL OR v.end_date >= ?))");
+    w.binds.insert(w.binds.end(), {type, filter.disease, today, today});
+  }
+  if (const std::string text = SearchText(filter.q); !text.empty()) {
+    w.Add("instr(p.search_text, ?) > 0", text);
+  }
+  Page<PublicItem> page;
+  SHUGO_ASSIGN_OR_RETURN(Statement count,
+                         reader.db().Prepare("SELECT count(*) FROM public_institutions p" + w.sql));
+  BindAll(count, w.binds);
+  SHUGO_ASSIGN_OR_RETURN(bool counted, count.Step());
+  page.total = counted ? count.Int(0) : 0;
+  const int per_page = Clamp(filter.per_page, 1, 500);
+  const int64_t offset = int64_t{Clamp(filter.page, 1, 1'000'000) - 1} * per_page;
+  if (offset >= page.total) return page;
+  SHUGO_ASSIGN_OR_RETURN(
+      Statement st,
+      reader.db().Prepare(
+          "SELECT p.org, p.code, p.name, p.address, p.phone, p.digital_questionnaire, "
+          "(SELECT name FROM organisations WHERE kind = 'prefecture' AND prefecture = "
+          "p.prefecture), (SELECT name FROM organisations WHERE id = p.municipality) "
+          "FROM public_institutions p" +
+          w.sql + " ORDER BY p.prefecture, p.municipality, p.kana, p.org LIMIT ? OFFSET ?"));
+  const int next = BindAll(st, w.binds);
+  st.Bind(next, int64_t{per_page}).Bind(next + 1, offset);
+  std::map<core::OrgId, size_t> at;
+  for (;;) {
+    SHUGO_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    PublicItem it;
+    it.org = static_cast<core::OrgId>(st.Int(0));
+    it.code = Column(st, 1);
+    it.name = Column(st, 2);
+    it.address = Column(st, 3);
+    it.phone = Column(st, 4);
+    if (!st.IsNull(5)) it.digital_questionnaire = st.Int(5) != 0;
+    it.prefecture_name = Column(st, 6);
+    it.municipality_name = Column(st, 7);
+    at[it.org] = page.items.size();
+    page.items.push_back(std::move(it));
+  }
+  // What each handles today, for this contract type: 疾病名 and ワクチン種別.
+  SHUGO_ASSIGN_OR_RETURN(Statement vaccines, reader.db().Prepare(R"(
+SELECT DISTINCT s.name, x.vaccine_group, d.disease FROM institution_vaccines v
+  JOIN vaccines x ON x.id = v.vaccine
+  JOIN vaccine_diseases d ON d.vaccine = v.vaccine
+  JOIN diseases s ON s.id = d.disease
+WHERE v.owner = ?1 AND v.contract_type = ?2 AND v.start_date <= ?3
+  AND (v.end_date IS NULL OR v.end_date >= ?3)
+ORDER BY d.disease, x.vaccine_group)"));
+  for (PublicItem& it : page.items) {
+    vaccines.Bind(1, static_cast<int64_t>(it.org)).Bind(2, type).Bind(3, today);
+    for (;;) {
+      SHUGO_ASSIGN_OR_RETURN(bool row, vaccines.Step());
+      if (!row) break;
+      it.vaccines.push_back({Column(vaccines, 0), Column(vaccines, 1)});
+    }
+    vaccines.Reset();
+  }
+  return page;
+}
+
+}  // namespace shugo::projections

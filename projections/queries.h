@@ -1,0 +1,131 @@
+// The queries the screens, exports and feeds run on the projections (docs/projections.md). Each
+// takes a Reader (a read-only connection lent by ProjectionService::Read) and applies the F-8
+// visibility of the viewer given to it; the HTTP layer fills the viewer from the session, never
+// from a request parameter.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/japan_date.h"
+#include "base/status.h"
+#include "core/domain_events.h"
+#include "core/kinds.h"
+#include "core/letter.h"
+#include "projections/service.h"
+
+namespace shugo::projections {
+
+// Who is asking (F-8). `org` 0 is the system itself (the CLI, benchmarks): it sees everything.
+struct Viewer {
+  core::OrgId org = 0;
+  core::OrganisationKind kind = core::OrganisationKind::kMhlw;
+  int prefecture = 0;
+};
+// The viewer for organisation `org`, from the organisations projection. kNotFound if unknown.
+Result<Viewer> ViewerOf(const Reader& reader, core::OrgId org);
+
+template <typename T>
+struct Page {
+  std::vector<T> items;
+  int64_t total = 0;  // rows matching, over all pages
+};
+
+// ---- letters (F-8 一覧, F_画面9-1-1/10-1-3)
+
+struct LetterFilter {
+  std::optional<core::LetterStatus> status;
+  std::optional<core::ContractType> contract_type;
+  core::OrgId delegator = 0, delegate = 0;  // 0: any
+  std::string q;                            // part of the delegator's or delegate's name or kana
+  int page = 1, per_page = 50;              // per_page at most 500
+};
+
+struct LetterItem {
+  core::LetterId id = 0;
+  core::OrgId delegator = 0, delegate = 0;
+  std::string delegator_code, delegator_name, delegate_code, delegate_name;
+  std::string contract_type, status;
+  core::CampaignId campaign = 0;
+  int depth = 0;
+  core::LetterId under = 0, upper = 0;
+  std::string contract_date, end_date, reason;  // empty when none
+  int64_t applied_at = 0, updated_at = 0;       // µs
+  uint64_t version = 0;
+};
+
+Result<Page<LetterItem>> ListLetters(const Reader& reader, const Viewer& viewer,
+                                     const LetterFilter& filter);
+// nullopt when the letter does not exist or the viewer may not see it (both answer 404).
+Result<std::optional<LetterItem>> FindLetter(const Reader& reader, const Viewer& viewer,
+                                             core::LetterId id);
+
+// ---- history (detail screens)
+
+struct HistoryItem {
+  events::Position position = 0;
+  uint64_t version = 0;
+  std::string type;
+  int64_t recorded_at = 0;
+  std::string effective_date, actor_user, actor_org, status, reason, detail;
+};
+// `entity` is letter, organisation, campaign or registration.
+Result<std::vector<HistoryItem>> History(const Reader& reader, const std::string& entity,
+                                         int64_t id);
+
+// ---- organisations (F-8 検索)
+
+struct OrganisationFilter {
+  std::optional<core::OrganisationKind> kind;
+  int prefecture = 0;  // 0: any
+  std::string q;       // part of the name or kana (any width, kana or case), or a code's start
+  int page = 1, per_page = 50;
+};
+
+struct OrganisationItem {
+  core::OrgId id = 0;
+  std::string kind, code, name, kana, address;
+  int prefecture = 0;
+  core::OrgId municipality = 0, parent = 0, member_of = 0, merged_into = 0;
+  bool abolished = false;
+  std::vector<std::string> old_codes;
+};
+
+Result<Page<OrganisationItem>> SearchOrganisations(const Reader& reader,
+                                                   const OrganisationFilter& filter);
+Result<std::optional<OrganisationItem>> FindOrganisation(const Reader& reader, core::OrgId id);
+
+// ---- public search (F-21, no login)
+
+struct PublicFilter {
+  JapanDate today;               // what is in force is decided for this day
+  core::OrgId residence = 0;     // 居住自治体 (0: any)
+  std::string disease;           // disease id of routine_diseases.csv (empty: any)
+  int prefecture = 0;            // 医療機関所在地: prefecture …
+  core::OrgId municipality = 0;  // … or municipality (0: any)
+  std::string q;                 // part of the name
+  core::ContractType contract_type = core::ContractType::kRoutine;
+  int page = 1, per_page = 50;
+};
+
+struct PublicVaccine {
+  std::string disease, vaccine_group;  // 疾病名, ワクチン種別
+};
+
+struct PublicItem {
+  core::OrgId org = 0;
+  std::string code, name, address, prefecture_name, municipality_name, phone;
+  std::optional<bool> digital_questionnaire;  // デジタル予診票 (not entered yet: nullopt)
+  std::vector<PublicVaccine> vaccines;        // in force today, for the contract type
+};
+
+Result<Page<PublicItem>> PublicSearch(const Reader& reader, const PublicFilter& filter);
+
+// ---- helpers shared with the HTTP layer
+
+// A GLOB pattern matching `q` anywhere in a SearchText() column ("" when q is blank).
+std::string ContainsPattern(const std::string& q);
+
+}  // namespace shugo::projections

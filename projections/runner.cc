@@ -1,0 +1,401 @@
+#include "projections/runner.h"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <set>
+
+#include "projections/internal/fold.h"
+#include "projections/internal/read_models.h"
+#include "projections/internal/sqlite.h"
+#include "schemas/projections_sql.h"
+
+namespace shugo::projections {
+
+namespace {
+
+using internal::Batch;
+using internal::Database;
+using internal::Statement;
+
+constexpr std::string_view kFileVersion = "1";
+
+std::string Sha256Hex(std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned int i = 0; i < size; ++i) {
+    hex += kHex[digest[i] >> 4];
+    hex += kHex[digest[i] & 15];
+  }
+  return hex;
+}
+
+// Incremental SHA-256 over typed values.
+class Hasher {
+ public:
+  Hasher() : ctx_(EVP_MD_CTX_new()) { EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr); }
+  ~Hasher() { EVP_MD_CTX_free(ctx_); }
+  Hasher(const Hasher&) = delete;
+  Hasher& operator=(const Hasher&) = delete;
+  void Add(char tag, std::string_view bytes) {
+    const uint64_t n = bytes.size();
+    EVP_DigestUpdate(ctx_, &tag, 1);
+    EVP_DigestUpdate(ctx_, &n, sizeof n);
+    EVP_DigestUpdate(ctx_, bytes.data(), bytes.size());
+  }
+  std::string Hex() {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int size = 0;
+    EVP_DigestFinal_ex(ctx_, digest, &size);
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string hex;
+    for (unsigned int i = 0; i < size; ++i) {
+      hex += kHex[digest[i] >> 4];
+      hex += kHex[digest[i] & 15];
+    }
+    return hex;
+  }
+
+ private:
+  EVP_MD_CTX* ctx_;
+};
+
+}  // namespace
+
+std::vector<std::string> ProjectionNames() { return internal::ProjectionNames(); }
+
+struct Runner::Impl {
+  RunnerOptions options;
+  Database db;
+  std::vector<std::unique_ptr<internal::Projection>> projections;
+  std::vector<Checkpoint> checkpoints;  // parallel to projections
+  std::set<std::string> pending_indexes;
+  internal::Fold fold;
+  Statement set_checkpoint;
+  bool broken = false;
+
+  Status Init();
+  Status CreateTables(internal::Projection& p);
+  Status WriteBatch(Batch& batch);
+  Status BuildPendingIndexes();
+  events::Position MinCheckpoint() const {
+    events::Position m = UINT64_MAX;
+    for (const Checkpoint& c : checkpoints) m = std::min(m, c.position);
+    return checkpoints.empty() ? 0 : m;
+  }
+  // Whether some projection becomes active after `position` (a batch must end there).
+  bool IsBoundary(events::Position position) const {
+    for (const Checkpoint& c : checkpoints) {
+      if (c.position == position) return true;
+    }
+    return false;
+  }
+  int IndexOf(const std::string& name) const {
+    for (size_t i = 0; i < projections.size(); ++i) {
+      if (projections[i]->name() == name) return static_cast<int>(i);
+    }
+    return -1;
+  }
+};
+
+Status Runner::Impl::CreateTables(internal::Projection& p) {
+  const std::string schema = p.schema();
+  SHUGO_RETURN_IF_ERROR(db.Exec(internal::SplitSchema(schema).first));
+  SHUGO_RETURN_IF_ERROR(p.Seed(db));
+  SHUGO_ASSIGN_OR_RETURN(
+      Statement cp,
+      db.Prepare(
+          "INSERT OR REPLACE INTO checkpoints (projection, position, events) VALUES (?1, 0, 0)"));
+  SHUGO_RETURN_IF_ERROR(cp.Bind(1, p.name()).Run());
+  SHUGO_ASSIGN_OR_RETURN(Statement meta,
+                         db.Prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)"));
+  SHUGO_RETURN_IF_ERROR(
+      meta.Bind(1, "schema:" + std::string(p.name())).Bind(2, Sha256Hex(schema)).Run());
+  SHUGO_RETURN_IF_ERROR(
+      meta.Bind(1, "indexes_pending:" + std::string(p.name())).Bind(2, "1").Run());
+  pending_indexes.insert(std::string(p.name()));
+  return Status::Ok();
+}
+
+Status Runner::Impl::Init() {
+  SHUGO_RETURN_IF_ERROR(db.Exec(
+      "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -131072; "
+      "PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = OFF;"));
+  SHUGO_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+  Status s = [&]() -> Status {
+    SHUGO_RETURN_IF_ERROR(db.Exec(schemas::k_common_sql));
+    SHUGO_ASSIGN_OR_RETURN(Statement get, db.Prepare("SELECT value FROM meta WHERE key = ?1"));
+    auto meta = [&](const std::string& key) -> Result<std::optional<std::string>> {
+      get.Bind(1, key);
+      SHUGO_ASSIGN_OR_RETURN(bool row, get.Step());
+      std::optional<std::string> v;
+      if (row) v = std::string(get.Text(0));
+      get.Reset();
+      return v;
+    };
+    SHUGO_ASSIGN_OR_RETURN(auto version, meta("file_version"));
+    if (version && *version != kFileVersion) {
+      return Status::DataLoss("projection file version " + *version + ", expected " +
+                              std::string(kFileVersion) + ": rebuild it (shugo rebuild)");
+    }
+    SHUGO_RETURN_IF_ERROR(
+        db.Exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('file_version', '" +
+                std::string(kFileVersion) + "')"));
+    for (auto& p : projections) {
+      const std::string name(p->name());
+      SHUGO_ASSIGN_OR_RETURN(auto schema_hash, meta("schema:" + name));
+      if (!schema_hash) {
+        SHUGO_RETURN_IF_ERROR(CreateTables(*p));
+      } else if (*schema_hash != Sha256Hex(p->schema())) {
+        // The projection's tables changed shape in this version: rebuild it from the log.
+        for (const std::string& table : p->tables()) {
+          SHUGO_RETURN_IF_ERROR(db.Exec("DROP TABLE IF EXISTS " + table));
+        }
+        SHUGO_RETURN_IF_ERROR(CreateTables(*p));
+      } else {
+        SHUGO_ASSIGN_OR_RETURN(auto pending, meta("indexes_pending:" + name));
+        if (pending) pending_indexes.insert(name);
+      }
+    }
+    return Status::Ok();
+  }();
+  if (!s.ok()) {
+    db.Exec("ROLLBACK").IgnoreError();
+    return s;
+  }
+  SHUGO_RETURN_IF_ERROR(db.Exec("COMMIT"));
+  for (auto& p : projections) SHUGO_RETURN_IF_ERROR(p->Prepare(db));
+  SHUGO_ASSIGN_OR_RETURN(
+      set_checkpoint,
+      db.Prepare(
+          "UPDATE checkpoints SET position = ?2, events = events + ?3 WHERE projection = ?1"));
+  SHUGO_ASSIGN_OR_RETURN(
+      Statement read, db.Prepare("SELECT position, events FROM checkpoints WHERE projection = ?1"));
+  for (auto& p : projections) {
+    Checkpoint c;
+    c.projection = std::string(p->name());
+    read.Bind(1, c.projection);
+    SHUGO_ASSIGN_OR_RETURN(bool row, read.Step());
+    if (row) {
+      c.position = static_cast<events::Position>(read.Int(0));
+      c.events = static_cast<uint64_t>(read.Int(1));
+    }
+    read.Reset();
+    checkpoints.push_back(std::move(c));
+  }
+  if (!pending_indexes.empty()) SHUGO_RETURN_IF_ERROR(db.Exec("PRAGMA synchronous = OFF"));
+  return Status::Ok();
+}
+
+Status Runner::Impl::WriteBatch(Batch& batch) {
+  if (batch.empty()) return Status::Ok();
+  if (broken) return Status::Unavailable("projection runner stopped after a failed write");
+  fold.Seal(batch);
+  SHUGO_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+  Status s = [&]() -> Status {
+    for (size_t i = 0; i < projections.size(); ++i) {
+      if (checkpoints[i].position >= batch.first) continue;  // already has these events
+      SHUGO_RETURN_IF_ERROR(projections[i]->Write(batch));
+      SHUGO_RETURN_IF_ERROR(set_checkpoint.Bind(1, checkpoints[i].projection)
+                                .Bind(2, static_cast<int64_t>(batch.last))
+                                .Bind(3, static_cast<int64_t>(batch.events.size()))
+                                .Run());
+    }
+    if (options.before_commit) options.before_commit(batch.last);
+    return db.Exec("COMMIT");
+  }();
+  if (!s.ok()) {
+    db.Exec("ROLLBACK").IgnoreError();
+    broken = true;  // the fold is ahead of the file now: reopen to go on
+    return s;
+  }
+  for (Checkpoint& c : checkpoints) {
+    if (c.position < batch.first) {
+      c.position = batch.last;
+      c.events += batch.events.size();
+    }
+  }
+  return Status::Ok();
+}
+
+Status Runner::Impl::BuildPendingIndexes() {
+  if (pending_indexes.empty()) return Status::Ok();
+  SHUGO_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+  Status s = [&]() -> Status {
+    for (const std::string& name : pending_indexes) {
+      const int i = IndexOf(name);
+      if (i < 0) continue;
+      const std::string schema = projections[static_cast<size_t>(i)]->schema();
+      SHUGO_RETURN_IF_ERROR(db.Exec(internal::SplitSchema(schema).second));
+      SHUGO_RETURN_IF_ERROR(db.Exec("DELETE FROM meta WHERE key = 'indexes_pending:" + name + "'"));
+    }
+    return db.Exec("COMMIT");
+  }();
+  if (!s.ok()) {
+    db.Exec("ROLLBACK").IgnoreError();
+    return s;
+  }
+  pending_indexes.clear();
+  return db.Exec("PRAGMA synchronous = NORMAL; PRAGMA optimize;");
+}
+
+Runner::Runner(std::unique_ptr<Impl> impl, std::filesystem::path path)
+    : impl_(std::move(impl)), path_(std::move(path)) {}
+
+Runner::~Runner() = default;
+
+Result<std::unique_ptr<Runner>> Runner::Open(const std::filesystem::path& path,
+                                             RunnerOptions options) {
+  auto impl = std::make_unique<Impl>();
+  SHUGO_ASSIGN_OR_RETURN(impl->db, Database::Open(path.string(), Database::Mode::kReadWrite));
+  impl->projections = internal::MakeProjections(options.catalog);
+  impl->options = std::move(options);
+  SHUGO_RETURN_IF_ERROR(impl->Init());
+  return std::unique_ptr<Runner>(new Runner(std::move(impl), path));
+}
+
+Status Runner::Reset(const std::vector<std::string>& names) {
+  Impl& m = *impl_;
+  if (m.fold.position() != 0) {
+    return Status::FailedPrecondition("a runner that has applied events cannot be reset");
+  }
+  for (const std::string& name : names) {
+    if (m.IndexOf(name) < 0) {
+      return Status::InvalidArgument("projection", "知らない投影です: " + name);
+    }
+  }
+  SHUGO_RETURN_IF_ERROR(m.db.Exec("BEGIN IMMEDIATE"));
+  Status s = [&]() -> Status {
+    for (const std::string& name : names) {
+      auto& p = *m.projections[static_cast<size_t>(m.IndexOf(name))];
+      for (const std::string& table : p.tables()) {
+        SHUGO_RETURN_IF_ERROR(m.db.Exec("DROP TABLE IF EXISTS " + table));
+      }
+      SHUGO_RETURN_IF_ERROR(m.CreateTables(p));
+    }
+    return m.db.Exec("COMMIT");
+  }();
+  if (!s.ok()) {
+    m.db.Exec("ROLLBACK").IgnoreError();
+    return s;
+  }
+  for (const std::string& name : names) {
+    const auto i = static_cast<size_t>(m.IndexOf(name));
+    SHUGO_RETURN_IF_ERROR(m.projections[i]->Prepare(m.db));
+    m.checkpoints[i].position = 0;
+    m.checkpoints[i].events = 0;
+  }
+  return m.db.Exec("PRAGMA synchronous = OFF");
+}
+
+Status Runner::CatchUp(const events::EventStore& store, events::Position upto,
+                       const std::function<bool(const CatchUpProgress&)>& progress) {
+  Impl& m = *impl_;
+  if (m.broken) return Status::Unavailable("projection runner stopped after a failed write");
+  upto = std::min(upto, store.head());
+  const events::Position warm = std::min(m.MinCheckpoint(), upto);
+  Status failure;
+  // Warm-up: the fold catches up to the lowest checkpoint without writing.
+  if (m.fold.position() < warm) {
+    SHUGO_RETURN_IF_ERROR(
+        store.ReadAll(m.fold.position() + 1, [&](events::Position pos, std::string_view bytes) {
+          if (pos > warm) return false;
+          failure = m.fold.Apply(pos, *fb::GetEvent(bytes.data()), nullptr);
+          return failure.ok() && pos < warm;
+        }));
+    SHUGO_RETURN_IF_ERROR(failure);
+  }
+  CatchUpProgress p;
+  p.target = upto;
+  Batch batch;
+  size_t count = 0;
+  if (m.fold.position() < upto) {
+    SHUGO_RETURN_IF_ERROR(
+        store.ReadAll(m.fold.position() + 1, [&](events::Position pos, std::string_view bytes) {
+          if (pos > upto) return false;
+          failure = m.fold.Apply(pos, *fb::GetEvent(bytes.data()), &batch);
+          if (!failure.ok()) return false;
+          ++count;
+          if (count >= m.options.batch_events || pos == upto || m.IsBoundary(pos)) {
+            failure = m.WriteBatch(batch);
+            if (!failure.ok()) return false;
+            p.events_written += count;
+            p.position = pos;
+            batch = Batch();
+            count = 0;
+            if (progress && !progress(p)) {
+              failure = Status::Aborted("projection catch-up stopped");
+              return false;
+            }
+          }
+          return pos < upto;
+        }));
+    SHUGO_RETURN_IF_ERROR(failure);
+    SHUGO_RETURN_IF_ERROR(m.WriteBatch(batch));
+  }
+  return m.BuildPendingIndexes();
+}
+
+Status Runner::Apply(const std::vector<events::RecordedEvent>& events) {
+  Impl& m = *impl_;
+  Batch batch;
+  for (const events::RecordedEvent& e : events) {
+    if (e.position() <= m.fold.position()) continue;
+    if (e.position() != m.fold.position() + 1) {
+      return Status::DataLoss("projection runner: position " + std::to_string(e.position()) +
+                              " follows " + std::to_string(m.fold.position()));
+    }
+    SHUGO_RETURN_IF_ERROR(m.fold.Apply(e.position(), e.event(), &batch));
+    if (m.IsBoundary(e.position())) {
+      SHUGO_RETURN_IF_ERROR(m.WriteBatch(batch));
+      batch = Batch();
+    }
+  }
+  return m.WriteBatch(batch);
+}
+
+events::Position Runner::position() const { return impl_->MinCheckpoint(); }
+
+std::vector<Checkpoint> Runner::checkpoints() const { return impl_->checkpoints; }
+
+Result<std::string> Runner::ContentHash(const std::string& projection) {
+  Impl& m = *impl_;
+  const int i = m.IndexOf(projection);
+  if (i < 0) return Status::InvalidArgument("projection", "知らない投影です: " + projection);
+  Hasher h;
+  for (const std::string& table : m.projections[static_cast<size_t>(i)]->tables()) {
+    // Primary-key columns, in key order; none: a rowid table (FTS5 included).
+    SHUGO_ASSIGN_OR_RETURN(
+        Statement info,
+        m.db.Prepare("SELECT name, pk FROM pragma_table_info(?1) WHERE pk > 0 ORDER BY pk"));
+    info.Bind(1, table);
+    std::string order;
+    for (;;) {
+      SHUGO_ASSIGN_OR_RETURN(bool row, info.Step());
+      if (!row) break;
+      if (!order.empty()) order += ", ";
+      order += "\"" + std::string(info.Text(0)) + "\"";
+    }
+    const std::string sql = order.empty() ? "SELECT rowid, * FROM " + table + " ORDER BY rowid"
+                                          : "SELECT * FROM " + table + " ORDER BY " + order;
+    SHUGO_ASSIGN_OR_RETURN(Statement rows, m.db.Prepare(sql));
+    h.Add('T', table);
+    for (;;) {
+      SHUGO_ASSIGN_OR_RETURN(bool row, rows.Step());
+      if (!row) break;
+      h.Add('R', {});
+      for (int c = 0; c < rows.columns(); ++c) {
+        const int type = rows.Type(c);  // before Blob(), which may convert the value
+        h.Add(static_cast<char>('0' + type), rows.Blob(c));
+      }
+    }
+  }
+  return h.Hex();
+}
+
+Status Runner::Flush() { return impl_->db.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); }
+
+}  // namespace shugo::projections

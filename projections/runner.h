@@ -1,0 +1,97 @@
+// One projection file: every read model of projections/internal/read_models.h in one SQLite
+// database (WAL), each with its own checkpoint, kept up to date from the log (docs/projections.md).
+// The runner folds the log into its own core::State and writes, per batch and in one transaction,
+// the rows of every record the batch touched and each projection's checkpoint (invariant 7).
+// Not thread-safe: one thread drives a runner; readers open their own connections to its file.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "core/vaccine_catalog.h"
+#include "events/event_store.h"
+
+namespace shugo::projections {
+
+namespace internal {
+class Projection;
+class Fold;
+class Database;
+}  // namespace internal
+
+struct RunnerOptions {
+  // The 疾病・ワクチン reference rows of the fees projection (null: none).
+  std::shared_ptr<const core::VaccineCatalog> catalog;
+  // Most events in one transaction while catching up (live batches are what arrived).
+  size_t batch_events = 50'000;
+  // Test hook (fault injection): after a batch's rows are written, before its COMMIT, with the
+  // batch's last position. Production leaves it unset.
+  std::function<void(events::Position)> before_commit;
+};
+
+struct Checkpoint {
+  std::string projection;
+  events::Position position = 0;
+  uint64_t events = 0;  // domain events applied
+};
+
+struct CatchUpProgress {
+  events::Position position = 0;  // of the fold
+  events::Position target = 0;
+  uint64_t events_written = 0;  // records read past the lowest checkpoint so far
+};
+
+class Runner {
+ public:
+  // Opens (or creates) the projection file at `path`; creates the tables of a projection that has
+  // none (its indexes wait until it has caught up: a bulk load). kDataLoss when the file is not a
+  // projection file of this version.
+  static Result<std::unique_ptr<Runner>> Open(const std::filesystem::path& path,
+                                              RunnerOptions options);
+  ~Runner();
+  Runner(const Runner&) = delete;
+  Runner& operator=(const Runner&) = delete;
+
+  // Drops the named projections' rows and sets their checkpoints to 0 (a rebuild of some
+  // projections inside a copy of the file). REQUIRES: nothing applied through this runner yet.
+  // kInvalidArgument naming an unknown projection.
+  Status Reset(const std::vector<std::string>& names);
+
+  // Reads the log from the fold's position and applies every event up to `upto` (at most the
+  // head), in batches; `progress` is called after each batch and stops the catch-up (kAborted)
+  // by returning false. Builds deferred indexes at the end.
+  Status CatchUp(const events::EventStore& store, events::Position upto,
+                 const std::function<bool(const CatchUpProgress&)>& progress = {});
+  // Applies events that follow the fold's position (live: what a subscription delivered), in one
+  // transaction. Events at or before the position are skipped.
+  Status Apply(const std::vector<events::RecordedEvent>& batch);
+
+  // The lowest checkpoint: every projection has applied the log up to here.
+  events::Position position() const;
+  std::vector<Checkpoint> checkpoints() const;
+  const std::filesystem::path& path() const { return path_; }
+
+  // SHA-256 (hex) of the named projection's rows, table by table in primary-key order:
+  // independent of how the rows were written. kInvalidArgument for an unknown name.
+  Result<std::string> ContentHash(const std::string& projection);
+
+  // Writes the WAL into the file and syncs it (before the file is handed to readers as a swap).
+  Status Flush();
+
+ private:
+  struct Impl;
+  explicit Runner(std::unique_ptr<Impl> impl, std::filesystem::path path);
+  std::unique_ptr<Impl> impl_;
+  std::filesystem::path path_;
+};
+
+// The projections' names, in the order they are written.
+std::vector<std::string> ProjectionNames();
+
+}  // namespace shugo::projections

@@ -1,0 +1,482 @@
+#include "projections/service.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+
+#include "projections/internal/sqlite.h"
+
+namespace shugo::projections {
+
+namespace {
+
+using internal::Database;
+namespace fs = std::filesystem;
+
+constexpr std::string_view kCurrent = "CURRENT";
+
+std::string FileName(uint64_t generation) {
+  char name[32];
+  std::snprintf(name, sizeof name, "read-%06llu.sqlite",
+                static_cast<unsigned long long>(generation));
+  return name;
+}
+
+uint64_t GenerationOf(const std::string& name) {
+  unsigned long long g = 0;
+  if (std::sscanf(name.c_str(), "read-%llu.sqlite", &g) != 1) return 0;
+  return g;
+}
+
+void RemoveFile(const fs::path& path) {
+  std::error_code ignored;
+  fs::remove(path, ignored);
+  fs::remove(path.string() + "-wal", ignored);
+  fs::remove(path.string() + "-shm", ignored);
+}
+
+Status SyncPath(const fs::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY);
+  if (fd < 0) return Status::Internal("opening " + path.string() + " to sync it");
+  const int rc = ::fsync(fd);
+  ::close(fd);
+  return rc == 0 ? Status::Ok() : Status::Internal("syncing " + path.string());
+}
+
+// The name of the current file, or empty when there is none yet.
+std::string ReadCurrent(const fs::path& dir) {
+  std::ifstream in(dir / kCurrent);
+  std::string name;
+  std::getline(in, name);
+  return name;
+}
+
+// Makes `name` current: written beside, synced, renamed over CURRENT, directory synced.
+Status WriteCurrent(const fs::path& dir, const std::string& name) {
+  const fs::path tmp = dir / "CURRENT.tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << name << "\n";
+    if (!out.good()) return Status::Internal("writing " + tmp.string());
+  }
+  SHUGO_RETURN_IF_ERROR(SyncPath(tmp));
+  std::error_code ec;
+  fs::rename(tmp, dir / kCurrent, ec);
+  if (ec) return Status::Internal("renaming " + tmp.string() + ": " + ec.message());
+  return SyncPath(dir);
+}
+
+// Removes projection files other than `keep` (left by a rebuild that did not finish).
+void RemoveStrays(const fs::path& dir, const std::string& keep) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    const bool ours = (name.starts_with("read-") || name.starts_with("check-")) &&
+                      name.find(".sqlite") != std::string::npos;
+    if (ours && !name.starts_with(keep)) fs::remove(entry.path(), ec);
+  }
+}
+
+Status CheckNames(const std::vector<std::string>& names) {
+  const std::vector<std::string> all = ProjectionNames();
+  for (const std::string& n : names) {
+    if (std::find(all.begin(), all.end(), n) == all.end()) {
+      std::string known;
+      for (const std::string& a : all) known += (known.empty() ? "" : ", ") + a;
+      return Status::InvalidArgument("projections",
+                                     "知らない投影です: " + n + "（あるもの: " + known + "）");
+    }
+  }
+  return Status::Ok();
+}
+
+std::string Quote(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) {
+    out += c;
+    if (c == '\'') out += '\'';
+  }
+  return out + "'";
+}
+
+using Progress = std::function<bool(const CatchUpProgress&)>;
+
+// A new file `target` holding `names` (empty: all) rebuilt from position 0 and the others copied
+// from `current` (may be empty), caught up to the head of the log at the call.
+Result<std::unique_ptr<Runner>> BuildShadow(const events::EventStore& store,
+                                            const fs::path& current, const fs::path& target,
+                                            const std::vector<std::string>& names,
+                                            const RunnerOptions& options,
+                                            const Progress& progress) {
+  RemoveFile(target);
+  const bool partial = !names.empty() && !current.empty() && fs::exists(current);
+  if (partial) {
+    // A consistent copy of the current file (its own read transaction), then the named
+    // projections emptied.
+    SHUGO_ASSIGN_OR_RETURN(Database source,
+                           Database::Open(current.string(), Database::Mode::kReadOnly));
+    SHUGO_RETURN_IF_ERROR(source.Exec("VACUUM INTO " + Quote(target.string())));
+  }
+  SHUGO_ASSIGN_OR_RETURN(auto runner, Runner::Open(target, options));
+  if (partial) SHUGO_RETURN_IF_ERROR(runner->Reset(names));
+  SHUGO_RETURN_IF_ERROR(runner->CatchUp(store, store.head(), progress));
+  return runner;
+}
+
+}  // namespace
+
+fs::path ProjectionsDir(const fs::path& data_dir) { return data_dir / "projections"; }
+
+Result<RebuildReport> RebuildOffline(
+    const events::EventStore& store, const fs::path& data_dir, std::vector<std::string> names,
+    const RunnerOptions& options,
+    const std::function<void(events::Position, events::Position, uint64_t)>& progress) {
+  SHUGO_RETURN_IF_ERROR(CheckNames(names));
+  const fs::path dir = ProjectionsDir(data_dir);
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Status::Internal("creating " + dir.string() + ": " + ec.message());
+  const std::string current = ReadCurrent(dir);
+  const std::string next = FileName(GenerationOf(current) + 1);
+  const auto start = std::chrono::steady_clock::now();
+  RebuildReport report;
+  report.projections = names.empty() ? ProjectionNames() : names;
+  report.file = next;
+  auto runner = BuildShadow(store, current.empty() ? fs::path() : dir / current, dir / next, names,
+                            options, [&](const CatchUpProgress& p) {
+                              report.events = p.events_written;
+                              if (progress) progress(p.position, p.target, p.events_written);
+                              return true;
+                            });
+  if (!runner.ok()) {
+    RemoveFile(dir / next);
+    return runner.status();
+  }
+  report.position = (*runner)->position();
+  SHUGO_RETURN_IF_ERROR((*runner)->Flush());
+  runner->reset();
+  SHUGO_RETURN_IF_ERROR(WriteCurrent(dir, next));
+  if (!current.empty()) RemoveFile(dir / current);
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return report;
+}
+
+Result<std::vector<std::string>> CheckOffline(const events::EventStore& store,
+                                              const fs::path& data_dir,
+                                              std::vector<std::string> names,
+                                              const RunnerOptions& options) {
+  SHUGO_RETURN_IF_ERROR(CheckNames(names));
+  if (names.empty()) names = ProjectionNames();
+  const fs::path dir = ProjectionsDir(data_dir);
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  std::string current = ReadCurrent(dir);
+  if (current.empty()) {
+    current = FileName(1);
+    SHUGO_RETURN_IF_ERROR(WriteCurrent(dir, current));
+  }
+  SHUGO_ASSIGN_OR_RETURN(auto live, Runner::Open(dir / current, options));
+  SHUGO_RETURN_IF_ERROR(live->CatchUp(store, store.head()));
+  const fs::path scratch = dir / ("check-" + std::to_string(::getpid()) + ".sqlite");
+  RemoveFile(scratch);
+  std::vector<std::string> differ;
+  Status s = [&]() -> Status {
+    SHUGO_ASSIGN_OR_RETURN(auto fresh, Runner::Open(scratch, options));
+    SHUGO_RETURN_IF_ERROR(fresh->CatchUp(store, live->position()));
+    for (const std::string& name : names) {
+      SHUGO_ASSIGN_OR_RETURN(std::string a, live->ContentHash(name));
+      SHUGO_ASSIGN_OR_RETURN(std::string b, fresh->ContentHash(name));
+      if (a != b) differ.push_back(name);
+    }
+    return Status::Ok();
+  }();
+  RemoveFile(scratch);
+  SHUGO_RETURN_IF_ERROR(s);
+  return differ;
+}
+
+// ---- the service
+
+struct ProjectionService::Generation {
+  explicit Generation(fs::path p) : path(std::move(p)) {}
+  ~Generation() {
+    idle.clear();
+    if (retired) RemoveFile(path);
+  }
+  const fs::path path;
+  std::mutex mu;
+  std::vector<std::unique_ptr<Database>> idle;
+  std::atomic<bool> retired{false};
+};
+
+ProjectionService::ProjectionService(events::EventStore& store, fs::path dir,
+                                     ServiceOptions options)
+    : store_(store), dir_(std::move(dir)), options_(std::move(options)) {}
+
+Result<std::unique_ptr<ProjectionService>> ProjectionService::Open(events::EventStore& store,
+                                                                   const fs::path& data_dir,
+                                                                   ServiceOptions options) {
+  const fs::path dir = ProjectionsDir(data_dir);
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Status::Internal("creating " + dir.string() + ": " + ec.message());
+  std::string current = ReadCurrent(dir);
+  if (current.empty()) {
+    current = FileName(1);
+    SHUGO_RETURN_IF_ERROR(WriteCurrent(dir, current));
+  }
+  RemoveStrays(dir, current);
+  std::unique_ptr<ProjectionService> s(new ProjectionService(store, dir, std::move(options)));
+  RunnerOptions ro;
+  ro.catalog = s->options_.catalog;
+  ro.before_commit = s->options_.before_commit;
+  SHUGO_ASSIGN_OR_RETURN(s->runner_, Runner::Open(dir / current, ro));
+  s->generation_ = std::make_shared<Generation>(dir / current);
+  s->position_ = s->runner_->position();
+  s->live_thread_ = std::thread([p = s.get()] { p->RunLive(); });
+  return s;
+}
+
+ProjectionService::~ProjectionService() { Stop(); }
+
+void ProjectionService::Stop() {
+  stopping_ = true;
+  {
+    std::lock_guard lock(subscription_mu_);
+    if (subscription_) subscription_->Cancel();
+  }
+  position_cv_.notify_all();
+  if (live_thread_.joinable()) live_thread_.join();
+  if (rebuild_thread_.joinable()) rebuild_thread_.join();
+}
+
+void ProjectionService::Publish(events::Position position) {
+  {
+    std::lock_guard lock(position_mu_);
+    position_ = position;
+  }
+  position_cv_.notify_all();
+}
+
+std::vector<Checkpoint> ProjectionService::checkpoints() const {
+  std::lock_guard lock(runner_mu_);
+  return runner_->checkpoints();
+}
+
+Status ProjectionService::health() const {
+  std::lock_guard lock(runner_mu_);
+  return failure_;
+}
+
+Status ProjectionService::WaitFor(events::Position position,
+                                  std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(position_mu_);
+  position_cv_.wait_for(lock, timeout,
+                        [&] { return position_.load() >= position || stopping_.load(); });
+  if (position_.load() >= position) return Status::Ok();
+  return Status::Unavailable("投影が位置 " + std::to_string(position) +
+                             " にまだ追いついていません（現在 " + std::to_string(position_.load()) +
+                             "）。少し待って再度お試しください");
+}
+
+std::string ProjectionService::current_file() const {
+  std::lock_guard lock(generation_mu_);
+  return generation_->path.filename().string();
+}
+
+void ProjectionService::ReadWith(const std::function<void(const Reader&)>& query) const {
+  std::shared_ptr<Generation> generation;
+  {
+    std::lock_guard lock(generation_mu_);
+    generation = generation_;
+  }
+  std::unique_ptr<Database> db;
+  {
+    std::lock_guard lock(generation->mu);
+    if (!generation->idle.empty()) {
+      db = std::move(generation->idle.back());
+      generation->idle.pop_back();
+    }
+  }
+  if (!db) {
+    auto opened = Database::Open(generation->path.string(), Database::Mode::kReadOnly);
+    db = std::make_unique<Database>(opened.ok() ? std::move(*opened) : Database());
+    if (db->is_open()) {
+      db->Exec("PRAGMA cache_size = -32768; PRAGMA mmap_size = 268435456;").IgnoreError();
+    }
+  }
+  query(Reader(*db));
+  if (!db->is_open()) return;
+  std::lock_guard lock(generation->mu);
+  if (generation->idle.size() < 16) generation->idle.push_back(std::move(db));
+}
+
+void ProjectionService::RunLive() {
+  auto progress = [this](const CatchUpProgress& p) {
+    Publish(p.position);
+    return !stopping_.load();
+  };
+  std::unique_ptr<events::Subscription> sub;
+  auto fail = [this](const Status& s) {
+    std::fprintf(stderr, "shugo: projections: %s\n", s.ToString().c_str());
+    failure_ = s;
+  };
+  {
+    std::lock_guard lock(runner_mu_);
+    Status s = runner_->CatchUp(store_, store_.head(), progress);
+    if (!s.ok() && !stopping_) fail(s);
+    Publish(runner_->position());
+    std::lock_guard slock(subscription_mu_);
+    sub = store_.Subscribe(runner_->position());
+    subscription_ = sub.get();
+    if (stopping_) sub->Cancel();
+  }
+  while (!stopping_) {
+    Result<std::vector<events::RecordedEvent>> batch = sub->Next(options_.live_batch);
+    if (stopping_) break;
+    std::unique_lock lock(runner_mu_);
+    Status s = batch.status();
+    if (s.ok() && !swapped_) s = runner_->Apply(*batch);
+    if (s.ok() && !swapped_) {
+      Publish(runner_->position());
+      continue;
+    }
+    if (!s.ok()) {
+      // A failed write rolled back: reopen the file (its checkpoints say where it stands) and
+      // catch up again; until then queries read what was committed.
+      fail(s);
+      RunnerOptions ro;
+      ro.catalog = options_.catalog;
+      ro.before_commit = options_.before_commit;
+      auto reopened = Runner::Open(runner_->path(), ro);
+      if (reopened.ok()) {
+        runner_ = std::move(*reopened);
+        Status again = runner_->CatchUp(store_, store_.head(), progress);
+        if (again.ok()) failure_ = Status::Ok();
+      }
+    }
+    swapped_ = false;
+    Publish(runner_->position());
+    std::lock_guard slock(subscription_mu_);
+    sub = store_.Subscribe(runner_->position());
+    subscription_ = sub.get();
+    if (stopping_) sub->Cancel();
+  }
+  std::lock_guard slock(subscription_mu_);
+  subscription_ = nullptr;
+}
+
+Status ProjectionService::StartRebuild(std::vector<std::string> names) {
+  SHUGO_RETURN_IF_ERROR(CheckNames(names));
+  std::lock_guard lock(rebuild_mu_);
+  if (rebuild_.running) {
+    std::string which;
+    for (const std::string& n : rebuild_.projections) which += (which.empty() ? "" : ", ") + n;
+    return Status::AlreadyExists(
+        "投影の再構築はすでに実行中です（" + which + "、位置 " + std::to_string(rebuild_.position) +
+        " / " + std::to_string(rebuild_.target) + "）。終わってから始めてください");
+  }
+  if (stopping_) return Status::Unavailable("停止中です");
+  if (rebuild_thread_.joinable()) rebuild_thread_.join();
+  rebuild_.running = true;
+  rebuild_.projections = names.empty() ? ProjectionNames() : names;
+  rebuild_.position = rebuild_.target = rebuild_.events = 0;
+  rebuild_.seconds = 0;
+  rebuild_.error.clear();
+  rebuild_thread_ = std::thread([this, names = std::move(names)] { RunRebuild(names); });
+  return Status::Ok();
+}
+
+RebuildState ProjectionService::rebuild_state() const {
+  std::lock_guard lock(rebuild_mu_);
+  return rebuild_;
+}
+
+Status ProjectionService::WaitRebuild() const {
+  std::unique_lock lock(rebuild_mu_);
+  rebuild_cv_.wait(lock, [&] { return !rebuild_.running; });
+  return rebuild_.error.empty() ? Status::Ok() : Status::Internal(rebuild_.error);
+}
+
+void ProjectionService::RunRebuild(std::vector<std::string> names) {
+  const auto start = std::chrono::steady_clock::now();
+  auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  fs::path current;
+  {
+    std::lock_guard lock(generation_mu_);
+    current = generation_->path;
+  }
+  const std::string next = FileName(GenerationOf(current.filename().string()) + 1);
+  RunnerOptions ro;
+  ro.catalog = options_.catalog;
+  uint64_t read = 0;
+  auto progress = [&](const CatchUpProgress& p) {
+    std::lock_guard lock(rebuild_mu_);
+    rebuild_.position = p.position;
+    rebuild_.target = p.target;
+    rebuild_.events = read + p.events_written;
+    rebuild_.seconds = elapsed();
+    return !stopping_.load();
+  };
+  Status s = [&]() -> Status {
+    SHUGO_ASSIGN_OR_RETURN(auto runner,
+                           BuildShadow(store_, current, dir_ / next, names, ro, progress));
+    // Catch up with what was appended meanwhile, until little is left for the swap.
+    const events::Position near = options_.live_batch;
+    while (!stopping_ && store_.head() > runner->position() + near) {
+      SHUGO_RETURN_IF_ERROR(runner->CatchUp(store_, store_.head(), progress));
+    }
+    if (stopping_) return Status::Aborted("停止しました");
+    if (options_.before_swap) options_.before_swap();
+    std::unique_ptr<Runner> old;
+    std::shared_ptr<Generation> old_generation;
+    {
+      // The live runner pauses; the new file takes the last events and becomes current.
+      std::lock_guard lock(runner_mu_);
+      SHUGO_RETURN_IF_ERROR(runner->CatchUp(store_, store_.head(), progress));
+      SHUGO_RETURN_IF_ERROR(runner->Flush());
+      SHUGO_RETURN_IF_ERROR(WriteCurrent(dir_, next));
+      old = std::move(runner_);
+      runner_ = std::move(runner);
+      swapped_ = true;
+      failure_ = Status::Ok();
+      {
+        std::lock_guard glock(generation_mu_);
+        old_generation = generation_;
+        old_generation->retired = true;
+        generation_ = std::make_shared<Generation>(dir_ / next);
+      }
+      Publish(runner_->position());
+      std::lock_guard lock2(rebuild_mu_);
+      RebuildReport report;
+      report.projections = rebuild_.projections;
+      report.position = runner_->position();
+      report.events = rebuild_.events;
+      report.seconds = elapsed();
+      report.file = next;
+      rebuild_.last = report;
+    }
+    // Wake the live thread so it follows the new file at once.
+    {
+      std::lock_guard slock(subscription_mu_);
+      if (subscription_) subscription_->Cancel();
+    }
+    old.reset();  // its writer closes before the old file goes with its last reader
+    return Status::Ok();
+  }();
+  if (!s.ok()) RemoveFile(dir_ / next);
+  {
+    std::lock_guard lock(rebuild_mu_);
+    rebuild_.running = false;
+    rebuild_.seconds = elapsed();
+    if (!s.ok()) rebuild_.error = s.ToString();
+  }
+  rebuild_cv_.notify_all();
+}
+
+}  // namespace shugo::projections

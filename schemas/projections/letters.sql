@@ -1,0 +1,34 @@
+-- Projection "letters": every letter and re-delegation (domain.md §3) with its current status,
+-- dates and reason, its place in the chain, and the columns that decide who may see it (F-8).
+-- Names are joined from organisations at query time, so a renamed organisation shows everywhere.
+CREATE TABLE letters (
+  id             INTEGER PRIMARY KEY,
+  delegator      INTEGER NOT NULL,  -- organisations.id (委任元)
+  delegate       INTEGER NOT NULL,  -- organisations.id (委任先)
+  contract_type  TEXT NOT NULL,     -- routine, voluntary_consignment, voluntary_subsidy, temporary
+  campaign       INTEGER,           -- F-10 campaign of a temporary letter
+  status         TEXT NOT NULL,     -- applied, returned, approved, in_contract, …
+  depth          INTEGER NOT NULL,  -- 0 委任状, 1 再委任状, 2 再々委任状
+  under          INTEGER,           -- a re-delegation: the letter whose approval created it
+  upper          INTEGER,           -- the re-delegation this letter stands under, once approved
+  contract_date  TEXT,              -- 契約日
+  end_date       TEXT,              -- 脱退日 / 解除日
+  reason         TEXT,              -- the last reason given (差戻, 取下げ, 脱退, 解除)
+  applied_at     INTEGER NOT NULL,  -- recorded_at (µs) of the application / creation
+  updated_at     INTEGER NOT NULL,  -- recorded_at (µs) of its last event
+  -- F-8: who may see the row (projections/visibility.cc reads these)
+  delegator_kind         TEXT NOT NULL,
+  delegator_prefecture   INTEGER NOT NULL,
+  delegator_municipality INTEGER,   -- where the delegator is (a municipality: itself)
+  delegate_kind          TEXT NOT NULL,
+  delegate_prefecture    INTEGER NOT NULL,
+  version        INTEGER NOT NULL
+);
+-- @indexes
+CREATE INDEX IF NOT EXISTS letters_delegator ON letters (delegator, status);
+CREATE INDEX IF NOT EXISTS letters_delegate ON letters (delegate, status);
+CREATE INDEX IF NOT EXISTS letters_status ON letters (status, contract_type);
+CREATE INDEX IF NOT EXISTS letters_delegator_prefecture ON letters (delegator_prefecture, status);
+CREATE INDEX IF NOT EXISTS letters_delegator_municipality ON letters (delegator_municipality, status);
+CREATE INDEX IF NOT EXISTS letters_upper ON letters (upper);
+CREATE INDEX IF NOT EXISTS letters_campaign ON letters (campaign);

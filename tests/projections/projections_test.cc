@@ -1,0 +1,429 @@
+// Projections (docs/projections.md): the runner's exactly-once checkpoints (invariant 7),
+// determinism of live and rebuilt files (invariant 1), read-your-writes (invariant 8), the online
+// rebuild and its swap, name search (F-8) and the visibility columns and rule (F-8).
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <future>
+#include <set>
+#include <thread>
+
+#include "core/visibility.h"
+#include "projections/queries.h"
+#include "projections/runner.h"
+#include "projections/search_text.h"
+#include "projections/service.h"
+#include "tests/core/random_run.h"
+#include "tests/core/world.h"
+
+namespace shugo::projections {
+namespace {
+
+using core::ContractType;
+using core::LetterId;
+using core::OrgId;
+using core::test::As;
+using core::test::Day;
+using core::test::K;
+using core::test::World;
+using events::Position;
+
+std::shared_ptr<const core::VaccineCatalog> Catalog() {
+  static const auto catalog = [] {
+    auto c = core::VaccineCatalog::Load(SHUGO_REFERENCE_DIR);
+    REQUIRE_MESSAGE(c.ok(), c.status().ToString());
+    return *c;
+  }();
+  return catalog;
+}
+
+RunnerOptions Options() {
+  RunnerOptions o;
+  o.catalog = Catalog();
+  return o;
+}
+
+std::unique_ptr<Runner> OpenRunner(const std::filesystem::path& path,
+                                   RunnerOptions options = Options()) {
+  auto r = Runner::Open(path, std::move(options));
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  return std::move(r).value();
+}
+
+std::map<std::string, std::string> Hashes(Runner& runner) {
+  std::map<std::string, std::string> out;
+  for (const std::string& name : ProjectionNames()) {
+    auto h = runner.ContentHash(name);
+    REQUIRE_MESSAGE(h.ok(), h.status().ToString());
+    out[name] = *h;
+  }
+  return out;
+}
+
+// A fresh file built from position 0 up to `upto`.
+std::map<std::string, std::string> RebuiltHashes(const World& w, const std::filesystem::path& path,
+                                                 Position upto) {
+  auto runner = OpenRunner(path);
+  Status s = runner->CatchUp(*w.store, upto);
+  REQUIRE_MESSAGE(s.ok(), s.ToString());
+  CHECK_EQ(runner->position(), upto);
+  return Hashes(*runner);
+}
+
+// Some letters in every status of F-3/F-4/F-6 and a day run, on top of the world's organisations.
+void SomeLetters(World& w) {
+  const LetterId a = w.Apply(w.inst_member);
+  w.Approve({a});
+  const LetterId b = w.Apply(w.inst_nonmember);
+  w.Ok(As(w.Code(w.chuo_ma)), core::ReturnLetter{b, "書類不備"});
+  w.ApplyApproved(w.chiyoda);
+  w.Apply(w.inst_aggregated);
+  w.RegisterPaymentConsignment(w.chiyoda);
+  w.clock.SetMicros(Day(3).StartUnixMicros());
+  w.RunTo(Day(3));
+}
+
+TEST_CASE(
+    "invariant 7: a runner killed between a batch and its commit loses nothing and applies nothing "
+    "twice") {
+  World w;
+  SomeLetters(w);
+  auto all = w.store->ReadRange(1, SIZE_MAX);
+  REQUIRE(all.ok());
+  const size_t n = all->size();
+  REQUIRE_GT(n, 30u);
+  const std::filesystem::path path = w.dir.path() / "killed.sqlite";
+  // The child applies the log in batches of 10 events and is killed (SIGKILL) after writing the
+  // rows of the third batch, before its COMMIT.
+  const pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    RunnerOptions o = Options();
+    int batches = 0;
+    o.before_commit = [&](Position) {
+      if (++batches == 3) kill(getpid(), SIGKILL);
+    };
+    auto r = Runner::Open(path, o);
+    if (!r.ok()) _exit(2);
+    for (size_t i = 0; i < n; i += 10) {
+      std::vector<events::RecordedEvent> batch(
+          all->begin() + static_cast<long>(i),
+          all->begin() + static_cast<long>(std::min(n, i + 10)));
+      if (!(*r)->Apply(batch).ok()) _exit(3);
+    }
+    _exit(0);  // not reached
+  }
+  int status = 0;
+  REQUIRE_EQ(waitpid(child, &status, 0), child);
+  REQUIRE(WIFSIGNALED(status));
+  CHECK_EQ(WTERMSIG(status), SIGKILL);
+
+  // Reopened, the file stands at the second batch, and catching up completes it exactly.
+  auto runner = OpenRunner(path);
+  for (const Checkpoint& c : runner->checkpoints()) {
+    CAPTURE(c.projection);
+    CHECK_EQ(c.position, 20u);
+  }
+  REQUIRE(runner->CatchUp(*w.store, w.Head()).ok());
+  CHECK_EQ(runner->position(), w.Head());
+  for (const Checkpoint& c : runner->checkpoints()) CHECK_EQ(c.events, n);
+  CHECK(Hashes(*runner) == RebuiltHashes(w, w.dir.path() / "fresh.sqlite", w.Head()));
+}
+
+TEST_CASE("invariant 1: after the randomized command sequence the live file equals two rebuilds") {
+  World w;
+  const std::filesystem::path path = w.dir.path() / "live.sqlite";
+  auto live = OpenRunner(path);
+  auto sub = w.store->Subscribe(0);
+  int batches = 0;
+  // The live runner follows the log as it grows, in the batches a subscription delivers.
+  auto follow = [&](int) {
+    auto events = sub->Poll();
+    REQUIRE(events.ok());
+    if (events->empty()) return;
+    ++batches;
+    Status s = live->Apply(*events);
+    REQUIRE_MESSAGE(s.ok(), s.ToString());
+  };
+  const core::test::RandomRun run = core::test::RunRandomCommands(w, follow);
+  follow(0);
+  MESSAGE("seed " << run.seed << ": " << w.Head() << " events in " << batches << " live batches");
+  CHECK_GT(batches, 1000);
+  REQUIRE_EQ(live->position(), w.Head());
+  const auto hashes = Hashes(*live);
+  CHECK(hashes == RebuiltHashes(w, w.dir.path() / "a.sqlite", w.Head()));
+  CHECK(hashes == RebuiltHashes(w, w.dir.path() / "b.sqlite", w.Head()));
+  for (const Checkpoint& c : live->checkpoints()) CHECK_EQ(c.position, w.Head());
+
+  // The rows say what the state says: every letter's status, parties and dates, every
+  // organisation's code, name and place.
+  ServiceOptions so;
+  so.catalog = Catalog();
+  auto service = ProjectionService::Open(*w.store, w.dir.path(), so);
+  REQUIRE(service.ok());
+  REQUIRE((*service)->WaitFor(w.Head(), std::chrono::seconds(60)).ok());
+  w.proc->Read([&](const core::State& s) {
+    (*service)->ReadWith([&](const Reader& r) {
+      for (const core::Letter& l : s.letters()) {
+        CAPTURE(l.id);
+        auto row = FindLetter(r, Viewer{}, l.id);
+        REQUIRE(row.ok());
+        REQUIRE(row->has_value());
+        CHECK_EQ((*row)->status, core::CodeName(l.status));
+        CHECK_EQ((*row)->delegator, l.delegator);
+        CHECK_EQ((*row)->delegate, l.delegate);
+        CHECK_EQ((*row)->contract_date, l.contract_date ? l.contract_date->ToString() : "");
+        CHECK_EQ((*row)->upper, l.upper);
+        CHECK_EQ((*row)->version, l.version);
+      }
+      for (const core::Organisation& o : s.organisations()) {
+        CAPTURE(o.id);
+        auto row = FindOrganisation(r, o.id);
+        REQUIRE(row.ok());
+        REQUIRE(row->has_value());
+        CHECK_EQ((*row)->code, o.code);
+        CHECK_EQ((*row)->name, o.name);
+        CHECK_EQ((*row)->prefecture, o.prefecture);
+        CHECK_EQ((*row)->municipality, o.municipality);
+        CHECK_EQ((*row)->merged_into, o.merged_into);
+        CHECK_EQ((*row)->old_codes.size(), o.old_codes.size());
+      }
+    });
+    return 0;
+  });
+}
+
+// ---- the service: read-your-writes, search, visibility, online rebuild
+
+struct Served {
+  explicit Served(World& world, ServiceOptions options = {}) : w(world) {
+    options.catalog = Catalog();
+    auto s = ProjectionService::Open(*w.store, w.dir.path(), std::move(options));
+    REQUIRE_MESSAGE(s.ok(), s.status().ToString());
+    service = std::move(s).value();
+    Sync();
+  }
+  void Sync() {
+    Status s = service->WaitFor(w.Head(), std::chrono::seconds(30));
+    REQUIRE_MESSAGE(s.ok(), s.ToString());
+  }
+  World& w;
+  std::unique_ptr<ProjectionService> service;
+};
+
+TEST_CASE("invariant 8: a query may wait for the position a command answered") {
+  World w;
+  Served p(w);
+  const core::Outcome applied =
+      w.Ok(As(w.Code(w.inst_member)), core::ApplyLetter{ContractType::kRoutine, 0, true});
+  const LetterId id = applied.created.at(0);
+  const Position position = applied.append.last_position;
+  REQUIRE(p.service->WaitFor(position, std::chrono::seconds(30)).ok());
+  auto found = p.service->Read([&](const Reader& r) { return FindLetter(r, Viewer{}, id); });
+  REQUIRE(found.ok());
+  REQUIRE(found->has_value());
+  CHECK_EQ((*found)->status, "applied");
+  CHECK_EQ((*found)->delegator, w.inst_member);
+  CHECK_EQ((*found)->delegate, w.chiyoda_ma);
+  // A position the log has not reached: a bounded wait, then a clear refusal.
+  Status later = p.service->WaitFor(w.Head() + 1000, std::chrono::milliseconds(20));
+  CHECK_EQ(later.code(), StatusCode::kUnavailable);
+  CHECK(core::test::Contains(later.message(), "追いついていません"));
+}
+
+std::vector<std::string> NamesFound(ProjectionService& s, const std::string& q,
+                                    std::optional<K> kind = std::nullopt) {
+  auto page = s.Read([&](const Reader& r) {
+    OrganisationFilter f;
+    f.q = q;
+    f.kind = kind;
+    f.per_page = 500;
+    return SearchOrganisations(r, f);
+  });
+  REQUIRE_MESSAGE(page.ok(), page.status().ToString());
+  std::vector<std::string> names;
+  for (const auto& it : page->items) names.push_back(it.name);
+  return names;
+}
+
+bool Has(const std::vector<std::string>& names, const std::string& name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+TEST_CASE(
+    "F-8 search: half-width, full-width, hiragana, part of a kanji name and a code find an "
+    "organisation") {
+  World w;
+  Served p(w);
+  // 紀尾井町クリニック (千代田区, data/reference/medical_institutions_sample.csv)
+  for (const char* q :
+       {"クリニック", "ｸﾘﾆｯｸ", "くりにっく", "紀尾井", "尾井町ｸﾘ", "紀尾井町 クリニック"}) {
+    CAPTURE(q);
+    CHECK(Has(NamesFound(*p.service, q), "紀尾井町クリニック"));
+  }
+  CHECK_FALSE(Has(NamesFound(*p.service, "クリニックス"), "紀尾井町クリニック"));
+  // Two characters (below a trigram) and the kana reading of a municipality (ちよだく).
+  CHECK(Has(NamesFound(*p.service, "井町"), "紀尾井町クリニック"));
+  CHECK(Has(NamesFound(*p.service, "ﾁﾖﾀﾞ", K::kMunicipality), "千代田区"));
+  CHECK(Has(NamesFound(*p.service, "チヨダク"), "千代田区"));
+  // A code, or the start of one; the kind filter.
+  CHECK(Has(NamesFound(*p.service, "1310129668"), "紀尾井町クリニック"));
+  CHECK(Has(NamesFound(*p.service, "１３１０１２９"), "紀尾井町クリニック"));
+  CHECK(NamesFound(*p.service, "クリニック", K::kMunicipality).empty());
+  // A name change is found under the new name only.
+  core::ChangeOrganisation change;
+  change.code = w.Code(w.inst_member);
+  change.name = "紀尾井町こどもクリニック";
+  w.Ok(As(World::kChiyoda), change);
+  p.Sync();
+  CHECK(Has(NamesFound(*p.service, "ｺﾄﾞﾓ"), "紀尾井町こどもクリニック"));
+  CHECK_FALSE(Has(NamesFound(*p.service, "紀尾井"), "紀尾井町クリニック"));
+  CHECK_EQ(SearchText("ＡＢＣ ｸﾘﾆｯｸ"), "abcクリニック");
+}
+
+// What a letter's viewer may see, computed here from the state (not from the projection), by the
+// reading of domain.md §5 that core/visibility.h tabulates.
+bool Visible(const core::State& s, const core::Organisation& viewer, const core::Letter& l) {
+  if (l.delegator == viewer.id || l.delegate == viewer.id) return true;
+  const core::Organisation& from = *s.FindOrg(l.delegator);
+  const bool institution =
+      from.kind == K::kInsuredInstitution || from.kind == K::kNonInsuredInstitution;
+  switch (viewer.kind) {
+    case K::kMhlw:
+    case K::kCentralFederation:
+      return true;
+    case K::kPrefecturalFederation:
+      return from.prefecture == viewer.prefecture;
+    case K::kPrefecture:
+      return institution && from.prefecture == viewer.prefecture;
+    case K::kMunicipality:
+    case K::kWideAreaUnion:
+      return institution && from.municipality == viewer.id;
+    default:
+      return false;
+  }
+}
+
+TEST_CASE(
+    "F-8 visibility: every organisation of the world sees exactly the letters its kind may see") {
+  World w;
+  SomeLetters(w);
+  w.ApplyApproved(w.inst_member2);
+  w.ApplyApproved(w.chuo);
+  w.Apply(w.site_municipal);
+  w.Apply(w.site_prefectural);
+  w.Apply(w.wide_union);
+  Served p(w);
+  const auto [orgs, letters] = w.proc->Read(
+      [](const core::State& s) { return std::make_pair(s.organisations(), s.letters()); });
+  REQUIRE_GT(letters.size(), 10u);
+  std::set<K> kinds;
+  for (const core::Organisation& viewer : orgs) {
+    CAPTURE(viewer.code);
+    kinds.insert(viewer.kind);
+    std::set<LetterId> want;
+    w.proc->Read([&](const core::State& s) {
+      for (const core::Letter& l : letters) {
+        if (Visible(s, viewer, l)) want.insert(l.id);
+      }
+      return 0;
+    });
+    auto got = p.service->Read([&](const Reader& r) -> Result<std::set<LetterId>> {
+      SHUGO_ASSIGN_OR_RETURN(Viewer v, ViewerOf(r, viewer.id));
+      LetterFilter f;
+      f.per_page = 500;
+      SHUGO_ASSIGN_OR_RETURN(auto page, ListLetters(r, v, f));
+      std::set<LetterId> ids;
+      for (const auto& it : page.items) ids.insert(it.id);
+      CHECK_EQ(page.total, static_cast<int64_t>(ids.size()));
+      // The record route answers exactly the same (404 for the others).
+      for (const core::Letter& l : letters) {
+        SHUGO_ASSIGN_OR_RETURN(auto one, FindLetter(r, v, l.id));
+        CHECK_EQ(one.has_value(), ids.contains(l.id));
+      }
+      return ids;
+    });
+    REQUIRE_MESSAGE(got.ok(), got.status().ToString());
+    CHECK(*got == want);
+  }
+  // The world has every kind of organisation but the non-insured one registered by F-1-5.
+  CHECK_GE(kinds.size(), 12u);
+  // The table covers every kind, in order.
+  const auto rules = core::VisibilityRules();
+  REQUIRE_EQ(rules.size(), core::OrganisationKinds().size());
+  for (size_t i = 0; i < rules.size(); ++i) CHECK_EQ(static_cast<size_t>(rules[i].kind), i);
+}
+
+TEST_CASE("online rebuild: queries answer during a rebuild and see every event after the swap") {
+  World w;
+  SomeLetters(w);
+  // The rebuild stops just before its swap until the test has checked what happens meanwhile.
+  std::promise<void> reached, release;
+  std::shared_future<void> released = release.get_future().share();
+  ServiceOptions options;
+  options.before_swap = [&] {
+    reached.set_value();
+    released.wait();
+  };
+  Served p(w, options);
+  const std::string before = p.service->current_file();
+  auto count = [&] {
+    return p.service->Read(
+        [](const Reader& r) { return ListLetters(r, Viewer{}, LetterFilter{}); });
+  };
+  REQUIRE(count().ok());
+  const int64_t letters_before = count()->total;
+
+  REQUIRE(p.service->StartRebuild({}).ok());
+  reached.get_future().wait();
+  CHECK(p.service->rebuild_state().running);
+  // A second rebuild meanwhile is refused with a message that says why.
+  Status second = p.service->StartRebuild({"letters"});
+  CHECK_EQ(second.code(), StatusCode::kAlreadyExists);
+  CHECK(core::test::Contains(second.message(), "すでに実行中"));
+  // Commands go on, and the old file keeps answering and following the log, while it runs.
+  const LetterId late = w.Apply(w.inst_member2);
+  p.Sync();
+  auto during = count();
+  REQUIRE_MESSAGE(during.ok(), during.status().ToString());
+  CHECK_EQ(during->total, letters_before + 1);
+  CHECK_EQ(p.service->current_file(), before);
+  release.set_value();
+  REQUIRE(p.service->WaitRebuild().ok());
+  p.Sync();
+  CHECK_NE(p.service->current_file(), before);
+  auto found = p.service->Read([&](const Reader& r) { return FindLetter(r, Viewer{}, late); });
+  REQUIRE(found.ok());
+  CHECK(found->has_value());
+  CHECK_EQ(count()->total, letters_before + 1);
+  CHECK_FALSE(std::filesystem::exists(ProjectionsDir(w.dir.path()) / before));
+  // The swapped-in file equals a fresh build of the same log.
+  const RebuildState state = p.service->rebuild_state();
+  REQUIRE(state.last.has_value());
+  CHECK_FALSE(state.running);
+  p.service->Stop();
+  auto after = OpenRunner(ProjectionsDir(w.dir.path()) / p.service->current_file());
+  REQUIRE(after->CatchUp(*w.store, w.Head()).ok());
+  CHECK(Hashes(*after) == RebuiltHashes(w, w.dir.path() / "fresh.sqlite", w.Head()));
+}
+
+TEST_CASE("rebuild of one projection copies the others and gives the same content") {
+  World w;
+  SomeLetters(w);
+  {
+    Served p(w);
+    p.service->Stop();
+  }
+  auto report = RebuildOffline(*w.store, w.dir.path(), {"letters", "history"}, Options());
+  REQUIRE_MESSAGE(report.ok(), report.status().ToString());
+  CHECK_EQ(report->position, w.Head());
+  auto differ = CheckOffline(*w.store, w.dir.path(), {}, Options());
+  REQUIRE_MESSAGE(differ.ok(), differ.status().ToString());
+  CHECK(differ->empty());
+  auto unknown = RebuildOffline(*w.store, w.dir.path(), {"nope"}, Options());
+  CHECK_EQ(unknown.status().code(), StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace shugo::projections
