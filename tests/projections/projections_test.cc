@@ -84,9 +84,7 @@ void SomeLetters(World& w) {
   w.RunTo(Day(3));
 }
 
-TEST_CASE(
-    "invariant 7: a runner killed between a batch and its commit loses nothing and applies nothing "
-    "twice") {
+TEST_CASE("invariant 7: a runner killed before its commit loses nothing and repeats nothing") {
   World w;
   SomeLetters(w);
   auto all = w.store->ReadRange(1, SIZE_MAX);
@@ -251,9 +249,7 @@ bool Has(const std::vector<std::string>& names, const std::string& name) {
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 
-TEST_CASE(
-    "F-8 search: half-width, full-width, hiragana, part of a kanji name and a code find an "
-    "organisation") {
+TEST_CASE("F-8 search: any width or kana or part of a kanji name or a code finds it") {
   World w;
   Served p(w);
   // 紀尾井町クリニック (千代田区, data/reference/medical_institutions_sample.csv)
@@ -305,8 +301,7 @@ bool Visible(const core::State& s, const core::Organisation& viewer, const core:
   }
 }
 
-TEST_CASE(
-    "F-8 visibility: every organisation of the world sees exactly the letters its kind may see") {
+TEST_CASE("F-8 visibility: each organisation sees exactly what its kind may see") {
   World w;
   SomeLetters(w);
   w.ApplyApproved(w.inst_member2);
