@@ -15,6 +15,7 @@ void AddServe(CLI::App& app, Action& run);
 void AddVerify(CLI::App& app, Action& run);
 void AddBench(CLI::App& app, Action& run);
 void AddDomain(CLI::App& app, Action& run);  // demo, info, day
+void AddRebuild(CLI::App& app, Action& run);
 
 // Prints "shugo: <what>: <status>" to stderr and returns 1.
 int Fail(const std::string& what, const std::string& status);

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   shugo::cli::AddVerify(app, run);
   shugo::cli::AddBench(app, run);
   shugo::cli::AddDomain(app, run);
+  shugo::cli::AddRebuild(app, run);
   CLI11_PARSE(app, argc, argv);
   return run ? run() : 2;
 }

@@ -3,7 +3,11 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
 #include <set>
+#include <thread>
 
 #include "projections/internal/fold.h"
 #include "projections/internal/read_models.h"
@@ -78,8 +82,15 @@ struct Runner::Impl {
   bool broken = false;
 
   Status Init();
+  Status EnterBulk();
+  Status LeaveBulk();
   Status CreateTables(internal::Projection& p);
-  Status WriteBatch(Batch& batch);
+  // Writes a sealed batch (Fold::Seal) in one transaction with the checkpoints.
+  Status WriteBatch(const Batch& batch);
+  Status SealAndWrite(Batch& batch) {
+    fold.Seal(batch);
+    return WriteBatch(batch);
+  }
   Status BuildPendingIndexes();
   events::Position MinCheckpoint() const {
     events::Position m = UINT64_MAX;
@@ -186,14 +197,28 @@ Status Runner::Impl::Init() {
     read.Reset();
     checkpoints.push_back(std::move(c));
   }
-  if (!pending_indexes.empty()) SHUGO_RETURN_IF_ERROR(db.Exec("PRAGMA synchronous = OFF"));
+  if (!pending_indexes.empty()) SHUGO_RETURN_IF_ERROR(EnterBulk());
   return Status::Ok();
 }
 
-Status Runner::Impl::WriteBatch(Batch& batch) {
+Status Runner::Impl::EnterBulk() {
+  if (options.private_file) {
+    SHUGO_RETURN_IF_ERROR(db.Exec("PRAGMA journal_mode = OFF; PRAGMA locking_mode = EXCLUSIVE"));
+  }
+  // Index builds may sort on a second thread.
+  return db.Exec("PRAGMA synchronous = OFF; PRAGMA cache_size = -524288; PRAGMA threads = 2");
+}
+
+Status Runner::Impl::LeaveBulk() {
+  if (options.private_file) {
+    SHUGO_RETURN_IF_ERROR(db.Exec("PRAGMA locking_mode = NORMAL; PRAGMA journal_mode = WAL"));
+  }
+  return db.Exec("PRAGMA synchronous = NORMAL; PRAGMA cache_size = -131072;");
+}
+
+Status Runner::Impl::WriteBatch(const Batch& batch) {
   if (batch.empty()) return Status::Ok();
   if (broken) return Status::Unavailable("projection runner stopped after a failed write");
-  fold.Seal(batch);
   SHUGO_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
   Status s = [&]() -> Status {
     for (size_t i = 0; i < projections.size(); ++i) {
@@ -239,7 +264,7 @@ Status Runner::Impl::BuildPendingIndexes() {
     return s;
   }
   pending_indexes.clear();
-  return db.Exec("PRAGMA synchronous = NORMAL; PRAGMA optimize;");
+  return LeaveBulk();
 }
 
 Runner::Runner(std::unique_ptr<Impl> impl, std::filesystem::path path)
@@ -288,7 +313,7 @@ Status Runner::Reset(const std::vector<std::string>& names) {
     m.checkpoints[i].position = 0;
     m.checkpoints[i].events = 0;
   }
-  return m.db.Exec("PRAGMA synchronous = OFF");
+  return m.EnterBulk();
 }
 
 Status Runner::CatchUp(const events::EventStore& store, events::Position upto,
@@ -308,33 +333,90 @@ Status Runner::CatchUp(const events::EventStore& store, events::Position upto,
         }));
     SHUGO_RETURN_IF_ERROR(failure);
   }
+  // The fold (this thread) seals batches that a writer thread writes meanwhile, at most two
+  // ahead: each batch's rows are copies, so the fold may go on. A batch ends at every checkpoint
+  // above the fold (where another projection joins in), every batch_events records, and `upto`.
+  std::set<events::Position> boundaries;
+  for (const Checkpoint& c : m.checkpoints) {
+    if (c.position > m.fold.position()) boundaries.insert(c.position);
+  }
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<Batch> queue;
+  bool done = false;
+  Status written;
   CatchUpProgress p;
   p.target = upto;
+  std::thread writer([&] {
+    for (;;) {
+      Batch batch;
+      {
+        std::unique_lock lock(mu);
+        cv.wait(lock, [&] { return !queue.empty() || done; });
+        if (queue.empty()) return;
+        batch = std::move(queue.front());
+        queue.pop_front();
+      }
+      cv.notify_all();
+      Status s = m.WriteBatch(batch);
+      bool go_on = s.ok();
+      if (s.ok()) {
+        p.events_written += batch.last - batch.first + 1;
+        p.position = batch.last;
+        if (progress && !progress(p)) {
+          s = Status::Aborted("projection catch-up stopped");
+          go_on = false;
+        }
+      }
+      std::lock_guard lock(mu);
+      if (!go_on) {
+        written = s;
+        done = true;
+        queue.clear();
+        cv.notify_all();
+        return;
+      }
+    }
+  });
+  auto hand_over = [&](Batch& batch) {
+    m.fold.Seal(batch);
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return queue.size() < 2 || done; });
+    if (done) return false;  // the writer failed or was stopped
+    queue.push_back(std::move(batch));
+    batch = Batch();
+    cv.notify_all();
+    return true;
+  };
   Batch batch;
   size_t count = 0;
+  Status read = Status::Ok();
   if (m.fold.position() < upto) {
-    SHUGO_RETURN_IF_ERROR(
-        store.ReadAll(m.fold.position() + 1, [&](events::Position pos, std::string_view bytes) {
-          if (pos > upto) return false;
-          failure = m.fold.Apply(pos, *fb::GetEvent(bytes.data()), &batch);
-          if (!failure.ok()) return false;
-          ++count;
-          if (count >= m.options.batch_events || pos == upto || m.IsBoundary(pos)) {
-            failure = m.WriteBatch(batch);
-            if (!failure.ok()) return false;
-            p.events_written += count;
-            p.position = pos;
-            batch = Batch();
-            count = 0;
-            if (progress && !progress(p)) {
-              failure = Status::Aborted("projection catch-up stopped");
-              return false;
-            }
-          }
-          return pos < upto;
-        }));
-    SHUGO_RETURN_IF_ERROR(failure);
-    SHUGO_RETURN_IF_ERROR(m.WriteBatch(batch));
+    read = store.ReadAll(m.fold.position() + 1, [&](events::Position pos, std::string_view bytes) {
+      if (pos > upto) return false;
+      failure = m.fold.Apply(pos, *fb::GetEvent(bytes.data()), &batch);
+      if (!failure.ok()) return false;
+      ++count;
+      if (count >= m.options.batch_events || pos == upto || boundaries.contains(pos)) {
+        count = 0;
+        if (!hand_over(batch)) return false;
+      }
+      return pos < upto;
+    });
+    if (read.ok() && failure.ok() && !batch.empty()) hand_over(batch);
+  }
+  {
+    std::lock_guard lock(mu);
+    done = true;
+  }
+  cv.notify_all();
+  writer.join();
+  if (!read.ok() || !failure.ok() || !written.ok()) {
+    // The fold may be ahead of what was written: this runner cannot go on.
+    m.broken = true;
+    SHUGO_RETURN_IF_ERROR(written);
+    SHUGO_RETURN_IF_ERROR(read);
+    return failure;
   }
   return m.BuildPendingIndexes();
 }
@@ -350,11 +432,11 @@ Status Runner::Apply(const std::vector<events::RecordedEvent>& events) {
     }
     SHUGO_RETURN_IF_ERROR(m.fold.Apply(e.position(), e.event(), &batch));
     if (m.IsBoundary(e.position())) {
-      SHUGO_RETURN_IF_ERROR(m.WriteBatch(batch));
+      SHUGO_RETURN_IF_ERROR(m.SealAndWrite(batch));
       batch = Batch();
     }
   }
-  return m.WriteBatch(batch);
+  return m.SealAndWrite(batch);
 }
 
 events::Position Runner::position() const { return impl_->MinCheckpoint(); }

@@ -29,7 +29,10 @@ struct RunnerOptions {
   // The 疾病・ワクチン reference rows of the fees projection (null: none).
   std::shared_ptr<const core::VaccineCatalog> catalog;
   // Most events in one transaction while catching up (live batches are what arrived).
-  size_t batch_events = 50'000;
+  size_t batch_events = 100'000;
+  // Nobody reads the file until this runner is done with it (a rebuild's new or scratch file):
+  // while projections load in bulk, no journal at all; WAL again once they have caught up.
+  bool private_file = false;
   // Test hook (fault injection): after a batch's rows are written, before its COMMIT, with the
   // batch's last position. Production leaves it unset.
   std::function<void(events::Position)> before_commit;

@@ -120,7 +120,9 @@ Result<std::unique_ptr<Runner>> BuildShadow(const events::EventStore& store,
                            Database::Open(current.string(), Database::Mode::kReadOnly));
     SHUGO_RETURN_IF_ERROR(source.Exec("VACUUM INTO " + Quote(target.string())));
   }
-  SHUGO_ASSIGN_OR_RETURN(auto runner, Runner::Open(target, options));
+  RunnerOptions private_options = options;
+  private_options.private_file = true;  // nobody reads it before the swap
+  SHUGO_ASSIGN_OR_RETURN(auto runner, Runner::Open(target, private_options));
   if (partial) SHUGO_RETURN_IF_ERROR(runner->Reset(names));
   SHUGO_RETURN_IF_ERROR(runner->CatchUp(store, store.head(), progress));
   return runner;
@@ -184,7 +186,9 @@ Result<std::vector<std::string>> CheckOffline(const events::EventStore& store,
   RemoveFile(scratch);
   std::vector<std::string> differ;
   Status s = [&]() -> Status {
-    SHUGO_ASSIGN_OR_RETURN(auto fresh, Runner::Open(scratch, options));
+    RunnerOptions scratch_options = options;
+    scratch_options.private_file = true;
+    SHUGO_ASSIGN_OR_RETURN(auto fresh, Runner::Open(scratch, scratch_options));
     SHUGO_RETURN_IF_ERROR(fresh->CatchUp(store, live->position()));
     for (const std::string& name : names) {
       SHUGO_ASSIGN_OR_RETURN(std::string a, live->ContentHash(name));

@@ -48,19 +48,26 @@ Fold::Where Fold::WhereIs(core::OrgId id) const {
 }
 
 void Fold::TouchOrg(core::OrgId id) {
-  orgs_.insert(id);
+  orgs_.Insert(id);
   const core::Organisation* o = state_.FindOrg(id);
-  if (o && IsInstitution(o->kind)) public_.insert(id);
+  if (o && IsInstitution(o->kind)) public_.Insert(id);
+}
+
+void Fold::MarkLetter(core::LetterId id) {
+  if (id >= letter_times_.size()) {
+    letter_times_.resize(std::max<size_t>(id + 1, letter_times_.size() * 2));
+  }
+  if (letters_.Insert(id)) letter_times_[id] = {0, 0};  // no event of its own yet this batch
 }
 
 void Fold::TouchLetter(core::LetterId id, int64_t at, bool created) {
-  letters_.insert(id);
+  MarkLetter(id);
   auto& [first, last] = letter_times_[id];
   if (created) first = at;
   last = at;
   if (const core::Letter* l = state_.FindLetter(id)) {
     const core::Organisation* o = state_.FindOrg(l->delegator);
-    if (o && IsInstitution(o->kind)) public_.insert(o->id);
+    if (o && IsInstitution(o->kind)) public_.Insert(o->id);
   }
 }
 
@@ -99,7 +106,7 @@ Status Fold::Apply(events::Position position, const fb::Event& record, Batch* ba
     TouchOrg(orgs[i]);
     // A move changes the visibility columns of its letters (F-8).
     if (!(WhereIs(orgs[i]) == before[i])) {
-      for (core::LetterId l : state_.LettersOf(orgs[i])) letters_.insert(l);
+      for (core::LetterId l : state_.LettersOf(orgs[i])) MarkLetter(l);
     }
   }
   std::visit(
@@ -118,15 +125,16 @@ Status Fold::Apply(events::Position position, const fb::Event& record, Batch* ba
                              std::is_same_v<E, core::CampaignFeesChanged> ||
                              std::is_same_v<E, core::CampaignEndRegistered> ||
                              std::is_same_v<E, core::CampaignEnded>) {
-          campaigns_.insert(e.id);
+          campaigns_.Insert(e.id);
         } else if constexpr (core::kIsRegistrationEvent<E>) {
-          registrations_.insert(e.id);
+          registrations_.Insert(e.id);
         }
       },
       event);
 
   if (!batch->first) batch->first = position;
   batch->last = position;
+  if (batch->events.empty()) batch->events.reserve(4096);
   EventMeta& m = batch->events.emplace_back();
   m.position = position;
   m.stream = record.stream()->str();
@@ -161,10 +169,8 @@ LetterRow Fold::MakeLetterRow(core::LetterId id) const {
     row.delegate_kind = o->kind;
     row.delegate_prefecture = o->prefecture;
   }
-  if (auto it = letter_times_.find(id); it != letter_times_.end()) {
-    row.created_at = it->second.first;
-    row.updated_at = it->second.second;
-  }
+  row.created_at = letter_times_[id].first;
+  row.updated_at = letter_times_[id].second;
   return row;
 }
 
@@ -181,31 +187,34 @@ PublicRow Fold::MakePublicRow(core::OrgId id) const {
 }
 
 void Fold::Seal(Batch& batch) {
-  batch.orgs.reserve(orgs_.size());
-  for (core::OrgId id : orgs_) {
+  const auto& orgs = orgs_.Sorted();
+  batch.orgs.reserve(orgs.size());
+  for (core::OrgId id : orgs) {
     if (const core::Organisation* o = state_.FindOrg(id)) batch.orgs.push_back(*o);
   }
-  batch.letters.reserve(letters_.size());
-  for (core::LetterId id : letters_) {
+  const auto& letters = letters_.Sorted();
+  batch.letters.reserve(letters.size());
+  for (core::LetterId id : letters) {
     if (state_.FindLetter(id)) batch.letters.push_back(MakeLetterRow(id));
   }
-  for (core::CampaignId id : campaigns_) {
+  for (core::CampaignId id : campaigns_.Sorted()) {
     if (const core::Campaign* c = state_.FindCampaign(id)) batch.campaigns.push_back(*c);
   }
-  for (core::RegistrationId id : registrations_) {
+  for (core::RegistrationId id : registrations_.Sorted()) {
     if (const core::NonInsuredRegistration* r = state_.FindRegistration(id)) {
       batch.registrations.push_back(*r);
     }
   }
-  for (core::OrgId id : public_) {
+  const auto& institutions = public_.Sorted();
+  batch.public_rows.reserve(institutions.size());
+  for (core::OrgId id : institutions) {
     if (state_.FindOrg(id)) batch.public_rows.push_back(MakePublicRow(id));
   }
-  orgs_.clear();
-  public_.clear();
-  letters_.clear();
-  letter_times_.clear();
-  campaigns_.clear();
-  registrations_.clear();
+  orgs_.Clear();
+  public_.Clear();
+  letters_.Clear();
+  campaigns_.Clear();
+  registrations_.Clear();
 }
 
 }  // namespace shugo::projections::internal

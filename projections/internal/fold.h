@@ -3,14 +3,42 @@
 // a batch carries a copy of exactly those, as they stand at the batch's end.
 #pragma once
 
-#include <set>
-#include <unordered_map>
+#include <algorithm>
+#include <cstdint>
+#include <vector>
 
 #include "core/state.h"
 #include "events/event.h"
 #include "projections/internal/batch.h"
 
 namespace shugo::projections::internal {
+
+// A set of dense ids (numbered from 1) cleared in O(1): what a batch touched.
+class TouchSet {
+ public:
+  // True when `id` was not in the set yet.
+  bool Insert(uint64_t id) {
+    if (id >= stamps_.size()) stamps_.resize(std::max<size_t>(id + 1, stamps_.size() * 2), 0);
+    if (stamps_[id] == epoch_) return false;
+    stamps_[id] = epoch_;
+    ids_.push_back(id);
+    return true;
+  }
+  // The ids in ascending order (B-tree friendly).
+  const std::vector<uint64_t>& Sorted() {
+    std::sort(ids_.begin(), ids_.end());
+    return ids_;
+  }
+  void Clear() {
+    ids_.clear();
+    ++epoch_;
+  }
+
+ private:
+  std::vector<uint32_t> stamps_;
+  std::vector<uint64_t> ids_;
+  uint32_t epoch_ = 1;
+};
 
 class Fold {
  public:
@@ -33,17 +61,15 @@ class Fold {
   };
   Where WhereIs(core::OrgId id) const;
   void TouchOrg(core::OrgId id);
-  void TouchLetter(core::LetterId id, int64_t at, bool created);
+  void TouchLetter(core::LetterId id, int64_t at, bool created);  // an event of the letter
+  void MarkLetter(core::LetterId id);  // its row must be written again (its delegator moved)
   LetterRow MakeLetterRow(core::LetterId id) const;
   PublicRow MakePublicRow(core::OrgId id) const;
 
   core::State state_;
   events::Position position_ = 0;
-  std::set<core::OrgId> orgs_, public_;
-  std::set<core::LetterId> letters_;
-  std::unordered_map<core::LetterId, std::pair<int64_t, int64_t>> letter_times_;  // created, last
-  std::set<core::CampaignId> campaigns_;
-  std::set<core::RegistrationId> registrations_;
+  TouchSet orgs_, public_, letters_, campaigns_, registrations_;
+  std::vector<std::pair<int64_t, int64_t>> letter_times_;  // by letter id: created, last
 };
 
 }  // namespace shugo::projections::internal

@@ -14,7 +14,6 @@ namespace shugo::projections::internal {
 namespace {
 
 namespace json = boost::json;
-using core::ContractType;
 
 std::string_view AffiliationName(core::Affiliation a) {
   switch (a) {

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <mutex>
 #include <utility>
 
 namespace shugo::projections::internal {
@@ -19,6 +20,13 @@ Status Error(sqlite3* db, int rc, std::string_view what) {
 }  // namespace
 
 Result<Database> Database::Open(const std::string& path, Mode mode) {
+  // Once per process, before SQLite initialises: no global statistics of memory use, whose mutex
+  // every allocation would otherwise take (each connection is used by one thread at a time).
+  static const bool configured = [] {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+  }();
+  (void)configured;
   sqlite3* db = nullptr;
   const int flags = (mode == Mode::kReadOnly ? SQLITE_OPEN_READONLY
                                              : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |

@@ -31,4 +31,3 @@ CREATE INDEX IF NOT EXISTS letters_status ON letters (status, contract_type);
 CREATE INDEX IF NOT EXISTS letters_delegator_prefecture ON letters (delegator_prefecture, status);
 CREATE INDEX IF NOT EXISTS letters_delegator_municipality ON letters (delegator_municipality, status);
 CREATE INDEX IF NOT EXISTS letters_upper ON letters (upper);
-CREATE INDEX IF NOT EXISTS letters_campaign ON letters (campaign);
