@@ -11,6 +11,7 @@
 #include "core/processor.h"
 #include "events/event_store.h"
 #include "http/server.h"
+#include "projections/service.h"
 
 namespace shugo::cli {
 
@@ -72,6 +73,12 @@ int Serve(const ServeArgs& a) {
     });
     demo_clock.SetMicros(resume.StartUnixMicros() + int64_t{9} * 3'600'000'000);
   }
+  // The read models follow the log on their own thread; a first start builds them (queries
+  // that name a position wait for it).
+  projections::ServiceOptions po;
+  po.catalog = options->vaccines;
+  auto projection = projections::ProjectionService::Open(**store, dir, po);
+  if (!projection.ok()) return Fail("opening the projections", projection.status().ToString());
   std::unique_ptr<core::DaySchedule> schedule;
   if (!demo) {
     schedule = std::make_unique<core::DaySchedule>(
@@ -92,6 +99,7 @@ int Serve(const ServeArgs& a) {
   ho.demo = demo;
   ho.processor = processor->get();
   ho.business_clock = demo ? &demo_clock : nullptr;
+  ho.projections = projection->get();
   auto server = http::Server::Start(ho, **store);
   if (!server.ok()) return Fail("serve", server.status().ToString());
   std::printf(
@@ -105,6 +113,7 @@ int Serve(const ServeArgs& a) {
   sigwait(&signals, &sig);
   std::printf("shugo: stopping (signal %d)\n", sig);
   (*server)->Stop();
+  (*projection)->Stop();
   schedule.reset();
   processor->reset();
   (*store)->Close();

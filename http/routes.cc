@@ -1,6 +1,11 @@
 #include "http/internal/routes.h"
 
 #include <boost/json.hpp>
+#include <boost/url/parse.hpp>
+#include <charconv>
+#include <map>
+
+#include "projections/queries.h"
 
 namespace shugo::http::internal {
 
@@ -30,6 +35,46 @@ void AddState(const Context& ctx, boost::json::object& body) {
     body["letters"] = s.letters().size();
     return 0;
   });
+}
+
+// The projections' state for /api/health: the position every projection has applied, how far
+// behind the log it is, each checkpoint, the current file and a rebuild in progress.
+boost::json::object ProjectionHealth(const Context& ctx) {
+  if (ctx.projections == nullptr) return {};
+  projections::ProjectionService& p = *ctx.projections;
+  const events::Position position = p.position();
+  const events::Position head = ctx.store->head();
+  boost::json::object checkpoints;
+  for (const projections::Checkpoint& c : p.checkpoints()) checkpoints[c.projection] = c.position;
+  boost::json::object out{{"position", position},
+                          {"behind", head > position ? head - position : 0},
+                          {"file", p.current_file()},
+                          {"checkpoints", std::move(checkpoints)}};
+  if (Status s = p.health(); !s.ok()) out["error"] = s.ToString();
+  const projections::RebuildState r = p.rebuild_state();
+  if (r.running) {
+    out["rebuild"] = boost::json::object{{"position", r.position},
+                                         {"target", r.target},
+                                         {"events", r.events},
+                                         {"seconds", r.seconds}};
+  }
+  return out;
+}
+
+boost::json::object RebuildJson(const projections::RebuildState& r) {
+  boost::json::array names;
+  for (const std::string& n : r.projections) names.emplace_back(n);
+  boost::json::object out{{"running", r.running},   {"projections", std::move(names)},
+                          {"position", r.position}, {"target", r.target},
+                          {"events", r.events},     {"seconds", r.seconds},
+                          {"error", r.error}};
+  if (r.last) {
+    out["last"] = boost::json::object{{"position", r.last->position},
+                                      {"events", r.last->events},
+                                      {"seconds", r.last->seconds},
+                                      {"file", r.last->file}};
+  }
+  return out;
 }
 
 Response BadRequest(unsigned version, const Status& s) {
@@ -84,6 +129,193 @@ Response MoveBusinessDate(const Context& ctx, const Request& req) {
   return Json(bhttp::status::ok, req.version(), out);
 }
 
+// POST /api/admin/rebuild {"projections": [names…]} starts an online rebuild (202); GET shows its
+// progress. Until accounts exist (the next issue) only a peer on this host may use it.
+Response AdminRebuild(const Context& ctx, const Request& req, bool loopback) {
+  if (ctx.projections == nullptr) {
+    return ErrorResponse(bhttp::status::service_unavailable, req.version(), "unavailable",
+                         "投影が動いていません", "");
+  }
+  if (!loopback) {
+    return ErrorResponse(bhttp::status::forbidden, req.version(), "forbidden",
+                         "管理操作はこのサーバーのホストからのみ使えます", "");
+  }
+  if (req.method() == bhttp::verb::get) {
+    return Json(bhttp::status::ok, req.version(),
+                boost::json::object{{"rebuild", RebuildJson(ctx.projections->rebuild_state())}});
+  }
+  if (req.method() != bhttp::verb::post) {
+    return ErrorResponse(bhttp::status::method_not_allowed, req.version(), "method_not_allowed",
+                         "このURLでは GET と POST のみ使えます", "");
+  }
+  std::vector<std::string> names;
+  if (!req.body().empty()) {
+    boost::system::error_code ec;
+    boost::json::value body = boost::json::parse(req.body(), ec);
+    const boost::json::value* list = nullptr;
+    if (!ec && body.is_object()) list = body.as_object().if_contains("projections");
+    bool ok = !ec && body.is_object() && (list == nullptr || list->is_array());
+    if (ok && list != nullptr) {
+      for (const boost::json::value& v : list->as_array()) {
+        if (!v.is_string()) {
+          ok = false;
+          break;
+        }
+        names.emplace_back(v.as_string());
+      }
+    }
+    if (!ok) {
+      return BadRequest(req.version(),
+                        Status::InvalidArgument("projections",
+                                                "{\"projections\": [\"letters\", …]} を送って"
+                                                "ください（省略するとすべて）"));
+    }
+  }
+  Status s = ctx.projections->StartRebuild(names);
+  if (s.code() == StatusCode::kAlreadyExists) {
+    return ErrorResponse(bhttp::status::conflict, req.version(), "rebuild_running", s.message(),
+                         "");
+  }
+  if (!s.ok()) return BadRequest(req.version(), s);
+  return Json(bhttp::status::accepted, req.version(),
+              boost::json::object{{"rebuild", RebuildJson(ctx.projections->rebuild_state())}});
+}
+
+// A query parameter as a whole number ≥ 0; kInvalidArgument naming it otherwise.
+Result<int64_t> Number(const std::map<std::string, std::string>& params, const std::string& name,
+                       int64_t fallback) {
+  auto it = params.find(name);
+  if (it == params.end() || it->second.empty()) return fallback;
+  int64_t value = 0;
+  const char* end = it->second.data() + it->second.size();
+  auto [ptr, ec] = std::from_chars(it->second.data(), end, value);
+  if (ec != std::errc() || ptr != end || value < 0) {
+    return Status::InvalidArgument(name, name + " は 0 以上の整数で指定してください");
+  }
+  return value;
+}
+
+// GET /api/public/institutions (F-21, no login): institutions that may vaccinate, by 居住自治体
+// (municipality code), 疾病 (disease id), 所在地 (prefecture number or municipality code) and name.
+// min_position: answer only once the projections have reached it (read-your-writes).
+Response PublicInstitutions(const Context& ctx, const Request& req) {
+  if (req.method() != bhttp::verb::get) {
+    return ErrorResponse(bhttp::status::method_not_allowed, req.version(), "method_not_allowed",
+                         "このURLでは GET のみ使えます", "");
+  }
+  if (ctx.projections == nullptr || ctx.processor == nullptr) {
+    return ErrorResponse(bhttp::status::service_unavailable, req.version(), "unavailable",
+                         "検索は準備中です", "");
+  }
+  auto url = boost::urls::parse_origin_form(req.target());
+  if (!url) {
+    return BadRequest(req.version(), Status::InvalidArgument("url", "URLを解釈できません"));
+  }
+  std::map<std::string, std::string> params;
+  for (const auto& p : url->params()) params[std::string(p.key)] = std::string(p.value);
+  static constexpr std::string_view kKnown[] = {
+      "municipality", "disease",  "prefecture",   "location",     "q",
+      "page",         "per_page", "min_position", "contract_type"};
+  for (const auto& [key, value] : params) {
+    if (std::find(std::begin(kKnown), std::end(kKnown), key) == std::end(kKnown)) {
+      return BadRequest(req.version(),
+                        Status::InvalidArgument(key, "知らない検索条件です: " + key));
+    }
+  }
+  auto min_position = Number(params, "min_position", 0);
+  auto page = Number(params, "page", 1);
+  auto per_page = Number(params, "per_page", 50);
+  auto prefecture = Number(params, "prefecture", 0);
+  for (const auto* r : {&min_position, &page, &per_page, &prefecture}) {
+    if (!r->ok()) return BadRequest(req.version(), r->status());
+  }
+  if (*prefecture > 47) {
+    return BadRequest(req.version(),
+                      Status::InvalidArgument("prefecture", "prefecture は 1〜47 の番号です"));
+  }
+  if (*min_position > 0) {
+    Status s = ctx.projections->WaitFor(static_cast<events::Position>(*min_position),
+                                        std::chrono::seconds(2));
+    if (!s.ok()) {
+      Response res = ErrorResponse(bhttp::status::service_unavailable, req.version(),
+                                   "projection_behind", s.message(), "min_position");
+      res.set(bhttp::field::retry_after, "1");
+      return res;
+    }
+  }
+  projections::PublicFilter f;
+  f.today = ctx.processor->Today();
+  f.disease = params["disease"];
+  f.q = params["q"];
+  f.prefecture = static_cast<int>(*prefecture);
+  f.page = static_cast<int>(std::min<int64_t>(*page, 1'000'000));
+  f.per_page = static_cast<int>(std::min<int64_t>(*per_page, 500));
+  if (const std::string& type = params["contract_type"]; !type.empty()) {
+    bool known = false;
+    for (const auto& t : core::ContractTypes()) {
+      if (t.code == type) {
+        f.contract_type = t.value;
+        known = true;
+      }
+    }
+    if (!known) {
+      return BadRequest(req.version(),
+                        Status::InvalidArgument("contract_type", "知らない契約種別です: " + type));
+    }
+  }
+  auto result = ctx.projections->Read(
+      [&](const projections::Reader& r) -> Result<projections::Page<projections::PublicItem>> {
+        // Municipality codes name organisations: 居住自治体 and 所在地.
+        for (const auto& [param, target] :
+             {std::pair<std::string, core::OrgId*>{"municipality", &f.residence},
+              std::pair<std::string, core::OrgId*>{"location", &f.municipality}}) {
+          const std::string& code = params[param];
+          if (code.empty()) continue;
+          SHUGO_ASSIGN_OR_RETURN(auto org, projections::FindOrganisationByCode(r, code));
+          if (!org || (org->kind != "municipality" && org->kind != "wide_area_union")) {
+            return Status::InvalidArgument(param, "自治体コードが見つかりません: " + code);
+          }
+          *target = org->id;
+        }
+        return projections::PublicSearch(r, f);
+      });
+  if (!result.ok()) {
+    if (result.status().code() == StatusCode::kInvalidArgument) {
+      return BadRequest(req.version(), result.status());
+    }
+    return ErrorResponse(bhttp::status::internal_server_error, req.version(),
+                         StatusCodeName(result.status().code()), result.status().message(), "");
+  }
+  boost::json::array items;
+  for (const projections::PublicItem& it : result->items) {
+    boost::json::array vaccines;
+    for (const projections::PublicVaccine& v : it.vaccines) {
+      vaccines.push_back(
+          boost::json::object{{"disease", v.disease}, {"vaccine_type", v.vaccine_group}});
+    }
+    boost::json::object o{{"code", it.code},
+                          {"name", it.name},
+                          {"address", it.address},
+                          {"prefecture", it.prefecture_name},
+                          {"municipality", it.municipality_name},
+                          {"phone", it.phone},
+                          {"vaccines", std::move(vaccines)}};
+    if (it.digital_questionnaire) {
+      o["digital_questionnaire"] = *it.digital_questionnaire;
+    } else {
+      o["digital_questionnaire"] = nullptr;
+    }
+    items.push_back(std::move(o));
+  }
+  return Json(bhttp::status::ok, req.version(),
+              boost::json::object{{"items", std::move(items)},
+                                  {"total", result->total},
+                                  {"position", ctx.projections->position()},
+                                  {"note",
+                                   "掲載内容は最新でない場合があります。接種前に医療機関へ"
+                                   "ご確認ください。"}});
+}
+
 }  // namespace
 
 Response ErrorResponse(bhttp::status status, unsigned version, std::string_view code,
@@ -93,7 +325,7 @@ Response ErrorResponse(bhttp::status status, unsigned version, std::string_view 
   return Json(status, version, boost::json::object{{"error", std::move(err)}});
 }
 
-Response Handle(const Context& ctx, const Request& req) {
+Response Handle(const Context& ctx, const Request& req, bool loopback) {
   const std::string_view target = req.target();
   const std::string_view path = target.substr(0, target.find('?'));
   if (path == "/api/health") {
@@ -104,11 +336,13 @@ Response Handle(const Context& ctx, const Request& req) {
     boost::json::object body{{"status", "ok"},
                              {"head", ctx.store->head()},
                              {"demo", ctx.demo},
-                             {"projections", boost::json::object{}}};
+                             {"projections", ProjectionHealth(ctx)}};
     if (ctx.processor != nullptr) AddState(ctx, body);
     return Json(bhttp::status::ok, req.version(), body);
   }
   if (path == "/api/admin/business-date") return MoveBusinessDate(ctx, req);
+  if (path == "/api/admin/rebuild") return AdminRebuild(ctx, req, loopback);
+  if (path == "/api/public/institutions") return PublicInstitutions(ctx, req);
   if (path == "/" && req.method() == bhttp::verb::get) {
     Response res{bhttp::status::ok, req.version()};
     res.set(bhttp::field::content_type, "text/html; charset=utf-8");

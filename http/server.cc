@@ -60,7 +60,9 @@ class Session : public std::enable_shared_from_this<Session> {
                   false);
     auto req = parser_->release();
     const bool keep = req.keep_alive();
-    Send(internal::Handle(ctx_, req), keep);
+    beast::error_code peer_ec;
+    const auto peer = stream_.socket().remote_endpoint(peer_ec);
+    Send(internal::Handle(ctx_, req, !peer_ec && peer.address().is_loopback()), keep);
   }
   void Send(bhttp::response<bhttp::string_body> res, bool keep_alive) {
     res.keep_alive(keep_alive);
@@ -89,7 +91,7 @@ struct Server::Impl {
   Impl(const ServerOptions& o, events::EventStore& store)
       : ioc(o.io_threads),
         acceptor(ioc),
-        ctx{&store, o.demo, o.processor, o.business_clock, &business_date_mu} {}
+        ctx{&store, o.demo, o.processor, o.business_clock, &business_date_mu, o.projections} {}
   void Accept() {
     acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
       if (ec == asio::error::operation_aborted) return;

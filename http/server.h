@@ -9,6 +9,7 @@
 #include "base/status.h"
 #include "core/processor.h"
 #include "events/event_store.h"
+#include "projections/service.h"
 
 namespace shugo::http {
 
@@ -21,6 +22,8 @@ struct ServerOptions {
   core::Processor* processor = nullptr;
   // Demo mode: the clock of the business date, moved by POST /api/admin/business-date.
   ManualClock* business_clock = nullptr;
+  // The read models (not owned); null: no query routes, and /api/health says so.
+  projections::ProjectionService* projections = nullptr;
 };
 
 class Server {

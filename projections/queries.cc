@@ -326,6 +326,18 @@ Result<std::optional<OrganisationItem>> FindOrganisation(const Reader& reader, c
   return std::optional<OrganisationItem>(std::move(it));
 }
 
+Result<std::optional<OrganisationItem>> FindOrganisationByCode(const Reader& reader,
+                                                               const std::string& code) {
+  SHUGO_ASSIGN_OR_RETURN(
+      Statement st, reader.db().Prepare(
+                        "SELECT org FROM organisation_codes WHERE code = ?1 ORDER BY current DESC "
+                        "LIMIT 1"));
+  st.Bind(1, code);
+  SHUGO_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return std::optional<OrganisationItem>();
+  return FindOrganisation(reader, static_cast<core::OrgId>(st.Int(0)));
+}
+
 Result<Page<PublicItem>> PublicSearch(const Reader& reader, const PublicFilter& filter) {
   const std::string type(core::CodeName(filter.contract_type));
   const std::string today = filter.today.ToString();

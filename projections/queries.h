@@ -96,6 +96,9 @@ struct OrganisationItem {
 Result<Page<OrganisationItem>> SearchOrganisations(const Reader& reader,
                                                    const OrganisationFilter& filter);
 Result<std::optional<OrganisationItem>> FindOrganisation(const Reader& reader, core::OrgId id);
+// The organisation that holds or held `code` (F-1-4-3 keeps old codes), or nullopt.
+Result<std::optional<OrganisationItem>> FindOrganisationByCode(const Reader& reader,
+                                                               const std::string& code);
 
 // ---- public search (F-21, no login)
 

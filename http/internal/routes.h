@@ -7,6 +7,7 @@
 #include "base/clock.h"
 #include "core/processor.h"
 #include "events/event_store.h"
+#include "projections/service.h"
 
 namespace shugo::http::internal {
 
@@ -20,10 +21,12 @@ struct Context {
   core::Processor* processor = nullptr;
   ManualClock* business_clock = nullptr;   // demo mode only
   std::mutex* business_date_mu = nullptr;  // one date move at a time
+  projections::ProjectionService* projections = nullptr;
 };
 
-// Answers one request. Never throws.
-Response Handle(const Context& ctx, const Request& req);
+// Answers one request. Never throws. `loopback`: the peer is on this host (admin routes, until
+// accounts exist).
+Response Handle(const Context& ctx, const Request& req, bool loopback);
 
 // {"error": {"code", "message", "field"?}} with `status`.
 Response ErrorResponse(bhttp::status status, unsigned version, std::string_view code,

@@ -350,6 +350,65 @@ TEST_CASE("F-8 visibility: each organisation sees exactly what its kind may see"
   for (size_t i = 0; i < rules.size(); ++i) CHECK_EQ(static_cast<size_t>(rules[i].kind), i);
 }
 
+TEST_CASE(
+    "F-21 public search: by residence and disease and place of the institutions in contract") {
+  World w;
+  using core::SetContractMunicipality;
+  using core::SetInstitutionVaccine;
+  const auto inst = As(w.Code(w.inst_member));  // 紀尾井町クリニック, 千代田区
+  w.ApplyApproved(w.inst_member);
+  w.ApplyApproved(w.chiyoda);
+  w.RegisterPaymentConsignment(w.chiyoda);
+  w.Ok(inst,
+       SetContractMunicipality{ContractType::kRoutine, World::kChiyoda, Day(0), std::nullopt});
+  w.Ok(inst,
+       SetInstitutionVaccine{"mr_mearubik", ContractType::kRoutine, "10000", Day(0), std::nullopt});
+  w.Apply(w.inst_member2);  // applied only: not in contract
+  w.clock.SetMicros(Day(3).StartUnixMicros());
+  w.RunTo(Day(3));
+  Served p(w);
+  auto search = [&](PublicFilter f) {
+    f.today = Day(3);
+    auto page = p.service->Read([&](const Reader& r) { return PublicSearch(r, f); });
+    REQUIRE_MESSAGE(page.ok(), page.status().ToString());
+    std::set<std::string> codes;
+    for (const PublicItem& it : page->items) codes.insert(it.code);
+    CHECK_EQ(page->total, static_cast<int64_t>(codes.size()));
+    return std::make_pair(codes, page->items);
+  };
+  PublicFilter f;
+  f.residence = w.chiyoda;
+  f.disease = "measles";
+  auto [codes, items] = search(f);
+  CHECK_EQ(codes, std::set<std::string>{w.Code(w.inst_member)});
+  REQUIRE_EQ(items.size(), 1u);
+  CHECK_EQ(items[0].name, "紀尾井町クリニック");
+  CHECK_EQ(items[0].prefecture_name, "東京都");
+  CHECK_EQ(items[0].municipality_name, "千代田区");
+  CHECK_FALSE(items[0].digital_questionnaire.has_value());
+  bool measles = false;
+  for (const PublicVaccine& v : items[0].vaccines) measles |= v.disease == "麻しん";
+  CHECK(measles);
+  // Another disease, another residence, another place, a reading, another contract type.
+  f.disease = "pertussis";
+  CHECK(search(f).first.empty());
+  f.disease = "measles";
+  f.residence = w.chuo;
+  CHECK(search(f).first.empty());
+  PublicFilter place;
+  place.prefecture = 13;
+  CHECK_EQ(search(place).first, std::set<std::string>{w.Code(w.inst_member)});
+  place.municipality = w.chuo;
+  CHECK(search(place).first.empty());
+  PublicFilter name;
+  name.q = "ｷｵｲﾁｮｳ";
+  CHECK(search(name).first.empty());  // the name is kanji: a reading is not a name
+  name.q = "尾井町";
+  CHECK_EQ(search(name).first.size(), 1u);
+  name.contract_type = ContractType::kVoluntarySubsidy;
+  CHECK(search(name).first.empty());
+}
+
 TEST_CASE("online rebuild: queries answer during a rebuild and see every event after the swap") {
   World w;
   SomeLetters(w);
