@@ -74,4 +74,37 @@ struct RocksPutsOptions {
 // The peer: bare RocksDB, `threads` threads each doing a synced Put (RocksDB's own write groups).
 Status RunRocksPuts(const RocksPutsOptions& o);
 
+// The projections (docs/projections.md). `reference` is the reference data directory (the
+// 疾病・ワクチン master of the fees projection); empty: the source tree's data/reference.
+
+struct RebuildOptions {
+  std::filesystem::path dir;  // a data directory built by `shugo demo` (its projections rebuilt)
+  std::filesystem::path reference;
+  bool json = false;
+};
+// Reads the whole log (twice, the faster counts: a warm page cache), then rebuilds every
+// projection from it offline: the rebuild's rate against the bare read's.
+Status RunRebuild(const RebuildOptions& o);
+
+struct ProjectionLagOptions {
+  std::filesystem::path dir;  // a data directory built by `shugo demo` (it is appended to)
+  std::filesystem::path reference;
+  int submitters = 64;
+  double seconds = 10;
+  bool json = false;
+};
+// The letter commands of `bench commands` with the projection service running: after each
+// acknowledged command its submitter waits until the projections hold it (read-your-writes).
+Status RunProjectionLag(const ProjectionLagOptions& o);
+
+struct QueriesOptions {
+  std::filesystem::path dir;  // a data directory built by `shugo demo`
+  std::filesystem::path reference;
+  double seconds = 5;  // per query kind and thread count
+  bool json = false;
+};
+// The screens' queries on the projection file (letters list, name search, public search), with
+// parameters taken from the data, from 1 and then 2 threads.
+Status RunQueries(const QueriesOptions& o);
+
 }  // namespace shugo::bench

@@ -86,6 +86,37 @@ void AddBench(CLI::App& app, Action& run) {
   commands->add_flag("!--no-baseline", co->baseline, "Skip the store's append figure");
   commands->add_flag("--json", co->json, "One JSON line");
   OnRun(commands, co, bench::RunCommands, run, "commands");
+
+  const char* reference_help = "Reference data directory (default: the source tree's)";
+  auto rb = std::make_shared<bench::RebuildOptions>();
+  CLI::App* rebuild = bench->add_subcommand(
+      "rebuild", "Read the whole log, then rebuild every projection from it (offline)");
+  rebuild->add_option("--dir", rb->dir, "Data directory built by `shugo demo` (rebuilt)")
+      ->required();
+  rebuild->add_option("--reference", rb->reference, reference_help);
+  rebuild->add_flag("--json", rb->json, "One JSON line");
+  OnRun(rebuild, rb, bench::RunRebuild, run, "rebuild");
+
+  auto pl = std::make_shared<bench::ProjectionLagOptions>();
+  CLI::App* lag = bench->add_subcommand(
+      "projection-lag", "Letter commands, each waited for until the projections hold it");
+  lag->add_option("--dir", pl->dir, "Data directory built by `shugo demo` (appended to)")
+      ->required();
+  lag->add_option("--submitters", pl->submitters, "Concurrent submitters")->capture_default_str();
+  lag->add_option("--seconds", pl->seconds, "Duration")->capture_default_str();
+  lag->add_option("--reference", pl->reference, reference_help);
+  lag->add_flag("--json", pl->json, "One JSON line");
+  OnRun(lag, pl, bench::RunProjectionLag, run, "projection-lag");
+
+  auto qo = std::make_shared<bench::QueriesOptions>();
+  CLI::App* queries = bench->add_subcommand(
+      "queries", "Letter lists, name searches and public searches on the projections");
+  queries->add_option("--dir", qo->dir, "Data directory built by `shugo demo`")->required();
+  queries->add_option("--seconds", qo->seconds, "Duration per query kind and thread count")
+      ->capture_default_str();
+  queries->add_option("--reference", qo->reference, reference_help);
+  queries->add_flag("--json", qo->json, "One JSON line");
+  OnRun(queries, qo, bench::RunQueries, run, "queries");
 }
 
 }  // namespace shugo::cli

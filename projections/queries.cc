@@ -26,8 +26,7 @@ struct Where {
   }
 };
 
-int BindAll(Statement& st, const std::vector<Bindable>& binds) {
-  int i = 1;
+int BindAll(Statement& st, const std::vector<Bindable>& binds, int i = 1) {
   for (const Bindable& b : binds) {
     if (const auto* n = std::get_if<int64_t>(&b)) {
       st.Bind(i++, *n);
@@ -104,14 +103,42 @@ LetterItem ReadLetter(const Statement& st) {
 
 // Organisation ids whose name or kana contains `q` (the FTS5 trigram index for three characters
 // or more; a scan of the index's text below that).
-// Organisation ids whose name or kana contains the SearchText() of `q`, as a subquery and its
-// binding: the FTS5 trigram index for three characters or more, a scan below that.
-std::pair<std::string, std::string> NameMatch(const std::string& q) {
-  const std::string text = SearchText(q);
-  if (CodePoints(text) >= 3) {
-    return {"SELECT rowid FROM organisation_search WHERE text GLOB ?", ContainsPattern(q)};
+// An FTS5 phrase: the text in double quotes, quotes doubled.
+std::string Phrase(std::string_view text) {
+  std::string phrase = "\"";
+  for (char c : text) {
+    phrase += c;
+    if (c == '"') phrase += '"';
   }
-  return {"SELECT id FROM organisations WHERE instr(search_text, ?) > 0", text};
+  return phrase + "\"";
+}
+
+// Organisation ids whose name or kana contains the SearchText() of `q`, as a subquery and its
+// binding. Three characters or more: a phrase of the trigram index (rows containing it). One or
+// two: the trigrams starting with them (every character of an indexed name starts one, thanks to
+// kSearchSentinel), looked up in the index's vocabulary and OR-ed; a scan when too many.
+Result<std::pair<std::string, std::string>> NameMatch(const Reader& reader, const std::string& q) {
+  static constexpr const char* kMatch =
+      "SELECT rowid FROM organisation_search WHERE organisation_search MATCH ?";
+  const std::string text = SearchText(q);
+  if (CodePoints(text) >= 3) return std::make_pair(std::string(kMatch), Phrase(text));
+  constexpr int kMostTerms = 300;
+  SHUGO_ASSIGN_OR_RETURN(Statement terms,
+                         reader.db().Prepare("SELECT term FROM organisation_trigrams WHERE term >= "
+                                             "?1 AND term < ?2 LIMIT ?3"));
+  terms.Bind(1, text).Bind(2, PrefixEnd(text)).Bind(3, int64_t{kMostTerms + 1});
+  std::string any;
+  int n = 0;
+  for (;;) {
+    SHUGO_ASSIGN_OR_RETURN(bool row, terms.Step());
+    if (!row) break;
+    any += (n++ ? " OR " : "") + Phrase(terms.Text(0));
+  }
+  if (n == 0 || n > kMostTerms) {
+    return std::make_pair(
+        std::string("SELECT id FROM organisations WHERE instr(search_text, ?) > 0"), text);
+  }
+  return std::make_pair(std::string(kMatch), any);
 }
 
 }  // namespace
@@ -153,37 +180,125 @@ Result<Viewer> ViewerOf(const Reader& reader, core::OrgId org) {
   return v;
 }
 
+namespace {
+
+// The F-8 rule as separate terms on `letters l`, one per way a viewer may see a row (empty: it
+// sees every row). Each has an index whose entries, for a fixed status, run in id order, so the
+// newest rows of a branch are read from the end of its index.
+std::vector<Where> VisibilityBranches(const Viewer& v) {
+  std::vector<Where> out;
+  if (v.org == 0 || core::LetterScopeOf(v.kind) == core::LetterScope::kAll) return out;
+  const auto me = static_cast<int64_t>(v.org);
+  out.emplace_back().Add("l.delegator = ?", me);
+  out.emplace_back().Add("l.delegate = ?", me);
+  switch (core::LetterScopeOf(v.kind)) {
+    case core::LetterScope::kMunicipalityArea:
+      out.emplace_back().Add(
+          std::string("l.delegator_municipality = ? AND l.delegator_kind IN ") + kInstitutionKinds,
+          me);
+      break;
+    case core::LetterScope::kPrefectureArea:
+      out.emplace_back().Add(
+          std::string("l.delegator_prefecture = ? AND l.delegator_kind IN ") + kInstitutionKinds,
+          int64_t{v.prefecture});
+      break;
+    case core::LetterScope::kPrefecture:
+      out.emplace_back().Add("l.delegator_prefecture = ?", int64_t{v.prefecture});
+      break;
+    default:
+      break;
+  }
+  return out;
+}
+
+// The union of the branches' ids, each branch with `common` and a LIMIT bound last; newest
+// first within a branch when `ordered`.
+std::string UnionIds(const std::vector<Where>& branches, const Where& common, bool ordered) {
+  std::string sql;
+  for (const Where& b : branches) {
+    std::string where = b.sql;
+    if (!common.sql.empty()) {
+      // Both start with " WHERE ": join the second's terms with AND.
+      where += where.empty() ? common.sql : " AND " + common.sql.substr(7);
+    }
+    if (!sql.empty()) sql += " UNION ";
+    sql += "SELECT id FROM (SELECT l.id AS id FROM letters l" + where +
+           (ordered ? " ORDER BY l.id DESC" : "") + " LIMIT ?)";
+  }
+  return sql;
+}
+
+int BindUnion(Statement& st, const std::vector<Where>& branches, const Where& common,
+              int64_t limit) {
+  int i = 1;
+  for (const Where& b : branches) {
+    i = BindAll(st, b.binds, i);
+    i = BindAll(st, common.binds, i);
+    st.Bind(i++, limit);
+  }
+  return i;
+}
+
+}  // namespace
+
 Result<Page<LetterItem>> ListLetters(const Reader& reader, const Viewer& viewer,
                                      const LetterFilter& filter) {
-  Where w;
-  AddVisibility(w, viewer);
-  if (filter.status) w.Add("l.status = ?", std::string(core::CodeName(*filter.status)));
+  Where common;
+  if (filter.status) common.Add("l.status = ?", std::string(core::CodeName(*filter.status)));
   if (filter.contract_type) {
-    w.Add("l.contract_type = ?", std::string(core::CodeName(*filter.contract_type)));
+    common.Add("l.contract_type = ?", std::string(core::CodeName(*filter.contract_type)));
   }
-  if (filter.delegator) w.Add("l.delegator = ?", static_cast<int64_t>(filter.delegator));
-  if (filter.delegate) w.Add("l.delegate = ?", static_cast<int64_t>(filter.delegate));
+  if (filter.delegator) common.Add("l.delegator = ?", static_cast<int64_t>(filter.delegator));
+  if (filter.delegate) common.Add("l.delegate = ?", static_cast<int64_t>(filter.delegate));
   if (!SearchText(filter.q).empty()) {
-    const auto [match, bind] = NameMatch(filter.q);
-    w.Add("(l.delegator IN (" + match + ") OR l.delegate IN (" + match + "))");
-    w.binds.insert(w.binds.end(), {bind, bind});
+    SHUGO_ASSIGN_OR_RETURN(auto name, NameMatch(reader, filter.q));
+    const auto& [match, bind] = name;
+    common.Add("(l.delegator IN (" + match + ") OR l.delegate IN (" + match + "))");
+    common.binds.insert(common.binds.end(), {bind, bind});
   }
-  Page<LetterItem> page;
-  SHUGO_ASSIGN_OR_RETURN(Statement count,
-                         reader.db().Prepare("SELECT count(*) FROM letters l" + w.sql));
-  BindAll(count, w.binds);
-  SHUGO_ASSIGN_OR_RETURN(bool counted, count.Step());
-  page.total = counted ? count.Int(0) : 0;
+  std::vector<Where> branches = VisibilityBranches(viewer);
+  if (branches.empty()) branches.emplace_back();  // every row
   const int per_page = Clamp(filter.per_page, 1, 500);
   const int64_t offset = int64_t{Clamp(filter.page, 1, 1'000'000) - 1} * per_page;
-  if (offset >= page.total) return page;
+
+  // The union of the branches' ids: counted up to kCountLimit + 1, then the page's.
+  Page<LetterItem> page;
+  {
+    SHUGO_ASSIGN_OR_RETURN(
+        Statement count,
+        reader.db().Prepare("SELECT count(*) FROM (" + UnionIds(branches, common, false) + ")"));
+    BindUnion(count, branches, common, kCountLimit + 1);
+    SHUGO_ASSIGN_OR_RETURN(bool counted, count.Step());
+    page.total = counted ? count.Int(0) : 0;
+    if (page.total > kCountLimit) {
+      page.total = kCountLimit;
+      page.more = true;
+    }
+  }
+  if (offset >= page.total && !page.more) return page;
+  std::vector<int64_t> ids;
+  {
+    // Each branch gives its newest offset + per_page ids; their union's page is among those.
+    SHUGO_ASSIGN_OR_RETURN(Statement st, reader.db().Prepare(UnionIds(branches, common, true) +
+                                                             " ORDER BY id DESC LIMIT ? OFFSET ?"));
+    const int i = BindUnion(st, branches, common, offset + per_page);
+    st.Bind(i, int64_t{per_page}).Bind(i + 1, offset);
+    for (;;) {
+      SHUGO_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      ids.push_back(st.Int(0));
+    }
+  }
+  if (ids.empty()) return page;
+  std::string in;
+  for (size_t k = 0; k < ids.size(); ++k) in += k ? ", ?" : "?";
   SHUGO_ASSIGN_OR_RETURN(
-      Statement st, reader.db().Prepare(std::string("SELECT ") + kLetterColumns +
-                                        " FROM letters l JOIN organisations a ON a.id = l.delegator"
-                                        " JOIN organisations b ON b.id = l.delegate" +
-                                        w.sql + " ORDER BY l.id DESC LIMIT ? OFFSET ?"));
-  const int next = BindAll(st, w.binds);
-  st.Bind(next, int64_t{per_page}).Bind(next + 1, offset);
+      Statement st,
+      reader.db().Prepare(std::string("SELECT ") + kLetterColumns +
+                          " FROM letters l JOIN organisations a ON a.id = l.delegator"
+                          " JOIN organisations b ON b.id = l.delegate WHERE l.id IN (" +
+                          in + ") ORDER BY l.id DESC"));
+  for (size_t k = 0; k < ids.size(); ++k) st.Bind(static_cast<int>(k) + 1, ids[k]);
   for (;;) {
     SHUGO_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
@@ -280,6 +395,10 @@ Result<Page<OrganisationItem>> SearchOrganisations(const Reader& reader,
   if (filter.kind) w.Add("o.kind = ?", std::string(core::CodeName(*filter.kind)));
   if (filter.prefecture) w.Add("o.prefecture = ?", int64_t{filter.prefecture});
   const std::string q = SearchText(filter.q);
+  // A name: the matching ids drive the scan (outer loop), organisations are looked up by id.
+  std::string from = " FROM organisations o";
+  std::vector<Bindable> from_binds;
+  std::string match;  // the name's id subquery, if any
   if (AllDigits(q)) {
     // A code, or its start: any code the organisation has held (F-1-4-3 keeps the old ones).
     std::string upper = q;
@@ -287,24 +406,51 @@ Result<Page<OrganisationItem>> SearchOrganisations(const Reader& reader,
     w.Add("o.id IN (SELECT org FROM organisation_codes WHERE code >= ? AND code < ?)", q);
     w.binds.emplace_back(upper);
   } else if (!q.empty()) {
-    const auto [match, bind] = NameMatch(filter.q);
-    w.Add("o.id IN (" + match + ")", bind);
+    SHUGO_ASSIGN_OR_RETURN(auto name, NameMatch(reader, filter.q));
+    match = name.first;
+    from = " FROM (" + match + ") m CROSS JOIN organisations o ON o.id = m.rowid";
+    if (match.find("FROM organisations") != std::string::npos) {
+      from = " FROM (" + match + ") m CROSS JOIN organisations o ON o.id = m.id";
+    }
+    from_binds.emplace_back(name.second);
   }
+  auto bind = [&](Statement& st) { return BindAll(st, w.binds, BindAll(st, from_binds)); };
   Page<OrganisationItem> page;
-  SHUGO_ASSIGN_OR_RETURN(Statement count,
-                         reader.db().Prepare("SELECT count(*) FROM organisations o" + w.sql));
-  BindAll(count, w.binds);
+  SHUGO_ASSIGN_OR_RETURN(Statement count, reader.db().Prepare("SELECT count(*) FROM (SELECT 1" +
+                                                              from + w.sql + " LIMIT ?)"));
+  count.Bind(bind(count), kCountLimit + 1);
   SHUGO_ASSIGN_OR_RETURN(bool counted, count.Step());
   page.total = counted ? count.Int(0) : 0;
+  if (page.total > kCountLimit) {
+    page.total = kCountLimit;
+    page.more = true;
+  }
   const int per_page = Clamp(filter.per_page, 1, 500);
   const int64_t offset = int64_t{Clamp(filter.page, 1, 1'000'000) - 1} * per_page;
-  if (offset >= page.total) return page;
-  SHUGO_ASSIGN_OR_RETURN(
-      Statement st,
-      reader.db().Prepare(std::string("SELECT ") + kOrgColumns + " FROM organisations o" + w.sql +
-                          " ORDER BY o.kind, o.prefecture, o.kana, o.id "
-                          "LIMIT ? OFFSET ?"));
-  const int next = BindAll(st, w.binds);
+  if (offset >= page.total && !page.more) return page;
+  // Few matches: sort them. Many: walk the (kind, prefecture, kana) index in its order, keep the
+  // matching ones and stop at the page's end. (The index is missing only while a first build
+  // loads.)
+  const std::string order = " ORDER BY o.kind, o.prefecture, o.kana, o.id LIMIT ? OFFSET ?";
+  Result<Statement> prepared = Status::NotFound("");
+  int next = 0;
+  if (page.total > 2000 && !match.empty()) {
+    // Matches are dense: the first page's rows come after a short walk, each checked directly.
+    prepared = reader.db().Prepare(std::string("SELECT ") + kOrgColumns +
+                                   " FROM organisations o INDEXED BY organisations_kind WHERE "
+                                   "instr(o.search_text, ?) > 0" +
+                                   (w.sql.empty() ? "" : " AND " + w.sql.substr(7)) + order);
+    if (prepared.ok()) {
+      prepared->Bind(1, q);
+      next = BindAll(*prepared, w.binds, 2);
+    }
+  }
+  if (!prepared.ok()) {
+    prepared = reader.db().Prepare(std::string("SELECT ") + kOrgColumns + from + w.sql + order);
+    if (prepared.ok()) next = bind(*prepared);
+  }
+  SHUGO_RETURN_IF_ERROR(prepared.status());
+  Statement& st = *prepared;
   st.Bind(next, int64_t{per_page}).Bind(next + 1, offset);
   for (;;) {
     SHUGO_ASSIGN_OR_RETURN(bool row, st.Step());
@@ -369,14 +515,19 @@ Result<Page<PublicItem>> PublicSearch(const Reader& reader, const PublicFilter& 
     w.Add("instr(p.search_text, ?) > 0", text);
   }
   Page<PublicItem> page;
-  SHUGO_ASSIGN_OR_RETURN(Statement count,
-                         reader.db().Prepare("SELECT count(*) FROM public_institutions p" + w.sql));
-  BindAll(count, w.binds);
+  SHUGO_ASSIGN_OR_RETURN(Statement count, reader.db().Prepare("SELECT count(*) FROM (SELECT 1 FROM "
+                                                              "public_institutions p" +
+                                                              w.sql + " LIMIT ?)"));
+  count.Bind(BindAll(count, w.binds), kCountLimit + 1);
   SHUGO_ASSIGN_OR_RETURN(bool counted, count.Step());
   page.total = counted ? count.Int(0) : 0;
+  if (page.total > kCountLimit) {
+    page.total = kCountLimit;
+    page.more = true;
+  }
   const int per_page = Clamp(filter.per_page, 1, 500);
   const int64_t offset = int64_t{Clamp(filter.page, 1, 1'000'000) - 1} * per_page;
-  if (offset >= page.total) return page;
+  if (offset >= page.total && !page.more) return page;
   SHUGO_ASSIGN_OR_RETURN(
       Statement st,
       reader.db().Prepare(

@@ -27,10 +27,15 @@ struct Viewer {
 // The viewer for organisation `org`, from the organisations projection. kNotFound if unknown.
 Result<Viewer> ViewerOf(const Reader& reader, core::OrgId org);
 
+// Totals are counted up to this many rows; beyond, `more` is set (a screen shows "10,000件以上"
+// and asks for a narrower search), so that no list costs a scan of the whole country.
+inline constexpr int64_t kCountLimit = 10'000;
+
 template <typename T>
 struct Page {
   std::vector<T> items;
-  int64_t total = 0;  // rows matching, over all pages
+  int64_t total = 0;  // rows matching, over all pages (at most kCountLimit)
+  bool more = false;  // more than kCountLimit rows match
 };
 
 // ---- letters (F-8 一覧, F_画面9-1-1/10-1-3)

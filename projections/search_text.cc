@@ -32,7 +32,7 @@ std::string SearchText(std::string_view text) {
   for (int32_t i = 0; i < folded.length();) {
     UChar32 c = folded.char32At(i);
     i += U16_LENGTH(c);
-    if (u_isUWhiteSpace(c)) continue;
+    if (u_isUWhiteSpace(c) || u_iscntrl(c)) continue;
     // ぁ (U+3041) … ゖ (U+3096) and ゝゞ (U+309D/E) sit 0x60 below their katakana.
     if ((c >= 0x3041 && c <= 0x3096) || c == 0x309D || c == 0x309E) c += 0x60;
     out.append(c);
@@ -40,6 +40,19 @@ std::string SearchText(std::string_view text) {
   std::string result;
   out.toUTF8String(result);
   return result;
+}
+
+std::string PrefixEnd(std::string_view prefix) {
+  icu::UnicodeString s = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(prefix.data(), static_cast<int32_t>(prefix.size())));
+  if (s.isEmpty()) return {};
+  const int32_t last = s.moveIndex32(s.length(), -1);
+  const UChar32 c = s.char32At(last);
+  s.truncate(last);
+  s.append(static_cast<UChar32>(c + 1));
+  std::string out;
+  s.toUTF8String(out);
+  return out;
 }
 
 size_t CodePoints(std::string_view utf8) {

@@ -51,6 +51,9 @@ class Organisations final : public Projection {
   std::vector<std::string> tables() const override {
     return {"organisations", "organisation_codes", "organisation_search", "registrations"};
   }
+  std::vector<std::string> dependents() const override {
+    return {"organisation_trigrams"};  // a view of organisation_search's index, no rows of its own
+  }
   Status Prepare(Database& db) override {
     SHUGO_ASSIGN_OR_RETURN(upsert_, db.Prepare(R"(
 INSERT OR REPLACE INTO organisations (id, kind, code, name, kana, address, prefecture, municipality,
@@ -138,13 +141,14 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13))"));
     SHUGO_RETURN_IF_ERROR(insert_code_.Bind(1, id).Bind(2, o.code).Bind(3, int64_t{1}).Run());
 
     // The FTS row changes only when the name or kana does: most events touch neither.
+    const std::string indexed = text + std::string(kSearchSentinel);
     search_text_.Bind(1, id);
     SHUGO_ASSIGN_OR_RETURN(bool found, search_text_.Step());
-    const bool same = found && search_text_.Text(0) == text;
+    const bool same = found && search_text_.Text(0) == indexed;
     search_text_.Reset();
     if (same) return Status::Ok();
     if (found) SHUGO_RETURN_IF_ERROR(delete_search_.Bind(1, id).Run());
-    return insert_search_.Bind(1, id).Bind(2, text).Run();
+    return insert_search_.Bind(1, id).Bind(2, indexed).Run();
   }
 
   Statement upsert_, delete_codes_, insert_code_, delete_search_, insert_search_, search_text_,

@@ -23,6 +23,8 @@ class Projection {
   virtual std::string schema() const = 0;
   // Its tables in content-hash order (each hashed in primary-key order).
   virtual std::vector<std::string> tables() const = 0;
+  // Virtual tables over its tables, dropped before them and not hashed.
+  virtual std::vector<std::string> dependents() const { return {}; }
   // Rows that come from reference data rather than the log, written when its tables are created.
   virtual Status Seed(Database& /*db*/) { return Status::Ok(); }
   virtual Status Prepare(Database& db) = 0;

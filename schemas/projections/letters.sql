@@ -27,7 +27,7 @@ CREATE TABLE letters (
 -- @indexes
 CREATE INDEX IF NOT EXISTS letters_delegator ON letters (delegator, status);
 CREATE INDEX IF NOT EXISTS letters_delegate ON letters (delegate, status);
-CREATE INDEX IF NOT EXISTS letters_status ON letters (status, contract_type);
+CREATE INDEX IF NOT EXISTS letters_status ON letters (status);
 CREATE INDEX IF NOT EXISTS letters_delegator_prefecture ON letters (delegator_prefecture, status);
 CREATE INDEX IF NOT EXISTS letters_delegator_municipality ON letters (delegator_municipality, status);
 CREATE INDEX IF NOT EXISTS letters_upper ON letters (upper);

@@ -34,9 +34,11 @@ CREATE TABLE organisation_codes (
   current INTEGER NOT NULL,
   PRIMARY KEY (org, code)
 ) WITHOUT ROWID;
--- Name and kana after SearchText() (ICU NFKC + case fold + kana fold); rowid = organisations.id.
--- The trigram index answers three characters or more; shorter ones scan search_text above.
+-- Name and kana after SearchText() (ICU NFKC + case fold + kana fold) and two sentinel
+-- characters; rowid = organisations.id. Three characters or more are a phrase query; one or two
+-- look up the trigrams that start with them in organisation_trigrams (the index's vocabulary).
 CREATE VIRTUAL TABLE organisation_search USING fts5(text, tokenize = 'trigram');
+CREATE VIRTUAL TABLE IF NOT EXISTS organisation_trigrams USING fts5vocab(organisation_search, 'row');
 -- F-1-5 entries through an input link (F_画面7-1-1).
 CREATE TABLE registrations (
   id         INTEGER PRIMARY KEY,

@@ -259,7 +259,13 @@ TEST_CASE("F-8 search: any width or kana or part of a kanji name or a code finds
     CHECK(Has(NamesFound(*p.service, q), "紀尾井町クリニック"));
   }
   CHECK_FALSE(Has(NamesFound(*p.service, "クリニックス"), "紀尾井町クリニック"));
-  // Two characters (below a trigram) and the kana reading of a municipality (ちよだく).
+  // One or two characters (below a trigram), also at the end of the name, and the kana reading
+  // of a municipality (ちよだく).
+  for (const char* q : {"井町", "ック", "ｯｸ", "紀", "ク"}) {
+    CAPTURE(q);
+    CHECK(Has(NamesFound(*p.service, q, K::kInsuredInstitution), "紀尾井町クリニック"));
+  }
+  CHECK_FALSE(Has(NamesFound(*p.service, "クニ"), "紀尾井町クリニック"));
   CHECK(Has(NamesFound(*p.service, "井町"), "紀尾井町クリニック"));
   CHECK(Has(NamesFound(*p.service, "ﾁﾖﾀﾞ", K::kMunicipality), "千代田区"));
   CHECK(Has(NamesFound(*p.service, "チヨダク"), "千代田区"));
