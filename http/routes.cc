@@ -233,6 +233,13 @@ Response PublicInstitutions(const Context& ctx, const Request& req) {
     return BadRequest(req.version(),
                       Status::InvalidArgument("prefecture", "prefecture は 1〜47 の番号です"));
   }
+  if (static_cast<events::Position>(*min_position) > ctx.store->head()) {
+    // No command has answered it: waiting for it would only hold this thread.
+    return BadRequest(req.version(), Status::InvalidArgument("min_position",
+                                                             "min_position がログの末尾（" +
+                                                                 std::to_string(ctx.store->head()) +
+                                                                 "）を超えています"));
+  }
   if (*min_position > 0) {
     Status s = ctx.projections->WaitFor(static_cast<events::Position>(*min_position),
                                         std::chrono::seconds(2));
@@ -310,6 +317,7 @@ Response PublicInstitutions(const Context& ctx, const Request& req) {
   return Json(bhttp::status::ok, req.version(),
               boost::json::object{{"items", std::move(items)},
                                   {"total", result->total},
+                                  {"more", result->more},
                                   {"position", ctx.projections->position()},
                                   {"note",
                                    "掲載内容は最新でない場合があります。接種前に医療機関へ"

@@ -39,6 +39,14 @@ int BindAll(Statement& st, const std::vector<Bindable>& binds, int i = 1) {
 
 constexpr const char* kInstitutionKinds = "('insured_institution', 'non_insured_institution')";
 
+// A municipality's area is itself; a 広域連合's is its member municipalities (F-1-9: those whose
+// 加入日 has come), from the organisations projection. The viewer's id is bound once.
+std::string AreaOf(const Viewer& v) {
+  return v.kind == core::OrganisationKind::kWideAreaUnion
+             ? "IN (SELECT id FROM organisations WHERE union_id = ? AND in_union = 1)"
+             : "= ?";
+}
+
 // The F-8 rule of core/visibility.h for letters, as a term on `letters l`.
 void AddVisibility(Where& w, const Viewer& v) {
   if (v.org == 0) return;
@@ -52,7 +60,7 @@ void AddVisibility(Where& w, const Viewer& v) {
       w.binds.insert(w.binds.end(), {me, me});
       return;
     case core::LetterScope::kMunicipalityArea:
-      w.Add("(" + own + " OR (l.delegator_municipality = ? AND l.delegator_kind IN " +
+      w.Add("(" + own + " OR (l.delegator_municipality " + AreaOf(v) + " AND l.delegator_kind IN " +
             kInstitutionKinds + "))");
       w.binds.insert(w.binds.end(), {me, me, me});
       return;
@@ -134,7 +142,11 @@ Result<std::pair<std::string, std::string>> NameMatch(const Reader& reader, cons
     if (!row) break;
     any += (n++ ? " OR " : "") + Phrase(terms.Text(0));
   }
-  if (n == 0 || n > kMostTerms) {
+  if (n == 0) {  // no name has it
+    return std::make_pair(std::string("SELECT id FROM organisations WHERE 0 AND ? IS NOT NULL"),
+                          text);
+  }
+  if (n > kMostTerms) {
     return std::make_pair(
         std::string("SELECT id FROM organisations WHERE instr(search_text, ?) > 0"), text);
   }
@@ -193,9 +205,9 @@ std::vector<Where> VisibilityBranches(const Viewer& v) {
   out.emplace_back().Add("l.delegate = ?", me);
   switch (core::LetterScopeOf(v.kind)) {
     case core::LetterScope::kMunicipalityArea:
-      out.emplace_back().Add(
-          std::string("l.delegator_municipality = ? AND l.delegator_kind IN ") + kInstitutionKinds,
-          me);
+      out.emplace_back().Add(std::string("l.delegator_municipality ") + AreaOf(v) +
+                                 " AND l.delegator_kind IN " + kInstitutionKinds,
+                             me);
       break;
     case core::LetterScope::kPrefectureArea:
       out.emplace_back().Add(

@@ -134,6 +134,9 @@ Status Runner::Impl::CreateTables(internal::Projection& p) {
       meta.Bind(1, "schema:" + std::string(p.name())).Bind(2, Sha256Hex(schema)).Run());
   SHUGO_RETURN_IF_ERROR(
       meta.Bind(1, "indexes_pending:" + std::string(p.name())).Bind(2, "1").Run());
+  SHUGO_RETURN_IF_ERROR(meta.Bind(1, "reference:" + std::string(p.name()))
+                            .Bind(2, Sha256Hex(p.ReferenceFingerprint()))
+                            .Run());
   pending_indexes.insert(std::string(p.name()));
   return Status::Ok();
 }
@@ -174,6 +177,17 @@ Status Runner::Impl::Init() {
       } else {
         SHUGO_ASSIGN_OR_RETURN(auto pending, meta("indexes_pending:" + name));
         if (pending) pending_indexes.insert(name);
+        // New reference data (data/reference) replaces the rows that came from the old (a runner
+        // opened without reference data leaves them).
+        const std::string fingerprint = p->ReferenceFingerprint();
+        SHUGO_ASSIGN_OR_RETURN(auto seeded, meta("reference:" + name));
+        if (!fingerprint.empty() && (!seeded || *seeded != Sha256Hex(fingerprint))) {
+          SHUGO_RETURN_IF_ERROR(p->Reseed(db));
+          SHUGO_RETURN_IF_ERROR(
+              db.Exec("INSERT OR REPLACE INTO meta (key, value) VALUES "
+                      "('reference:" +
+                      name + "', '" + Sha256Hex(fingerprint) + "')"));
+        }
       }
     }
     return Status::Ok();
@@ -429,14 +443,20 @@ Status Runner::CatchUp(const events::EventStore& store, events::Position upto,
 
 Status Runner::Apply(const std::vector<events::RecordedEvent>& events) {
   Impl& m = *impl_;
+  if (m.broken) return Status::Unavailable("projection runner stopped after a failed write");
   Batch batch;
+  // Any failure leaves the fold ahead of the file: the runner is broken (reopen to go on).
+  auto fail = [&m](Status s) {
+    m.broken = true;
+    return s;
+  };
   for (const events::RecordedEvent& e : events) {
     if (e.position() <= m.fold.position()) continue;
     if (e.position() != m.fold.position() + 1) {
-      return Status::DataLoss("projection runner: position " + std::to_string(e.position()) +
-                              " follows " + std::to_string(m.fold.position()));
+      return fail(Status::DataLoss("projection runner: position " + std::to_string(e.position()) +
+                                   " follows " + std::to_string(m.fold.position())));
     }
-    SHUGO_RETURN_IF_ERROR(m.fold.Apply(e.position(), e.event(), &batch));
+    if (Status s = m.fold.Apply(e.position(), e.event(), &batch); !s.ok()) return fail(s);
     if (m.IsBoundary(e.position())) {
       SHUGO_RETURN_IF_ERROR(m.SealAndWrite(batch));
       batch = Batch();

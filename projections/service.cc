@@ -60,7 +60,8 @@ Status WriteCurrent(const fs::path& dir, const std::string& name) {
   {
     std::ofstream out(tmp, std::ios::trunc);
     out << name << "\n";
-    if (!out.good()) return Status::Internal("writing " + tmp.string());
+    out.close();
+    if (out.fail()) return Status::Internal("writing " + tmp.string());
   }
   SHUGO_RETURN_IF_ERROR(SyncPath(tmp));
   std::error_code ec;
@@ -160,7 +161,7 @@ Result<RebuildReport> RebuildOffline(
   report.position = (*runner)->position();
   SHUGO_RETURN_IF_ERROR((*runner)->Flush());
   runner->reset();
-  SHUGO_RETURN_IF_ERROR(WriteCurrent(dir, next));
+  SHUGO_RETURN_IF_ERROR(WriteCurrent(dir, next));  // from here on the new file is current
   if (!current.empty()) RemoveFile(dir / current);
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
@@ -240,6 +241,7 @@ Result<std::unique_ptr<ProjectionService>> ProjectionService::Open(events::Event
   SHUGO_ASSIGN_OR_RETURN(s->runner_, Runner::Open(dir / current, ro));
   s->generation_ = std::make_shared<Generation>(dir / current);
   s->position_ = s->runner_->position();
+  s->PublishState();
   s->live_thread_ = std::thread([p = s.get()] { p->RunLive(); });
   return s;
 }
@@ -247,17 +249,26 @@ Result<std::unique_ptr<ProjectionService>> ProjectionService::Open(events::Event
 ProjectionService::~ProjectionService() { Stop(); }
 
 void ProjectionService::Stop() {
-  stopping_ = true;
+  {
+    std::lock_guard lock(position_mu_);  // a waiter sees it before it sleeps
+    stopping_ = true;
+  }
   {
     std::lock_guard lock(subscription_mu_);
     if (subscription_) subscription_->Cancel();
   }
   position_cv_.notify_all();
   if (live_thread_.joinable()) live_thread_.join();
-  if (rebuild_thread_.joinable()) rebuild_thread_.join();
+  std::thread rebuild;
+  {
+    std::lock_guard lock(rebuild_mu_);
+    rebuild = std::move(rebuild_thread_);
+  }
+  if (rebuild.joinable()) rebuild.join();
 }
 
 void ProjectionService::Publish(events::Position position) {
+  PublishState();  // first: a waiter woken for `position` sees checkpoints at least as far
   {
     std::lock_guard lock(position_mu_);
     position_ = position;
@@ -266,13 +277,19 @@ void ProjectionService::Publish(events::Position position) {
 }
 
 std::vector<Checkpoint> ProjectionService::checkpoints() const {
-  std::lock_guard lock(runner_mu_);
-  return runner_->checkpoints();
+  std::lock_guard lock(state_mu_);
+  return checkpoints_;
 }
 
 Status ProjectionService::health() const {
-  std::lock_guard lock(runner_mu_);
-  return failure_;
+  std::lock_guard lock(state_mu_);
+  return reported_failure_;
+}
+
+void ProjectionService::PublishState() {
+  std::lock_guard lock(state_mu_);
+  checkpoints_ = runner_->checkpoints();
+  reported_failure_ = failure_;
 }
 
 Status ProjectionService::WaitFor(events::Position position,
@@ -320,7 +337,7 @@ void ProjectionService::ReadWith(const std::function<void(const Reader&)>& query
 
 void ProjectionService::RunLive() {
   auto progress = [this](const CatchUpProgress& p) {
-    Publish(p.position);
+    Publish(p.position);  // on the catch-up's writer thread, which alone moves the checkpoints
     return !stopping_.load();
   };
   std::unique_ptr<events::Subscription> sub;
@@ -338,20 +355,37 @@ void ProjectionService::RunLive() {
     subscription_ = sub.get();
     if (stopping_) sub->Cancel();
   }
+  int failures = 0;
   while (!stopping_) {
     Result<std::vector<events::RecordedEvent>> batch = sub->Next(options_.live_batch);
     if (stopping_) break;
     std::unique_lock lock(runner_mu_);
     Status s = batch.status();
-    if (s.ok() && !swapped_) s = runner_->Apply(*batch);
-    if (s.ok() && !swapped_) {
-      Publish(runner_->position());
-      continue;
+    // Nothing delivered: the subscription was cancelled by a swap; follow the new file.
+    const bool resubscribe = s.ok() && (swapped_ || batch->empty());
+    if (s.ok() && !resubscribe) {
+      s = runner_->Apply(*batch);
+      if (s.ok()) {
+        failures = 0;
+        Publish(runner_->position());
+        continue;
+      }
     }
     if (!s.ok()) {
-      // A failed write rolled back: reopen the file (its checkpoints say where it stands) and
-      // catch up again; until then queries read what was committed.
+      // A failed write rolled back (a full disk, a record that does not decode): wait 1 s, 2 s …
+      // up to a minute, then reopen the file (its checkpoints say where it stands) and catch up
+      // again; meanwhile queries read what was committed and /api/health shows the error.
       fail(s);
+      PublishState();
+      lock.unlock();
+      {
+        std::unique_lock wait(position_mu_);
+        position_cv_.wait_for(wait, std::chrono::seconds(1 << std::min(failures, 6)),
+                              [&] { return stopping_.load(); });
+      }
+      ++failures;
+      if (stopping_) break;
+      lock.lock();
       RunnerOptions ro;
       ro.catalog = options_.catalog;
       ro.before_commit = options_.before_commit;
@@ -384,7 +418,7 @@ Status ProjectionService::StartRebuild(std::vector<std::string> names) {
         " / " + std::to_string(rebuild_.target) + "）。終わってから始めてください");
   }
   if (stopping_) return Status::Unavailable("停止中です");
-  if (rebuild_thread_.joinable()) rebuild_thread_.join();
+  if (rebuild_thread_.joinable()) rebuild_thread_.join();  // a finished one
   rebuild_.running = true;
   rebuild_.projections = names.empty() ? ProjectionNames() : names;
   rebuild_.position = rebuild_.target = rebuild_.events = 0;
@@ -427,14 +461,17 @@ void ProjectionService::RunRebuild(std::vector<std::string> names) {
     rebuild_.seconds = elapsed();
     return !stopping_.load();
   };
+  bool committed = false;  // CURRENT names the new file
   Status s = [&]() -> Status {
     SHUGO_ASSIGN_OR_RETURN(auto runner,
                            BuildShadow(store_, current, dir_ / next, names, ro, progress));
     // Catch up with what was appended meanwhile, until little is left for the swap.
     const events::Position near = options_.live_batch;
     while (!stopping_ && store_.head() > runner->position() + near) {
+      read = rebuild_state().events;
       SHUGO_RETURN_IF_ERROR(runner->CatchUp(store_, store_.head(), progress));
     }
+    read = rebuild_state().events;
     if (stopping_) return Status::Aborted("停止しました");
     if (options_.before_swap) options_.before_swap();
     std::unique_ptr<Runner> old;
@@ -444,7 +481,12 @@ void ProjectionService::RunRebuild(std::vector<std::string> names) {
       std::lock_guard lock(runner_mu_);
       SHUGO_RETURN_IF_ERROR(runner->CatchUp(store_, store_.head(), progress));
       SHUGO_RETURN_IF_ERROR(runner->Flush());
-      SHUGO_RETURN_IF_ERROR(WriteCurrent(dir_, next));
+      if (Status w = WriteCurrent(dir_, next); !w.ok()) {
+        // CURRENT may already name the new file (the directory's sync failed): keep it.
+        if (ReadCurrent(dir_) == next) committed = true;
+        return w;
+      }
+      committed = true;
       old = std::move(runner_);
       runner_ = std::move(runner);
       swapped_ = true;
@@ -456,6 +498,12 @@ void ProjectionService::RunRebuild(std::vector<std::string> names) {
         generation_ = std::make_shared<Generation>(dir_ / next);
       }
       Publish(runner_->position());
+      {
+        // Wake the live thread (still holding runner_mu_, so it is the old subscription that is
+        // cancelled): it subscribes again from the new file's position.
+        std::lock_guard slock(subscription_mu_);
+        if (subscription_) subscription_->Cancel();
+      }
       std::lock_guard lock2(rebuild_mu_);
       RebuildReport report;
       report.projections = rebuild_.projections;
@@ -465,15 +513,10 @@ void ProjectionService::RunRebuild(std::vector<std::string> names) {
       report.file = next;
       rebuild_.last = report;
     }
-    // Wake the live thread so it follows the new file at once.
-    {
-      std::lock_guard slock(subscription_mu_);
-      if (subscription_) subscription_->Cancel();
-    }
     old.reset();  // its writer closes before the old file goes with its last reader
     return Status::Ok();
   }();
-  if (!s.ok()) RemoveFile(dir_ / next);
+  if (!s.ok() && !committed) RemoveFile(dir_ / next);
   {
     std::lock_guard lock(rebuild_mu_);
     rebuild_.running = false;

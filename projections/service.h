@@ -130,7 +130,11 @@ class ProjectionService {
   ProjectionService(events::EventStore& store, std::filesystem::path dir, ServiceOptions options);
   void RunLive();
   void RunRebuild(std::vector<std::string> names);
+  // Makes `position` and the runner's checkpoints and failure visible to WaitFor(), health() and
+  // checkpoints(). REQUIRES: runner_mu_ held, or on the writer thread of a catch-up that the
+  // holder of runner_mu_ runs.
   void Publish(events::Position position);
+  void PublishState();
 
   events::EventStore& store_;
   const std::filesystem::path dir_;
@@ -140,6 +144,11 @@ class ProjectionService {
   std::unique_ptr<Runner> runner_;
   bool swapped_ = false;  // the live thread must subscribe again
   Status failure_;
+
+  // What health() and checkpoints() answer, without waiting for the runner.
+  mutable std::mutex state_mu_;
+  std::vector<Checkpoint> checkpoints_;
+  Status reported_failure_;
 
   mutable std::mutex generation_mu_;
   std::shared_ptr<Generation> generation_;

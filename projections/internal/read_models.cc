@@ -252,6 +252,23 @@ class Fees final : public Projection {
     }
     return Status::Ok();
   }
+  Status Reseed(Database& db) override {
+    SHUGO_RETURN_IF_ERROR(
+        db.Exec("DELETE FROM vaccines; DELETE FROM vaccine_diseases; DELETE FROM diseases;"));
+    return Seed(db);
+  }
+  std::string ReferenceFingerprint() const override {
+    if (!catalog_) return {};
+    std::string f;
+    for (const core::VaccineInfo& info : catalog_->vaccines()) {
+      f +=
+          info.id + '\x1f' + info.group + '\x1f' + info.product_name + '\x1f' + info.routine_status;
+      for (const std::string& d : info.diseases) f += '\x1f' + d;
+      f += '\x1e';
+    }
+    for (const auto& [id, name] : catalog_->diseases()) f += id + '\x1f' + name + '\x1e';
+    return f;
+  }
   Status Prepare(Database& db) override {
     SHUGO_ASSIGN_OR_RETURN(municipal_, db.Prepare(R"(
 INSERT OR REPLACE INTO municipal_vaccines (owner, vaccine, contract_type, amount, start_date,

@@ -25,8 +25,11 @@ class Projection {
   virtual std::vector<std::string> tables() const = 0;
   // Virtual tables over its tables, dropped before them and not hashed.
   virtual std::vector<std::string> dependents() const { return {}; }
-  // Rows that come from reference data rather than the log, written when its tables are created.
+  // Rows that come from reference data rather than the log, written when its tables are created,
+  // and written again (Reseed) when the reference data's fingerprint changes.
   virtual Status Seed(Database& /*db*/) { return Status::Ok(); }
+  virtual Status Reseed(Database& /*db*/) { return Status::Ok(); }
+  virtual std::string ReferenceFingerprint() const { return {}; }
   virtual Status Prepare(Database& db) = 0;
   // Writes one batch; `from` is the projection's checkpoint: events at or before it are already
   // in its rows (a batch never straddles a checkpoint, so either all or none are).
