@@ -15,6 +15,7 @@
 #include "base/clock.h"
 #include "bench/bench.h"
 #include "bench/common.h"
+#include "bench/letter_load.h"
 #include "core/processor.h"
 #include "core/vaccine_catalog.h"
 #include "projections/queries.h"
@@ -169,15 +170,6 @@ Status RunRebuild(const RebuildOptions& o) {
 
 // ---- projection-lag
 
-namespace {
-
-struct Work {
-  std::string institution;
-  std::string delegate;  // learnt from the first application
-};
-
-}  // namespace
-
 Status RunProjectionLag(const ProjectionLagOptions& o) {
   if (o.submitters < 1) return Status::InvalidArgument("submitters", "must be at least 1");
   if (o.seconds <= 0) return Status::InvalidArgument("seconds", "must be positive");
@@ -192,19 +184,7 @@ Status RunProjectionLag(const ProjectionLagOptions& o) {
 
   // The load of `bench commands`: institutions free to apply for 任意助成, round robin.
   const auto n = static_cast<size_t>(o.submitters);
-  std::vector<std::vector<Work>> work(n);
-  processor->Read([&](const core::State& s) {
-    size_t k = 0;
-    for (const core::Organisation& org : s.organisations()) {
-      if (org.kind != core::OrganisationKind::kInsuredInstitution || org.merged_into != 0) {
-        continue;  // a merged institution's code acts for its survivor (F-1-4-3)
-      }
-      if (s.OpenLetter(org.id, core::ContractType::kVoluntarySubsidy, 0) != nullptr) continue;
-      work[k++ % n].push_back({org.code, {}});
-    }
-    return 0;
-  });
-  if (work.back().empty()) return Status::FailedPrecondition("no institutions: run `shugo demo`");
+  SHUGO_ASSIGN_OR_RETURN(auto work, DealLetterWork(*processor, n));
 
   std::vector<std::vector<double>> latencies(n), lags(n);
   std::vector<Status> failures(n);
@@ -236,35 +216,7 @@ Status RunProjectionLag(const ProjectionLagOptions& o) {
       };
       latencies[i].reserve(1 << 16);
       lags[i].reserve(1 << 16);
-      for (size_t k = 0; !stop.load(std::memory_order_relaxed); ++k) {
-        Work& w = work[i][k % work[i].size()];
-        core::ApplyLetter apply;
-        apply.contract_type = core::ContractType::kVoluntarySubsidy;
-        apply.document_confirmed = true;
-        auto applied = run(w.institution, apply);
-        if (!applied.ok()) {
-          failures[i] = applied.status();
-          return;
-        }
-        const core::LetterId id = applied->created.front();
-        if (w.delegate.empty()) {
-          w.delegate = processor->Read(
-              [&](const core::State& s) { return s.FindOrg(s.FindLetter(id)->delegate)->code; });
-        }
-        const std::pair<const std::string*, core::Request> steps[] = {
-            {&w.delegate, core::ReturnLetter{id, "記入漏れがあります"}},
-            {&w.institution, core::ReapplyLetter{id}},
-            {&w.delegate, core::ApproveLetters{{id}}},
-            {&w.institution, core::WithdrawLetter{id, "申請内容を見直すため"}},
-        };
-        for (const auto& [who, request] : steps) {
-          auto r = run(*who, request);
-          if (!r.ok()) {
-            failures[i] = r.status();
-            return;
-          }
-        }
-      }
+      failures[i] = RunLetterLoop(*processor, work[i], stop, run);
     });
   }
   std::this_thread::sleep_for(std::chrono::duration<double>(o.seconds));

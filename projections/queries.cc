@@ -80,6 +80,22 @@ std::string Column(const Statement& st, int c) { return std::string(st.Text(c));
 
 int Clamp(int value, int lo, int hi) { return std::max(lo, std::min(hi, value)); }
 
+// Rows per page (1…500) and the offset of page `page` (from 1).
+std::pair<int, int64_t> PageOf(int page, int per_page) {
+  const int n = Clamp(per_page, 1, 500);
+  return {n, int64_t{Clamp(page, 1, 1'000'000) - 1} * n};
+}
+
+// The total of a "SELECT count(*) … LIMIT kCountLimit + 1" statement, capped, with `more`.
+template <typename T>
+Status SetTotal(Statement& count, Page<T>& page) {
+  SHUGO_ASSIGN_OR_RETURN(bool counted, count.Step());
+  page.total = counted ? count.Int(0) : 0;
+  page.more = page.total > kCountLimit;
+  page.total = std::min(page.total, kCountLimit);
+  return Status::Ok();
+}
+
 constexpr const char* kLetterColumns =
     "l.id, l.delegator, a.code, a.name, l.delegate, b.code, b.name, l.contract_type, l.status, "
     "l.campaign, l.depth, l.under, l.upper, l.contract_date, l.end_date, l.reason, l.applied_at, "
@@ -270,8 +286,7 @@ Result<Page<LetterItem>> ListLetters(const Reader& reader, const Viewer& viewer,
   }
   std::vector<Where> branches = VisibilityBranches(viewer);
   if (branches.empty()) branches.emplace_back();  // every row
-  const int per_page = Clamp(filter.per_page, 1, 500);
-  const int64_t offset = int64_t{Clamp(filter.page, 1, 1'000'000) - 1} * per_page;
+  const auto [per_page, offset] = PageOf(filter.page, filter.per_page);
 
   // The union of the branches' ids: counted up to kCountLimit + 1, then the page's.
   Page<LetterItem> page;
@@ -280,12 +295,7 @@ Result<Page<LetterItem>> ListLetters(const Reader& reader, const Viewer& viewer,
         Statement count,
         reader.db().Prepare("SELECT count(*) FROM (" + UnionIds(branches, common, false) + ")"));
     BindUnion(count, branches, common, kCountLimit + 1);
-    SHUGO_ASSIGN_OR_RETURN(bool counted, count.Step());
-    page.total = counted ? count.Int(0) : 0;
-    if (page.total > kCountLimit) {
-      page.total = kCountLimit;
-      page.more = true;
-    }
+    SHUGO_RETURN_IF_ERROR(SetTotal(count, page));
   }
   if (offset >= page.total && !page.more) return page;
   std::vector<int64_t> ids;
@@ -431,14 +441,8 @@ Result<Page<OrganisationItem>> SearchOrganisations(const Reader& reader,
   SHUGO_ASSIGN_OR_RETURN(Statement count, reader.db().Prepare("SELECT count(*) FROM (SELECT 1" +
                                                               from + w.sql + " LIMIT ?)"));
   count.Bind(bind(count), kCountLimit + 1);
-  SHUGO_ASSIGN_OR_RETURN(bool counted, count.Step());
-  page.total = counted ? count.Int(0) : 0;
-  if (page.total > kCountLimit) {
-    page.total = kCountLimit;
-    page.more = true;
-  }
-  const int per_page = Clamp(filter.per_page, 1, 500);
-  const int64_t offset = int64_t{Clamp(filter.page, 1, 1'000'000) - 1} * per_page;
+  SHUGO_RETURN_IF_ERROR(SetTotal(count, page));
+  const auto [per_page, offset] = PageOf(filter.page, filter.per_page);
   if (offset >= page.total && !page.more) return page;
   // Few matches: sort them. Many: walk the (kind, prefecture, kana) index in its order, keep the
   // matching ones and stop at the page's end. (The index is missing only while a first build
@@ -531,14 +535,8 @@ Result<Page<PublicItem>> PublicSearch(const Reader& reader, const PublicFilter& 
                                                               "public_institutions p" +
                                                               w.sql + " LIMIT ?)"));
   count.Bind(BindAll(count, w.binds), kCountLimit + 1);
-  SHUGO_ASSIGN_OR_RETURN(bool counted, count.Step());
-  page.total = counted ? count.Int(0) : 0;
-  if (page.total > kCountLimit) {
-    page.total = kCountLimit;
-    page.more = true;
-  }
-  const int per_page = Clamp(filter.per_page, 1, 500);
-  const int64_t offset = int64_t{Clamp(filter.page, 1, 1'000'000) - 1} * per_page;
+  SHUGO_RETURN_IF_ERROR(SetTotal(count, page));
+  const auto [per_page, offset] = PageOf(filter.page, filter.per_page);
   if (offset >= page.total && !page.more) return page;
   SHUGO_ASSIGN_OR_RETURN(
       Statement st,
@@ -550,7 +548,6 @@ Result<Page<PublicItem>> PublicSearch(const Reader& reader, const PublicFilter& 
           w.sql + " ORDER BY p.prefecture, p.municipality, p.kana, p.org LIMIT ? OFFSET ?"));
   const int next = BindAll(st, w.binds);
   st.Bind(next, int64_t{per_page}).Bind(next + 1, offset);
-  std::map<core::OrgId, size_t> at;
   for (;;) {
     SHUGO_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
@@ -563,7 +560,6 @@ Result<Page<PublicItem>> PublicSearch(const Reader& reader, const PublicFilter& 
     if (!st.IsNull(5)) it.digital_questionnaire = st.Int(5) != 0;
     it.prefecture_name = Column(st, 6);
     it.municipality_name = Column(st, 7);
-    at[it.org] = page.items.size();
     page.items.push_back(std::move(it));
   }
   // What each handles today, for this contract type: 疾病名 and ワクチン種別.

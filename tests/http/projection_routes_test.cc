@@ -11,6 +11,7 @@
 #include "http/server.h"
 #include "projections/service.h"
 #include "tests/core/world.h"
+#include "tests/testing/http_client.h"
 
 namespace shugo::http {
 namespace {
@@ -24,18 +25,7 @@ using tcp = boost::asio::ip::tcp;
 
 bhttp::response<bhttp::string_body> Call(uint16_t port, bhttp::verb verb, const std::string& target,
                                          std::string body = {}) {
-  boost::asio::io_context ioc;
-  tcp::socket socket(ioc);
-  socket.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
-  bhttp::request<bhttp::string_body> req{verb, target, 11};
-  req.set(bhttp::field::host, "127.0.0.1");
-  req.body() = std::move(body);
-  req.prepare_payload();
-  bhttp::write(socket, req);
-  boost::beast::flat_buffer buffer;
-  bhttp::response<bhttp::string_body> res;
-  bhttp::read(socket, buffer, res);
-  return res;
+  return testing::HttpCall(port, verb, target, std::move(body));
 }
 
 boost::json::object Body(const bhttp::response<bhttp::string_body>& res) {

@@ -8,6 +8,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
 
+#include "tests/testing/http_client.h"
 #include "tests/testing/store_fixture.h"
 
 namespace shugo::http {
@@ -19,18 +20,7 @@ using tcp = boost::asio::ip::tcp;
 
 bhttp::response<bhttp::string_body> Get(uint16_t port, bhttp::verb verb, const std::string& target,
                                         std::string body = {}) {
-  boost::asio::io_context ioc;
-  tcp::socket socket(ioc);
-  socket.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
-  bhttp::request<bhttp::string_body> req{verb, target, 11};
-  req.set(bhttp::field::host, "127.0.0.1");
-  req.body() = std::move(body);
-  req.prepare_payload();
-  bhttp::write(socket, req);
-  beast::flat_buffer buffer;
-  bhttp::response<bhttp::string_body> res;
-  bhttp::read(socket, buffer, res);
-  return res;
+  return testing::HttpCall(port, verb, target, std::move(body));
 }
 
 struct ServerFixture : testing::StoreFixture {
