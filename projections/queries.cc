@@ -47,35 +47,6 @@ std::string AreaOf(const Viewer& v) {
              : "= ?";
 }
 
-// The F-8 rule of core/visibility.h for letters, as a term on `letters l`.
-void AddVisibility(Where& w, const Viewer& v) {
-  if (v.org == 0) return;
-  const auto me = static_cast<int64_t>(v.org);
-  const std::string own = "l.delegator = ? OR l.delegate = ?";
-  switch (core::LetterScopeOf(v.kind)) {
-    case core::LetterScope::kAll:
-      return;
-    case core::LetterScope::kOwn:
-      w.Add("(" + own + ")");
-      w.binds.insert(w.binds.end(), {me, me});
-      return;
-    case core::LetterScope::kMunicipalityArea:
-      w.Add("(" + own + " OR (l.delegator_municipality " + AreaOf(v) + " AND l.delegator_kind IN " +
-            kInstitutionKinds + "))");
-      w.binds.insert(w.binds.end(), {me, me, me});
-      return;
-    case core::LetterScope::kPrefectureArea:
-      w.Add("(" + own + " OR (l.delegator_prefecture = ? AND l.delegator_kind IN " +
-            kInstitutionKinds + "))");
-      w.binds.insert(w.binds.end(), {me, me, int64_t{v.prefecture}});
-      return;
-    case core::LetterScope::kPrefecture:
-      w.Add("(" + own + " OR l.delegator_prefecture = ?)");
-      w.binds.insert(w.binds.end(), {me, me, int64_t{v.prefecture}});
-      return;
-  }
-}
-
 std::string Column(const Statement& st, int c) { return std::string(st.Text(c)); }
 
 int Clamp(int value, int lo, int hi) { return std::max(lo, std::min(hi, value)); }
@@ -171,22 +142,6 @@ Result<std::pair<std::string, std::string>> NameMatch(const Reader& reader, cons
 
 }  // namespace
 
-std::string ContainsPattern(const std::string& q) {
-  const std::string text = SearchText(q);
-  if (text.empty()) return {};
-  std::string pattern = "*";
-  for (char c : text) {
-    if (c == '*' || c == '?' || c == '[' || c == ']') {
-      pattern += '[';
-      pattern += c;
-      pattern += ']';
-    } else {
-      pattern += c;
-    }
-  }
-  return pattern + "*";
-}
-
 Result<Viewer> ViewerOf(const Reader& reader, core::OrgId org) {
   SHUGO_ASSIGN_OR_RETURN(
       Statement st,
@@ -237,6 +192,16 @@ std::vector<Where> VisibilityBranches(const Viewer& v) {
       break;
   }
   return out;
+}
+
+// The same rule as one term on `letters l`: any of the branches (for a single row).
+void AddVisibility(Where& w, const Viewer& v) {
+  std::string any;
+  for (const Where& b : VisibilityBranches(v)) {
+    any += (any.empty() ? "((" : " OR (") + b.sql.substr(7) + ")";  // each without " WHERE "
+    w.binds.insert(w.binds.end(), b.binds.begin(), b.binds.end());
+  }
+  if (!any.empty()) w.Add(any + ")");
 }
 
 // The union of the branches' ids, each branch with `common` and a LIMIT bound last; newest

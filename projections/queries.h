@@ -131,9 +131,4 @@ struct PublicItem {
 
 Result<Page<PublicItem>> PublicSearch(const Reader& reader, const PublicFilter& filter);
 
-// ---- helpers shared with the HTTP layer
-
-// A GLOB pattern matching `q` anywhere in a SearchText() column ("" when q is blank).
-std::string ContainsPattern(const std::string& q);
-
 }  // namespace shugo::projections
