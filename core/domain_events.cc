@@ -30,6 +30,8 @@ static_assert(static_cast<int>(fb::OrganisationDateKind::payment_consignment_can
               static_cast<int>(OrganisationDateKind::kPaymentConsignmentCancelled));
 static_assert(static_cast<int>(fb::CampaignImplementer::prefecture) ==
               static_cast<int>(CampaignImplementer::kPrefecture));
+static_assert(static_cast<int>(fb::UserChange::password_reset) ==
+              static_cast<int>(UserChange::kPasswordReset));
 
 template <typename To, typename From>
 Result<To> EnumFrom(From value, From max, const char* field) {
@@ -240,6 +242,15 @@ flatbuffers::Offset<void> Write(flatbuffers::FlatBufferBuilder& fbb,
   return fb::CreateNonInsuredRegistrationDecided(fbb, e.id, e.approved, e.org, reason).Union();
 }
 
+// ---- user accounts
+
+flatbuffers::Offset<void> Write(flatbuffers::FlatBufferBuilder& fbb, const UserRecorded& e) {
+  auto role = fbb.CreateString(e.role);
+  auto fields = fbb.CreateVectorOfStrings(e.fields);
+  return fb::CreateUserRecorded(fbb, e.user, e.org, EnumTo<fb::UserChange>(e.change), role, fields)
+      .Union();
+}
+
 // ---- F-2 fees and vaccines
 
 int16_t OptInt(const std::optional<int>& v) { return v ? static_cast<int16_t>(*v) : int16_t{-1}; }
@@ -395,6 +406,7 @@ constexpr fb::Payload PayloadType() {
   if constexpr (std::is_same_v<T, NonInsuredRegistrationDecided>) {
     return fb::Payload::NonInsuredRegistrationDecided;
   }
+  if constexpr (std::is_same_v<T, UserRecorded>) return fb::Payload::UserRecorded;
 }
 
 }  // namespace
@@ -455,7 +467,8 @@ std::string_view EventTypeName(const DomainEvent& event) {
                                                 "fee_floor_set",
                                                 "non_insured_link_issued",
                                                 "non_insured_registration_submitted",
-                                                "non_insured_registration_decided"};
+                                                "non_insured_registration_decided",
+                                                "user_recorded"};
   static_assert(std::size(kNames) == std::variant_size_v<DomainEvent>);
   return kNames[event.index()];
 }
@@ -479,6 +492,8 @@ std::string StreamOf(const DomainEvent& event) {
           return "fees-" + std::to_string(e.owner);
         } else if constexpr (kIsRegistrationEvent<T>) {
           return "registration-" + std::to_string(e.id);
+        } else if constexpr (std::is_same_v<T, UserRecorded>) {
+          return "user-" + std::to_string(e.user);
         } else if constexpr (std::is_same_v<T, LetterApplied> ||
                              std::is_same_v<T, RedelegationCreated> ||
                              std::is_same_v<T, LetterTransitioned> ||
@@ -722,6 +737,19 @@ Result<DomainEvent> Decode(const fb::Event& event) {
       const auto* p = event.payload_as_NonInsuredRegistrationDecided();
       return DomainEvent(
           NonInsuredRegistrationDecided{p->id(), p->approved(), p->org(), Str(p->reason())});
+    }
+    case fb::Payload::UserRecorded: {
+      const auto* p = event.payload_as_UserRecorded();
+      UserRecorded e;
+      e.user = p->user();
+      e.org = p->org();
+      SHUGO_ASSIGN_OR_RETURN(e.change,
+                             (EnumFrom<UserChange>(p->change(), fb::UserChange::MAX, "change")));
+      e.role = Str(p->role());
+      if (p->fields() != nullptr) {
+        for (const flatbuffers::String* f : *p->fields()) e.fields.push_back(f->str());
+      }
+      return DomainEvent(std::move(e));
     }
     default:
       return DecodeFee(event);  // F-2 fees and vaccines, or not a domain event

@@ -23,6 +23,7 @@ using OrgId = uint64_t;     // numbered by the processor from 1; 0 means "none"
 using LetterId = uint64_t;  // numbered by the processor from 1; 0 means "none"
 using CampaignId = uint64_t;
 using RegistrationId = uint64_t;  // F-1-5 entries, numbered by the processor from 1
+using UserId = uint64_t;          // the account store's opaque user id; 0 means "none"
 
 enum class OrganisationDateKind {
   kOpeningScheduled,
@@ -312,6 +313,20 @@ struct NonInsuredRegistrationDecided {
                          const NonInsuredRegistrationDecided&) = default;
 };
 
+// ---- User accounts (core/users.h): in the stream "user-<id>".
+
+// A user account was created, changed, locked … The account itself (login id, password hash,
+// name, mail address, phone) lives in the account store: the log names the user by its id and
+// the changed attributes by name only, never their values (invariant 11).
+struct UserRecorded {
+  UserId user = 0;
+  OrgId org = 0;  // the organisation the user acts for
+  UserChange change = UserChange::kCreated;
+  std::string role;                 // "admin" or "user", from this event on
+  std::vector<std::string> fields;  // names of the attributes changed: "name", "email", …
+  friend bool operator==(const UserRecorded&, const UserRecorded&) = default;
+};
+
 template <typename T>
 inline constexpr bool kIsRegistrationEvent =
     std::is_same_v<T, NonInsuredLinkIssued> || std::is_same_v<T, NonInsuredRegistrationSubmitted> ||
@@ -330,13 +345,13 @@ using DomainEvent =
                  CampaignDeclared, CampaignFeesChanged, CampaignEndRegistered, CampaignEnded,
                  MunicipalVaccineSet, VaccineSettingUnitSet, InstitutionContractSet,
                  InstitutionVaccineSet, FeeFloorSet, NonInsuredLinkIssued,
-                 NonInsuredRegistrationSubmitted, NonInsuredRegistrationDecided>;
+                 NonInsuredRegistrationSubmitted, NonInsuredRegistrationDecided, UserRecorded>;
 
 // The code name of an event's type ("letter_transitioned", …), for logs, history and JSON.
 std::string_view EventTypeName(const DomainEvent& event);
 
 // The stream an event belongs to: "org-<id>", "letter-<id>", "campaign-<id>", "fees-<owner>",
-// "registration-<id>", "day", "master-eligibility", "contract".
+// "registration-<id>", "user-<id>", "day", "master-eligibility", "contract".
 std::string StreamOf(const DomainEvent& event);
 
 // Encodes one event for the store (the payload writer owns a copy of `event`).

@@ -72,6 +72,9 @@ class Draft {
           } else if constexpr (kIsRegistrationEvent<T>) {
             const NonInsuredRegistration* r = state_.FindRegistration(e.id);
             return r == nullptr ? 0 : r->version;
+          } else if constexpr (std::is_same_v<T, UserRecorded>) {
+            const User* u = state_.FindUser(e.user);
+            return u == nullptr ? 0 : u->version;
           } else if constexpr (std::is_same_v<T, LetterApplied> ||
                                std::is_same_v<T, RedelegationCreated> ||
                                std::is_same_v<T, LetterTransitioned> ||

@@ -33,6 +33,16 @@ constexpr std::array<Named<ContractType>, 4> kContractTypes = {{
     {ContractType::kTemporary, "temporary", "臨時"},
 }};
 
+constexpr std::array<Named<UserChange>, 7> kUserChanges = {{
+    {UserChange::kCreated, "created", "作成"},
+    {UserChange::kChanged, "changed", "変更"},
+    {UserChange::kLocked, "locked", "ロック"},
+    {UserChange::kUnlocked, "unlocked", "ロック解除"},
+    {UserChange::kSuspended, "suspended", "利用停止"},
+    {UserChange::kResumed, "resumed", "利用再開"},
+    {UserChange::kPasswordReset, "password_reset", "パスワード再設定"},
+}};
+
 template <typename E, size_t N>
 Result<E> ParseName(const std::array<Named<E>, N>& table, std::string_view code,
                     std::string_view field, std::string_view what) {
@@ -50,6 +60,7 @@ Result<E> ParseName(const std::array<Named<E>, N>& table, std::string_view code,
 
 std::span<const Named<OrganisationKind>> OrganisationKinds() { return kOrganisationKinds; }
 std::span<const Named<ContractType>> ContractTypes() { return kContractTypes; }
+std::span<const Named<UserChange>> UserChanges() { return kUserChanges; }
 
 std::string_view CodeName(OrganisationKind kind) {
   return FindNamed<OrganisationKind>(kOrganisationKinds, kind).code;
@@ -64,11 +75,21 @@ std::string_view JapaneseName(ContractType type) {
   return FindNamed<ContractType>(kContractTypes, type).japanese;
 }
 
+std::string_view CodeName(UserChange change) {
+  return FindNamed<UserChange>(kUserChanges, change).code;
+}
+std::string_view JapaneseName(UserChange change) {
+  return FindNamed<UserChange>(kUserChanges, change).japanese;
+}
+
 Result<OrganisationKind> ParseOrganisationKind(std::string_view code, std::string_view field) {
   return ParseName(kOrganisationKinds, code, field, "組織種別");
 }
 Result<ContractType> ParseContractType(std::string_view code, std::string_view field) {
   return ParseName(kContractTypes, code, field, "契約種別");
+}
+Result<UserChange> ParseUserChange(std::string_view code, std::string_view field) {
+  return ParseName(kUserChanges, code, field, "ユーザーの変更種別");
 }
 
 }  // namespace shugo::core

@@ -34,6 +34,18 @@ enum class ContractType {
   kTemporary,             // 臨時 (bound to one campaign, F-10)
 };
 
+// What happened to a user account (the UserRecorded event, core/users.h). The accounts themselves
+// live in the account store; the log records only the fact (invariant 11).
+enum class UserChange {
+  kCreated,
+  kChanged,
+  kLocked,
+  kUnlocked,
+  kSuspended,
+  kResumed,
+  kPasswordReset,
+};
+
 template <typename E>
 struct Named {
   E value;
@@ -53,14 +65,18 @@ const Named<E>& FindNamed(std::span<const Named<E>> table, E value) {
 
 std::span<const Named<OrganisationKind>> OrganisationKinds();
 std::span<const Named<ContractType>> ContractTypes();
+std::span<const Named<UserChange>> UserChanges();
 
 std::string_view CodeName(OrganisationKind kind);
 std::string_view JapaneseName(OrganisationKind kind);
 std::string_view CodeName(ContractType type);
 std::string_view JapaneseName(ContractType type);
+std::string_view CodeName(UserChange change);  // created, changed, locked, … (as in the schema)
+std::string_view JapaneseName(UserChange change);
 
 // By code name; kInvalidArgument naming `field` and listing the accepted names otherwise.
 Result<OrganisationKind> ParseOrganisationKind(std::string_view code, std::string_view field);
 Result<ContractType> ParseContractType(std::string_view code, std::string_view field);
+Result<UserChange> ParseUserChange(std::string_view code, std::string_view field);
 
 }  // namespace shugo::core

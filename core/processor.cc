@@ -9,6 +9,7 @@
 #include "core/codes.h"
 #include "core/draft.h"
 #include "core/non_insured.h"
+#include "core/users.h"
 
 namespace shugo::core {
 
@@ -715,6 +716,8 @@ Result<Outcome> Processor::Execute(const CommandRequest& request) {
             return DecideSubmitNonInsuredRegistration(d, r);
           } else if constexpr (std::is_same_v<T, ReviewNonInsuredRegistration>) {
             return DecideReviewNonInsuredRegistration(d, r, expected);
+          } else if constexpr (std::is_same_v<T, RecordUser>) {
+            return DecideRecordUser(d, r, expected);  // user accounts (core/users.cc)
           } else {
             static_assert(std::is_same_v<T, RegisterCampaignEnd>);
             return DecideRegisterCampaignEnd(d, r, expected);

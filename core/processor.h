@@ -18,6 +18,7 @@
 #include "core/fees.h"
 #include "core/non_insured.h"
 #include "core/state.h"
+#include "core/users.h"
 #include "events/event_store.h"
 
 namespace shugo::core {
@@ -125,7 +126,7 @@ struct AnnounceCollectiveContract {
 // F-10 campaigns: DeclareCampaign, ChangeCampaignFees, SetAdditionalFees, RegisterCampaignEnd
 // (core/campaigns.h); F-2 fees and vaccines (core/fees.h); F-1-5 entries through an input link:
 // IssueNonInsuredLink, SubmitNonInsuredRegistration, ReviewNonInsuredRegistration
-// (core/non_insured.h).
+// (core/non_insured.h); user accounts: RecordUser (core/users.h).
 using Request =
     std::variant<RegisterOrganisation, ChangeOrganisation, EnterOrganisationDate, ApplyLetter,
                  ReapplyLetter, ApproveLetters, ReturnLetter, WithdrawLetter, RequestSecession,
@@ -133,7 +134,8 @@ using Request =
                  AnnounceCollectiveContract, DeclareCampaign, ChangeCampaignFees, SetAdditionalFees,
                  RegisterCampaignEnd, SetMunicipalVaccine, EndMunicipalVaccine,
                  SetVaccineSettingUnit, SetContractMunicipality, SetInstitutionVaccine, SetFeeFloor,
-                 IssueNonInsuredLink, SubmitNonInsuredRegistration, ReviewNonInsuredRegistration>;
+                 IssueNonInsuredLink, SubmitNonInsuredRegistration, ReviewNonInsuredRegistration,
+                 RecordUser>;
 
 struct CommandRequest {
   std::string id;  // idempotency key (invariant 5)

@@ -599,6 +599,40 @@ Status State::ApplyEvent(const NonInsuredRegistrationDecided& e) {
   return Status::Ok();
 }
 
+const User* State::FindUser(UserId id) const {
+  auto it = users_.find(id);
+  return it == users_.end() ? nullptr : &it->second;
+}
+
+Status State::ApplyEvent(const UserRecorded& e) {
+  if (e.user == 0) return Inconsistent("user id 0");
+  if (e.change == UserChange::kCreated) {
+    if (FindOrg(e.org) == nullptr) {
+      return Inconsistent("user " + std::to_string(e.user) + " of unknown organisation " +
+                          std::to_string(e.org));
+    }
+    auto [it, fresh] = users_.try_emplace(e.user);
+    if (!fresh) return Inconsistent("user " + std::to_string(e.user) + " created twice");
+    User& u = it->second;
+    u.id = e.user;
+    u.org = e.org;
+    u.role = e.role;
+    u.last_change = e.change;
+    u.version = 1;
+    return Status::Ok();
+  }
+  auto it = users_.find(e.user);
+  if (it == users_.end()) return Inconsistent("change of unknown user " + std::to_string(e.user));
+  User& u = it->second;
+  if (u.org != e.org) {
+    return Inconsistent("user " + std::to_string(e.user) + " recorded for another organisation");
+  }
+  u.role = e.role;
+  u.last_change = e.change;
+  ++u.version;
+  return Status::Ok();
+}
+
 void State::Unindex(const Letter& letter) {
   if (letter.status == LetterStatus::kApproved && letter.contract_date) {
     approved_.erase({*letter.contract_date, letter.id});

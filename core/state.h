@@ -112,6 +112,17 @@ struct NonInsuredRegistration {
   friend bool operator==(const NonInsuredRegistration&, const NonInsuredRegistration&) = default;
 };
 
+// A user account as the log knows it (core/users.h): only its organisation and role. Everything
+// else about the person is in the account store (invariant 11).
+struct User {
+  UserId id = 0;
+  OrgId org = 0;     // the organisation the user acts for (fixed at creation)
+  std::string role;  // "admin" or "user", as last recorded
+  UserChange last_change = UserChange::kCreated;
+  uint64_t version = 0;  // its stream's version
+  friend bool operator==(const User&, const User&) = default;
+};
+
 // Who delegates what to whom: at most one non-terminal original letter per key (**project**).
 struct LetterKey {
   OrgId delegator = 0;
@@ -178,6 +189,10 @@ class State {
   }
   RegistrationId next_registration_id() const { return registrations_.size() + 1; }
 
+  // ---- user accounts (core/users.h)
+  const User* FindUser(UserId id) const;
+  const std::unordered_map<UserId, User>& users() const { return users_; }
+
   // Approved letters waiting for their day (activation), by 契約日.
   const std::set<std::pair<JapanDate, LetterId>>& approved_by_date() const { return approved_; }
   // Letters scheduled to secede, by 脱退日.
@@ -222,6 +237,7 @@ class State {
   Status ApplyEvent(const NonInsuredLinkIssued& e);
   Status ApplyEvent(const NonInsuredRegistrationSubmitted& e);
   Status ApplyEvent(const NonInsuredRegistrationDecided& e);
+  Status ApplyEvent(const UserRecorded& e);
   Campaign* MutableCampaign(CampaignId id);
   Organisation* MutableOrg(OrgId id);
   Letter* MutableLetter(LetterId id);
@@ -258,6 +274,7 @@ class State {
   FeeBook fees_;
   std::vector<NonInsuredRegistration> registrations_;
   std::unordered_map<std::string, RegistrationId> registration_emails_;
+  std::unordered_map<UserId, User> users_;
 };
 
 }  // namespace shugo::core

@@ -76,7 +76,7 @@ struct HistoryItem {
   int64_t recorded_at = 0;
   std::string effective_date, actor_user, actor_org, status, reason, detail;
 };
-// `entity` is letter, organisation, campaign or registration.
+// `entity` is letter, organisation, campaign, registration or user.
 Result<std::vector<HistoryItem>> History(const Reader& reader, const std::string& entity,
                                          int64_t id);
 

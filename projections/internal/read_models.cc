@@ -441,11 +441,9 @@ std::pair<std::string_view, int64_t> EntityOf(std::string_view stream) {
   struct Prefix {
     std::string_view prefix, entity;
   };
-  static constexpr Prefix kPrefixes[] = {{"letter-", "letter"},
-                                         {"org-", "organisation"},
-                                         {"fees-", "organisation"},
-                                         {"campaign-", "campaign"},
-                                         {"registration-", "registration"}};
+  static constexpr Prefix kPrefixes[] = {
+      {"letter-", "letter"},     {"org-", "organisation"},          {"fees-", "organisation"},
+      {"campaign-", "campaign"}, {"registration-", "registration"}, {"user-", "user"}};
   for (const Prefix& p : kPrefixes) {
     if (stream.starts_with(p.prefix)) {
       int64_t id = 0;
@@ -585,6 +583,14 @@ struct Describe {
   void operator()(const core::NonInsuredRegistrationDecided& e) const {
     o["approved"] = e.approved;
     if (e.org) o["org"] = e.org;
+  }
+  void operator()(const core::UserRecorded& e) const {  // names of fields only (invariant 11)
+    o["change"] = core::CodeName(e.change);
+    o["org"] = e.org;
+    o["role"] = e.role;
+    json::array fields;
+    for (const std::string& f : e.fields) fields.emplace_back(f);
+    o["fields"] = std::move(fields);
   }
 };
 

@@ -211,7 +211,8 @@ inline constexpr const char* kRequestNames[] = {"RegisterOrganisation",
                                                 "SetFeeFloor",
                                                 "IssueNonInsuredLink",
                                                 "SubmitNonInsuredRegistration",
-                                                "ReviewNonInsuredRegistration"};
+                                                "ReviewNonInsuredRegistration",
+                                                "RecordUser"};
 static_assert(std::size(kRequestNames) == std::variant_size_v<Request>);
 
 // The seed of the random test: SHUGO_RANDOM_SEED when set (to try others), else a fixed one so

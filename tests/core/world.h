@@ -186,6 +186,13 @@ inline void Fields(std::ostream& o, const NonInsuredRegistrationDecided& e) {
   o << "id=" << e.id << " approved=" << e.approved << " org=" << e.org << " reason=" << e.reason;
 }
 
+// User accounts (core/users.h)
+inline void Fields(std::ostream& o, const UserRecorded& e) {
+  o << "user=" << e.user << " org=" << e.org << " change=" << CodeName(e.change)
+    << " role=" << e.role << " fields=";
+  for (const std::string& f : e.fields) o << f << ";";
+}
+
 // An event as text with every field (a new event type needs its Fields overload above).
 inline std::string Show(const DomainEvent& event) {
   std::ostringstream o;

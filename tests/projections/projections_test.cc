@@ -530,5 +530,28 @@ TEST_CASE("rebuild of one projection copies the others and gives the same conten
   CHECK_EQ(unknown.status().code(), StatusCode::kInvalidArgument);
 }
 
+TEST_CASE("history: a user account's events are entity user with field names and no values") {
+  World w;
+  const core::Actor accounts = core::Actor::System("accounts");
+  w.Ok(accounts, core::RecordUser{
+                     42, World::kChiyoda, core::UserChange::kCreated, "admin", {"name", "email"}});
+  w.Ok(As(World::kChiyoda),
+       core::RecordUser{42, World::kChiyoda, core::UserChange::kLocked, "admin", {}});
+  Served p(w);
+  auto history = p.service->Read([](const Reader& r) { return History(r, "user", 42); });
+  REQUIRE_MESSAGE(history.ok(), history.status().ToString());
+  REQUIRE_EQ(history->size(), 2u);
+  const HistoryItem& created = history->at(0);
+  CHECK_EQ(created.type, "user_recorded");
+  CHECK_EQ(created.version, 1u);
+  CHECK_EQ(created.actor_user, "accounts");
+  CHECK_EQ(created.detail, R"({"change":"created","org":)" + std::to_string(w.chiyoda) +
+                               R"(,"role":"admin","fields":["name","email"]})");
+  CHECK_EQ(history->at(1).version, 2u);
+  CHECK_EQ(history->at(1).actor_org, World::kChiyoda);
+  CHECK_EQ(history->at(1).detail, R"({"change":"locked","org":)" + std::to_string(w.chiyoda) +
+                                      R"(,"role":"admin","fields":[]})");
+}
+
 }  // namespace
 }  // namespace shugo::projections
