@@ -22,7 +22,6 @@ namespace shugo::projections {
 namespace internal {
 class Projection;
 class Fold;
-class Database;
 }  // namespace internal
 
 struct RunnerOptions {

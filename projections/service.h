@@ -21,20 +21,20 @@
 #include "events/event_store.h"
 #include "projections/runner.h"
 
-namespace shugo::projections {
-
-namespace internal {
+namespace shugo::sqlite {
 class Database;
 }
+
+namespace shugo::projections {
 
 // A read-only connection to the current projection file, lent for one query.
 class Reader {
  public:
-  explicit Reader(internal::Database& db) : db_(db) {}
-  internal::Database& db() const { return db_; }
+  explicit Reader(sqlite::Database& db) : db_(db) {}
+  sqlite::Database& db() const { return db_; }
 
  private:
-  internal::Database& db_;
+  sqlite::Database& db_;
 };
 
 struct ServiceOptions {

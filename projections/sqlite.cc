@@ -1,11 +1,11 @@
-#include "projections/internal/sqlite.h"
+#include "projections/sqlite.h"
 
 #include <sqlite3.h>
 
 #include <mutex>
 #include <utility>
 
-namespace shugo::projections::internal {
+namespace shugo::sqlite {
 
 namespace {
 
@@ -164,4 +164,4 @@ std::string_view Statement::Blob(int column) const {
 
 int Statement::Type(int column) const { return sqlite3_column_type(stmt_, column); }
 
-}  // namespace shugo::projections::internal
+}  // namespace shugo::sqlite
