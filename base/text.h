@@ -11,4 +11,7 @@ namespace shugo {
 // the UI and JSON whatever was sent.
 std::string QuoteInput(std::string_view text, size_t max_bytes = 32);
 
+// Well-formed UTF-8 (RFC 3629): no overlong forms, surrogates or code points past U+10FFFF.
+bool IsValidUtf8(std::string_view text);
+
 }  // namespace shugo

@@ -816,4 +816,54 @@ Result<DemoReport> BuildDemo(const DemoOptions& options) {
   return demo.report();
 }
 
+std::vector<DemoUser> PickDemoUsers(const core::State& state) {
+  struct Want {
+    const char* login_id;
+    K kind;
+    int prefecture;  // 0: any (national bodies); -1: the second prefecture
+  };
+  static constexpr Want kWants[] = {
+      {"demo-mhlw", K::kMhlw, 0},
+      {"demo-chuokai", K::kCentralFederation, 0},
+      {"demo-chijikai", K::kGovernorsAssociation, 0},
+      {"demo-jma", K::kJma, 0},
+      {"demo-prefecture", K::kPrefecture, 13},
+      {"demo-kokuhoren", K::kPrefecturalFederation, 13},
+      {"demo-pref-ishikai", K::kPrefecturalMedicalAssociation, 13},
+      {"demo-ishikai", K::kLocalMedicalAssociation, 13},
+      {"demo-city", K::kMunicipality, 13},
+      {"demo-clinic", K::kInsuredInstitution, 13},
+      {"demo-aggregator", K::kOtherAggregator, 0},
+      {"demo2-city", K::kMunicipality, -1},
+      {"demo2-ishikai", K::kLocalMedicalAssociation, -1},
+      {"demo2-clinic", K::kInsuredInstitution, -1},
+  };
+  // The second prefecture: the first (by number) other than Tokyo with a municipality, a
+  // 郡市区医師会 and an insured institution.
+  int second = 0;
+  for (int p = 1; p <= 47 && second == 0; ++p) {
+    if (p == 13) continue;
+    bool city = false, ishikai = false, clinic = false;
+    for (const core::Organisation& o : state.organisations()) {
+      if (o.prefecture != p || o.abolished) continue;
+      city |= o.kind == K::kMunicipality;
+      ishikai |= o.kind == K::kLocalMedicalAssociation;
+      clinic |= o.kind == K::kInsuredInstitution;
+    }
+    if (city && ishikai && clinic) second = p;
+  }
+  std::vector<DemoUser> out;
+  for (const Want& w : kWants) {
+    const int prefecture = w.prefecture == -1 ? second : w.prefecture;
+    if (w.prefecture == -1 && second == 0) continue;
+    for (const core::Organisation& o : state.organisations()) {
+      if (o.kind != w.kind || o.abolished || o.merged_into != 0) continue;
+      if (prefecture != 0 && o.prefecture != prefecture) continue;
+      out.push_back(DemoUser{w.login_id, o.id, o.code, o.name, o.kind, o.prefecture});
+      break;
+    }
+  }
+  return out;
+}
+
 }  // namespace shugo::cli

@@ -10,6 +10,7 @@
 #include "core/day_schedule.h"
 #include "core/processor.h"
 #include "events/event_store.h"
+#include "http/accounts.h"
 #include "http/server.h"
 #include "projections/service.h"
 
@@ -21,7 +22,29 @@ struct ServeArgs {
   std::string dir;
   std::string listen = "127.0.0.1:8080";
   bool demo = false;
+  bool quiet = false;
 };
+
+// The demo's ready users (README "Demo users"), created once in a demo directory.
+Status EnsureDemoUsers(http::AccountStore& accounts, const core::Processor& processor) {
+  const auto users = processor.Read([](const core::State& s) { return PickDemoUsers(s); });
+  for (const DemoUser& d : users) {
+    SHUGO_ASSIGN_OR_RETURN(auto existing, accounts.FindByLogin(d.login_id));
+    if (existing) continue;
+    http::NewUser n;
+    n.login_id = d.login_id;
+    n.org = d.org;
+    n.org_code = d.org_code;
+    n.role = http::Role::kAdmin;
+    n.name = "デモ 担当者（" + d.org_name + "）";
+    n.kana = "デモ タントウシャ";
+    n.email = d.login_id + "@demo.shugo.invalid";
+    n.phone = "0300000000";
+    n.password = kDemoPassword;
+    SHUGO_RETURN_IF_ERROR(accounts.CreateUser(n).status());
+  }
+  return Status::Ok();
+}
 
 int Serve(const ServeArgs& a) {
   auto listen = http::ParseListen(a.listen, "--listen");
@@ -93,6 +116,20 @@ int Serve(const ServeArgs& a) {
         });
   }
 
+  // Users, sessions and mail (their own file; invariant 11). In demo mode every mail is also an
+  // .eml file under <dir>/mail/ (second-factor codes are read there).
+  http::AccountOptions ao;
+  ao.file = dir / "accounts.sqlite";
+  if (demo) ao.mail_dir = dir / "mail";
+  ao.clock = &system_clock;
+  auto accounts = http::AccountStore::Open(ao, http::RecordInLog(**processor));
+  if (!accounts.ok()) return Fail("opening the account store", accounts.status().ToString());
+  if (demo) {
+    if (Status s = EnsureDemoUsers(**accounts, **processor); !s.ok()) {
+      return Fail("creating the demo users", s.ToString());
+    }
+  }
+
   http::ServerOptions ho;
   ho.address = listen->first;
   ho.port = listen->second;
@@ -100,6 +137,9 @@ int Serve(const ServeArgs& a) {
   ho.processor = processor->get();
   ho.business_clock = demo ? &demo_clock : nullptr;
   ho.projections = projection->get();
+  ho.accounts = accounts->get();
+  ho.clock = &system_clock;
+  ho.access_log = !a.quiet;
   auto server = http::Server::Start(ho, **store);
   if (!server.ok()) return Fail("serve", server.status().ToString());
   std::printf(
@@ -115,6 +155,7 @@ int Serve(const ServeArgs& a) {
   (*server)->Stop();
   (*projection)->Stop();
   schedule.reset();
+  accounts->reset();  // records through the processor
   processor->reset();
   (*store)->Close();
   return 0;
@@ -131,6 +172,7 @@ void AddServe(CLI::App& app, Action& run) {
   sub->add_flag(
       "--demo", args->demo,
       "Demo/test mode: a new directory gets the small demo; an admin moves the business date");
+  sub->add_flag("--quiet", args->quiet, "No access log lines on stderr");
   sub->callback([args, &run] { run = [args] { return Serve(*args); }; });
 }
 

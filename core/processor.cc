@@ -429,6 +429,13 @@ Status DecideApply(Draft& d, const ApplyLetter& r) {
                                       std::string(JapaneseName(rule->delegate.kind)) +
                                       "ではありません");
   }
+  // A client that names the delegate it expects must name the routed one (F-3: the chain table
+  // decides, the delegator does not choose).
+  if (!r.delegate_code.empty() && r.delegate_code != delegate->code) {
+    return Status::InvalidArgument(
+        "delegate", o->name + "の「" + std::string(JapaneseName(r.contract_type)) +
+                        "」の委任先は " + delegate->name + "（" + delegate->code + "）です");
+  }
   LetterFacts f(LetterActor::kDelegator, d.today(), r.contract_type, o->kind);
   SHUGO_RETURN_IF_ERROR(DecideTransition(LetterStatus::kNone, LetterCommand::kApply, f).status());
   LetterApplied e;
@@ -661,6 +668,29 @@ Result<Outcome> Processor::Submit(const std::string& command_id, const Actor& ac
   if (!r.ok()) {
     if (applied) broken_.store(true);  // the state is ahead of the log: reopen to rebuild
     return r.status();
+  }
+  if (r->duplicate && r->first_position != 0) {
+    // A retry answers the first result (invariant 5): what it created is read back from the log.
+    SHUGO_RETURN_IF_ERROR(
+        store_->ReadAll(r->first_position, [&](events::Position pos, std::string_view bytes) {
+          if (pos > r->last_position) return false;
+          Result<DomainEvent> e = Decode(*fb::GetEvent(bytes.data()));
+          if (e.ok()) {
+            std::visit(
+                [&](const auto& ev) {
+                  using E = std::decay_t<decltype(ev)>;
+                  if constexpr (std::is_same_v<E, OrganisationRegistered> ||
+                                std::is_same_v<E, LetterApplied> ||
+                                std::is_same_v<E, RedelegationCreated> ||
+                                std::is_same_v<E, CampaignDeclared> ||
+                                std::is_same_v<E, NonInsuredLinkIssued>) {
+                    created.push_back(ev.id);
+                  }
+                },
+                *e);
+          }
+          return pos < r->last_position;
+        }));
   }
   return Outcome{std::move(*r), std::move(created)};
 }

@@ -62,6 +62,9 @@ struct ApplyLetter {
   ContractType contract_type = ContractType::kRoutine;
   CampaignId campaign = 0;
   bool document_confirmed = false;  // 委託契約書を確認したうえで (F-3)
+  // The delegate's code the client expects (empty: whichever the chain table routes to); a
+  // different one is refused (kInvalidArgument, field "delegate").
+  std::string delegate_code = {};
 };
 struct ReapplyLetter {
   LetterId letter = 0;

@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "core/state.h"
+
 namespace shugo::core {
 
 namespace {
@@ -51,6 +53,33 @@ std::string_view CodeName(LetterScope scope) {
       return "all";
   }
   return "own";
+}
+
+bool MaySeeLetter(const State& state, OrgId viewer, LetterId letter) {
+  const Letter* l = state.FindLetter(letter);
+  const Organisation* v = state.FindOrg(viewer);
+  if (l == nullptr || v == nullptr) return false;
+  const LetterScope scope = LetterScopeOf(v->kind);
+  if (scope == S::kAll || l->delegator == viewer || l->delegate == viewer) return true;
+  const Organisation* from = state.FindOrg(l->delegator);
+  if (from == nullptr) return false;
+  const bool institution =
+      from->kind == K::kInsuredInstitution || from->kind == K::kNonInsuredInstitution;
+  switch (scope) {
+    case S::kMunicipalityArea: {
+      if (!institution || from->municipality == 0) return false;
+      if (v->kind != K::kWideAreaUnion) return from->municipality == viewer;
+      // A 広域連合's area: its member municipalities (from their 加入日).
+      const Organisation* m = state.FindOrg(from->municipality);
+      return m != nullptr && m->union_id == viewer && m->in_union;
+    }
+    case S::kPrefectureArea:
+      return institution && from->prefecture == v->prefecture;
+    case S::kPrefecture:
+      return from->prefecture == v->prefecture;
+    default:
+      return false;
+  }
 }
 
 }  // namespace shugo::core

@@ -7,6 +7,7 @@
 #include <span>
 #include <string_view>
 
+#include "core/domain_events.h"
 #include "core/kinds.h"
 
 namespace shugo::core {
@@ -31,5 +32,11 @@ struct VisibilityRule {
 std::span<const VisibilityRule> VisibilityRules();
 LetterScope LetterScopeOf(OrganisationKind kind);
 std::string_view CodeName(LetterScope scope);
+
+class State;
+// The same rule on the domain state, for commands (the projections' SQL in projections/queries.cc
+// is its other reading; tests/projections checks that both agree for every organisation and
+// letter): whether organisation `viewer` may see letter `letter`. False for unknown ids.
+bool MaySeeLetter(const State& state, OrgId viewer, LetterId letter);
 
 }  // namespace shugo::core

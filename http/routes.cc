@@ -1,23 +1,23 @@
 #include "http/internal/routes.h"
 
+#include <sodium.h>
+
+#include <array>
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 #include <charconv>
+#include <functional>
 #include <map>
 
+#include "base/text.h"
+#include "http/internal/account_routes.h"
+#include "http/internal/call.h"
+#include "http/internal/letter_routes.h"
 #include "projections/queries.h"
 
 namespace shugo::http::internal {
 
 namespace {
-
-Response Json(bhttp::status status, unsigned version, const boost::json::value& body) {
-  Response res{status, version};
-  res.set(bhttp::field::content_type, "application/json; charset=utf-8");
-  res.set(bhttp::field::cache_control, "no-store");
-  res.body() = boost::json::serialize(body);
-  return res;
-}
 
 constexpr std::string_view kLandingPage = R"(<!doctype html>
 <html lang="ja"><head><meta charset="utf-8"><title>予防接種 集合契約システム (shugo)</title></head>
@@ -326,6 +326,14 @@ Response PublicInstitutions(const Context& ctx, const Request& req) {
 
 }  // namespace
 
+Response Json(bhttp::status status, unsigned version, const boost::json::value& body) {
+  Response res{status, version};
+  res.set(bhttp::field::content_type, "application/json; charset=utf-8");
+  res.set(bhttp::field::cache_control, "no-store");
+  res.body() = boost::json::serialize(body);
+  return res;
+}
+
 Response ErrorResponse(bhttp::status status, unsigned version, std::string_view code,
                        std::string_view message, std::string_view field) {
   boost::json::object err{{"code", code}, {"message", message}};
@@ -333,7 +341,310 @@ Response ErrorResponse(bhttp::status status, unsigned version, std::string_view 
   return Json(status, version, boost::json::object{{"error", std::move(err)}});
 }
 
-Response Handle(const Context& ctx, const Request& req, bool loopback) {
+Response Error(const Call& call, bhttp::status status, std::string_view code,
+               std::string_view message, std::string_view field) {
+  return ErrorResponse(status, call.req.version(), code, message, field);
+}
+
+Response FromStatus(const Call& call, const Status& s, bool rule) {
+  bhttp::status status = bhttp::status::internal_server_error;
+  switch (s.code()) {
+    case StatusCode::kInvalidArgument:
+      status = rule ? bhttp::status::unprocessable_entity : bhttp::status::bad_request;
+      break;
+    case StatusCode::kNotFound:
+      status = bhttp::status::not_found;
+      break;
+    case StatusCode::kPermissionDenied:
+      status = bhttp::status::forbidden;
+      break;
+    case StatusCode::kUnauthenticated:
+      status = bhttp::status::unauthorized;
+      break;
+    case StatusCode::kFailedPrecondition:
+    case StatusCode::kAlreadyExists:
+    case StatusCode::kAborted:
+      status = bhttp::status::conflict;
+      break;
+    case StatusCode::kResourceExhausted:
+      status = bhttp::status::too_many_requests;
+      break;
+    case StatusCode::kUnavailable:
+      status = bhttp::status::service_unavailable;
+      break;
+    default:
+      break;
+  }
+  return Error(call, status, StatusCodeName(s.code()), s.message(), s.field());
+}
+
+Status OnlyFields(const Call& call, std::initializer_list<std::string_view> allowed) {
+  for (const auto& member : call.body) {
+    const std::string_view key = member.key();
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+      return Status::InvalidArgument(std::string(key), "知らない項目です: " + QuoteInput(key));
+    }
+  }
+  return Status::Ok();
+}
+
+Result<std::optional<std::string>> OptionalString(const Call& call, std::string_view name) {
+  const boost::json::value* v = call.body.if_contains(name);
+  if (v == nullptr || v->is_null()) return std::optional<std::string>();
+  if (!v->is_string()) {
+    return Status::InvalidArgument(std::string(name),
+                                   std::string(name) + " は文字列で指定してください");
+  }
+  return std::optional<std::string>(std::string(v->as_string()));
+}
+
+Result<std::string> StringField(const Call& call, std::string_view name, bool required) {
+  SHUGO_ASSIGN_OR_RETURN(auto v, OptionalString(call, name));
+  if (!v || (required && v->empty())) {
+    if (!required) return std::string();
+    return Status::InvalidArgument(std::string(name), std::string(name) + " を入力してください");
+  }
+  return *v;
+}
+
+Status OnlyParams(const Call& call, std::span<const std::string_view> known) {
+  for (const auto& [key, value] : call.query) {
+    if (std::find(known.begin(), known.end(), key) == known.end()) {
+      return Status::InvalidArgument(key, "知らない検索条件です: " + QuoteInput(key));
+    }
+  }
+  return Status::Ok();
+}
+
+Result<int64_t> QueryNumber(const Call& call, const std::string& name, int64_t fallback) {
+  return Number(call.query, name, fallback);
+}
+
+std::optional<Response> WaitMinPosition(const Call& call) {
+  auto min_position = QueryNumber(call, "min_position", 0);
+  if (!min_position.ok()) return FromStatus(call, min_position.status());
+  if (*min_position == 0 || call.ctx.projections == nullptr) return std::nullopt;
+  const events::Position head = call.ctx.store->head();
+  if (static_cast<events::Position>(*min_position) > head) {
+    return FromStatus(call, Status::InvalidArgument("min_position", "min_position がログの末尾（" +
+                                                                        std::to_string(head) +
+                                                                        "）を超えています"));
+  }
+  Status s = call.ctx.projections->WaitFor(static_cast<events::Position>(*min_position),
+                                           std::chrono::seconds(2));
+  if (s.ok()) return std::nullopt;
+  Response res = Error(call, bhttp::status::service_unavailable, "projection_behind", s.message(),
+                       "min_position");
+  res.set(bhttp::field::retry_after, "1");
+  return res;
+}
+
+std::string NewRequestId() {
+  std::array<unsigned char, 16> bytes{};
+  randombytes_buf(bytes.data(), bytes.size());
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char b : bytes) {
+    out += kHex[b >> 4];
+    out += kHex[b & 15];
+  }
+  return out;
+}
+
+std::string SessionCookie(const Call& call, std::string_view token) {
+  std::string cookie =
+      "shugo_session=" + std::string(token) + "; Path=/; HttpOnly; SameSite=Strict";
+  if (token.empty()) cookie += "; Max-Age=0";
+  if (call.ctx.tls) cookie += "; Secure";
+  return cookie;
+}
+
+namespace {
+
+enum class Access {
+  kPublic,    // no session needed
+  kAnyStage,  // a session, even one still signing in
+  kReady,     // a session that finished signing in
+};
+
+struct Route {
+  bhttp::verb method;
+  std::string pattern;  // "{}" matches one segment
+  Access access;
+  bool json;  // takes a JSON object body
+  std::function<Response(Call&)> handler;
+};
+
+const std::vector<Route>& Routes() {
+  using V = bhttp::verb;
+  static const std::vector<Route> routes = {
+      {V::post, "/api/session", Access::kPublic, true, Login},
+      {V::delete_, "/api/session", Access::kAnyStage, false, Logout},
+      {V::post, "/api/session/second-factor", Access::kAnyStage, true, SecondFactor},
+      {V::post, "/api/session/password", Access::kAnyStage, true, ChangePassword},
+      {V::post, "/api/session/institution-code", Access::kAnyStage, true, ConfirmInstitutionCode},
+      {V::get, "/api/me", Access::kAnyStage, false, Me},
+      {V::post, "/api/me", Access::kReady, true, UpdateMe},
+      {V::post, "/api/me/email", Access::kReady, true, RequestEmailChange},
+      {V::post, "/api/email/confirm", Access::kPublic, true, ConfirmEmail},
+      {V::post, "/api/password/forgot", Access::kPublic, true, ForgotPassword},
+      {V::post, "/api/login-id/forgot", Access::kPublic, true, ForgotLoginId},
+      {V::get, "/api/users", Access::kReady, false, ListUsers},
+      {V::post, "/api/users", Access::kReady, true, CreateUser},
+      {V::post, "/api/users/{}/suspend", Access::kReady, true,
+       [](Call& c) { return ManageUser(c, "suspend"); }},
+      {V::post, "/api/users/{}/resume", Access::kReady, true,
+       [](Call& c) { return ManageUser(c, "resume"); }},
+      {V::post, "/api/users/{}/reset-password", Access::kReady, true,
+       [](Call& c) { return ManageUser(c, "reset-password"); }},
+      {V::get, "/api/letters", Access::kReady, false, ListLettersRoute},
+      {V::post, "/api/letters", Access::kReady, true, ApplyLetterRoute},
+      {V::post, "/api/letters/approve", Access::kReady, true, BulkApprove},
+      {V::get, "/api/letters/{}", Access::kReady, false, GetLetter},
+      {V::get, "/api/letters/{}/history", Access::kReady, false, LetterHistory},
+  };
+  static const std::vector<Route> all = [] {
+    std::vector<Route> r = routes;
+    for (std::string_view action :
+         {"approve", "reapply", "return", "withdraw", "secede", "terminate"}) {
+      r.push_back(Route{bhttp::verb::post, "/api/letters/{}/" + std::string(action), Access::kReady,
+                        true, [action](Call& c) { return LetterCommand(c, action); }});
+    }
+    return r;
+  }();
+  return all;
+  return routes;
+}
+
+// Whether `path` fits `pattern`; the {} segments go to `params`.
+bool Match(std::string_view pattern, std::string_view path, std::vector<std::string>& params) {
+  params.clear();
+  while (!pattern.empty() || !path.empty()) {
+    if (pattern.empty() || path.empty() || pattern[0] != '/' || path[0] != '/') return false;
+    pattern.remove_prefix(1);
+    path.remove_prefix(1);
+    const size_t a = std::min(pattern.find('/'), pattern.size());
+    const size_t b = std::min(path.find('/'), path.size());
+    const std::string_view want = pattern.substr(0, a), got = path.substr(0, b);
+    if (want == "{}") {
+      if (got.empty()) return false;
+      params.emplace_back(got);
+    } else if (want != got) {
+      return false;
+    }
+    pattern.remove_prefix(a);
+    path.remove_prefix(b);
+  }
+  return true;
+}
+
+std::string CookieValue(std::string_view header, std::string_view name) {
+  while (!header.empty()) {
+    const size_t end = std::min(header.find(';'), header.size());
+    std::string_view part = header.substr(0, end);
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    if (part.size() > name.size() && part.substr(0, name.size()) == name &&
+        part[name.size()] == '=') {
+      return std::string(part.substr(name.size() + 1));
+    }
+    header.remove_prefix(std::min(end + 1, header.size()));
+  }
+  return {};
+}
+
+bool StateChanging(bhttp::verb v) { return v != bhttp::verb::get && v != bhttp::verb::head; }
+
+// A request from a page of another site (its Origin is not this host) is refused.
+bool SameOrigin(const Call& call) {
+  const auto origin = call.req[bhttp::field::origin];
+  if (origin.empty()) return true;
+  const auto host = call.req[bhttp::field::host];
+  const std::string_view o(origin.data(), origin.size());
+  const std::string_view h(host.data(), host.size());
+  for (std::string_view scheme : {"http://", "https://"}) {
+    if (o.size() == scheme.size() + h.size() && o.substr(0, scheme.size()) == scheme &&
+        o.substr(scheme.size()) == h)
+      return true;
+  }
+  return false;
+}
+
+Response Dispatch(const Route& route, Call& call) {
+  const Context& ctx = call.ctx;
+  const Request& req = call.req;
+  if (ctx.accounts == nullptr && route.access != Access::kPublic) {
+    return Error(call, bhttp::status::service_unavailable, "unavailable",
+                 "アカウント機能が動いていません");
+  }
+  if (ctx.accounts == nullptr && route.pattern.starts_with("/api/session")) {
+    return Error(call, bhttp::status::service_unavailable, "unavailable",
+                 "アカウント機能が動いていません");
+  }
+  if (ctx.accounts != nullptr) {
+    const auto cookie = req[bhttp::field::cookie];
+    call.token = CookieValue(std::string_view(cookie.data(), cookie.size()), "shugo_session");
+    if (!call.token.empty()) call.session = ctx.accounts->FindSession(call.token);
+  }
+  if (call.session && call.log != nullptr) {
+    call.log->user = call.session->user;
+    if (ctx.processor != nullptr) {
+      call.log->org = ctx.processor->Read([&](const core::State& s) {
+        const core::Organisation* o = s.FindOrg(call.session->org);
+        return o ? o->code : std::string();
+      });
+    }
+  }
+  if (route.access != Access::kPublic) {
+    if (!call.session) {
+      return Error(call, bhttp::status::unauthorized, "unauthenticated",
+                   "ログインしてください（セッションがないか、有効期限が切れています）");
+    }
+    if (route.access == Access::kReady && call.session->stage != Stage::kReady) {
+      return Error(call, bhttp::status::forbidden, "sign_in_incomplete",
+                   "ログイン手続きが完了していません", CodeName(call.session->stage));
+    }
+    if (StateChanging(req.method())) {
+      const auto sent = req["X-CSRF-Token"];
+      if (sent.empty() || std::string_view(sent.data(), sent.size()) != call.session->csrf) {
+        return Error(call, bhttp::status::forbidden, "csrf",
+                     "画面を再読み込みしてから操作してください（CSRFトークンが一致しません）",
+                     "X-CSRF-Token");
+      }
+    }
+  } else if (StateChanging(req.method()) && !SameOrigin(call)) {
+    return Error(call, bhttp::status::forbidden, "cross_origin",
+                 "他のサイトからの送信は受け付けません");
+  }
+  if (route.json) {
+    const std::string& text = req.body();
+    if (!text.empty() || StateChanging(req.method())) {
+      const auto type = req[bhttp::field::content_type];
+      const std::string_view t(type.data(), type.size());
+      if (!text.empty() && !t.starts_with("application/json")) {
+        return Error(call, bhttp::status::unsupported_media_type, "unsupported_media_type",
+                     "Content-Type: application/json で送ってください", "Content-Type");
+      }
+      if (!text.empty()) {
+        boost::system::error_code ec;
+        boost::json::value body = boost::json::parse(text, ec);
+        if (ec) {
+          return Error(call, bhttp::status::bad_request, "invalid_json",
+                       "JSONとして解釈できません（UTF-8 の JSON オブジェクトを送ってください）");
+        }
+        if (!body.is_object()) {
+          return Error(call, bhttp::status::bad_request, "invalid_json",
+                       "JSON オブジェクト（{…}）を送ってください");
+        }
+        call.body = std::move(body.as_object());
+      }
+    }
+  }
+  return route.handler(call);
+}
+
+}  // namespace
+
+Response Handle(const Context& ctx, const Request& req, const Peer& peer, LogFields* log) {
   const std::string_view target = req.target();
   const std::string_view path = target.substr(0, target.find('?'));
   if (path == "/api/health") {
@@ -349,12 +660,40 @@ Response Handle(const Context& ctx, const Request& req, bool loopback) {
     return Json(bhttp::status::ok, req.version(), body);
   }
   if (path == "/api/admin/business-date") return MoveBusinessDate(ctx, req);
-  if (path == "/api/admin/rebuild") return AdminRebuild(ctx, req, loopback);
+  if (path == "/api/admin/rebuild") return AdminRebuild(ctx, req, peer.loopback);
   if (path == "/api/public/institutions") return PublicInstitutions(ctx, req);
   if (path == "/" && req.method() == bhttp::verb::get) {
     Response res{bhttp::status::ok, req.version()};
     res.set(bhttp::field::content_type, "text/html; charset=utf-8");
     res.body() = std::string(kLandingPage);
+    return res;
+  }
+  Call call{ctx, req, {}, {}, {}, std::nullopt, {}, peer.address, peer.loopback, log};
+  auto url = boost::urls::parse_origin_form(target);
+  if (!url) {
+    return ErrorResponse(bhttp::status::bad_request, req.version(), "bad_request",
+                         "URLを解釈できません", "");
+  }
+  for (const auto& p : url->params()) call.query[std::string(p.key)] = std::string(p.value);
+  std::string allowed;
+  for (const Route& route : Routes()) {
+    if (!Match(route.pattern, path, call.params)) continue;
+    if (route.method == req.method()) {
+      try {
+        return Dispatch(route, call);
+      } catch (const std::exception& e) {
+        return Error(call, bhttp::status::internal_server_error, "internal",
+                     "サーバー内部でエラーが発生しました");
+      }
+    }
+    if (!allowed.empty()) allowed += ", ";
+    allowed += std::string(bhttp::to_string(route.method));
+  }
+  if (!allowed.empty()) {
+    Response res =
+        ErrorResponse(bhttp::status::method_not_allowed, req.version(), "method_not_allowed",
+                      "このURLで使えるメソッドは " + allowed + " です", "");
+    res.set(bhttp::field::allow, allowed);
     return res;
   }
   return ErrorResponse(bhttp::status::not_found, req.version(), "not_found",

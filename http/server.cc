@@ -1,5 +1,8 @@
 #include "http/server.h"
 
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -10,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "http/internal/limiter.h"
 #include "http/internal/routes.h"
 
 namespace shugo::http {
@@ -26,13 +30,13 @@ constexpr size_t kHeaderLimit = 16 * 1024;
 constexpr size_t kBodyLimit = 1 << 20;
 
 // One connection: read a request, answer it, keep alive until the peer closes or idles out.
-class Session : public std::enable_shared_from_this<Session> {
+class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Session(tcp::socket socket, const internal::Context& ctx)
+  Connection(tcp::socket socket, const internal::Context& ctx)
       : stream_(std::move(socket)), ctx_(ctx) {}
   void Run() {
     asio::dispatch(stream_.get_executor(),
-                   beast::bind_front_handler(&Session::Read, shared_from_this()));
+                   beast::bind_front_handler(&Connection::Read, shared_from_this()));
   }
 
  private:
@@ -42,7 +46,7 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->body_limit(kBodyLimit);
     stream_.expires_after(kIdleTimeout);
     bhttp::async_read(stream_, buffer_, *parser_,
-                      beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+                      beast::bind_front_handler(&Connection::OnRead, shared_from_this()));
   }
   void OnRead(beast::error_code ec, size_t) {
     if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
@@ -60,9 +64,45 @@ class Session : public std::enable_shared_from_this<Session> {
                   false);
     auto req = parser_->release();
     const bool keep = req.keep_alive();
+    const auto start = std::chrono::steady_clock::now();
     beast::error_code peer_ec;
     const auto peer = stream_.socket().remote_endpoint(peer_ec);
-    Send(internal::Handle(ctx_, req, !peer_ec && peer.address().is_loopback()), keep);
+    internal::Peer from;
+    if (!peer_ec) {
+      from.address = peer.address().to_string();
+      from.loopback = peer.address().is_loopback();
+    }
+    internal::LogFields log;
+    auto res = internal::Handle(ctx_, req, from, &log);
+    AccessLog(req, res, from, log, start);
+    Send(std::move(res), keep);
+  }
+  // One JSON line per request: never a query string, body, cookie or token.
+  static void AccessLog(const internal::Request& req, const internal::Response& res,
+                        const internal::Peer& from, const internal::LogFields& log,
+                        std::chrono::steady_clock::time_point start) {
+    static const std::shared_ptr<spdlog::logger> logger = [] {
+      auto l = spdlog::get("access");
+      if (!l) {
+        l = spdlog::stderr_logger_mt("access");
+        l->set_pattern("%v");
+        l->set_level(spdlog::level::off);
+      }
+      return l;
+    }();
+    if (!logger->should_log(spdlog::level::info)) return;
+    const std::string_view target = req.target();
+    const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                        std::chrono::steady_clock::now() - start)
+                        .count();
+    boost::json::object line{{"method", std::string(req.method_string())},
+                             {"path", target.substr(0, target.find('?'))},
+                             {"status", res.result_int()},
+                             {"us", us},
+                             {"peer", from.address}};
+    if (!log.org.empty()) line["org"] = log.org;
+    if (log.user != 0) line["user"] = log.user;
+    logger->info(boost::json::serialize(line));
   }
   void Send(bhttp::response<bhttp::string_body> res, bool keep_alive) {
     res.keep_alive(keep_alive);
@@ -90,17 +130,20 @@ class Session : public std::enable_shared_from_this<Session> {
 struct Server::Impl {
   Impl(const ServerOptions& o, events::EventStore& store)
       : ioc(o.io_threads),
+        limiter(20, int64_t{10} * 60'000'000),
         acceptor(ioc),
-        ctx{&store, o.demo, o.processor, o.business_clock, &business_date_mu, o.projections} {}
+        ctx{&store,     o.demo,  o.processor, o.business_clock, &business_date_mu, o.projections,
+            o.accounts, o.clock, false,       &limiter} {}
   void Accept() {
     acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
       if (ec == asio::error::operation_aborted) return;
-      if (!ec) std::make_shared<Session>(std::move(socket), ctx)->Run();
+      if (!ec) std::make_shared<Connection>(std::move(socket), ctx)->Run();
       Accept();
     });
   }
   std::mutex business_date_mu;
   asio::io_context ioc;
+  internal::LoginLimiter limiter;
   tcp::acceptor acceptor;
   internal::Context ctx;
   std::vector<std::thread> threads;
@@ -113,6 +156,17 @@ Server::~Server() { Stop(); }
 
 Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options,
                                               events::EventStore& store) {
+  if (options.accounts != nullptr && options.clock == nullptr) {
+    return Status::InvalidArgument("clock", "the account routes need a clock");
+  }
+  if (options.access_log) {
+    auto logger = spdlog::get("access");
+    if (!logger) {
+      logger = spdlog::stderr_logger_mt("access");
+      logger->set_pattern("%v");
+    }
+    logger->set_level(spdlog::level::info);
+  }
   auto impl = std::make_unique<Impl>(options, store);
   beast::error_code ec;
   auto address = asio::ip::make_address(options.address, ec);

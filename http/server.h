@@ -9,6 +9,7 @@
 #include "base/status.h"
 #include "core/processor.h"
 #include "events/event_store.h"
+#include "http/accounts.h"
 #include "projections/service.h"
 
 namespace shugo::http {
@@ -24,6 +25,12 @@ struct ServerOptions {
   ManualClock* business_clock = nullptr;
   // The read models (not owned); null: no query routes, and /api/health says so.
   projections::ProjectionService* projections = nullptr;
+  // Users and sessions (not owned); null: the account routes answer 503.
+  AccountStore* accounts = nullptr;
+  // Real time for sessions and rate limits (not owned); required with `accounts`.
+  const Clock* clock = nullptr;
+  // Structured access log lines (JSON) on stderr.
+  bool access_log = false;
 };
 
 class Server {

@@ -5,7 +5,7 @@ packages=(
   cmake ninja-build g++ ccache pkg-config git
   librocksdb-dev flatbuffers-compiler libflatbuffers-dev
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libcli11-dev doctest-dev libspdlog-dev libssl-dev libsqlite3-dev libicu-dev zlib1g-dev
+  libcli11-dev doctest-dev libspdlog-dev libsodium-dev libssl-dev libsqlite3-dev libicu-dev zlib1g-dev
   clang-format clang-tidy
 )
 missing=()

@@ -369,6 +369,8 @@ TEST_CASE("F-8 visibility: each organisation sees exactly what its kind may see"
     w.proc->Read([&](const core::State& s) {
       for (const core::Letter& l : letters) {
         if (Visible(s, viewer, l)) want.insert(l.id);
+        // The commands' reading of the rule (core::MaySeeLetter) agrees with the queries'.
+        CHECK_EQ(core::MaySeeLetter(s, viewer.id, l.id), Visible(s, viewer, l));
       }
       return 0;
     });

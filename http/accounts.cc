@@ -1,0 +1,1062 @@
+#include "http/accounts.h"
+
+#include <sodium.h>
+
+#include <array>
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <mutex>
+#include <unordered_map>
+
+#include "base/text.h"
+#include "core/domain_events.h"
+#include "projections/sqlite.h"
+
+namespace shugo::http {
+
+namespace {
+
+using sqlite::Database;
+using sqlite::Statement;
+
+constexpr std::string_view kSchema = R"(
+CREATE TABLE IF NOT EXISTS users (
+  id                INTEGER PRIMARY KEY AUTOINCREMENT,  -- the user id the log names
+  login_id          TEXT NOT NULL UNIQUE,
+  org               INTEGER NOT NULL,
+  role              TEXT NOT NULL,      -- admin, user
+  name              TEXT NOT NULL,
+  kana              TEXT NOT NULL,
+  email             TEXT NOT NULL,
+  phone             TEXT NOT NULL,
+  password_hash     TEXT NOT NULL,      -- argon2id (libsodium crypto_pwhash_str)
+  must_change       INTEGER NOT NULL,   -- a temporary password
+  temporary_until   INTEGER,            -- µs: a temporary password expires
+  institution_confirmed INTEGER NOT NULL,
+  second_factor_at  INTEGER,            -- µs of the last code entered
+  failed_logins     INTEGER NOT NULL DEFAULT 0,
+  locked_until      INTEGER,
+  suspended         INTEGER NOT NULL DEFAULT 0,
+  created_at        INTEGER NOT NULL,
+  updated_at        INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS users_org ON users (org);
+CREATE INDEX IF NOT EXISTS users_email ON users (email);
+CREATE TABLE IF NOT EXISTS sessions (
+  token_hash  TEXT PRIMARY KEY,  -- BLAKE2b of the cookie's token; the token itself is not kept
+  user        INTEGER NOT NULL,
+  stage       TEXT NOT NULL,
+  csrf        TEXT NOT NULL,
+  created_at  INTEGER NOT NULL,
+  last_seen   INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS second_factors (
+  user        INTEGER PRIMARY KEY,
+  code_hash   TEXT NOT NULL,
+  expires     INTEGER NOT NULL,
+  attempts    INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS email_changes (
+  token_hash  TEXT PRIMARY KEY,
+  user        INTEGER NOT NULL,
+  email       TEXT NOT NULL,
+  expires     INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS mail_outbox (
+  id          INTEGER PRIMARY KEY,
+  recipient   TEXT NOT NULL,
+  subject     TEXT NOT NULL,
+  body        TEXT NOT NULL,
+  purpose     TEXT NOT NULL,     -- temporary_password, second_factor, login_id, email_change
+  created_at  INTEGER NOT NULL,
+  sent_at     INTEGER            -- the notifications issue delivers by SMTP
+);
+)";
+
+constexpr int64_t kCodeLifetimeUs = int64_t{10} * 60'000'000;
+constexpr int kCodeAttempts = 5;
+constexpr int64_t kEmailLinkLifetimeUs = int64_t{24} * 3'600'000'000;
+constexpr int64_t kLastSeenPersistUs = int64_t{60} * 1'000'000;
+
+std::string Hex(const unsigned char* bytes, size_t size) {
+  std::string out(size * 2 + 1, '\0');
+  sodium_bin2hex(out.data(), out.size(), bytes, size);
+  out.pop_back();
+  return out;
+}
+
+// BLAKE2b-256 of a token or code, as stored (a stolen file gives no usable token).
+std::string Digest(std::string_view text, std::string_view salt = {}) {
+  std::array<unsigned char, 32> out{};
+  crypto_generichash_state st;
+  crypto_generichash_init(&st, nullptr, 0, out.size());
+  crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(salt.data()), salt.size());
+  crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+  crypto_generichash_final(&st, out.data(), out.size());
+  return Hex(out.data(), out.size());
+}
+
+std::string RandomToken() {
+  std::array<unsigned char, 32> bytes{};
+  randombytes_buf(bytes.data(), bytes.size());
+  const size_t size =
+      sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  std::string out(size, '\0');
+  sodium_bin2base64(out.data(), out.size(), bytes.data(), bytes.size(),
+                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  out.resize(std::char_traits<char>::length(out.c_str()));
+  return out;
+}
+
+// A temporary password that meets the rule: 14 characters without look-alikes (0/O, 1/l/I).
+std::string TemporaryPassword() {
+  static constexpr std::string_view kUpper = "ABCDEFGHJKLMNPQRSTUVWXYZ";
+  static constexpr std::string_view kLower = "abcdefghijkmnpqrstuvwxyz";
+  static constexpr std::string_view kDigit = "23456789";
+  static constexpr std::string_view kSymbol = "#%+-=?@";
+  const std::string_view sets[] = {kUpper, kLower, kDigit, kSymbol};
+  std::string out;
+  for (int i = 0; i < 14; ++i) {
+    const std::string_view set = sets[static_cast<size_t>(i) % 4];
+    out += set[randombytes_uniform(static_cast<uint32_t>(set.size()))];
+  }
+  // Shuffle (Fisher–Yates) so the classes do not sit in a fixed order.
+  for (size_t i = out.size() - 1; i > 0; --i) {
+    std::swap(out[i], out[randombytes_uniform(static_cast<uint32_t>(i + 1))]);
+  }
+  return out;
+}
+
+bool ValidEmail(std::string_view email) {
+  if (email.size() < 3 || email.size() > 254) return false;
+  const size_t at = email.find('@');
+  if (at == 0 || at == std::string_view::npos || email.find('@', at + 1) != std::string_view::npos)
+    return false;
+  const std::string_view domain = email.substr(at + 1);
+  if (domain.size() < 3 || domain.find('.') == std::string_view::npos || domain.front() == '.' ||
+      domain.back() == '.')
+    return false;
+  for (char c : email) {
+    if (static_cast<unsigned char>(c) <= ' ' || c == '<' || c == '>' || c == '"' || c == ',' ||
+        c == ';' || c == '\\' || static_cast<unsigned char>(c) >= 0x7f)
+      return false;
+  }
+  return true;
+}
+
+bool ValidPhone(std::string_view phone) {
+  size_t digits = 0;
+  for (char c : phone) {
+    if (c >= '0' && c <= '9') {
+      ++digits;
+    } else if (c != '-') {
+      return false;
+    }
+  }
+  return digits >= 10 && digits <= 11;
+}
+
+bool ValidLoginId(std::string_view id) {
+  if (id.size() < 3 || id.size() > 64) return false;
+  for (char c : id) {
+    const bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                    c == '-' || c == '_' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// RFC 2047 encoded word for a header in UTF-8.
+std::string EncodedWord(std::string_view text) {
+  const size_t size = sodium_base64_ENCODED_LEN(text.size(), sodium_base64_VARIANT_ORIGINAL);
+  std::string b64(size, '\0');
+  sodium_bin2base64(b64.data(), b64.size(), reinterpret_cast<const unsigned char*>(text.data()),
+                    text.size(), sodium_base64_VARIANT_ORIGINAL);
+  b64.resize(std::char_traits<char>::length(b64.c_str()));
+  return "=?UTF-8?B?" + b64 + "?=";
+}
+
+std::string MailDate(int64_t micros) {
+  const std::time_t t = static_cast<std::time_t>(micros / 1'000'000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S +0000", &tm);
+  return buf;
+}
+
+Role RoleOf(std::string_view s) { return s == "admin" ? Role::kAdmin : Role::kUser; }
+
+Stage StageOf(std::string_view s) {
+  if (s == "password_change") return Stage::kPasswordChange;
+  if (s == "second_factor") return Stage::kSecondFactor;
+  if (s == "institution_code") return Stage::kInstitutionCode;
+  return Stage::kReady;
+}
+
+constexpr std::string_view kUserColumns =
+    "id, login_id, org, role, name, kana, email, phone, must_change, institution_confirmed, "
+    "suspended, second_factor_at, locked_until, failed_logins, created_at";
+
+User ReadUser(const Statement& st) {
+  User u;
+  u.id = static_cast<uint64_t>(st.Int(0));
+  u.login_id = std::string(st.Text(1));
+  u.org = static_cast<core::OrgId>(st.Int(2));
+  u.role = RoleOf(st.Text(3));
+  u.name = std::string(st.Text(4));
+  u.kana = std::string(st.Text(5));
+  u.email = std::string(st.Text(6));
+  u.phone = std::string(st.Text(7));
+  u.must_change_password = st.Int(8) != 0;
+  u.institution_code_confirmed = st.Int(9) != 0;
+  u.suspended = st.Int(10) != 0;
+  if (!st.IsNull(11)) u.second_factor_at = st.Int(11);
+  if (!st.IsNull(12)) u.locked_until = st.Int(12);
+  u.failed_logins = static_cast<int>(st.Int(13));
+  u.created_at = st.Int(14);
+  return u;
+}
+
+}  // namespace
+
+std::string_view CodeName(Role role) { return role == Role::kAdmin ? "admin" : "user"; }
+
+std::string_view CodeName(Stage stage) {
+  switch (stage) {
+    case Stage::kPasswordChange:
+      return "password_change";
+    case Stage::kSecondFactor:
+      return "second_factor";
+    case Stage::kInstitutionCode:
+      return "institution_code";
+    case Stage::kReady:
+      return "ready";
+  }
+  return "ready";
+}
+
+RecordFact RecordInLog(core::Processor& processor) {
+  return [&processor](const UserFact& f) -> Status {
+    SHUGO_ASSIGN_OR_RETURN(core::UserChange change, core::ParseUserChange(f.change, "change"));
+    auto code_of = [&](core::OrgId id) {
+      return processor.Read([&](const core::State& s) {
+        const core::Organisation* o = s.FindOrg(id);
+        return o ? o->code : std::string();
+      });
+    };
+    const std::string org_code = code_of(f.org);
+    core::CommandRequest c;
+    c.id = "user-" + std::to_string(f.user) + "-" + RandomToken();
+    c.actor =
+        f.by ? core::Actor{"user-" + std::to_string(f.by), f.by_org ? code_of(f.by_org) : org_code}
+             : core::Actor::System("accounts");
+    c.request = core::RecordUser{f.user, org_code, change, std::string(CodeName(f.role)), f.fields};
+    return processor.Execute(c).status();
+  };
+}
+
+struct AccountStore::Impl {
+  AccountOptions options;
+  RecordFact record;
+  std::mutex mu;  // the connection and everything below
+  Database db;
+  std::unordered_map<std::string, Session> sessions;  // by token digest
+  std::unordered_map<std::string, int64_t> persisted_seen;
+
+  int64_t Now() const { return options.clock->NowMicros(); }
+
+  // Runs `body` in one transaction; a failure (of the body or of recording the fact) rolls back.
+  Status InTransaction(const std::function<Status()>& body) {
+    SHUGO_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+    Status s = body();
+    if (s.ok()) s = db.Exec("COMMIT");
+    if (!s.ok()) db.Exec("ROLLBACK").IgnoreError();
+    return s;
+  }
+
+  Result<std::string> Hash(std::string_view password) const {
+    char out[crypto_pwhash_STRBYTES];
+    const unsigned long long ops =
+        options.hash_ops ? options.hash_ops : crypto_pwhash_OPSLIMIT_INTERACTIVE;
+    const size_t mem =
+        options.hash_memory ? options.hash_memory : crypto_pwhash_MEMLIMIT_INTERACTIVE;
+    if (crypto_pwhash_str_alg(out, password.data(), password.size(), ops, mem,
+                              crypto_pwhash_ALG_ARGON2ID13) != 0) {
+      return Status::Internal("argon2id: out of memory");
+    }
+    return std::string(out);
+  }
+
+  Result<std::optional<User>> Find(std::string_view where,
+                                   const std::function<void(Statement&)>& bind) {
+    SHUGO_ASSIGN_OR_RETURN(Statement st, db.Prepare("SELECT " + std::string(kUserColumns) +
+                                                    " FROM users WHERE " + std::string(where)));
+    bind(st);
+    SHUGO_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return std::optional<User>();
+    return std::optional<User>(ReadUser(st));
+  }
+  Result<std::optional<User>> ById(uint64_t id) {
+    return Find("id = ?1", [&](Statement& st) { st.Bind(1, static_cast<int64_t>(id)); });
+  }
+
+  // Writes the mail to the outbox and, in demo/test mode, as an .eml file.
+  Status SendMail(std::string_view to, std::string_view purpose, std::string_view subject,
+                  std::string_view body) {
+    const int64_t now = Now();
+    SHUGO_ASSIGN_OR_RETURN(Statement st,
+                           db.Prepare("INSERT INTO mail_outbox (recipient, subject, body, purpose, "
+                                      "created_at) VALUES (?1, ?2, ?3, ?4, ?5)"));
+    SHUGO_RETURN_IF_ERROR(
+        st.Bind(1, to).Bind(2, subject).Bind(3, body).Bind(4, purpose).Bind(5, now).Run());
+    if (options.mail_dir.empty()) return Status::Ok();
+    SHUGO_ASSIGN_OR_RETURN(auto id, db.QueryInt("SELECT last_insert_rowid()"));
+    std::error_code ec;
+    std::filesystem::create_directories(options.mail_dir, ec);
+    char name[64];
+    std::snprintf(name, sizeof name, "%06lld-", static_cast<long long>(id.value_or(0)));
+    const std::filesystem::path path = options.mail_dir / (name + std::string(purpose) + ".eml");
+    const std::filesystem::path tmp = path.string() + ".tmp";
+    {
+      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+      out << "From: shugo <no-reply@shugo.invalid>\r\n"
+          << "To: <" << to << ">\r\n"
+          << "Subject: " << EncodedWord(subject) << "\r\n"
+          << "Date: " << MailDate(now) << "\r\n"
+          << "Message-ID: <" << id.value_or(0) << "." << now << "@shugo.invalid>\r\n"
+          << "MIME-Version: 1.0\r\n"
+          << "Content-Type: text/plain; charset=UTF-8\r\n"
+          << "Content-Transfer-Encoding: 8bit\r\n"
+          << "X-Shugo-Purpose: " << purpose << "\r\n\r\n";
+      std::string text(body);
+      size_t at = 0;
+      while ((at = text.find('\n', at)) != std::string::npos) {
+        text.replace(at, 1, "\r\n");
+        at += 2;
+      }
+      out << text << "\r\n";
+      if (!out) return Status::Unavailable("cannot write " + tmp.string());
+    }
+    std::filesystem::rename(tmp, path, ec);
+    if (ec) return Status::Unavailable("cannot write " + path.string() + ": " + ec.message());
+    return Status::Ok();
+  }
+
+  Status MailTemporaryPassword(const User& u, std::string_view password, bool reset) {
+    const std::string body =
+        u.name + " 様\n\n予防接種 集合契約システムの" +
+        std::string(reset ? "仮パスワードを再発行しました" : "アカウントを発行しました") +
+        "。\n\nログインID: " + u.login_id + "\n仮パスワード: " + std::string(password) +
+        "\n\n初回ログイン時にパスワードを変更してください。仮パスワードの有効期限は7日間です。\n"
+        "このメールに心当たりがない場合は、ヘルプデスクへご連絡ください。\n";
+    return SendMail(u.email, "temporary_password",
+                    reset ? "【予防接種集合契約】仮パスワード再発行のお知らせ"
+                          : "【予防接種集合契約】アカウント発行のお知らせ",
+                    body);
+  }
+
+  Status Record(uint64_t user, core::OrgId org, std::string change, Role role,
+                std::vector<std::string> fields, uint64_t by = 0, core::OrgId by_org = 0) {
+    if (!record) return Status::Ok();
+    return record(UserFact{user, org, std::move(change), role, std::move(fields), by, by_org});
+  }
+
+  Status PersistSession(const std::string& digest, const Session& s) {
+    SHUGO_ASSIGN_OR_RETURN(
+        Statement st, db.Prepare("INSERT OR REPLACE INTO sessions (token_hash, user, stage, csrf, "
+                                 "created_at, last_seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+    return st.Bind(1, digest)
+        .Bind(2, static_cast<int64_t>(s.user))
+        .Bind(3, CodeName(s.stage))
+        .Bind(4, s.csrf)
+        .Bind(5, s.created_at)
+        .Bind(6, s.last_seen)
+        .Run();
+  }
+
+  Status DropSessionsOf(uint64_t user) {
+    for (auto it = sessions.begin(); it != sessions.end();) {
+      it = it->second.user == user ? sessions.erase(it) : std::next(it);
+    }
+    SHUGO_ASSIGN_OR_RETURN(Statement st, db.Prepare("DELETE FROM sessions WHERE user = ?1"));
+    return st.Bind(1, static_cast<int64_t>(user)).Run();
+  }
+
+  Status IssueTemporaryPassword(const User& u, bool reset) {
+    const std::string password = TemporaryPassword();
+    SHUGO_ASSIGN_OR_RETURN(std::string hash, Hash(password));
+    SHUGO_ASSIGN_OR_RETURN(
+        Statement st,
+        db.Prepare("UPDATE users SET password_hash = ?2, must_change = 1, temporary_until = ?3, "
+                   "failed_logins = 0, locked_until = NULL, updated_at = ?4 WHERE id = ?1"));
+    SHUGO_RETURN_IF_ERROR(st.Bind(1, static_cast<int64_t>(u.id))
+                              .Bind(2, hash)
+                              .Bind(3, Now() + options.temporary_password_us)
+                              .Bind(4, Now())
+                              .Run());
+    SHUGO_RETURN_IF_ERROR(DropSessionsOf(u.id));
+    return MailTemporaryPassword(u, password, reset);
+  }
+};
+
+AccountStore::AccountStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+AccountStore::~AccountStore() = default;
+
+Result<std::unique_ptr<AccountStore>> AccountStore::Open(AccountOptions options,
+                                                         RecordFact record) {
+  if (options.clock == nullptr) return Status::InvalidArgument("clock", "no clock");
+  if (sodium_init() < 0) return Status::Internal("libsodium could not be initialised");
+  auto impl = std::make_unique<Impl>();
+  SHUGO_ASSIGN_OR_RETURN(impl->db,
+                         Database::Open(options.file.string(), Database::Mode::kReadWrite));
+  SHUGO_RETURN_IF_ERROR(impl->db.Exec(
+      "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = OFF;"));
+  SHUGO_RETURN_IF_ERROR(impl->db.Exec(kSchema));
+  impl->options = std::move(options);
+  impl->record = std::move(record);
+  // Sessions survive a restart while they are valid.
+  const int64_t now = impl->Now();
+  SHUGO_ASSIGN_OR_RETURN(
+      Statement st,
+      impl->db.Prepare("SELECT s.token_hash, s.user, s.stage, s.csrf, s.created_at, s.last_seen, "
+                       "u.org, u.role FROM sessions s JOIN users u ON u.id = s.user"));
+  for (;;) {
+    SHUGO_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    Session s;
+    s.user = static_cast<uint64_t>(st.Int(1));
+    s.stage = StageOf(st.Text(2));
+    s.csrf = std::string(st.Text(3));
+    s.created_at = st.Int(4);
+    s.last_seen = st.Int(5);
+    s.org = static_cast<core::OrgId>(st.Int(6));
+    s.role = RoleOf(st.Text(7));
+    if (now - s.last_seen > impl->options.session_idle_us ||
+        now - s.created_at > impl->options.session_absolute_us)
+      continue;
+    impl->persisted_seen[std::string(st.Text(0))] = s.last_seen;
+    impl->sessions.emplace(std::string(st.Text(0)), s);
+  }
+  st.Reset();
+  SHUGO_ASSIGN_OR_RETURN(Statement purge,
+                         impl->db.Prepare("DELETE FROM sessions WHERE last_seen < ?1"));
+  SHUGO_RETURN_IF_ERROR(purge.Bind(1, now - impl->options.session_idle_us).Run());
+  return std::unique_ptr<AccountStore>(new AccountStore(std::move(impl)));
+}
+
+Status AccountStore::CheckPassword(std::string_view password, std::string_view login_id,
+                                   std::string_view field) {
+  const std::string f(field);
+  if (!IsValidUtf8(password)) {
+    return Status::InvalidArgument(f, "パスワードに使えない文字が含まれています");
+  }
+  size_t characters = 0;
+  bool upper = false, lower = false, digit = false, symbol = false;
+  for (size_t i = 0; i < password.size(); ++i) {
+    const auto c = static_cast<unsigned char>(password[i]);
+    if ((c & 0xC0) != 0x80) ++characters;
+    if (c >= 'A' && c <= 'Z') {
+      upper = true;
+    } else if (c >= 'a' && c <= 'z') {
+      lower = true;
+    } else if (c >= '0' && c <= '9') {
+      digit = true;
+    } else if (c < 0x20 || c == 0x7f) {
+      return Status::InvalidArgument(f, "パスワードに制御文字は使えません");
+    } else {
+      symbol = true;
+    }
+  }
+  if (characters < 10 || characters > 128) {
+    return Status::InvalidArgument(f, "パスワードは10文字以上128文字以内で設定してください");
+  }
+  if (int{upper} + int{lower} + int{digit} + int{symbol} < 3) {
+    return Status::InvalidArgument(
+        f, "パスワードには英大文字・英小文字・数字・記号のうち3種類以上を含めてください");
+  }
+  if (!login_id.empty()) {
+    std::string lower_pw(password), lower_id(login_id);
+    for (char& c : lower_pw) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (char& c : lower_id) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower_pw.find(lower_id) != std::string::npos) {
+      return Status::InvalidArgument(f, "パスワードにログインIDを含めることはできません");
+    }
+  }
+  return Status::Ok();
+}
+
+Result<User> AccountStore::CreateUser(const NewUser& n) {
+  Impl& m = *impl_;
+  if (n.name.empty() || n.name.size() > 200 || !IsValidUtf8(n.name)) {
+    return Status::InvalidArgument("name", "担当者名を200バイト以内で入力してください");
+  }
+  if (!IsValidUtf8(n.kana) || n.kana.size() > 200) {
+    return Status::InvalidArgument("kana", "担当者名（カナ）が長すぎます");
+  }
+  if (!ValidEmail(n.email)) {
+    return Status::InvalidArgument("email", "メールアドレスの形式が正しくありません");
+  }
+  if (!n.phone.empty() && !ValidPhone(n.phone)) {
+    return Status::InvalidArgument("phone",
+                                   "電話番号は数字10〜11桁（ハイフン可）で入力してください");
+  }
+  if (!n.login_id.empty() && !ValidLoginId(n.login_id)) {
+    return Status::InvalidArgument("login_id",
+                                   "ログインIDは英数字と - _ . の3〜64文字で入力してください");
+  }
+  std::lock_guard lock(m.mu);
+  std::string login_id = n.login_id;
+  if (login_id.empty()) {
+    SHUGO_ASSIGN_OR_RETURN(Statement count,
+                           m.db.Prepare("SELECT count(*) FROM users WHERE org = ?1"));
+    count.Bind(1, static_cast<int64_t>(n.org));
+    SHUGO_ASSIGN_OR_RETURN(bool row, count.Step());
+    int64_t next = row ? count.Int(0) + 1 : 1;
+    count.Reset();
+    for (;; ++next) {
+      char suffix[16];
+      std::snprintf(suffix, sizeof suffix, "-%02lld", static_cast<long long>(next));
+      login_id = n.org_code + suffix;
+      SHUGO_ASSIGN_OR_RETURN(auto taken,
+                             m.Find("login_id = ?1", [&](Statement& st) { st.Bind(1, login_id); }));
+      if (!taken) break;
+    }
+  } else {
+    SHUGO_ASSIGN_OR_RETURN(auto taken,
+                           m.Find("login_id = ?1", [&](Statement& st) { st.Bind(1, login_id); }));
+    if (taken) {
+      return Status(StatusCode::kAlreadyExists, "このログインIDはすでに使われています: " + login_id,
+                    "login_id");
+    }
+  }
+  if (n.password) SHUGO_RETURN_IF_ERROR(CheckPassword(*n.password, login_id, "password"));
+  const std::string password = n.password ? *n.password : TemporaryPassword();
+  SHUGO_ASSIGN_OR_RETURN(std::string hash, m.Hash(password));
+  const int64_t now = m.Now();
+  User u;
+  if (Status t = m.InTransaction([&]() -> Status {
+        SHUGO_ASSIGN_OR_RETURN(Statement st, m.db.Prepare(R"(
+INSERT INTO users (login_id, org, role, name, kana, email, phone, password_hash, must_change,
+  temporary_until, institution_confirmed, created_at, updated_at)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, ?11, ?11))"));
+        st.Bind(1, login_id)
+            .Bind(2, static_cast<int64_t>(n.org))
+            .Bind(3, CodeName(n.role))
+            .Bind(4, n.name)
+            .Bind(5, n.kana)
+            .Bind(6, n.email)
+            .Bind(7, n.phone)
+            .Bind(8, hash)
+            .Bind(9, int64_t{n.password ? 0 : 1});
+        if (!n.password) st.Bind(10, now + m.options.temporary_password_us);
+        SHUGO_RETURN_IF_ERROR(st.Bind(11, now).Run());
+        SHUGO_ASSIGN_OR_RETURN(auto id, m.db.QueryInt("SELECT last_insert_rowid()"));
+        SHUGO_ASSIGN_OR_RETURN(auto created, m.ById(static_cast<uint64_t>(id.value_or(0))));
+        if (!created) return Status::Internal("the new user is missing");
+        u = *created;
+        if (!n.password) SHUGO_RETURN_IF_ERROR(m.MailTemporaryPassword(u, password, false));
+        return m.Record(u.id, u.org, "created", u.role, {"login_id", "name", "email", "role"}, n.by,
+                        n.by_org);
+      });
+      !t.ok()) {
+    return t;
+  }
+  return u;
+}
+
+Result<std::optional<User>> AccountStore::FindUser(uint64_t id) {
+  std::lock_guard lock(impl_->mu);
+  return impl_->ById(id);
+}
+
+Result<std::optional<User>> AccountStore::FindByLogin(std::string_view login_id) {
+  std::lock_guard lock(impl_->mu);
+  return impl_->Find("login_id = ?1", [&](Statement& st) { st.Bind(1, login_id); });
+}
+
+Result<std::vector<User>> AccountStore::UsersOf(core::OrgId org) {
+  std::lock_guard lock(impl_->mu);
+  SHUGO_ASSIGN_OR_RETURN(Statement st,
+                         impl_->db.Prepare("SELECT " + std::string(kUserColumns) +
+                                           " FROM users WHERE org = ?1 ORDER BY login_id"));
+  st.Bind(1, static_cast<int64_t>(org));
+  std::vector<User> out;
+  for (;;) {
+    SHUGO_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.push_back(ReadUser(st));
+  }
+  return out;
+}
+
+Result<bool> AccountStore::HasAdmin(core::OrgId org) {
+  std::lock_guard lock(impl_->mu);
+  SHUGO_ASSIGN_OR_RETURN(
+      Statement st,
+      impl_->db.Prepare("SELECT 1 FROM users WHERE org = ?1 AND role = 'admin' AND suspended = 0"));
+  st.Bind(1, static_cast<int64_t>(org));
+  return st.Step();
+}
+
+Result<LoginResult> AccountStore::CheckLogin(std::string_view login_id, std::string_view password) {
+  Impl& m = *impl_;
+  std::string hash;
+  std::optional<User> user;
+  std::optional<int64_t> temporary_until;
+  {
+    std::lock_guard lock(m.mu);
+    SHUGO_ASSIGN_OR_RETURN(
+        Statement st,
+        m.db.Prepare("SELECT " + std::string(kUserColumns) +
+                     ", password_hash, temporary_until FROM users WHERE login_id = ?1"));
+    st.Bind(1, login_id);
+    SHUGO_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (row) {
+      user = ReadUser(st);
+      hash = std::string(st.Text(15));
+      if (!st.IsNull(16)) temporary_until = st.Int(16);
+    }
+  }
+  LoginResult r;
+  const int64_t now = m.Now();
+  if (!user) {
+    // The same work as a real check, so timing does not tell which login ids exist.
+    static const std::string dummy = [&] {
+      auto h = m.Hash("not-a-password-0A!");
+      return h.ok() ? *h : std::string();
+    }();
+    if (!dummy.empty()) {
+      [[maybe_unused]] const int ignored =
+          crypto_pwhash_str_verify(dummy.c_str(), password.data(), password.size());
+    }
+    return r;
+  }
+  if (user->locked_until && *user->locked_until > now) {
+    r.kind = LoginResult::Kind::kLocked;
+    r.retry_after_us = *user->locked_until - now;
+    return r;
+  }
+  // Hashing runs outside the lock: it takes tens of milliseconds by design.
+  const bool match = crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
+  const bool expired =
+      match && user->must_change_password && temporary_until && *temporary_until < now;
+  std::lock_guard lock(m.mu);
+  if (!match || expired) {
+    const int failures = user->failed_logins + 1;
+    const bool lock_now = failures >= m.options.max_failed_logins;
+    if (Status t = m.InTransaction([&]() -> Status {
+          SHUGO_ASSIGN_OR_RETURN(
+              Statement st, m.db.Prepare("UPDATE users SET failed_logins = ?2, locked_until = ?3 "
+                                         "WHERE id = ?1"));
+          st.Bind(1, static_cast<int64_t>(user->id)).Bind(2, int64_t{lock_now ? 0 : failures});
+          if (lock_now) st.Bind(3, now + m.options.lockout_us);
+          SHUGO_RETURN_IF_ERROR(st.Run());
+          if (lock_now) return m.Record(user->id, user->org, "locked", user->role, {});
+          return Status::Ok();
+        });
+        !t.ok()) {
+      return t;
+    }
+    if (lock_now) {
+      r.kind = LoginResult::Kind::kLocked;
+      r.retry_after_us = m.options.lockout_us;
+    }
+    return r;
+  }
+  if (user->suspended) {
+    r.kind = LoginResult::Kind::kSuspended;
+    return r;
+  }
+  const bool was_locked = user->locked_until.has_value();
+  if (Status t = m.InTransaction([&]() -> Status {
+        SHUGO_ASSIGN_OR_RETURN(
+            Statement st,
+            m.db.Prepare("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?1"));
+        SHUGO_RETURN_IF_ERROR(st.Bind(1, static_cast<int64_t>(user->id)).Run());
+        if (was_locked) return m.Record(user->id, user->org, "unlocked", user->role, {});
+        return Status::Ok();
+      });
+      !t.ok()) {
+    return t;
+  }
+  user->failed_logins = 0;
+  user->locked_until.reset();
+  r.kind = LoginResult::Kind::kOk;
+  r.user = std::move(user);
+  return r;
+}
+
+Stage AccountStore::FirstStage(const User& user, bool insured_institution) const {
+  if (user.must_change_password) return Stage::kPasswordChange;
+  const int64_t now = impl_->Now();
+  if (!user.second_factor_at ||
+      now - *user.second_factor_at > impl_->options.second_factor_every_us)
+    return Stage::kSecondFactor;
+  if (insured_institution && !user.institution_code_confirmed) return Stage::kInstitutionCode;
+  return Stage::kReady;
+}
+
+Result<std::pair<std::string, Session>> AccountStore::OpenSession(const User& user, Stage stage) {
+  Impl& m = *impl_;
+  Session s;
+  s.user = user.id;
+  s.org = user.org;
+  s.role = user.role;
+  s.stage = stage;
+  s.csrf = RandomToken();
+  s.created_at = s.last_seen = m.Now();
+  std::string token = RandomToken();
+  const std::string digest = Digest(token);
+  std::lock_guard lock(m.mu);
+  SHUGO_RETURN_IF_ERROR(m.PersistSession(digest, s));
+  m.sessions[digest] = s;
+  m.persisted_seen[digest] = s.last_seen;
+  return std::make_pair(std::move(token), s);
+}
+
+std::optional<Session> AccountStore::FindSession(std::string_view token) {
+  Impl& m = *impl_;
+  if (token.empty() || token.size() > 128) return std::nullopt;
+  const std::string digest = Digest(token);
+  const int64_t now = m.Now();
+  std::lock_guard lock(m.mu);
+  auto it = m.sessions.find(digest);
+  if (it == m.sessions.end()) return std::nullopt;
+  Session& s = it->second;
+  if (now - s.last_seen > m.options.session_idle_us ||
+      now - s.created_at > m.options.session_absolute_us) {
+    m.sessions.erase(it);
+    m.persisted_seen.erase(digest);
+    if (auto st = m.db.Prepare("DELETE FROM sessions WHERE token_hash = ?1"); st.ok()) {
+      st->Bind(1, digest).Run().IgnoreError();
+    }
+    return std::nullopt;
+  }
+  s.last_seen = now;
+  // The file learns of activity at most once a minute (a restart may cut a session's idle time
+  // by that much, never lengthen it).
+  if (now - m.persisted_seen[digest] > kLastSeenPersistUs) {
+    if (m.PersistSession(digest, s).ok()) m.persisted_seen[digest] = now;
+  }
+  return s;
+}
+
+Status AccountStore::SetStage(std::string_view token, Stage stage) {
+  Impl& m = *impl_;
+  const std::string digest = Digest(token);
+  std::lock_guard lock(m.mu);
+  auto it = m.sessions.find(digest);
+  if (it == m.sessions.end()) return Status(StatusCode::kNotFound, "セッションが見つかりません");
+  it->second.stage = stage;
+  return m.PersistSession(digest, it->second);
+}
+
+Status AccountStore::CloseSession(std::string_view token) {
+  Impl& m = *impl_;
+  const std::string digest = Digest(token);
+  std::lock_guard lock(m.mu);
+  m.sessions.erase(digest);
+  m.persisted_seen.erase(digest);
+  SHUGO_ASSIGN_OR_RETURN(Statement st, m.db.Prepare("DELETE FROM sessions WHERE token_hash = ?1"));
+  return st.Bind(1, digest).Run();
+}
+
+Status AccountStore::CloseSessionsOf(uint64_t user) {
+  std::lock_guard lock(impl_->mu);
+  return impl_->DropSessionsOf(user);
+}
+
+Status AccountStore::SendSecondFactor(const User& user) {
+  Impl& m = *impl_;
+  char code[8];
+  std::snprintf(code, sizeof code, "%06u", randombytes_uniform(1'000'000));
+  std::lock_guard lock(m.mu);
+  return m.InTransaction([&]() -> Status {
+    SHUGO_ASSIGN_OR_RETURN(Statement st,
+                           m.db.Prepare("INSERT OR REPLACE INTO second_factors (user, code_hash, "
+                                        "expires, attempts) VALUES (?1, ?2, ?3, 0)"));
+    SHUGO_RETURN_IF_ERROR(st.Bind(1, static_cast<int64_t>(user.id))
+                              .Bind(2, Digest(code, std::to_string(user.id)))
+                              .Bind(3, m.Now() + kCodeLifetimeUs)
+                              .Run());
+    return m.SendMail(
+        user.email, "second_factor", "【予防接種集合契約】ログイン認証コード",
+        user.name + " 様\n\nログイン認証コード: " + code +
+            "\n\nこのコードの有効期限は10分です。ログイン画面に入力してください。\n"
+            "心当たりがない場合は、このメールを破棄し、ヘルプデスクへご連絡ください。\n");
+  });
+}
+
+Status AccountStore::VerifySecondFactor(uint64_t user, std::string_view code) {
+  Impl& m = *impl_;
+  std::lock_guard lock(m.mu);
+  SHUGO_ASSIGN_OR_RETURN(
+      Statement st,
+      m.db.Prepare("SELECT code_hash, expires, attempts FROM second_factors WHERE user = ?1"));
+  st.Bind(1, static_cast<int64_t>(user));
+  SHUGO_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) {
+    return Status::InvalidArgument("code",
+                                   "認証コードが発行されていません。再度ログインしてください");
+  }
+  const std::string hash(st.Text(0));
+  const int64_t expires = st.Int(1);
+  const int64_t attempts = st.Int(2);
+  st.Reset();
+  if (expires < m.Now() || attempts >= kCodeAttempts) {
+    SHUGO_ASSIGN_OR_RETURN(Statement del,
+                           m.db.Prepare("DELETE FROM second_factors WHERE user = ?1"));
+    SHUGO_RETURN_IF_ERROR(del.Bind(1, static_cast<int64_t>(user)).Run());
+    return Status::InvalidArgument(
+        "code", "認証コードの有効期限が切れたか、誤りが続きました。再度ログインしてください");
+  }
+  if (Digest(code, std::to_string(user)) != hash) {
+    SHUGO_ASSIGN_OR_RETURN(
+        Statement up,
+        m.db.Prepare("UPDATE second_factors SET attempts = attempts + 1 WHERE user = ?1"));
+    SHUGO_RETURN_IF_ERROR(up.Bind(1, static_cast<int64_t>(user)).Run());
+    return Status::InvalidArgument("code", "認証コードが正しくありません");
+  }
+  return m.InTransaction([&]() -> Status {
+    SHUGO_ASSIGN_OR_RETURN(Statement del,
+                           m.db.Prepare("DELETE FROM second_factors WHERE user = ?1"));
+    SHUGO_RETURN_IF_ERROR(del.Bind(1, static_cast<int64_t>(user)).Run());
+    SHUGO_ASSIGN_OR_RETURN(Statement up,
+                           m.db.Prepare("UPDATE users SET second_factor_at = ?2 WHERE id = ?1"));
+    return up.Bind(1, static_cast<int64_t>(user)).Bind(2, m.Now()).Run();
+  });
+}
+
+Status AccountStore::MarkInstitutionConfirmed(uint64_t user) {
+  Impl& m = *impl_;
+  std::lock_guard lock(m.mu);
+  SHUGO_ASSIGN_OR_RETURN(Statement st,
+                         m.db.Prepare("UPDATE users SET institution_confirmed = 1 WHERE id = ?1"));
+  return st.Bind(1, static_cast<int64_t>(user)).Run();
+}
+
+Status AccountStore::ChangePassword(uint64_t user, std::string_view current,
+                                    std::string_view next) {
+  Impl& m = *impl_;
+  std::string hash;
+  std::optional<User> u;
+  {
+    std::lock_guard lock(m.mu);
+    SHUGO_ASSIGN_OR_RETURN(u, m.ById(user));
+    if (!u) return Status(StatusCode::kNotFound, "利用者が見つかりません");
+    SHUGO_ASSIGN_OR_RETURN(Statement st,
+                           m.db.Prepare("SELECT password_hash FROM users WHERE id = ?1"));
+    st.Bind(1, static_cast<int64_t>(user));
+    SHUGO_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (row) hash = std::string(st.Text(0));
+  }
+  if (crypto_pwhash_str_verify(hash.c_str(), current.data(), current.size()) != 0) {
+    return Status::InvalidArgument("current", "現在のパスワードが正しくありません");
+  }
+  SHUGO_RETURN_IF_ERROR(CheckPassword(next, u->login_id, "new"));
+  if (next == current) {
+    return Status::InvalidArgument("new", "新しいパスワードは現在のものと異なるものにしてください");
+  }
+  SHUGO_ASSIGN_OR_RETURN(std::string fresh, m.Hash(next));
+  std::lock_guard lock(m.mu);
+  return m.InTransaction([&]() -> Status {
+    SHUGO_ASSIGN_OR_RETURN(Statement st,
+                           m.db.Prepare("UPDATE users SET password_hash = ?2, must_change = 0, "
+                                        "temporary_until = NULL, updated_at = ?3 WHERE id = ?1"));
+    SHUGO_RETURN_IF_ERROR(
+        st.Bind(1, static_cast<int64_t>(user)).Bind(2, fresh).Bind(3, m.Now()).Run());
+    return m.Record(u->id, u->org, "changed", u->role, {"password"});
+  });
+}
+
+Result<bool> AccountStore::ForgotPassword(std::string_view login_id, std::string_view email) {
+  Impl& m = *impl_;
+  std::lock_guard lock(m.mu);
+  SHUGO_ASSIGN_OR_RETURN(auto u,
+                         m.Find("login_id = ?1", [&](Statement& st) { st.Bind(1, login_id); }));
+  if (!u || u->email != email || u->suspended) return false;
+  if (Status t = m.InTransaction([&]() -> Status {
+        SHUGO_RETURN_IF_ERROR(m.IssueTemporaryPassword(*u, true));
+        return m.Record(u->id, u->org, "password_reset", u->role, {"password"});
+      });
+      !t.ok()) {
+    return t;
+  }
+  return true;
+}
+
+Result<bool> AccountStore::ForgotLoginId(std::string_view email, std::string_view phone) {
+  Impl& m = *impl_;
+  std::lock_guard lock(m.mu);
+  SHUGO_ASSIGN_OR_RETURN(Statement st,
+                         m.db.Prepare("SELECT login_id, name FROM users WHERE email = ?1 AND "
+                                      "phone = ?2 AND phone <> '' AND suspended = 0 ORDER BY id"));
+  st.Bind(1, email).Bind(2, phone);
+  std::string ids, name;
+  for (;;) {
+    SHUGO_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    ids += "  " + std::string(st.Text(0)) + "\n";
+    name = std::string(st.Text(1));
+  }
+  st.Reset();
+  if (ids.empty()) return false;
+  SHUGO_RETURN_IF_ERROR(m.SendMail(email, "login_id", "【予防接種集合契約】ログインIDのお知らせ",
+                                   name + " 様\n\nご登録のログインIDは次のとおりです。\n\n" + ids +
+                                       "\n心当たりがない場合は、ヘルプデスクへご連絡ください。\n"));
+  return true;
+}
+
+Status AccountStore::ResetPassword(uint64_t user, uint64_t by) {
+  Impl& m = *impl_;
+  std::lock_guard lock(m.mu);
+  SHUGO_ASSIGN_OR_RETURN(auto u, m.ById(user));
+  if (!u) return Status(StatusCode::kNotFound, "利用者が見つかりません");
+  return m.InTransaction([&]() -> Status {
+    SHUGO_RETURN_IF_ERROR(m.IssueTemporaryPassword(*u, true));
+    return m.Record(u->id, u->org, "password_reset", u->role, {"password"}, by);
+  });
+}
+
+Status AccountStore::SetSuspended(uint64_t user, bool suspended, uint64_t by) {
+  Impl& m = *impl_;
+  std::lock_guard lock(m.mu);
+  SHUGO_ASSIGN_OR_RETURN(auto u, m.ById(user));
+  if (!u) return Status(StatusCode::kNotFound, "利用者が見つかりません");
+  if (u->suspended == suspended) {
+    return Status(
+        StatusCode::kFailedPrecondition,
+        suspended ? "この利用者はすでに停止されています" : "この利用者は停止されていません",
+        "user");
+  }
+  return m.InTransaction([&]() -> Status {
+    SHUGO_ASSIGN_OR_RETURN(
+        Statement st,
+        m.db.Prepare("UPDATE users SET suspended = ?2, updated_at = ?3 WHERE id = ?1"));
+    SHUGO_RETURN_IF_ERROR(
+        st.Bind(1, static_cast<int64_t>(user)).Bind(2, int64_t{suspended}).Bind(3, m.Now()).Run());
+    if (suspended) SHUGO_RETURN_IF_ERROR(m.DropSessionsOf(user));
+    return m.Record(u->id, u->org, suspended ? "suspended" : "resumed", u->role, {}, by);
+  });
+}
+
+Status AccountStore::UpdateProfile(uint64_t user, const std::optional<std::string>& name,
+                                   const std::optional<std::string>& kana,
+                                   const std::optional<std::string>& phone) {
+  if (name && (name->empty() || name->size() > 200 || !IsValidUtf8(*name))) {
+    return Status::InvalidArgument("name", "担当者名を200バイト以内で入力してください");
+  }
+  if (kana && (kana->size() > 200 || !IsValidUtf8(*kana))) {
+    return Status::InvalidArgument("kana", "担当者名（カナ）が長すぎます");
+  }
+  if (phone && !phone->empty() && !ValidPhone(*phone)) {
+    return Status::InvalidArgument("phone",
+                                   "電話番号は数字10〜11桁（ハイフン可）で入力してください");
+  }
+  Impl& m = *impl_;
+  std::lock_guard lock(m.mu);
+  SHUGO_ASSIGN_OR_RETURN(auto u, m.ById(user));
+  if (!u) return Status(StatusCode::kNotFound, "利用者が見つかりません");
+  std::vector<std::string> fields;
+  if (name && *name != u->name) fields.emplace_back("name");
+  if (kana && *kana != u->kana) fields.emplace_back("kana");
+  if (phone && *phone != u->phone) fields.emplace_back("phone");
+  if (fields.empty()) return Status::Ok();
+  return m.InTransaction([&]() -> Status {
+    SHUGO_ASSIGN_OR_RETURN(Statement st,
+                           m.db.Prepare("UPDATE users SET name = ?2, kana = ?3, phone = ?4, "
+                                        "updated_at = ?5 WHERE id = ?1"));
+    SHUGO_RETURN_IF_ERROR(st.Bind(1, static_cast<int64_t>(user))
+                              .Bind(2, name.value_or(u->name))
+                              .Bind(3, kana.value_or(u->kana))
+                              .Bind(4, phone.value_or(u->phone))
+                              .Bind(5, m.Now())
+                              .Run());
+    return m.Record(u->id, u->org, "changed", u->role, fields);
+  });
+}
+
+Status AccountStore::RequestEmailChange(uint64_t user, std::string_view email,
+                                        std::string_view link_base) {
+  if (!ValidEmail(email)) {
+    return Status::InvalidArgument("email", "メールアドレスの形式が正しくありません");
+  }
+  Impl& m = *impl_;
+  std::lock_guard lock(m.mu);
+  SHUGO_ASSIGN_OR_RETURN(auto u, m.ById(user));
+  if (!u) return Status(StatusCode::kNotFound, "利用者が見つかりません");
+  if (u->email == email) {
+    return Status::InvalidArgument("email", "現在と同じメールアドレスです");
+  }
+  const std::string token = RandomToken();
+  return m.InTransaction([&]() -> Status {
+    SHUGO_ASSIGN_OR_RETURN(Statement st,
+                           m.db.Prepare("INSERT INTO email_changes (token_hash, user, email, "
+                                        "expires) VALUES (?1, ?2, ?3, ?4)"));
+    SHUGO_RETURN_IF_ERROR(st.Bind(1, Digest(token))
+                              .Bind(2, static_cast<int64_t>(user))
+                              .Bind(3, email)
+                              .Bind(4, m.Now() + kEmailLinkLifetimeUs)
+                              .Run());
+    return m.SendMail(email, "email_change", "【予防接種集合契約】メールアドレス変更の確認",
+                      u->name +
+                          " 様\n\nメールアドレスの変更を受け付けました。次のリンクを開くと変更が"
+                          "確定します（24時間有効）。\n\n" +
+                          std::string(link_base) + token +
+                          "\n\n心当たりがない場合は、このメールを破棄してください。\n");
+  });
+}
+
+Result<uint64_t> AccountStore::ConfirmEmail(std::string_view token) {
+  Impl& m = *impl_;
+  std::lock_guard lock(m.mu);
+  SHUGO_ASSIGN_OR_RETURN(
+      Statement st,
+      m.db.Prepare("SELECT user, email, expires FROM email_changes WHERE token_hash = ?1"));
+  st.Bind(1, Digest(token));
+  SHUGO_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row || st.Int(2) < m.Now()) {
+    return Status::InvalidArgument("token", "確認リンクが無効か、有効期限が切れています");
+  }
+  const auto user = static_cast<uint64_t>(st.Int(0));
+  const std::string email(st.Text(1));
+  st.Reset();
+  SHUGO_ASSIGN_OR_RETURN(auto u, m.ById(user));
+  if (!u) return Status(StatusCode::kNotFound, "利用者が見つかりません");
+  if (Status t = m.InTransaction([&]() -> Status {
+        SHUGO_ASSIGN_OR_RETURN(
+            Statement up,
+            m.db.Prepare("UPDATE users SET email = ?2, updated_at = ?3 WHERE id = ?1"));
+        SHUGO_RETURN_IF_ERROR(
+            up.Bind(1, static_cast<int64_t>(user)).Bind(2, email).Bind(3, m.Now()).Run());
+        SHUGO_ASSIGN_OR_RETURN(Statement del,
+                               m.db.Prepare("DELETE FROM email_changes WHERE user = ?1"));
+        SHUGO_RETURN_IF_ERROR(del.Bind(1, static_cast<int64_t>(user)).Run());
+        return m.Record(u->id, u->org, "changed", u->role, {"email"});
+      });
+      !t.ok()) {
+    return t;
+  }
+  return user;
+}
+
+Result<std::vector<Mail>> AccountStore::Outbox(size_t limit) {
+  std::lock_guard lock(impl_->mu);
+  SHUGO_ASSIGN_OR_RETURN(
+      Statement st, impl_->db.Prepare("SELECT id, recipient, subject, body, purpose, "
+                                      "created_at FROM mail_outbox ORDER BY id DESC LIMIT ?1"));
+  st.Bind(1, static_cast<int64_t>(limit));
+  std::vector<Mail> out;
+  for (;;) {
+    SHUGO_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.push_back(Mail{static_cast<uint64_t>(st.Int(0)), std::string(st.Text(1)),
+                       std::string(st.Text(2)), std::string(st.Text(3)), std::string(st.Text(4)),
+                       st.Int(5)});
+  }
+  return out;
+}
+
+}  // namespace shugo::http

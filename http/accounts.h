@@ -1,0 +1,179 @@
+// The account store (domain.md §5, F-9, seed 003; docs/accounts.md): users, their password hashes
+// (argon2id), sessions, e-mailed second-factor codes, mail-address confirmations and the mail
+// outbox, in their own SQLite file beside the log. Invariant 11: none of it enters the event log;
+// the log records only that a user was created, changed or locked (core::RecordUser), by user id.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/status.h"
+#include "core/domain_events.h"
+#include "core/processor.h"
+
+namespace shugo::http {
+
+enum class Role { kAdmin, kUser };
+std::string_view CodeName(Role role);
+
+// What a signed-in session still has to do before it may use the system (F-9-1).
+enum class Stage {
+  kPasswordChange,   // first login or a reset: change the temporary password
+  kSecondFactor,     // enter the code mailed now (first login, then every few months)
+  kInstitutionCode,  // an insured institution's first login: confirm its 医療機関コード
+  kReady,
+};
+std::string_view CodeName(Stage stage);
+
+struct User {
+  uint64_t id = 0;
+  std::string login_id;
+  core::OrgId org = 0;
+  Role role = Role::kUser;
+  std::string name, kana, email, phone;
+  bool must_change_password = true;
+  bool institution_code_confirmed = false;
+  bool suspended = false;
+  std::optional<int64_t> second_factor_at;  // µs of the last code entered
+  std::optional<int64_t> locked_until;      // µs; too many wrong passwords
+  int failed_logins = 0;
+  int64_t created_at = 0;
+};
+
+struct Session {
+  uint64_t user = 0;
+  core::OrgId org = 0;
+  Role role = Role::kUser;
+  Stage stage = Stage::kReady;
+  std::string csrf;  // sent back in X-CSRF-Token on every state-changing request
+  int64_t created_at = 0, last_seen = 0;
+};
+
+// A mail as the outbox keeps it (and as an .eml file in demo/test mode).
+struct Mail {
+  uint64_t id = 0;
+  std::string to, subject, body, purpose;
+  int64_t created_at = 0;
+};
+
+struct AccountOptions {
+  std::filesystem::path file;      // accounts.sqlite
+  std::filesystem::path mail_dir;  // demo/test mode: every mail also as <id>-<purpose>.eml here
+  const Clock* clock = nullptr;    // real time: sessions, codes, lockouts
+  int64_t session_idle_us = int64_t{30} * 60'000'000;
+  int64_t session_absolute_us = int64_t{12} * 3'600'000'000;
+  int64_t second_factor_every_us = int64_t{90} * 86'400'000'000;  // about 3 months
+  int64_t temporary_password_us = int64_t{7} * 86'400'000'000;
+  int max_failed_logins = 5;  // then the account is locked for lockout_us
+  int64_t lockout_us = int64_t{15} * 60'000'000;
+  // argon2id cost (libsodium crypto_pwhash): interactive by default; tests use the minimum.
+  unsigned long long hash_ops = 0;  // 0: crypto_pwhash_OPSLIMIT_INTERACTIVE
+  size_t hash_memory = 0;           // 0: crypto_pwhash_MEMLIMIT_INTERACTIVE
+};
+
+struct NewUser {
+  std::string login_id;  // empty: <organisation code>-<nn>
+  core::OrgId org = 0;
+  std::string org_code;  // for login id generation
+  Role role = Role::kUser;
+  std::string name, kana, email, phone;
+  // The demo's ready users: a known password, no change at first login.
+  std::optional<std::string> password;
+  uint64_t by = 0;         // the admin issuing it (0: the system)
+  core::OrgId by_org = 0;  // the admin's organisation (the level above for a first admin)
+};
+
+// What the log must record about a change of a user (core::RecordUser); called inside the
+// store's transaction, so a refusal there leaves the store unchanged.
+struct UserFact {
+  uint64_t user = 0;
+  core::OrgId org = 0;
+  std::string change;  // created, changed, locked, unlocked, suspended, resumed, password_reset
+  Role role = Role::kUser;
+  std::vector<std::string> fields;
+  uint64_t by = 0;         // the user who did it (0: the user themself, or the system)
+  core::OrgId by_org = 0;  // their organisation (0: the user's own)
+};
+using RecordFact = std::function<Status(const UserFact&)>;
+
+// Records each fact as a core::RecordUser command (stream user-<id>), by the acting user or the
+// system. `processor` must outlive the store.
+RecordFact RecordInLog(core::Processor& processor);
+
+// The outcome of a password check (POST /api/session).
+struct LoginResult {
+  enum class Kind { kOk, kWrong, kLocked, kSuspended } kind = Kind::kWrong;
+  std::optional<User> user;
+  int64_t retry_after_us = 0;  // kLocked
+};
+
+class AccountStore {
+ public:
+  static Result<std::unique_ptr<AccountStore>> Open(AccountOptions options, RecordFact record);
+  ~AccountStore();
+  AccountStore(const AccountStore&) = delete;
+  AccountStore& operator=(const AccountStore&) = delete;
+
+  // Password rule (docs/accounts.md): 10–128 characters, three of upper case, lower case, digits
+  // and symbols, not containing the login id. kInvalidArgument naming `field`, in Japanese.
+  static Status CheckPassword(std::string_view password, std::string_view login_id,
+                              std::string_view field);
+
+  // Issues a user with a temporary password mailed to them (or the demo's known password).
+  Result<User> CreateUser(const NewUser& user);
+  Result<std::optional<User>> FindUser(uint64_t id);
+  Result<std::optional<User>> FindByLogin(std::string_view login_id);
+  Result<std::vector<User>> UsersOf(core::OrgId org);
+  Result<bool> HasAdmin(core::OrgId org);
+
+  // Checks a password; counts failures and locks the account after max_failed_logins.
+  Result<LoginResult> CheckLogin(std::string_view login_id, std::string_view password);
+  // A new session for `user` at `stage`: its token (the cookie's value) and the session.
+  Result<std::pair<std::string, Session>> OpenSession(const User& user, Stage stage);
+  // The live session of a cookie's token (idle and absolute expiry), its last_seen moved on.
+  std::optional<Session> FindSession(std::string_view token);
+  Status SetStage(std::string_view token, Stage stage);
+  Status CloseSession(std::string_view token);
+  // Every session of a user ends (suspension, password reset).
+  Status CloseSessionsOf(uint64_t user);
+
+  // The stage a user with a checked password starts at.
+  Stage FirstStage(const User& user, bool insured_institution) const;
+  // Mails a fresh six-digit code (valid 10 minutes, 5 tries).
+  Status SendSecondFactor(const User& user);
+  // kInvalidArgument (field "code") for a wrong or expired code.
+  Status VerifySecondFactor(uint64_t user, std::string_view code);
+  Status MarkInstitutionConfirmed(uint64_t user);
+  // The user changes their password (current checked); kInvalidArgument naming the field.
+  Status ChangePassword(uint64_t user, std::string_view current, std::string_view next);
+  // F-9-2: login id + mail address → a temporary password by mail. False when they do not match
+  // (the caller answers the same either way).
+  Result<bool> ForgotPassword(std::string_view login_id, std::string_view email);
+  // F-9-3: mail address + phone → the login ids to that address.
+  Result<bool> ForgotLoginId(std::string_view email, std::string_view phone);
+  // An admin resets a user's password: a temporary one by mail, sessions closed, lock lifted.
+  Status ResetPassword(uint64_t user, uint64_t by);
+  Status SetSuspended(uint64_t user, bool suspended, uint64_t by);
+  // The user's own name, kana and phone.
+  Status UpdateProfile(uint64_t user, const std::optional<std::string>& name,
+                       const std::optional<std::string>& kana,
+                       const std::optional<std::string>& phone);
+  // A new mail address takes effect once the link mailed to it is opened (ConfirmEmail).
+  Status RequestEmailChange(uint64_t user, std::string_view email, std::string_view link_base);
+  Result<uint64_t> ConfirmEmail(std::string_view token);
+
+  Result<std::vector<Mail>> Outbox(size_t limit);
+
+ private:
+  struct Impl;
+  explicit AccountStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace shugo::http

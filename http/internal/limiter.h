@@ -1,0 +1,46 @@
+// Failed logins per client address in a sliding window (docs/accounts.md): past the limit the
+// address gets 429 until its oldest failure leaves the window. Per-account lockout lives in the
+// account store; this stops one address from trying many accounts.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+namespace shugo::http::internal {
+
+class LoginLimiter {
+ public:
+  LoginLimiter(int max_failures, int64_t window_us)
+      : max_failures_(max_failures), window_us_(window_us) {}
+
+  // Microseconds until `address` may try again; 0 when it may now.
+  int64_t RetryAfter(const std::string& address, int64_t now) {
+    std::lock_guard lock(mu_);
+    auto it = failures_.find(address);
+    if (it == failures_.end()) return 0;
+    Trim(it->second, now);
+    if (static_cast<int>(it->second.size()) < max_failures_) return 0;
+    return it->second.front() + window_us_ - now;
+  }
+  void Failed(const std::string& address, int64_t now) {
+    std::lock_guard lock(mu_);
+    if (failures_.size() > 100'000) failures_.clear();  // bounded memory under a flood
+    auto& q = failures_[address];
+    Trim(q, now);
+    q.push_back(now);
+  }
+
+ private:
+  void Trim(std::deque<int64_t>& q, int64_t now) const {
+    while (!q.empty() && q.front() + window_us_ <= now) q.pop_front();
+  }
+  std::mutex mu_;
+  const int max_failures_;
+  const int64_t window_us_;
+  std::unordered_map<std::string, std::deque<int64_t>> failures_;
+};
+
+}  // namespace shugo::http::internal

@@ -1,0 +1,362 @@
+// Accounts end to end over real HTTP on 127.0.0.1 (F-9, domain.md §5, issue 6): issuance → the
+// mail file → first login → password change → second factor from the mail file → a session;
+// lockout and rate limits; CSRF; logout; expiry; forgotten password and id; mail change; user
+// administration; and the log's facts about users without their personal data (invariant 11).
+#include "tests/http/served.h"
+
+namespace shugo::http {
+namespace {
+
+using namespace test;  // NOLINT(google-build-using-namespace): the fixture of these tests
+
+TEST_CASE(
+    "accounts: issuance then mail then first login then password change then second factor then a "
+    "session") {
+  Served w;
+  w.Admin(w.chiyoda, "chiyoda-admin", "admin@city.chiyoda.example.jp");
+  Browser admin = w.NewBrowser();
+  w.SignIn(admin, "chiyoda-admin", "admin@city.chiyoda.example.jp");
+
+  Res created = admin.Post("/api/users", {{"name", "予防 花子"},
+                                          {"kana", "ヨボウ ハナコ"},
+                                          {"email", "hanako@city.chiyoda.example.jp"},
+                                          {"phone", "03-3264-2111"}});
+  REQUIRE_EQ(created.result(), bhttp::status::created);
+  const std::string login_id(Body(created).at("login_id").as_string());
+  CHECK_EQ(login_id, "131016-02");  // <organisation code>-<nn>
+  const std::string mail = w.LastMail("hanako@city.chiyoda.example.jp", "temporary_password");
+  CHECK(mail.find("Subject: =?UTF-8?B?") != std::string::npos);
+  const std::string temporary = w.After(mail, "仮パスワード: ");
+
+  Browser b = w.NewBrowser();
+  Res r = b.Post("/api/session", {{"login_id", login_id}, {"password", temporary}});
+  REQUIRE_EQ(r.result(), bhttp::status::ok);
+  CHECK_EQ(Body(r).at("need").as_string(), "password_change");
+  const std::string set_cookie(r[bhttp::field::set_cookie]);
+  CHECK(set_cookie.find("HttpOnly") != std::string::npos);
+  CHECK(set_cookie.find("SameSite=Strict") != std::string::npos);
+  CHECK(set_cookie.find("Secure") == std::string::npos);  // no TLS here
+  // Until signing in is complete, the system's routes are closed.
+  CHECK_EQ(b.Get("/api/users").result(), bhttp::status::forbidden);
+
+  r = b.Post("/api/session/password", {{"current", temporary}, {"new", "short"}});
+  CHECK_EQ(r.result(), bhttp::status::bad_request);
+  CHECK_EQ(Body(r).at("error").as_object().at("field").as_string(), "new");
+  r = b.Post("/api/session/password", {{"current", temporary}, {"new", "Yobou-Sesshu-2025"}});
+  REQUIRE_EQ(r.result(), bhttp::status::ok);
+  CHECK_EQ(Body(r).at("need").as_string(), "second_factor");
+
+  const std::string code = w.Code2fa("hanako@city.chiyoda.example.jp");
+  r = b.Post("/api/session/second-factor", {{"code", code == "000000" ? "111111" : "000000"}});
+  CHECK_EQ(r.result(), bhttp::status::bad_request);
+  CHECK_EQ(Body(r).at("error").as_object().at("field").as_string(), "code");
+  r = b.Post("/api/session/second-factor", {{"code", code}});
+  REQUIRE_EQ(r.result(), bhttp::status::ok);
+  const auto user = Body(r).at("user").as_object();
+  CHECK_EQ(user.at("login_id").as_string(), login_id);
+  CHECK_EQ(user.at("organisation").as_object().at("code").as_string(), World::kChiyoda);
+  CHECK_EQ(user.at("role").as_string(), "user");
+
+  Res me = b.Get("/api/me");
+  REQUIRE_EQ(me.result(), bhttp::status::ok);
+  CHECK_EQ(Body(me).at("stage").as_string(), "ready");
+
+  // The next login asks for neither the change nor (within 3 months) a code.
+  Browser again = w.NewBrowser();
+  r = again.Post("/api/session", {{"login_id", login_id}, {"password", "Yobou-Sesshu-2025"}});
+  REQUIRE_EQ(r.result(), bhttp::status::ok);
+  CHECK(Body(r).contains("user"));
+  // After about three months the mailed code is asked again.
+  w.clock.AdvanceMicros(int64_t{91} * 86'400'000'000);
+  r = again.Post("/api/session", {{"login_id", login_id}, {"password", "Yobou-Sesshu-2025"}});
+  CHECK_EQ(Body(r).at("need").as_string(), "second_factor");
+}
+
+TEST_CASE("accounts: an insured institution confirms its institution code at first login") {
+  Served w;
+  w.Admin(w.inst_member, "inst-admin", "desk@clinic.example.jp");
+  Browser b = w.NewBrowser();
+  Res r = b.Post("/api/session", {{"login_id", "inst-admin"}, {"password", kAdminPassword}});
+  REQUIRE_EQ(Body(r).at("need").as_string(), "second_factor");
+  r = b.Post("/api/session/second-factor", {{"code", w.Code2fa("desk@clinic.example.jp")}});
+  REQUIRE_EQ(Body(r).at("need").as_string(), "institution_code");
+  r = b.Post("/api/session/institution-code", {{"code", "0000000000"}});
+  CHECK_EQ(r.result(), bhttp::status::bad_request);
+  CHECK_EQ(Body(r).at("error").as_object().at("field").as_string(), "code");
+  r = b.Post("/api/session/institution-code", {{"code", w.Code(w.inst_member)}});
+  REQUIRE_EQ(r.result(), bhttp::status::ok);
+  CHECK(Body(r).contains("user"));
+}
+
+TEST_CASE("accounts: five wrong passwords lock the account with 429 and the log records the lock") {
+  Served w;
+  const User admin = w.Admin(w.chiyoda, "chiyoda-admin", "admin@city.chiyoda.example.jp");
+  Browser b = w.NewBrowser();
+  for (int i = 0; i < 4; ++i) {
+    Res r = b.Post("/api/session", {{"login_id", "chiyoda-admin"}, {"password", "Wrong-Pass-123"}});
+    CHECK_EQ(r.result(), bhttp::status::unauthorized);
+    CHECK_EQ(ErrorCode(r), "login_failed");
+  }
+  const auto before = w.Head();
+  Res r = b.Post("/api/session", {{"login_id", "chiyoda-admin"}, {"password", "Wrong-Pass-123"}});
+  CHECK_EQ(r.result(), bhttp::status::too_many_requests);
+  CHECK_EQ(ErrorCode(r), "account_locked");
+  CHECK_FALSE(r[bhttp::field::retry_after].empty());
+  CHECK_EQ(w.Head(), before + 1);  // the lock is a fact in the log
+  // Locked: even the right password waits.
+  r = b.Post("/api/session", {{"login_id", "chiyoda-admin"}, {"password", kAdminPassword}});
+  CHECK_EQ(r.result(), bhttp::status::too_many_requests);
+  // After the lockout the right password works again, and the unlock is recorded.
+  w.clock.AdvanceMicros(int64_t{16} * 60'000'000);
+  r = b.Post("/api/session", {{"login_id", "chiyoda-admin"}, {"password", kAdminPassword}});
+  CHECK_EQ(r.result(), bhttp::status::ok);
+  CHECK_EQ(w.Head(), before + 2);
+  (void)admin;
+}
+
+TEST_CASE("accounts: one address failing on many login ids is rate limited with 429") {
+  Served w;
+  Browser b = w.NewBrowser();
+  for (int i = 0; i < 20; ++i) {
+    Res r = b.Post("/api/session",
+                   {{"login_id", "nobody-" + std::to_string(i)}, {"password", "Wrong-Pass-123"}});
+    REQUIRE_EQ(r.result(), bhttp::status::unauthorized);
+  }
+  Res r = b.Post("/api/session", {{"login_id", "nobody-x"}, {"password", "Wrong-Pass-123"}});
+  CHECK_EQ(r.result(), bhttp::status::too_many_requests);
+  CHECK_EQ(ErrorCode(r), "too_many_attempts");
+  CHECK_FALSE(r[bhttp::field::retry_after].empty());
+}
+
+TEST_CASE("accounts: a state-changing request without the CSRF token is refused with 403") {
+  Served w;
+  w.Admin(w.chiyoda, "chiyoda-admin", "admin@city.chiyoda.example.jp");
+  Browser b = w.NewBrowser();
+  w.SignIn(b, "chiyoda-admin", "admin@city.chiyoda.example.jp");
+  const auto before = w.Head();
+  b.send_csrf = false;
+  Res r = b.Post("/api/users", {{"name", "予防 次郎"}, {"email", "jiro@city.chiyoda.example.jp"}});
+  CHECK_EQ(r.result(), bhttp::status::forbidden);
+  CHECK_EQ(ErrorCode(r), "csrf");
+  b.send_csrf = true;
+  const std::string real = b.csrf;
+  b.csrf = "forged";
+  r = b.Post("/api/users", {{"name", "予防 次郎"}, {"email", "jiro@city.chiyoda.example.jp"}});
+  CHECK_EQ(r.result(), bhttp::status::forbidden);
+  CHECK_EQ(w.Head(), before);
+  // A login posted from another site's page is refused too.
+  testing::HttpHeaders h{{"Content-Type", "application/json"},
+                         {"Origin", "https://evil.example.com"}};
+  r = testing::HttpCall(w.server->port(), bhttp::verb::post, "/api/session",
+                        R"({"login_id":"chiyoda-admin","password":"Kanri-Pass-2025"})", h);
+  CHECK_EQ(r.result(), bhttp::status::forbidden);
+  CHECK_EQ(ErrorCode(r), "cross_origin");
+  b.csrf = real;
+  CHECK_EQ(b.Get("/api/users").result(), bhttp::status::ok);
+}
+
+TEST_CASE("accounts: a session after logout is refused with 401") {
+  Served w;
+  w.Admin(w.chiyoda, "chiyoda-admin", "admin@city.chiyoda.example.jp");
+  Browser b = w.NewBrowser();
+  w.SignIn(b, "chiyoda-admin", "admin@city.chiyoda.example.jp");
+  const std::string old_cookie = b.cookie;
+  Res r = b.Send(bhttp::verb::delete_, "/api/session");
+  CHECK_EQ(r.result(), bhttp::status::no_content);
+  CHECK(std::string(r[bhttp::field::set_cookie]).find("Max-Age=0") != std::string::npos);
+  b.cookie = old_cookie;  // a stolen copy of the cookie is no use either
+  r = b.Get("/api/me");
+  CHECK_EQ(r.result(), bhttp::status::unauthorized);
+  CHECK_EQ(ErrorCode(r), "unauthenticated");
+}
+
+TEST_CASE("accounts: sessions end after 30 idle minutes and after 12 hours in any case") {
+  Served w;
+  w.Admin(w.chiyoda, "chiyoda-admin", "admin@city.chiyoda.example.jp");
+  Browser b = w.NewBrowser();
+  w.SignIn(b, "chiyoda-admin", "admin@city.chiyoda.example.jp");
+  w.clock.AdvanceMicros(int64_t{29} * 60'000'000);
+  CHECK_EQ(b.Get("/api/me").result(), bhttp::status::ok);
+  w.clock.AdvanceMicros(int64_t{31} * 60'000'000);
+  CHECK_EQ(b.Get("/api/me").result(), bhttp::status::unauthorized);
+
+  w.SignIn(b, "chiyoda-admin", "admin@city.chiyoda.example.jp");
+  for (int i = 0; i < 25; ++i) {  // active every 29 minutes for 12 hours and more
+    w.clock.AdvanceMicros(int64_t{29} * 60'000'000);
+    const bool alive = b.Get("/api/me").result() == bhttp::status::ok;
+    CHECK_EQ(alive, i < 24);
+  }
+}
+
+TEST_CASE(
+    "accounts: forgotten password and forgotten login id answer the same and mail only on a "
+    "match") {
+  Served w;
+  w.Admin(w.chiyoda, "chiyoda-admin", "admin@city.chiyoda.example.jp");
+  Browser b = w.NewBrowser();
+  Res wrong = b.Post("/api/password/forgot",
+                     {{"login_id", "chiyoda-admin"}, {"email", "someone@else.example.jp"}});
+  Res right = b.Post("/api/password/forgot",
+                     {{"login_id", "chiyoda-admin"}, {"email", "admin@city.chiyoda.example.jp"}});
+  CHECK_EQ(wrong.result(), bhttp::status::accepted);
+  CHECK_EQ(right.result(), bhttp::status::accepted);
+  CHECK_EQ(wrong.body(), right.body());
+  const std::string temporary =
+      w.After(w.LastMail("admin@city.chiyoda.example.jp", "temporary_password"), "仮パスワード: ");
+  // The old password no longer works; the temporary one asks for a change.
+  Res r = b.Post("/api/session", {{"login_id", "chiyoda-admin"}, {"password", kAdminPassword}});
+  CHECK_EQ(r.result(), bhttp::status::unauthorized);
+  r = b.Post("/api/session", {{"login_id", "chiyoda-admin"}, {"password", temporary}});
+  CHECK_EQ(Body(r).at("need").as_string(), "password_change");
+
+  Res id_wrong = b.Post("/api/login-id/forgot",
+                        {{"email", "admin@city.chiyoda.example.jp"}, {"phone", "0300000000"}});
+  Res id_right = b.Post("/api/login-id/forgot",
+                        {{"email", "admin@city.chiyoda.example.jp"}, {"phone", "03-1234-5678"}});
+  CHECK_EQ(id_wrong.body(), id_right.body());
+  CHECK(w.LastMail("admin@city.chiyoda.example.jp", "login_id").find("chiyoda-admin") !=
+        std::string::npos);
+}
+
+TEST_CASE("accounts: a new mail address takes effect only after the link mailed to it is opened") {
+  Served w;
+  w.Admin(w.chiyoda, "chiyoda-admin", "admin@city.chiyoda.example.jp");
+  Browser b = w.NewBrowser();
+  w.SignIn(b, "chiyoda-admin", "admin@city.chiyoda.example.jp");
+  Res r = b.Post("/api/me/email", {{"email", "not-an-address"}});
+  CHECK_EQ(r.result(), bhttp::status::bad_request);
+  r = b.Post("/api/me/email", {{"email", "new@city.chiyoda.example.jp"}});
+  REQUIRE_EQ(r.result(), bhttp::status::accepted);
+  CHECK_EQ(Body(b.Get("/api/me")).at("email").as_string(), "admin@city.chiyoda.example.jp");
+  const std::string token =
+      w.After(w.LastMail("new@city.chiyoda.example.jp", "email_change"), "token=");
+  r = b.Post("/api/email/confirm", {{"token", "wrong"}});
+  CHECK_EQ(r.result(), bhttp::status::bad_request);
+  r = b.Post("/api/email/confirm", {{"token", token}});
+  REQUIRE_EQ(r.result(), bhttp::status::ok);
+  CHECK_EQ(Body(b.Get("/api/me")).at("email").as_string(), "new@city.chiyoda.example.jp");
+}
+
+TEST_CASE(
+    "accounts: an admin suspends and resets users of its own organisation and gets 404 for "
+    "another's") {
+  Served w;
+  w.Admin(w.chiyoda, "chiyoda-admin", "admin@city.chiyoda.example.jp");
+  const User other = w.Admin(w.chuo, "chuo-admin", "admin@city.chuo.example.jp");
+  Browser b = w.NewBrowser();
+  w.SignIn(b, "chiyoda-admin", "admin@city.chiyoda.example.jp");
+  Res created =
+      b.Post("/api/users", {{"name", "予防 三郎"}, {"email", "saburo@city.chiyoda.example.jp"}});
+  REQUIRE_EQ(created.result(), bhttp::status::created);
+  const std::string id = std::to_string(Body(created).at("id").to_number<uint64_t>());
+
+  CHECK_EQ(b.Post("/api/users/" + std::to_string(other.id) + "/suspend").result(),
+           bhttp::status::not_found);
+  Res r = b.Post("/api/users/" + id + "/suspend");
+  REQUIRE_EQ(r.result(), bhttp::status::ok);
+  CHECK(Body(r).at("suspended").as_bool());
+  CHECK_EQ(b.Post("/api/users/" + id + "/suspend").result(), bhttp::status::conflict);
+  CHECK_EQ(b.Post("/api/users/" + id + "/resume").result(), bhttp::status::ok);
+  CHECK_EQ(b.Post("/api/users/" + id + "/reset-password").result(), bhttp::status::ok);
+  CHECK(w.LastMail("saburo@city.chiyoda.example.jp", "temporary_password").find("再発行") !=
+        std::string::npos);
+  // A plain user may not manage users.
+  const std::string login_id(Body(created).at("login_id").as_string());
+  const std::string temporary =
+      w.After(w.LastMail("saburo@city.chiyoda.example.jp", "temporary_password"), "仮パスワード: ");
+  Browser user = w.NewBrowser();
+  user.Post("/api/session", {{"login_id", login_id}, {"password", temporary}});
+  user.Post("/api/session/password", {{"current", temporary}, {"new", "Saburo-Pass-2025"}});
+  user.Post("/api/session/second-factor", {{"code", w.Code2fa("saburo@city.chiyoda.example.jp")}});
+  REQUIRE_EQ(Body(user.Get("/api/me")).at("stage").as_string(), "ready");
+  CHECK_EQ(user.Get("/api/users").result(), bhttp::status::forbidden);
+  CHECK_EQ(user.Post("/api/users", {{"name", "x"}, {"email", "x@x.example.jp"}}).result(),
+           bhttp::status::forbidden);
+}
+
+TEST_CASE(
+    "accounts: the first admin of an organisation is issued by the level above and only once") {
+  Served w;
+  w.Admin(w.tokyo, "tokyo-admin", "admin@pref.tokyo.example.jp");
+  Browser b = w.NewBrowser();
+  w.SignIn(b, "tokyo-admin", "admin@pref.tokyo.example.jp");
+  Res r = b.Post("/api/users", {{"name", "港 一郎"},
+                                {"email", "admin@city.minato.example.jp"},
+                                {"organisation", World::kMinato},
+                                {"role", "admin"}});
+  REQUIRE_EQ(r.result(), bhttp::status::created);
+  CHECK_EQ(Body(r).at("organisation").as_object().at("code").as_string(), World::kMinato);
+  // Only once: the new admin issues the rest.
+  r = b.Post("/api/users", {{"name", "港 二郎"},
+                            {"email", "admin2@city.minato.example.jp"},
+                            {"organisation", World::kMinato},
+                            {"role", "admin"}});
+  CHECK_EQ(r.result(), bhttp::status::conflict);
+  // Not for an organisation that is not below it.
+  r = b.Post("/api/users", {{"name", "厚労 太郎"},
+                            {"email", "x@mhlw.example.jp"},
+                            {"organisation", World::kMhlw},
+                            {"role", "admin"}});
+  CHECK_EQ(r.result(), bhttp::status::forbidden);
+  r = b.Post("/api/users",
+             {{"name", "x"}, {"email", "x@x.example.jp"}, {"organisation", "999999"}});
+  CHECK_EQ(r.result(), bhttp::status::not_found);
+}
+
+TEST_CASE("accounts: malformed bodies and unknown fields are 4xx and change nothing") {
+  Served w;
+  w.Admin(w.chiyoda, "chiyoda-admin", "admin@city.chiyoda.example.jp");
+  Browser b = w.NewBrowser();
+  w.SignIn(b, "chiyoda-admin", "admin@city.chiyoda.example.jp");
+  const auto before = w.Head();
+  CHECK_EQ(b.Send(bhttp::verb::post, "/api/users", "{not json").result(),
+           bhttp::status::bad_request);
+  CHECK_EQ(b.Send(bhttp::verb::post, "/api/users", "[1,2]").result(), bhttp::status::bad_request);
+  CHECK_EQ(b.Send(bhttp::verb::post, "/api/users", "{\"name\":\"\xff\xfe\"}").result(),
+           bhttp::status::bad_request);
+  Res r = b.Post("/api/users", {{"name", "x"}, {"email", "x@x.example.jp"}, {"admin", true}});
+  CHECK_EQ(r.result(), bhttp::status::bad_request);
+  CHECK_EQ(Body(r).at("error").as_object().at("field").as_string(), "admin");
+  r = b.Post("/api/users", {{"name", 5}, {"email", "x@x.example.jp"}});
+  CHECK_EQ(Body(r).at("error").as_object().at("field").as_string(), "name");
+  testing::HttpHeaders h{{"Content-Type", "text/plain"},
+                         {"Cookie", "shugo_session=" + b.cookie},
+                         {"X-CSRF-Token", b.csrf}};
+  r = testing::HttpCall(w.server->port(), bhttp::verb::post, "/api/users", "{}", h);
+  CHECK_EQ(r.result(), bhttp::status::unsupported_media_type);
+  r = b.Send(bhttp::verb::put, "/api/users");
+  CHECK_EQ(r.result(), bhttp::status::method_not_allowed);
+  CHECK_EQ(std::string(r[bhttp::field::allow]), "GET, POST");
+  CHECK_EQ(w.Head(), before);
+}
+
+TEST_CASE("accounts: the log records user facts by id without mail address name or password") {
+  Served w;
+  const User admin = w.Admin(w.chiyoda, "chiyoda-admin", "admin@city.chiyoda.example.jp");
+  std::string all;
+  REQUIRE(w.store
+              ->ReadAll(1,
+                        [&](events::Position, std::string_view bytes) {
+                          all.append(bytes);
+                          return true;
+                        })
+              .ok());
+  CHECK(all.find("user-" + std::to_string(admin.id)) != std::string::npos);
+  for (const std::string secret : {"admin@city.chiyoda.example.jp", "chiyoda-admin", "管理 太郎",
+                                   kAdminPassword, "03-1234-5678"}) {
+    CAPTURE(secret);
+    CHECK(all.find(secret) == std::string::npos);
+  }
+}
+
+TEST_CASE("accounts: password rule refusals name the field") {
+  CHECK(AccountStore::CheckPassword("Yobou-Sesshu-2025", "hanako", "new").ok());
+  CHECK_EQ(AccountStore::CheckPassword("Short-1", "", "new").field(), "new");
+  CHECK_FALSE(AccountStore::CheckPassword("alllowercaseletters", "", "new").ok());
+  CHECK_FALSE(AccountStore::CheckPassword("Hanako-Pass-2025", "hanako", "new").ok());
+  CHECK(AccountStore::CheckPassword("よぼうせっしゅPass1", "", "new").ok());
+  CHECK_FALSE(AccountStore::CheckPassword("Tab\tInside-Pass1", "", "new").ok());
+}
+
+}  // namespace
+}  // namespace shugo::http

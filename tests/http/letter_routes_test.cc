@@ -1,0 +1,201 @@
+// The letter routes over real HTTP (F-3 … F-8, issue 6): apply, list, read, history and every
+// command, with read-your-writes positions, versions and If-Match, Idempotency-Key retries,
+// 404 for what the caller may not see and 403 for what it may not do, bulk approval all or
+// nothing, and refusals that name their field and append nothing.
+#include "tests/http/served.h"
+
+namespace shugo::http {
+namespace {
+
+using namespace test;  // NOLINT(google-build-using-namespace): the fixture of these tests
+
+json::object Apply(Browser& b, const std::string& type = "routine") {
+  Res r = b.Post("/api/letters", {{"contract_type", type}, {"document_confirmed", true}});
+  REQUIRE_MESSAGE(r.result() == bhttp::status::created, r.body());
+  return Body(r);
+}
+
+std::string Id(const json::object& o) { return std::to_string(o.at("id").to_number<uint64_t>()); }
+std::string Pos(const json::object& o) {
+  return std::to_string(o.at("position").to_number<uint64_t>());
+}
+
+TEST_CASE(
+    "letters: F-3 F-4 an institution applies and its delegate approves over HTTP with positions "
+    "and versions") {
+  Served w;
+  Browser inst = w.SignedIn(w.inst_member);
+  const json::object applied = Apply(inst);
+  CHECK_EQ(applied.at("status").as_string(), "applied");
+  CHECK_EQ(applied.at("version").to_number<uint64_t>(), 1u);
+  const std::string id = Id(applied);
+
+  // Read-your-writes: with min_position the new letter is there at once.
+  Res one = inst.Get("/api/letters/" + id + "?min_position=" + Pos(applied));
+  REQUIRE_EQ(one.result(), bhttp::status::ok);
+  CHECK_EQ(std::string(one[bhttp::field::etag]), "\"1\"");
+  const json::object letter = Body(one);
+  const auto delegate = letter.at("delegate").as_object();
+  CHECK_EQ(letter.at("delegator").as_object().at("code").as_string(), w.Code(w.inst_member));
+  CHECK_EQ(letter.at("status_name").as_string(), "申請中");
+
+  Browser ma = w.SignedIn(delegate.at("id").to_number<uint64_t>());
+  Res list = ma.Get("/api/letters?status=applied&min_position=" + Pos(applied));
+  REQUIRE_EQ(list.result(), bhttp::status::ok);
+  bool listed = false;
+  const json::object page = Body(list);
+  for (const auto& item : page.at("items").as_array()) {
+    listed |= Id(item.as_object()) == id;
+  }
+  CHECK(listed);
+
+  // A stale If-Match is a conflict and appends nothing; the right one approves.
+  testing::HttpHeaders stale{{"Content-Type", "application/json"},
+                             {"Cookie", "shugo_session=" + ma.cookie},
+                             {"X-CSRF-Token", ma.csrf},
+                             {"If-Match", "\"7\""}};
+  const auto before = w.Head();
+  Res r = testing::HttpCall(w.server->port(), bhttp::verb::post, "/api/letters/" + id + "/approve",
+                            "{}", stale);
+  CHECK_EQ(r.result(), bhttp::status::conflict);
+  CHECK_EQ(ErrorCode(r), "version_conflict");
+  CHECK_EQ(w.Head(), before);
+  stale.back().second = "\"1\"";
+  r = testing::HttpCall(w.server->port(), bhttp::verb::post, "/api/letters/" + id + "/approve",
+                        "{}", stale);
+  REQUIRE_MESSAGE(r.result() == bhttp::status::ok, r.body());
+  CHECK_EQ(Body(r).at("status").as_string(), "approved");
+  CHECK(Body(r).contains("contract_date"));
+
+  Res history = inst.Get("/api/letters/" + id + "/history?min_position=" + Pos(Body(r)));
+  REQUIRE_EQ(history.result(), bhttp::status::ok);
+  const auto items = Body(history).at("items").as_array();
+  REQUIRE_GE(items.size(), 2u);
+  CHECK_EQ(items[0].as_object().at("type").as_string(), "letter_applied");
+  CHECK_EQ(items[1].as_object().at("status").as_string(), "approved");
+}
+
+TEST_CASE("letters: an Idempotency-Key retry answers the first result and appends nothing") {
+  Served w;
+  Browser inst = w.SignedIn(w.inst_member);
+  testing::HttpHeaders h{{"Content-Type", "application/json"},
+                         {"Cookie", "shugo_session=" + inst.cookie},
+                         {"X-CSRF-Token", inst.csrf},
+                         {"Idempotency-Key", "apply-2025-04-01-001"}};
+  const std::string body = R"({"contract_type":"routine","document_confirmed":true})";
+  Res first = testing::HttpCall(w.server->port(), bhttp::verb::post, "/api/letters", body, h);
+  REQUIRE_EQ(first.result(), bhttp::status::created);
+  const auto head = w.Head();
+  Res again = testing::HttpCall(w.server->port(), bhttp::verb::post, "/api/letters", body, h);
+  REQUIRE_EQ(again.result(), bhttp::status::created);
+  CHECK_EQ(w.Head(), head);
+  CHECK_EQ(Id(Body(again)), Id(Body(first)));
+  CHECK_EQ(Body(again).at("position"), Body(first).at("position"));
+  CHECK(Body(again).at("duplicate").as_bool());
+}
+
+TEST_CASE(
+    "letters: F-8 a letter the caller may not see answers 404 and an action it may not take "
+    "answers 403") {
+  Served w;
+  Browser inst = w.SignedIn(w.inst_member);
+  const std::string id = Id(Apply(inst));
+  w.projection->WaitFor(w.Head(), std::chrono::seconds(10)).IgnoreError();
+
+  // Another institution sees neither the letter nor its history, and cannot act on it.
+  Browser other = w.SignedIn(w.inst_nonmember);
+  CHECK_EQ(other.Get("/api/letters/" + id).result(), bhttp::status::not_found);
+  CHECK_EQ(other.Get("/api/letters/" + id + "/history").result(), bhttp::status::not_found);
+  CHECK_EQ(other.Post("/api/letters/" + id + "/approve").result(), bhttp::status::not_found);
+  CHECK_EQ(other.Get("/api/letters/99999").result(), bhttp::status::not_found);
+  // The institution sees its own letter but may not approve it.
+  const auto before = w.Head();
+  Res r = inst.Post("/api/letters/" + id + "/approve");
+  CHECK_EQ(r.result(), bhttp::status::forbidden);
+  CHECK_EQ(w.Head(), before);
+  // MHLW sees everything, even with a filter naming someone else.
+  Browser mhlw = w.SignedIn(w.mhlw);
+  CHECK_EQ(mhlw.Get("/api/letters/" + id).result(), bhttp::status::ok);
+}
+
+TEST_CASE(
+    "letters: return and withdraw need a reason and refusals name their field and append nothing") {
+  Served w;
+  Browser inst = w.SignedIn(w.inst_member);
+  const std::string id = Id(Apply(inst));
+  const auto before = w.Head();
+  Res r = inst.Post("/api/letters/" + id + "/withdraw");
+  CHECK_EQ(r.result(), bhttp::status::bad_request);
+  CHECK_EQ(Body(r).at("error").as_object().at("field").as_string(), "reason");
+  r = inst.Post("/api/letters/" + id + "/withdraw", {{"reason", "x"}, {"extra", 1}});
+  CHECK_EQ(Body(r).at("error").as_object().at("field").as_string(), "extra");
+  r = inst.Post("/api/letters/" + id + "/secede", {{"date", "2025-13-01"}, {"reason", "移転"}});
+  CHECK_EQ(r.result(), bhttp::status::bad_request);
+  CHECK_EQ(Body(r).at("error").as_object().at("field").as_string(), "date");
+  // A rule of the domain: F-3 asks to confirm the contract document first (422).
+  r = inst.Post("/api/letters", {{"contract_type", "voluntary_subsidy"}});
+  CHECK_EQ(r.result(), bhttp::status::unprocessable_entity);
+  CHECK_EQ(Body(r).at("error").as_object().at("field").as_string(), "document_confirmed");
+  // The delegate is the chain table's; naming another is refused before anything is appended.
+  r = inst.Post("/api/letters", {{"contract_type", "voluntary_subsidy"},
+                                 {"document_confirmed", true},
+                                 {"delegate", World::kTokyo}});
+  CHECK_EQ(r.result(), bhttp::status::unprocessable_entity);
+  CHECK_EQ(Body(r).at("error").as_object().at("field").as_string(), "delegate");
+  r = inst.Post("/api/letters", {{"contract_type", "weekly"}, {"document_confirmed", true}});
+  CHECK_EQ(r.result(), bhttp::status::bad_request);
+  CHECK_EQ(w.Head(), before);
+  r = inst.Post("/api/letters/" + id + "/withdraw", {{"reason", "記載誤りのため"}});
+  REQUIRE_EQ(r.result(), bhttp::status::ok);
+  CHECK_EQ(Body(r).at("status").as_string(), "withdrawn");
+  // A status that does not allow it: 409.
+  r = inst.Post("/api/letters/" + id + "/withdraw", {{"reason", "もう一度"}});
+  CHECK_EQ(r.result(), bhttp::status::conflict);
+}
+
+TEST_CASE("letters: bulk approval is all or nothing and names the failing ids") {
+  Served w;
+  Browser a = w.SignedIn(w.inst_member);
+  Browser b = w.SignedIn(w.inst_member2);
+  const json::object first = Apply(a);
+  const json::object second = Apply(b);
+  const uint64_t delegate = w.proc->Read([&](const core::State& s) {
+    return s.FindLetter(first.at("id").to_number<uint64_t>())->delegate;
+  });
+  Browser ma = w.SignedIn(delegate);
+  // One of them withdrawn: the whole batch is refused and names it.
+  REQUIRE_EQ(b.Post("/api/letters/" + Id(second) + "/withdraw", {{"reason", "取下げ"}}).result(),
+             bhttp::status::ok);
+  const auto before = w.Head();
+  Res r = ma.Post("/api/letters/approve", {{"ids", json::array{first.at("id"), second.at("id")}}});
+  CHECK_EQ(r.result(), bhttp::status::conflict);
+  REQUIRE(Body(r).at("error").as_object().contains("ids"));
+  CHECK_EQ(Body(r).at("error").as_object().at("ids").as_array(), json::array{second.at("id")});
+  CHECK_EQ(w.Head(), before);
+  // Unknown ids are named as missing.
+  r = ma.Post("/api/letters/approve", {{"ids", json::array{first.at("id"), 424242}}});
+  CHECK_EQ(r.result(), bhttp::status::not_found);
+  CHECK_EQ(Body(r).at("error").as_object().at("ids").as_array(), json::array{424242});
+  r = ma.Post("/api/letters/approve", {{"ids", json::array{first.at("id")}}});
+  REQUIRE_MESSAGE(r.result() == bhttp::status::ok, r.body());
+  CHECK_EQ(Body(r).at("items").as_array()[0].as_object().at("status").as_string(), "approved");
+}
+
+TEST_CASE("letters: list filters are checked and a signed-out caller gets 401") {
+  Served w;
+  Browser inst = w.SignedIn(w.inst_member);
+  CHECK_EQ(inst.Get("/api/letters?status=happy").result(), bhttp::status::bad_request);
+  CHECK_EQ(inst.Get("/api/letters?per_page=0").result(), bhttp::status::bad_request);
+  CHECK_EQ(inst.Get("/api/letters?delegator=000").result(), bhttp::status::bad_request);
+  Res r = inst.Get("/api/letters?sort=id");
+  CHECK_EQ(Body(r).at("error").as_object().at("field").as_string(), "sort");
+  r = inst.Get("/api/letters?min_position=999999999");
+  CHECK_EQ(r.result(), bhttp::status::bad_request);
+  Browser nobody = w.NewBrowser();
+  CHECK_EQ(nobody.Get("/api/letters").result(), bhttp::status::unauthorized);
+  CHECK_EQ(nobody.Post("/api/letters", {{"contract_type", "routine"}}).result(),
+           bhttp::status::unauthorized);
+}
+
+}  // namespace
+}  // namespace shugo::http
