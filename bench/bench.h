@@ -107,4 +107,12 @@ struct QueriesOptions {
 // parameters taken from the data, from 1 and then 2 threads.
 Status RunQueries(const QueriesOptions& o);
 
+struct HttpFixtureOptions {
+  std::filesystem::path dir;  // a data directory built by `shugo demo` (appended to)
+  std::filesystem::path out;  // where approve_requests.lua and sessions.env go
+  size_t letters = 20000;     // applications awaiting approval
+};
+// Prepares `dir` for bench/http.sh: applications, delegates' users and ready sessions.
+Status RunHttpFixture(const HttpFixtureOptions& o);
+
 }  // namespace shugo::bench

@@ -117,6 +117,17 @@ void AddBench(CLI::App& app, Action& run) {
   queries->add_option("--reference", qo->reference, reference_help);
   queries->add_flag("--json", qo->json, "One JSON line");
   OnRun(queries, qo, bench::RunQueries, run, "queries");
+
+  auto hf = std::make_shared<bench::HttpFixtureOptions>();
+  CLI::App* fixture = bench->add_subcommand(
+      "http-fixture", "Applications, delegates' users and sessions for bench/http.sh (wrk)");
+  fixture->add_option("--dir", hf->dir, "Data directory built by `shugo demo` (appended to)")
+      ->required();
+  fixture->add_option("--out", hf->out, "Directory for approve_requests.lua and sessions.env")
+      ->required();
+  fixture->add_option("--letters", hf->letters, "Applications awaiting approval")
+      ->capture_default_str();
+  OnRun(fixture, hf, bench::RunHttpFixture, run, "http-fixture");
 }
 
 }  // namespace shugo::cli

@@ -31,11 +31,16 @@ std::optional<OrgView> OrgOf(const Context& ctx, core::OrgId id) {
   });
 }
 
-json::object UserJson(const User& u, const std::optional<OrgView>& org) {
-  json::object o{
-      {"id", u.id},       {"login_id", u.login_id},   {"role", CodeName(u.role)},
-      {"name", u.name},   {"kana", u.kana},           {"email", u.email},
-      {"phone", u.phone}, {"suspended", u.suspended}, {"locked", u.locked_until.has_value()}};
+json::object UserJson(const User& u, const std::optional<OrgView>& org, int64_t now = 0) {
+  json::object o{{"id", u.id},
+                 {"login_id", u.login_id},
+                 {"role", CodeName(u.role)},
+                 {"name", u.name},
+                 {"kana", u.kana},
+                 {"email", u.email},
+                 {"phone", u.phone},
+                 {"suspended", u.suspended},
+                 {"locked", u.locked_until.has_value() && *u.locked_until > now}};
   if (org) {
     o["organisation"] = json::object{{"id", org->id},
                                      {"code", org->code},
@@ -45,6 +50,26 @@ json::object UserJson(const User& u, const std::optional<OrgView>& org) {
                                      {"prefecture", org->prefecture}};
   }
   return o;
+}
+
+int64_t Now(const Call& call) {
+  return call.ctx.clock != nullptr ? call.ctx.clock->NowMicros() : 0;
+}
+
+// Requests that mail someone or probe for accounts (forgotten password or id): at most 20 per
+// address in 10 minutes, each counted; nullopt when this one may go on.
+std::optional<Response> Throttled(const Call& call) {
+  if (call.ctx.limiter == nullptr) return std::nullopt;
+  const std::string key = "mail:" + call.peer;
+  const int64_t now = Now(call);
+  if (const int64_t wait = call.ctx.limiter->RetryAfter(key, now); wait > 0) {
+    Response res = Error(call, bhttp::status::too_many_requests, "too_many_attempts",
+                         "このアドレスからの依頼が多すぎます。しばらくしてからお試しください");
+    res.set(bhttp::field::retry_after, std::to_string(wait / 1'000'000 + 1));
+    return res;
+  }
+  call.ctx.limiter->Failed(key, now);
+  return std::nullopt;
 }
 
 Response Unauthenticated(const Call& call) {
@@ -78,24 +103,23 @@ bool IsInsuredInstitution(const Context& ctx, core::OrgId org) {
   return o && o->kind == core::OrganisationKind::kInsuredInstitution;
 }
 
-// Moves a session on to the user's next stage (mailing a code when it reaches the second factor).
-Result<Stage> Advance(Call& call, uint64_t user_id) {
-  AccountStore& a = *call.ctx.accounts;
-  SHUGO_ASSIGN_OR_RETURN(auto user, a.FindUser(user_id));
-  if (!user) return Status(StatusCode::kUnauthenticated, "利用者が見つかりません");
-  const Stage next = a.FirstStage(*user, IsInsuredInstitution(call.ctx, user->org));
-  if (next == Stage::kSecondFactor) SHUGO_RETURN_IF_ERROR(a.SendSecondFactor(*user));
-  SHUGO_RETURN_IF_ERROR(a.SetStage(call.token, next));
-  if (call.session) call.session->stage = next;
-  return next;
-}
-
+// After a step of signing in (or a password change): a new session (token and CSRF token) at
+// the user's next stage replaces the old one, mailing a code when that stage is the second factor.
 Response AfterStep(Call& call, uint64_t user_id) {
-  auto next = Advance(call, user_id);
-  if (!next.ok()) return FromStatus(call, next.status());
-  auto user = call.ctx.accounts->FindUser(user_id);
-  if (!user.ok() || !*user) return Unauthenticated(call);
-  return NextStep(call, **user, *next, call.token, false);
+  AccountStore& a = *call.ctx.accounts;
+  auto user = a.FindUser(user_id);
+  if (!user.ok()) return FromStatus(call, user.status());
+  if (!*user) return Unauthenticated(call);
+  const Stage next = a.FirstStage(**user, IsInsuredInstitution(call.ctx, (*user)->org));
+  if (next == Stage::kSecondFactor) {
+    if (Status s = a.SendSecondFactor(**user); !s.ok()) return FromStatus(call, s);
+  }
+  a.CloseSession(call.token).IgnoreError();  // gone already after a password change
+  auto opened = a.OpenSession(**user, next);
+  if (!opened.ok()) return FromStatus(call, opened.status());
+  call.token = opened->first;
+  call.session = opened->second;
+  return NextStep(call, **user, next, call.token, true);
 }
 
 Result<uint64_t> UserIdParam(const Call& call) {
@@ -203,6 +227,10 @@ Response SecondFactor(Call& call) {
 }
 
 Response ChangePassword(Call& call) {
+  if (call.session->stage != Stage::kPasswordChange && call.session->stage != Stage::kReady) {
+    return Error(call, bhttp::status::conflict, "wrong_step",
+                 "ログイン手続きを先に完了してください（認証コードの入力など）");
+  }
   if (Status s = OnlyFields(call, {"current", "new"}); !s.ok()) return FromStatus(call, s);
   auto current = StringField(call, "current");
   if (!current.ok()) return FromStatus(call, current.status());
@@ -211,8 +239,8 @@ Response ChangePassword(Call& call) {
   if (Status s = call.ctx.accounts->ChangePassword(call.session->user, *current, *next); !s.ok()) {
     return FromStatus(call, s);
   }
-  if (call.session->stage == Stage::kPasswordChange) return AfterStep(call, call.session->user);
-  return Json(bhttp::status::ok, call.req.version(), json::object{{"changed", true}});
+  // Every session of the user ended with the old password; this one continues under a new token.
+  return AfterStep(call, call.session->user);
 }
 
 Response ConfirmInstitutionCode(Call& call) {
@@ -247,7 +275,9 @@ Response Me(Call& call) {
   auto user = call.ctx.accounts->FindUser(call.session->user);
   if (!user.ok()) return FromStatus(call, user.status());
   if (!*user) return Unauthenticated(call);
-  json::object out = UserJson(**user, OrgOf(call.ctx, (*user)->org));
+  // Until signing in is complete, only what the next step needs.
+  json::object out;
+  if (call.session->stage == Stage::kReady) out = UserJson(**user, OrgOf(call.ctx, (*user)->org));
   out["stage"] = CodeName(call.session->stage);
   out["csrf_token"] = call.session->csrf;
   return Json(bhttp::status::ok, call.req.version(), out);
@@ -269,9 +299,15 @@ Response UpdateMe(Call& call) {
 }
 
 Response RequestEmailChange(Call& call) {
-  if (Status s = OnlyFields(call, {"email"}); !s.ok()) return FromStatus(call, s);
+  if (Status s = OnlyFields(call, {"email", "password"}); !s.ok()) return FromStatus(call, s);
   auto email = StringField(call, "email");
   if (!email.ok()) return FromStatus(call, email.status());
+  auto password = StringField(call, "password");
+  if (!password.ok()) return FromStatus(call, password.status());
+  // A session alone does not move the address that forgotten passwords are sent to.
+  if (Status s = call.ctx.accounts->VerifyPassword(call.session->user, *password); !s.ok()) {
+    return FromStatus(call, s);
+  }
   std::string base = call.ctx.tls ? "https://" : "http://";
   const auto host = call.req[bhttp::field::host];
   base += host.empty() ? std::string_view("localhost") : std::string_view(host.data(), host.size());
@@ -296,6 +332,7 @@ Response ConfirmEmail(Call& call) {
 }
 
 Response ForgotPassword(Call& call) {
+  if (auto limited = Throttled(call); limited) return std::move(*limited);
   if (Status s = OnlyFields(call, {"login_id", "email"}); !s.ok()) return FromStatus(call, s);
   auto login_id = StringField(call, "login_id");
   if (!login_id.ok()) return FromStatus(call, login_id.status());
@@ -311,6 +348,7 @@ Response ForgotPassword(Call& call) {
 }
 
 Response ForgotLoginId(Call& call) {
+  if (auto limited = Throttled(call); limited) return std::move(*limited);
   if (Status s = OnlyFields(call, {"email", "phone"}); !s.ok()) return FromStatus(call, s);
   auto email = StringField(call, "email");
   if (!email.ok()) return FromStatus(call, email.status());
@@ -332,7 +370,7 @@ Response ListUsers(Call& call) {
   auto users = call.ctx.accounts->UsersOf(call.session->org);
   if (!users.ok()) return FromStatus(call, users.status());
   json::array items;
-  for (const User& u : *users) items.push_back(UserJson(u, std::nullopt));
+  for (const User& u : *users) items.push_back(UserJson(u, std::nullopt, Now(call)));
   return Json(bhttp::status::ok, call.req.version(),
               json::object{{"items", std::move(items)}, {"total", users->size()}});
 }
@@ -385,13 +423,7 @@ Response CreateUser(Call& call) {
                    "この組織の利用者は発行できません（上位の組織が最初の管理者のみ発行できます）",
                    "organisation");
     }
-    auto has_admin = call.ctx.accounts->HasAdmin(found->id);
-    if (!has_admin.ok()) return FromStatus(call, has_admin.status());
-    if (*has_admin) {
-      return Error(call, bhttp::status::conflict, "admin_exists",
-                   "この組織にはすでに管理者がいます。利用者はその管理者が発行します",
-                   "organisation");
-    }
+    n.first_admin = true;  // checked again inside the store's transaction
     if (role_name != "admin") {
       return FromStatus(call, Status::InvalidArgument(
                                   "role", "他の組織に発行できるのは最初の管理者（admin）のみです"));
@@ -409,7 +441,14 @@ Response CreateUser(Call& call) {
   n.by = call.session->user;
   n.by_org = call.session->org;
   auto created = call.ctx.accounts->CreateUser(n);
-  if (!created.ok()) return FromStatus(call, created.status());
+  if (!created.ok()) {
+    if (created.status().code() == StatusCode::kAlreadyExists &&
+        created.status().field() == "organisation") {
+      return Error(call, bhttp::status::conflict, "admin_exists", created.status().message(),
+                   "organisation");
+    }
+    return FromStatus(call, created.status());
+  }
   return Json(bhttp::status::created, call.req.version(), UserJson(*created, target));
 }
 
@@ -437,7 +476,7 @@ Response ManageUser(Call& call, std::string_view action) {
   if (!s.ok()) return FromStatus(call, s);
   auto after = call.ctx.accounts->FindUser(*id);
   if (!after.ok() || !*after) return FromStatus(call, Status::Internal("user vanished"));
-  return Json(bhttp::status::ok, call.req.version(), UserJson(**after, std::nullopt));
+  return Json(bhttp::status::ok, call.req.version(), UserJson(**after, std::nullopt, Now(call)));
 }
 
 }  // namespace shugo::http::internal

@@ -7,6 +7,7 @@
 #include <ctime>
 #include <fstream>
 #include <mutex>
+#include <sstream>
 #include <unordered_map>
 
 #include "base/text.h"
@@ -262,18 +263,49 @@ struct AccountStore::Impl {
   RecordFact record;
   std::mutex mu;  // the connection and everything below
   Database db;
-  std::unordered_map<std::string, Session> sessions;  // by token digest
+  // The live sessions, by token digest, under their own lock (every signed-in request reads
+  // them; they never wait for a slow write of the file). Lock order: mu, then smu.
+  std::mutex smu;
+  std::unordered_map<std::string, Session> sessions;
   std::unordered_map<std::string, int64_t> persisted_seen;
+  uint64_t finds = 0;
+  std::unordered_map<std::string, std::pair<int, int64_t>> unknown;  // failures, locked until
 
   int64_t Now() const { return options.clock->NowMicros(); }
 
   // Runs `body` in one transaction; a failure (of the body or of recording the fact) rolls back.
+  // Mail files wait for the commit: a rolled-back mail is never seen.
   Status InTransaction(const std::function<Status()>& body) {
     SHUGO_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+    in_transaction = true;
     Status s = body();
+    in_transaction = false;
     if (s.ok()) s = db.Exec("COMMIT");
     if (!s.ok()) db.Exec("ROLLBACK").IgnoreError();
+    std::vector<std::pair<std::filesystem::path, std::string>> files;
+    files.swap(pending_files);
+    if (s.ok()) {
+      for (const auto& [path, text] : files) WriteFile(path, text).IgnoreError();
+    }
     return s;
+  }
+  bool in_transaction = false;
+  std::vector<std::pair<std::filesystem::path, std::string>> pending_files;
+
+  // Written whole under a temporary name, then renamed; readable by the owner only.
+  static Status WriteFile(const std::filesystem::path& path, const std::string& text) {
+    const std::filesystem::path tmp = path.string() + ".tmp";
+    {
+      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+      out << text;
+      if (!out) return Status::Unavailable("cannot write " + tmp.string());
+    }
+    std::error_code ec;
+    std::filesystem::permissions(
+        tmp, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ec);
+    std::filesystem::rename(tmp, path, ec);
+    if (ec) return Status::Unavailable("cannot write " + path.string() + ": " + ec.message());
+    return Status::Ok();
   }
 
   Result<std::string> Hash(std::string_view password) const {
@@ -298,6 +330,57 @@ struct AccountStore::Impl {
     if (!row) return std::optional<User>();
     return std::optional<User>(ReadUser(st));
   }
+  Result<std::string> PasswordHash(uint64_t id) {
+    SHUGO_ASSIGN_OR_RETURN(Statement st,
+                           db.Prepare("SELECT password_hash FROM users WHERE id = ?1"));
+    st.Bind(1, static_cast<int64_t>(id));
+    SHUGO_ASSIGN_OR_RETURN(bool row, st.Step());
+    return row ? std::string(st.Text(0)) : std::string();
+  }
+  Result<std::optional<int64_t>> TemporaryUntil(uint64_t id) {
+    SHUGO_ASSIGN_OR_RETURN(Statement st,
+                           db.Prepare("SELECT temporary_until FROM users WHERE id = ?1"));
+    st.Bind(1, static_cast<int64_t>(id));
+    SHUGO_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row || st.IsNull(0)) return std::optional<int64_t>();
+    return std::optional<int64_t>(st.Int(0));
+  }
+  // One more failure (a wrong password or second-factor code) on the user as it is now; at
+  // max_failed_logins the account locks for lockout_us, its sessions end, and the log records it.
+  // Under `mu`. True when it locked now.
+  Result<bool> CountFailure(const User& u) {
+    const int failures = u.failed_logins + 1;
+    const bool lock_now = failures >= options.max_failed_logins;
+    Status t = InTransaction([&]() -> Status {
+      SHUGO_ASSIGN_OR_RETURN(
+          Statement st,
+          db.Prepare("UPDATE users SET failed_logins = ?2, locked_until = ?3 WHERE id = ?1"));
+      st.Bind(1, static_cast<int64_t>(u.id)).Bind(2, int64_t{lock_now ? 0 : failures});
+      if (lock_now) st.Bind(3, Now() + options.lockout_us);
+      SHUGO_RETURN_IF_ERROR(st.Run());
+      if (!lock_now) return Status::Ok();
+      SHUGO_RETURN_IF_ERROR(DropSessionsOf(u.id));
+      return Record(u.id, u.org, "locked", u.role, {});
+    });
+    if (!t.ok()) return t;
+    return lock_now;
+  }
+  // Failures of login ids that do not exist, kept in memory like a real account's: the wait
+  // before the next try (0: none).
+  int64_t UnknownFailure(const std::string& digest) {
+    const int64_t now = Now();
+    if (unknown.size() > 100'000) {
+      std::erase_if(unknown, [&](const auto& e) { return e.second.second <= now; });
+      if (unknown.size() > 100'000) unknown.clear();
+    }
+    auto& [failures, locked_until] = unknown[digest];
+    if (locked_until > now) return locked_until - now;
+    if (++failures < options.max_failed_logins) return 0;
+    failures = 0;
+    locked_until = now + options.lockout_us;
+    return options.lockout_us;
+  }
+
   Result<std::optional<User>> ById(uint64_t id) {
     return Find("id = ?1", [&](Statement& st) { st.Bind(1, static_cast<int64_t>(id)); });
   }
@@ -315,33 +398,32 @@ struct AccountStore::Impl {
     SHUGO_ASSIGN_OR_RETURN(auto id, db.QueryInt("SELECT last_insert_rowid()"));
     std::error_code ec;
     std::filesystem::create_directories(options.mail_dir, ec);
+    std::filesystem::permissions(options.mail_dir, std::filesystem::perms::owner_all, ec);
     char name[64];
     std::snprintf(name, sizeof name, "%06lld-", static_cast<long long>(id.value_or(0)));
     const std::filesystem::path path = options.mail_dir / (name + std::string(purpose) + ".eml");
-    const std::filesystem::path tmp = path.string() + ".tmp";
-    {
-      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-      out << "From: shugo <no-reply@shugo.invalid>\r\n"
-          << "To: <" << to << ">\r\n"
-          << "Subject: " << EncodedWord(subject) << "\r\n"
-          << "Date: " << MailDate(now) << "\r\n"
-          << "Message-ID: <" << id.value_or(0) << "." << now << "@shugo.invalid>\r\n"
-          << "MIME-Version: 1.0\r\n"
-          << "Content-Type: text/plain; charset=UTF-8\r\n"
-          << "Content-Transfer-Encoding: 8bit\r\n"
-          << "X-Shugo-Purpose: " << purpose << "\r\n\r\n";
-      std::string text(body);
-      size_t at = 0;
-      while ((at = text.find('\n', at)) != std::string::npos) {
-        text.replace(at, 1, "\r\n");
-        at += 2;
-      }
-      out << text << "\r\n";
-      if (!out) return Status::Unavailable("cannot write " + tmp.string());
+    std::string text(body);
+    size_t at = 0;
+    while ((at = text.find('\n', at)) != std::string::npos) {
+      text.replace(at, 1, "\r\n");
+      at += 2;
     }
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) return Status::Unavailable("cannot write " + path.string() + ": " + ec.message());
-    return Status::Ok();
+    std::ostringstream eml;
+    eml << "From: shugo <no-reply@shugo.invalid>\r\n"
+        << "To: <" << to << ">\r\n"
+        << "Subject: " << EncodedWord(subject) << "\r\n"
+        << "Date: " << MailDate(now) << "\r\n"
+        << "Message-ID: <" << id.value_or(0) << "." << now << "@shugo.invalid>\r\n"
+        << "MIME-Version: 1.0\r\n"
+        << "Content-Type: text/plain; charset=UTF-8\r\n"
+        << "Content-Transfer-Encoding: 8bit\r\n"
+        << "X-Shugo-Purpose: " << purpose << "\r\n\r\n"
+        << text << "\r\n";
+    if (in_transaction) {
+      pending_files.emplace_back(path, eml.str());
+      return Status::Ok();
+    }
+    return WriteFile(path, eml.str());
   }
 
   Status MailTemporaryPassword(const User& u, std::string_view password, bool reset) {
@@ -376,9 +458,18 @@ struct AccountStore::Impl {
         .Run();
   }
 
+  // Under `mu`.
   Status DropSessionsOf(uint64_t user) {
-    for (auto it = sessions.begin(); it != sessions.end();) {
-      it = it->second.user == user ? sessions.erase(it) : std::next(it);
+    {
+      std::lock_guard slock(smu);
+      for (auto it = sessions.begin(); it != sessions.end();) {
+        if (it->second.user == user) {
+          persisted_seen.erase(it->first);
+          it = sessions.erase(it);
+        } else {
+          ++it;
+        }
+      }
     }
     SHUGO_ASSIGN_OR_RETURN(Statement st, db.Prepare("DELETE FROM sessions WHERE user = ?1"));
     return st.Bind(1, static_cast<int64_t>(user)).Run();
@@ -414,6 +505,14 @@ Result<std::unique_ptr<AccountStore>> AccountStore::Open(AccountOptions options,
   SHUGO_RETURN_IF_ERROR(impl->db.Exec(
       "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = OFF;"));
   SHUGO_RETURN_IF_ERROR(impl->db.Exec(kSchema));
+  // Hashes, sessions and the outbox (which holds temporary passwords and codes until the
+  // notifications issue delivers and clears them): the owner only.
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    std::error_code ec;
+    std::filesystem::permissions(
+        options.file.string() + suffix,
+        std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ec);
+  }
   impl->options = std::move(options);
   impl->record = std::move(record);
   // Sessions survive a restart while they are valid.
@@ -536,34 +635,53 @@ Result<User> AccountStore::CreateUser(const NewUser& n) {
   SHUGO_ASSIGN_OR_RETURN(std::string hash, m.Hash(password));
   const int64_t now = m.Now();
   User u;
-  if (Status t = m.InTransaction([&]() -> Status {
-        SHUGO_ASSIGN_OR_RETURN(Statement st, m.db.Prepare(R"(
+  // A user id the log already names (an earlier store whose commit failed after its fact was
+  // recorded, or a restored older file) is skipped: the next id is tried.
+  for (int attempt = 0;; ++attempt) {
+    Status t = m.InTransaction([&]() -> Status {
+      if (n.first_admin) {
+        SHUGO_ASSIGN_OR_RETURN(auto admin, m.db.Prepare("SELECT 1 FROM users WHERE org = ?1 AND "
+                                                        "role = 'admin' AND suspended = 0"));
+        admin.Bind(1, static_cast<int64_t>(n.org));
+        SHUGO_ASSIGN_OR_RETURN(bool exists, admin.Step());
+        if (exists) {
+          return Status(StatusCode::kAlreadyExists,
+                        "この組織にはすでに管理者がいます。利用者はその管理者が発行します",
+                        "organisation");
+        }
+      }
+      SHUGO_ASSIGN_OR_RETURN(Statement st, m.db.Prepare(R"(
 INSERT INTO users (login_id, org, role, name, kana, email, phone, password_hash, must_change,
   temporary_until, institution_confirmed, created_at, updated_at)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, ?11, ?11))"));
-        st.Bind(1, login_id)
-            .Bind(2, static_cast<int64_t>(n.org))
-            .Bind(3, CodeName(n.role))
-            .Bind(4, n.name)
-            .Bind(5, n.kana)
-            .Bind(6, n.email)
-            .Bind(7, n.phone)
-            .Bind(8, hash)
-            .Bind(9, int64_t{n.password ? 0 : 1});
-        if (!n.password) st.Bind(10, now + m.options.temporary_password_us);
-        SHUGO_RETURN_IF_ERROR(st.Bind(11, now).Run());
-        SHUGO_ASSIGN_OR_RETURN(auto id, m.db.QueryInt("SELECT last_insert_rowid()"));
-        SHUGO_ASSIGN_OR_RETURN(auto created, m.ById(static_cast<uint64_t>(id.value_or(0))));
-        if (!created) return Status::Internal("the new user is missing");
-        u = *created;
-        if (!n.password) SHUGO_RETURN_IF_ERROR(m.MailTemporaryPassword(u, password, false));
-        return m.Record(u.id, u.org, "created", u.role, {"login_id", "name", "email", "role"}, n.by,
-                        n.by_org);
-      });
-      !t.ok()) {
-    return t;
+      st.Bind(1, login_id)
+          .Bind(2, static_cast<int64_t>(n.org))
+          .Bind(3, CodeName(n.role))
+          .Bind(4, n.name)
+          .Bind(5, n.kana)
+          .Bind(6, n.email)
+          .Bind(7, n.phone)
+          .Bind(8, hash)
+          .Bind(9, int64_t{n.password ? 0 : 1});
+      if (!n.password) st.Bind(10, now + m.options.temporary_password_us);
+      SHUGO_RETURN_IF_ERROR(st.Bind(11, now).Run());
+      SHUGO_ASSIGN_OR_RETURN(auto id, m.db.QueryInt("SELECT last_insert_rowid()"));
+      SHUGO_ASSIGN_OR_RETURN(auto created, m.ById(static_cast<uint64_t>(id.value_or(0))));
+      if (!created) return Status::Internal("the new user is missing");
+      u = *created;
+      if (!n.password) SHUGO_RETURN_IF_ERROR(m.MailTemporaryPassword(u, password, false));
+      return m.Record(u.id, u.org, "created", u.role, {"login_id", "name", "email", "role"}, n.by,
+                      n.by_org);
+    });
+    if (t.ok()) return u;
+    if (t.code() != StatusCode::kAlreadyExists || t.field() == "organisation" || attempt == 3) {
+      return t;
+    }
+    SHUGO_RETURN_IF_ERROR(
+        m.db.Exec("UPDATE sqlite_sequence SET seq = seq + 1 WHERE name = 'users'; "
+                  "INSERT INTO sqlite_sequence (name, seq) SELECT 'users', 1 WHERE NOT EXISTS "
+                  "(SELECT 1 FROM sqlite_sequence WHERE name = 'users')"));
   }
-  return u;
 }
 
 Result<std::optional<User>> AccountStore::FindUser(uint64_t id) {
@@ -604,25 +722,18 @@ Result<LoginResult> AccountStore::CheckLogin(std::string_view login_id, std::str
   Impl& m = *impl_;
   std::string hash;
   std::optional<User> user;
-  std::optional<int64_t> temporary_until;
   {
     std::lock_guard lock(m.mu);
-    SHUGO_ASSIGN_OR_RETURN(
-        Statement st,
-        m.db.Prepare("SELECT " + std::string(kUserColumns) +
-                     ", password_hash, temporary_until FROM users WHERE login_id = ?1"));
-    st.Bind(1, login_id);
-    SHUGO_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (row) {
-      user = ReadUser(st);
-      hash = std::string(st.Text(15));
-      if (!st.IsNull(16)) temporary_until = st.Int(16);
+    const auto by_login = [&](Statement& st) { st.Bind(1, login_id); };
+    SHUGO_ASSIGN_OR_RETURN(user, m.Find("login_id = ?1", by_login));
+    if (user) {
+      SHUGO_ASSIGN_OR_RETURN(hash, m.PasswordHash(user->id));
     }
   }
   LoginResult r;
-  const int64_t now = m.Now();
   if (!user) {
-    // The same work as a real check, so timing does not tell which login ids exist.
+    // An unknown login id costs the same argon2id work and locks the same way after as many
+    // tries, so neither timing nor answers tell which login ids exist.
     static const std::string dummy = [&] {
       auto h = m.Hash("not-a-password-0A!");
       return h.ok() ? *h : std::string();
@@ -631,60 +742,63 @@ Result<LoginResult> AccountStore::CheckLogin(std::string_view login_id, std::str
       [[maybe_unused]] const int ignored =
           crypto_pwhash_str_verify(dummy.c_str(), password.data(), password.size());
     }
-    return r;
-  }
-  if (user->locked_until && *user->locked_until > now) {
-    r.kind = LoginResult::Kind::kLocked;
-    r.retry_after_us = *user->locked_until - now;
-    return r;
-  }
-  // Hashing runs outside the lock: it takes tens of milliseconds by design.
-  const bool match = crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
-  const bool expired =
-      match && user->must_change_password && temporary_until && *temporary_until < now;
-  std::lock_guard lock(m.mu);
-  if (!match || expired) {
-    const int failures = user->failed_logins + 1;
-    const bool lock_now = failures >= m.options.max_failed_logins;
-    if (Status t = m.InTransaction([&]() -> Status {
-          SHUGO_ASSIGN_OR_RETURN(
-              Statement st, m.db.Prepare("UPDATE users SET failed_logins = ?2, locked_until = ?3 "
-                                         "WHERE id = ?1"));
-          st.Bind(1, static_cast<int64_t>(user->id)).Bind(2, int64_t{lock_now ? 0 : failures});
-          if (lock_now) st.Bind(3, now + m.options.lockout_us);
-          SHUGO_RETURN_IF_ERROR(st.Run());
-          if (lock_now) return m.Record(user->id, user->org, "locked", user->role, {});
-          return Status::Ok();
-        });
-        !t.ok()) {
-      return t;
+    std::lock_guard lock(m.mu);
+    const int64_t wait = m.UnknownFailure(Digest(login_id));
+    if (wait > 0) {
+      r.kind = LoginResult::Kind::kLocked;
+      r.retry_after_us = wait;
     }
-    if (lock_now) {
+    return r;
+  }
+  // Hashing runs outside the lock (tens of milliseconds by design); what it decides is applied
+  // under the lock to the row as it is then, so concurrent tries count one by one.
+  const bool match = crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
+  std::lock_guard lock(m.mu);
+  SHUGO_ASSIGN_OR_RETURN(auto fresh, m.ById(user->id));
+  if (!fresh) return r;
+  const int64_t now = m.Now();
+  if (fresh->locked_until && *fresh->locked_until > now) {
+    r.kind = LoginResult::Kind::kLocked;
+    r.retry_after_us = *fresh->locked_until - now;
+    return r;
+  }
+  SHUGO_ASSIGN_OR_RETURN(auto temporary_until, m.TemporaryUntil(fresh->id));
+  const bool expired =
+      match && fresh->must_change_password && temporary_until && *temporary_until < now;
+  if (!match || expired) {
+    SHUGO_ASSIGN_OR_RETURN(bool locked, m.CountFailure(*fresh));
+    if (locked) {
       r.kind = LoginResult::Kind::kLocked;
       r.retry_after_us = m.options.lockout_us;
     }
     return r;
   }
-  if (user->suspended) {
+  if (fresh->suspended) {
     r.kind = LoginResult::Kind::kSuspended;
     return r;
   }
-  const bool was_locked = user->locked_until.has_value();
+  const bool was_locked = fresh->locked_until.has_value();
+  // The count of failures starts again once signing in is complete: now, unless a mailed code
+  // is still to come (wrong codes add to wrong passwords until one is right).
+  const bool code_due =
+      !fresh->second_factor_at || now - *fresh->second_factor_at > m.options.second_factor_every_us;
   if (Status t = m.InTransaction([&]() -> Status {
         SHUGO_ASSIGN_OR_RETURN(
             Statement st,
-            m.db.Prepare("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?1"));
-        SHUGO_RETURN_IF_ERROR(st.Bind(1, static_cast<int64_t>(user->id)).Run());
-        if (was_locked) return m.Record(user->id, user->org, "unlocked", user->role, {});
+            m.db.Prepare("UPDATE users SET failed_logins = CASE WHEN ?2 THEN failed_logins "
+                         "ELSE 0 END, locked_until = NULL WHERE id = ?1"));
+        SHUGO_RETURN_IF_ERROR(
+            st.Bind(1, static_cast<int64_t>(fresh->id)).Bind(2, int64_t{code_due}).Run());
+        if (was_locked) return m.Record(fresh->id, fresh->org, "unlocked", fresh->role, {});
         return Status::Ok();
       });
       !t.ok()) {
     return t;
   }
-  user->failed_logins = 0;
-  user->locked_until.reset();
+  if (!code_due) fresh->failed_logins = 0;
+  fresh->locked_until.reset();
   r.kind = LoginResult::Kind::kOk;
-  r.user = std::move(user);
+  r.user = std::move(fresh);
   return r;
 }
 
@@ -711,6 +825,7 @@ Result<std::pair<std::string, Session>> AccountStore::OpenSession(const User& us
   const std::string digest = Digest(token);
   std::lock_guard lock(m.mu);
   SHUGO_RETURN_IF_ERROR(m.PersistSession(digest, s));
+  std::lock_guard slock(m.smu);
   m.sessions[digest] = s;
   m.persisted_seen[digest] = s.last_seen;
   return std::make_pair(std::move(token), s);
@@ -721,44 +836,76 @@ std::optional<Session> AccountStore::FindSession(std::string_view token) {
   if (token.empty() || token.size() > 128) return std::nullopt;
   const std::string digest = Digest(token);
   const int64_t now = m.Now();
-  std::lock_guard lock(m.mu);
+  const auto expired = [&](const Session& s) {
+    return now - s.last_seen > m.options.session_idle_us ||
+           now - s.created_at > m.options.session_absolute_us;
+  };
+  std::lock_guard slock(m.smu);
+  // Now and then, sessions nobody came back for leave memory (the file is purged at start).
+  if (++m.finds % 4096 == 0) {
+    std::erase_if(m.sessions, [&](const auto& e) { return expired(e.second); });
+    std::erase_if(m.persisted_seen, [&](const auto& e) { return !m.sessions.contains(e.first); });
+  }
   auto it = m.sessions.find(digest);
   if (it == m.sessions.end()) return std::nullopt;
   Session& s = it->second;
-  if (now - s.last_seen > m.options.session_idle_us ||
-      now - s.created_at > m.options.session_absolute_us) {
+  if (expired(s)) {
     m.sessions.erase(it);
     m.persisted_seen.erase(digest);
-    if (auto st = m.db.Prepare("DELETE FROM sessions WHERE token_hash = ?1"); st.ok()) {
-      st->Bind(1, digest).Run().IgnoreError();
-    }
     return std::nullopt;
   }
   s.last_seen = now;
-  // The file learns of activity at most once a minute (a restart may cut a session's idle time
-  // by that much, never lengthen it).
+  // The file learns of activity at most once a minute, and only when the file is free (a
+  // restart may cut a session's idle time by that much, never lengthen it).
   if (now - m.persisted_seen[digest] > kLastSeenPersistUs) {
-    if (m.PersistSession(digest, s).ok()) m.persisted_seen[digest] = now;
+    std::unique_lock dblock(m.mu, std::try_to_lock);
+    if (dblock.owns_lock() && m.PersistSession(digest, s).ok()) m.persisted_seen[digest] = now;
   }
   return s;
 }
 
-Status AccountStore::SetStage(std::string_view token, Stage stage) {
+Result<std::pair<std::string, Session>> AccountStore::Rotate(std::string_view token, Stage stage) {
   Impl& m = *impl_;
-  const std::string digest = Digest(token);
+  const std::string old_digest = Digest(token);
+  std::string fresh = RandomToken();
+  const std::string digest = Digest(fresh);
   std::lock_guard lock(m.mu);
-  auto it = m.sessions.find(digest);
-  if (it == m.sessions.end()) return Status(StatusCode::kNotFound, "セッションが見つかりません");
-  it->second.stage = stage;
-  return m.PersistSession(digest, it->second);
+  Session s;
+  {
+    std::lock_guard slock(m.smu);
+    auto it = m.sessions.find(old_digest);
+    if (it == m.sessions.end()) {
+      return Status(StatusCode::kUnauthenticated, "セッションが見つかりません");
+    }
+    s = it->second;
+    m.sessions.erase(it);
+    m.persisted_seen.erase(old_digest);
+  }
+  s.stage = stage;
+  s.csrf = RandomToken();
+  s.last_seen = m.Now();
+  Status t = m.InTransaction([&]() -> Status {
+    SHUGO_ASSIGN_OR_RETURN(Statement del,
+                           m.db.Prepare("DELETE FROM sessions WHERE token_hash = ?1"));
+    SHUGO_RETURN_IF_ERROR(del.Bind(1, old_digest).Run());
+    return m.PersistSession(digest, s);
+  });
+  if (!t.ok()) return t;
+  std::lock_guard slock(m.smu);
+  m.sessions[digest] = s;
+  m.persisted_seen[digest] = s.last_seen;
+  return std::make_pair(std::move(fresh), s);
 }
 
 Status AccountStore::CloseSession(std::string_view token) {
   Impl& m = *impl_;
   const std::string digest = Digest(token);
   std::lock_guard lock(m.mu);
-  m.sessions.erase(digest);
-  m.persisted_seen.erase(digest);
+  {
+    std::lock_guard slock(m.smu);
+    m.sessions.erase(digest);
+    m.persisted_seen.erase(digest);
+  }
   SHUGO_ASSIGN_OR_RETURN(Statement st, m.db.Prepare("DELETE FROM sessions WHERE token_hash = ?1"));
   return st.Bind(1, digest).Run();
 }
@@ -817,14 +964,24 @@ Status AccountStore::VerifySecondFactor(uint64_t user, std::string_view code) {
         Statement up,
         m.db.Prepare("UPDATE second_factors SET attempts = attempts + 1 WHERE user = ?1"));
     SHUGO_RETURN_IF_ERROR(up.Bind(1, static_cast<int64_t>(user)).Run());
+    // Wrong codes count toward the lockout like wrong passwords (a new login mails a new code).
+    SHUGO_ASSIGN_OR_RETURN(auto u, m.ById(user));
+    if (u) {
+      SHUGO_ASSIGN_OR_RETURN(bool locked, m.CountFailure(*u));
+      if (locked) {
+        return Status(StatusCode::kResourceExhausted,
+                      "誤りが続いたため、このアカウントを一時的にロックしました", "code");
+      }
+    }
     return Status::InvalidArgument("code", "認証コードが正しくありません");
   }
   return m.InTransaction([&]() -> Status {
     SHUGO_ASSIGN_OR_RETURN(Statement del,
                            m.db.Prepare("DELETE FROM second_factors WHERE user = ?1"));
     SHUGO_RETURN_IF_ERROR(del.Bind(1, static_cast<int64_t>(user)).Run());
-    SHUGO_ASSIGN_OR_RETURN(Statement up,
-                           m.db.Prepare("UPDATE users SET second_factor_at = ?2 WHERE id = ?1"));
+    SHUGO_ASSIGN_OR_RETURN(
+        Statement up,
+        m.db.Prepare("UPDATE users SET second_factor_at = ?2, failed_logins = 0 WHERE id = ?1"));
     return up.Bind(1, static_cast<int64_t>(user)).Bind(2, m.Now()).Run();
   });
 }
@@ -867,8 +1024,26 @@ Status AccountStore::ChangePassword(uint64_t user, std::string_view current,
                                         "temporary_until = NULL, updated_at = ?3 WHERE id = ?1"));
     SHUGO_RETURN_IF_ERROR(
         st.Bind(1, static_cast<int64_t>(user)).Bind(2, fresh).Bind(3, m.Now()).Run());
-    return m.Record(u->id, u->org, "changed", u->role, {"password"});
+    SHUGO_RETURN_IF_ERROR(m.DropSessionsOf(u->id));  // the caller opens a new one
+    return m.Record(u->id, u->org, "changed", u->role, {"password"}, u->id);
   });
+}
+
+Status AccountStore::VerifyPassword(uint64_t user, std::string_view password) {
+  Impl& m = *impl_;
+  std::string hash;
+  {
+    std::lock_guard lock(m.mu);
+    SHUGO_ASSIGN_OR_RETURN(hash, m.PasswordHash(user));
+  }
+  if (!hash.empty() &&
+      crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0) {
+    return Status::Ok();
+  }
+  std::lock_guard lock(m.mu);
+  SHUGO_ASSIGN_OR_RETURN(auto u, m.ById(user));
+  if (u) SHUGO_RETURN_IF_ERROR(m.CountFailure(*u).status());
+  return Status::InvalidArgument("password", "パスワードが正しくありません");
 }
 
 Result<bool> AccountStore::ForgotPassword(std::string_view login_id, std::string_view email) {
@@ -892,7 +1067,8 @@ Result<bool> AccountStore::ForgotLoginId(std::string_view email, std::string_vie
   std::lock_guard lock(m.mu);
   SHUGO_ASSIGN_OR_RETURN(Statement st,
                          m.db.Prepare("SELECT login_id, name FROM users WHERE email = ?1 AND "
-                                      "phone = ?2 AND phone <> '' AND suspended = 0 ORDER BY id"));
+                                      "replace(phone, '-', '') = replace(?2, '-', '') AND "
+                                      "phone <> '' AND suspended = 0 ORDER BY id"));
   st.Bind(1, email).Bind(2, phone);
   std::string ids, name;
   for (;;) {
@@ -974,7 +1150,7 @@ Status AccountStore::UpdateProfile(uint64_t user, const std::optional<std::strin
                               .Bind(4, phone.value_or(u->phone))
                               .Bind(5, m.Now())
                               .Run());
-    return m.Record(u->id, u->org, "changed", u->role, fields);
+    return m.Record(u->id, u->org, "changed", u->role, fields, u->id);
   });
 }
 
@@ -1034,7 +1210,7 @@ Result<uint64_t> AccountStore::ConfirmEmail(std::string_view token) {
         SHUGO_ASSIGN_OR_RETURN(Statement del,
                                m.db.Prepare("DELETE FROM email_changes WHERE user = ?1"));
         SHUGO_RETURN_IF_ERROR(del.Bind(1, static_cast<int64_t>(user)).Run());
-        return m.Record(u->id, u->org, "changed", u->role, {"email"});
+        return m.Record(u->id, u->org, "changed", u->role, {"email"}, u->id);
       });
       !t.ok()) {
     return t;

@@ -85,8 +85,9 @@ struct NewUser {
   std::string name, kana, email, phone;
   // The demo's ready users: a known password, no change at first login.
   std::optional<std::string> password;
-  uint64_t by = 0;         // the admin issuing it (0: the system)
-  core::OrgId by_org = 0;  // the admin's organisation (the level above for a first admin)
+  bool first_admin = false;  // only while the organisation has no (active) admin
+  uint64_t by = 0;           // the admin issuing it (0: the system)
+  core::OrgId by_org = 0;    // the admin's organisation (the level above for a first admin)
 };
 
 // What the log must record about a change of a user (core::RecordUser); called inside the
@@ -138,7 +139,9 @@ class AccountStore {
   Result<std::pair<std::string, Session>> OpenSession(const User& user, Stage stage);
   // The live session of a cookie's token (idle and absolute expiry), its last_seen moved on.
   std::optional<Session> FindSession(std::string_view token);
-  Status SetStage(std::string_view token, Stage stage);
+  // A new token and CSRF token for the session of `token`, now at `stage` (each step of signing
+  // in, and a password change, rotates them); the old token stops working.
+  Result<std::pair<std::string, Session>> Rotate(std::string_view token, Stage stage);
   Status CloseSession(std::string_view token);
   // Every session of a user ends (suspension, password reset).
   Status CloseSessionsOf(uint64_t user);
@@ -152,6 +155,9 @@ class AccountStore {
   Status MarkInstitutionConfirmed(uint64_t user);
   // The user changes their password (current checked); kInvalidArgument naming the field.
   Status ChangePassword(uint64_t user, std::string_view current, std::string_view next);
+  // The user's current password (a wrong one counts toward the lockout); kInvalidArgument
+  // naming "password" when wrong.
+  Status VerifyPassword(uint64_t user, std::string_view password);
   // F-9-2: login id + mail address → a temporary password by mail. False when they do not match
   // (the caller answers the same either way).
   Result<bool> ForgotPassword(std::string_view login_id, std::string_view email);

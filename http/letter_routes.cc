@@ -3,6 +3,9 @@
 // commands go to the single writer with the caller as actor, an Idempotency-Key and If-Match.
 #include "http/internal/letter_routes.h"
 
+#include <sodium.h>
+
+#include <array>
 #include <charconv>
 
 #include "base/text.h"
@@ -173,13 +176,30 @@ Result<core::CommandRequest> NewCommand(const Call& call, core::Request request)
     if (key.size() > 128 || !IsValidUtf8(std::string_view(key.data(), key.size()))) {
       return Status::InvalidArgument("Idempotency-Key", "Idempotency-Key は128バイト以内です");
     }
-    // Scoped to the user: two users' keys never meet.
-    c.id = "http:" + std::to_string(call.session->user) + ":" + std::string(key);
+    // Scoped to the user and to the request: two users' keys never meet, and a key reused for
+    // another route or body is another command.
+    const std::string what = std::string(call.req.method_string()) + " " +
+                             std::string(call.req.target()) + "\n" + call.req.body();
+    std::array<unsigned char, 16> digest{};
+    crypto_generichash(digest.data(), digest.size(),
+                       reinterpret_cast<const unsigned char*>(what.data()), what.size(), nullptr,
+                       0);
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string fingerprint;
+    for (unsigned char b : digest) {
+      fingerprint += kHex[b >> 4];
+      fingerprint += kHex[b & 15];
+    }
+    c.id =
+        "http:" + std::to_string(call.session->user) + ":" + fingerprint + ":" + std::string(key);
   } else {
     c.id = "http:" + std::to_string(call.session->user) + ":" + NewRequestId();
   }
   c.actor = core::Actor{"user-" + std::to_string(call.session->user),
-                        call.log != nullptr ? call.log->org : std::string()};
+                        call.ctx.processor->Read([&](const core::State& s) {
+                          const core::Organisation* o = s.FindOrg(call.session->org);
+                          return o ? o->code : std::string();
+                        })};
   const auto match = call.req[bhttp::field::if_match];
   if (!match.empty()) {
     std::string_view v(match.data(), match.size());
@@ -376,9 +396,9 @@ Response BulkApprove(Call& call) {
   if (Status s = OnlyFields(call, {"ids"}); !s.ok()) return FromStatus(call, s);
   const json::value* ids = call.body.if_contains("ids");
   if (ids == nullptr || !ids->is_array() || ids->as_array().empty() ||
-      ids->as_array().size() > 1000) {
+      ids->as_array().size() > 200) {
     return FromStatus(call,
-                      Status::InvalidArgument("ids", "ids は委任状の番号の配列（1〜1000件）です"));
+                      Status::InvalidArgument("ids", "ids は委任状の番号の配列（1〜200件）です"));
   }
   std::vector<core::LetterId> letters;
   for (const json::value& v : ids->as_array()) {

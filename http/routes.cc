@@ -572,11 +572,8 @@ bool SameOrigin(const Call& call) {
 Response Dispatch(const Route& route, Call& call) {
   const Context& ctx = call.ctx;
   const Request& req = call.req;
-  if (ctx.accounts == nullptr && route.access != Access::kPublic) {
-    return Error(call, bhttp::status::service_unavailable, "unavailable",
-                 "アカウント機能が動いていません");
-  }
-  if (ctx.accounts == nullptr && route.pattern.starts_with("/api/session")) {
+  // Every route of the table needs the account store (sessions, or the public account routes).
+  if (ctx.accounts == nullptr || ctx.clock == nullptr) {
     return Error(call, bhttp::status::service_unavailable, "unavailable",
                  "アカウント機能が動いていません");
   }
@@ -605,7 +602,9 @@ Response Dispatch(const Route& route, Call& call) {
     }
     if (StateChanging(req.method())) {
       const auto sent = req["X-CSRF-Token"];
-      if (sent.empty() || std::string_view(sent.data(), sent.size()) != call.session->csrf) {
+      const std::string& want = call.session->csrf;
+      if (sent.size() != want.size() || want.empty() ||
+          sodium_memcmp(sent.data(), want.data(), want.size()) != 0) {
         return Error(call, bhttp::status::forbidden, "csrf",
                      "画面を再読み込みしてから操作してください（CSRFトークンが一致しません）",
                      "X-CSRF-Token");
@@ -659,8 +658,25 @@ Response Handle(const Context& ctx, const Request& req, const Peer& peer, LogFie
     if (ctx.processor != nullptr) AddState(ctx, body);
     return Json(bhttp::status::ok, req.version(), body);
   }
-  if (path == "/api/admin/business-date") return MoveBusinessDate(ctx, req);
-  if (path == "/api/admin/rebuild") return AdminRebuild(ctx, req, peer.loopback);
+  if (path == "/api/admin/business-date" || path == "/api/admin/rebuild") {
+    // No session yet for these: a page of another site must not reach them through a browser
+    // on this host (Origin), and a form cannot send their JSON.
+    Call admin{ctx, req, {}, {}, {}, std::nullopt, {}, peer.address, peer.loopback, log};
+    if (StateChanging(req.method())) {
+      const auto type = req[bhttp::field::content_type];
+      if (!SameOrigin(admin)) {
+        return Error(admin, bhttp::status::forbidden, "cross_origin",
+                     "他のサイトからの送信は受け付けません");
+      }
+      if (!req.body().empty() &&
+          !std::string_view(type.data(), type.size()).starts_with("application/json")) {
+        return Error(admin, bhttp::status::unsupported_media_type, "unsupported_media_type",
+                     "Content-Type: application/json で送ってください", "Content-Type");
+      }
+    }
+    if (path == "/api/admin/business-date") return MoveBusinessDate(ctx, req);
+    return AdminRebuild(ctx, req, peer.loopback);
+  }
   if (path == "/api/public/institutions") return PublicInstitutions(ctx, req);
   if (path == "/" && req.method() == bhttp::verb::get) {
     Response res{bhttp::status::ok, req.version()};

@@ -27,7 +27,13 @@ class LoginLimiter {
   }
   void Failed(const std::string& address, int64_t now) {
     std::lock_guard lock(mu_);
-    if (failures_.size() > 100'000) failures_.clear();  // bounded memory under a flood
+    if (failures_.size() > 100'000) {
+      // Bounded memory: addresses whose failures have all left the window go first.
+      std::erase_if(failures_, [&](const auto& e) {
+        return e.second.empty() || e.second.back() + window_us_ <= now;
+      });
+      if (failures_.size() > 100'000) failures_.clear();  // a flood of live addresses
+    }
     auto& q = failures_[address];
     Trim(q, now);
     q.push_back(now);

@@ -194,6 +194,8 @@ TEST_CASE(
   Served w;
   w.Admin(w.chiyoda, "chiyoda-admin", "admin@city.chiyoda.example.jp");
   Browser b = w.NewBrowser();
+  const auto mails = [&] { return w.accounts->Outbox(1000)->size(); };
+  const size_t before = mails();
   Res wrong = b.Post("/api/password/forgot",
                      {{"login_id", "chiyoda-admin"}, {"email", "someone@else.example.jp"}});
   Res right = b.Post("/api/password/forgot",
@@ -201,6 +203,7 @@ TEST_CASE(
   CHECK_EQ(wrong.result(), bhttp::status::accepted);
   CHECK_EQ(right.result(), bhttp::status::accepted);
   CHECK_EQ(wrong.body(), right.body());
+  CHECK_EQ(mails(), before + 1);  // only the matching pair was mailed
   const std::string temporary =
       w.After(w.LastMail("admin@city.chiyoda.example.jp", "temporary_password"), "仮パスワード: ");
   // The old password no longer works; the temporary one asks for a change.
@@ -214,6 +217,11 @@ TEST_CASE(
   Res id_right = b.Post("/api/login-id/forgot",
                         {{"email", "admin@city.chiyoda.example.jp"}, {"phone", "03-1234-5678"}});
   CHECK_EQ(id_wrong.body(), id_right.body());
+  CHECK_EQ(mails(), before + 2);
+  // The phone matches whether or not it is written with hyphens.
+  b.Post("/api/login-id/forgot",
+         {{"email", "admin@city.chiyoda.example.jp"}, {"phone", "0312345678"}});
+  CHECK_EQ(mails(), before + 3);
   CHECK(w.LastMail("admin@city.chiyoda.example.jp", "login_id").find("chiyoda-admin") !=
         std::string::npos);
 }
@@ -223,9 +231,15 @@ TEST_CASE("accounts: a new mail address takes effect only after the link mailed 
   w.Admin(w.chiyoda, "chiyoda-admin", "admin@city.chiyoda.example.jp");
   Browser b = w.NewBrowser();
   w.SignIn(b, "chiyoda-admin", "admin@city.chiyoda.example.jp");
-  Res r = b.Post("/api/me/email", {{"email", "not-an-address"}});
+  Res r = b.Post("/api/me/email", {{"email", "not-an-address"}, {"password", kAdminPassword}});
   CHECK_EQ(r.result(), bhttp::status::bad_request);
-  r = b.Post("/api/me/email", {{"email", "new@city.chiyoda.example.jp"}});
+  // A session alone does not move the address: the password is asked.
+  r = b.Post("/api/me/email",
+             {{"email", "new@city.chiyoda.example.jp"}, {"password", "Wrong-Pass-123"}});
+  CHECK_EQ(r.result(), bhttp::status::bad_request);
+  CHECK_EQ(Body(r).at("error").as_object().at("field").as_string(), "password");
+  r = b.Post("/api/me/email",
+             {{"email", "new@city.chiyoda.example.jp"}, {"password", kAdminPassword}});
   REQUIRE_EQ(r.result(), bhttp::status::accepted);
   CHECK_EQ(Body(b.Get("/api/me")).at("email").as_string(), "admin@city.chiyoda.example.jp");
   const std::string token =
@@ -347,6 +361,91 @@ TEST_CASE("accounts: the log records user facts by id without mail address name 
     CAPTURE(secret);
     CHECK(all.find(secret) == std::string::npos);
   }
+}
+
+TEST_CASE("accounts: the password cannot be changed while the second factor is pending") {
+  Served w;
+  w.Admin(w.chiyoda, "chiyoda-admin", "admin@city.chiyoda.example.jp");
+  Browser b = w.NewBrowser();
+  Res r = b.Post("/api/session", {{"login_id", "chiyoda-admin"}, {"password", kAdminPassword}});
+  REQUIRE_EQ(Body(r).at("need").as_string(), "second_factor");
+  // Only the stage and the CSRF token are shown before the code.
+  CHECK_FALSE(Body(b.Get("/api/me")).contains("email"));
+  r = b.Post("/api/session/password", {{"current", kAdminPassword}, {"new", "Another-Pass-2025"}});
+  CHECK_EQ(r.result(), bhttp::status::conflict);
+  CHECK_EQ(ErrorCode(r), "wrong_step");
+}
+
+TEST_CASE("accounts: each step of signing in replaces the session token") {
+  Served w;
+  w.Admin(w.chiyoda, "chiyoda-admin", "admin@city.chiyoda.example.jp");
+  Browser b = w.NewBrowser();
+  b.Post("/api/session", {{"login_id", "chiyoda-admin"}, {"password", kAdminPassword}});
+  const std::string before_code = b.cookie;
+  Res r =
+      b.Post("/api/session/second-factor", {{"code", w.Code2fa("admin@city.chiyoda.example.jp")}});
+  REQUIRE_EQ(r.result(), bhttp::status::ok);
+  CHECK_NE(b.cookie, before_code);
+  Browser stale = w.NewBrowser();
+  stale.cookie = before_code;
+  CHECK_EQ(stale.Get("/api/me").result(), bhttp::status::unauthorized);
+  CHECK_EQ(b.Get("/api/me").result(), bhttp::status::ok);
+  // A password change ends the user's other sessions and renews this one.
+  Browser other = w.NewBrowser();
+  w.SignIn(other, "chiyoda-admin", "admin@city.chiyoda.example.jp");
+  r = b.Post("/api/session/password", {{"current", kAdminPassword}, {"new", "Another-Pass-2025"}});
+  REQUIRE_EQ(r.result(), bhttp::status::ok);
+  CHECK_EQ(other.Get("/api/me").result(), bhttp::status::unauthorized);
+  CHECK_EQ(b.Get("/api/me").result(), bhttp::status::ok);
+}
+
+TEST_CASE("accounts: a login id that does not exist locks like a real one") {
+  Served w;
+  for (const char* id : {"chiyoda-admin", "no-such-user"}) {
+    CAPTURE(id);
+    if (std::string(id) == "chiyoda-admin") w.Admin(w.chiyoda, id, "admin@city.chiyoda.example.jp");
+    Browser b = w.NewBrowser();
+    std::vector<unsigned> statuses;
+    for (int i = 0; i < 6; ++i) {
+      statuses.push_back(
+          b.Post("/api/session", {{"login_id", id}, {"password", "Wrong-Pass-123"}}).result_int());
+    }
+    CHECK_EQ(statuses, std::vector<unsigned>{401, 401, 401, 401, 429, 429});
+  }
+}
+
+TEST_CASE("accounts: five wrong second-factor codes lock the account and end its sessions") {
+  Served w;
+  w.Admin(w.chiyoda, "chiyoda-admin", "admin@city.chiyoda.example.jp");
+  Browser b = w.NewBrowser();
+  Res r;
+  for (int i = 0; i < 5; ++i) {
+    // Each sign-in mails a new code; wrong codes add up across them.
+    r = b.Post("/api/session", {{"login_id", "chiyoda-admin"}, {"password", kAdminPassword}});
+    REQUIRE_EQ(Body(r).at("need").as_string(), "second_factor");
+    const std::string code = w.Code2fa("admin@city.chiyoda.example.jp");
+    r = b.Post("/api/session/second-factor", {{"code", code == "000000" ? "111111" : "000000"}});
+  }
+  CHECK_EQ(r.result(), bhttp::status::too_many_requests);
+  CHECK_EQ(b.Get("/api/me").result(), bhttp::status::unauthorized);
+  r = b.Post("/api/session", {{"login_id", "chiyoda-admin"}, {"password", kAdminPassword}});
+  CHECK_EQ(ErrorCode(r), "account_locked");
+}
+
+TEST_CASE("accounts: a suspended user is refused with 403 and loses its sessions") {
+  Served w;
+  w.Admin(w.chiyoda, "chiyoda-admin", "admin@city.chiyoda.example.jp");
+  const User clerk = w.Admin(w.chiyoda, "chiyoda-clerk", "clerk@city.chiyoda.example.jp");
+  Browser admin = w.NewBrowser();
+  w.SignIn(admin, "chiyoda-admin", "admin@city.chiyoda.example.jp");
+  Browser b = w.NewBrowser();
+  w.SignIn(b, "chiyoda-clerk", "clerk@city.chiyoda.example.jp");
+  REQUIRE_EQ(admin.Post("/api/users/" + std::to_string(clerk.id) + "/suspend").result(),
+             bhttp::status::ok);
+  CHECK_EQ(b.Get("/api/me").result(), bhttp::status::unauthorized);
+  Res r = b.Post("/api/session", {{"login_id", "chiyoda-clerk"}, {"password", kAdminPassword}});
+  CHECK_EQ(r.result(), bhttp::status::forbidden);
+  CHECK_EQ(ErrorCode(r), "account_suspended");
 }
 
 TEST_CASE("accounts: password rule refusals name the field") {

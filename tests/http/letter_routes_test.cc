@@ -92,6 +92,15 @@ TEST_CASE("letters: an Idempotency-Key retry answers the first result and append
   CHECK_EQ(Id(Body(again)), Id(Body(first)));
   CHECK_EQ(Body(again).at("position"), Body(first).at("position"));
   CHECK(Body(again).at("duplicate").as_bool());
+  // The same key on another route is another command, not a replay of the first.
+  const std::string id = Id(Body(first));
+  Res withdraw =
+      testing::HttpCall(w.server->port(), bhttp::verb::post, "/api/letters/" + id + "/withdraw",
+                        R"({"reason":"申請内容を見直すため"})", h);
+  REQUIRE_EQ(withdraw.result(), bhttp::status::ok);
+  CHECK_FALSE(Body(withdraw).at("duplicate").as_bool());
+  CHECK_EQ(Body(withdraw).at("status").as_string(), "withdrawn");
+  CHECK_EQ(w.Head(), head + 1);
 }
 
 TEST_CASE(

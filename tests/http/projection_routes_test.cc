@@ -125,9 +125,14 @@ TEST_CASE("http: POST /api/admin/rebuild swaps in a new file and refuses a secon
   Served w(po);
   REQUIRE(w.projection->WaitFor(w.Head(), std::chrono::seconds(30)).ok());
   const std::string before = w.projection->current_file();
-  auto started = Call(w.server->port(), bhttp::verb::post, "/api/admin/rebuild",
+  // A JSON body needs its Content-Type (a cross-site form cannot send one).
+  auto refused = Call(w.server->port(), bhttp::verb::post, "/api/admin/rebuild",
                       R"({"projections": ["letters", "history"]})");
-  CHECK_EQ(started.result(), bhttp::status::accepted);
+  CHECK_EQ(refused.result(), bhttp::status::unsupported_media_type);
+  auto started = testing::HttpCall(w.server->port(), bhttp::verb::post, "/api/admin/rebuild",
+                                   R"({"projections": ["letters", "history"]})",
+                                   {{"Content-Type", "application/json"}});
+  REQUIRE_EQ(started.result(), bhttp::status::accepted);  // else the hook below never runs
   reached.get_future().wait();
   auto second = Call(w.server->port(), bhttp::verb::post, "/api/admin/rebuild", "");
   CHECK_EQ(second.result(), bhttp::status::conflict);
@@ -142,11 +147,13 @@ TEST_CASE("http: POST /api/admin/rebuild swaps in a new file and refuses a secon
   CHECK_EQ(after.at("rebuild").as_object().at("last").as_object().at("file").as_string(),
            w.projection->current_file());
 
-  auto unknown = Call(w.server->port(), bhttp::verb::post, "/api/admin/rebuild",
-                      R"({"projections": ["nope"]})");
+  const testing::HttpHeaders json{{"Content-Type", "application/json"}};
+  auto unknown = testing::HttpCall(w.server->port(), bhttp::verb::post, "/api/admin/rebuild",
+                                   R"({"projections": ["nope"]})", json);
   CHECK_EQ(unknown.result(), bhttp::status::bad_request);
   CHECK_EQ(Body(unknown).at("error").as_object().at("field").as_string(), "projections");
-  auto malformed = Call(w.server->port(), bhttp::verb::post, "/api/admin/rebuild", "{");
+  auto malformed =
+      testing::HttpCall(w.server->port(), bhttp::verb::post, "/api/admin/rebuild", "{", json);
   CHECK_EQ(malformed.result(), bhttp::status::bad_request);
 }
 
