@@ -50,7 +50,9 @@ page_url="http://127.0.0.1:$port/api/letters?status=in_contract&contract_type=ro
 public_url="http://127.0.0.1:$port/api/public/institutions?municipality=131016&disease=measles&per_page=20"
 
 mkdir -p "$out/www"
+chmod 755 "$out" "$out/www"  # nginx's workers run as www-data
 curl -sf "${national[@]}" "$letter_url" >"$out/www/letter.json"
+chmod 644 "$out/www/letter.json"
 size=$(stat -c %s "$out/www/letter.json")
 cat >"$out/nginx.conf" <<EOF
 worker_processes $threads;
@@ -68,6 +70,7 @@ http {
 EOF
 nginx -c "$out/nginx.conf" -p "$out"
 sleep 0.5
+curl -sf "http://127.0.0.1:$nginx_port/letter.json" >/dev/null || { echo "nginx does not serve the file" >&2; exit 1; }
 
 # wrk's figures: requests/s, p50 and p99 (ms), non-2xx answers.
 run() {

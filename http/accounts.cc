@@ -615,7 +615,7 @@ Result<User> AccountStore::CreateUser(const NewUser& n) {
     int64_t next = row ? count.Int(0) + 1 : 1;
     count.Reset();
     for (;; ++next) {
-      char suffix[16];
+      char suffix[32];
       std::snprintf(suffix, sizeof suffix, "-%02lld", static_cast<long long>(next));
       login_id = n.org_code + suffix;
       SHUGO_ASSIGN_OR_RETURN(auto taken,

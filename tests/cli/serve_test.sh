@@ -23,6 +23,30 @@ grep -Eq '"transitions":[1-9]' <<<"$moved"
 response=$(http_get /api/health)
 grep -q '"business_date":"2026-04-02"' <<<"$response"
 
+# The README's demo users exist with the README's password; the mailed code is asked once and is
+# in the data directory's mail folder; then the session is complete.
+readme="$(dirname "$0")/../../README.md"
+users=$(grep -oE '^\| `demo[0-9]?-[a-z-]+`' "$readme" | tr -d '|` ')
+[ "$(wc -w <<<"$users")" -eq 14 ]
+password=$(sed -n '/^### Demo users/,/^| login id/p' "$readme" | grep -oE '\*\*`[^`]+`\*\*' | tr -d '*`')
+[ -n "$password" ]
+for user in $users; do
+  login=$(http_post /api/session "{\"login_id\":\"$user\",\"password\":\"$password\"}")
+  grep -q '^HTTP/1.1 200 OK' <<<"$login" || { echo "$user cannot sign in: $login" >&2; exit 1; }
+  grep -q '"need":"second_factor"' <<<"$login"
+done
+cookie=$(grep -oE 'shugo_session=[^;]+' <<<"$login")
+csrf=$(grep -oE '"csrf_token":"[^"]+"' <<<"$login" | cut -d'"' -f4)
+code=$(grep -h -oE '認証コード: [0-9]{6}' $(ls "$dir"/data/mail/*second_factor.eml | sort | tail -1) | grep -oE '[0-9]{6}')
+body="{\"code\":\"$code\"}"
+exec 3<>"/dev/tcp/127.0.0.1/$PORT"
+printf 'POST /api/session/second-factor HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nCookie: %s\r\nX-CSRF-Token: %s\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s' \
+  "$cookie" "$csrf" "${#body}" "$body" >&3
+signed=$(cat <&3)
+exec 3<&-
+grep -q '^HTTP/1.1 200 OK' <<<"$signed"
+grep -q '"login_id":"demo2-clinic"' <<<"$signed" || grep -q '"need":"institution_code"' <<<"$signed"
+
 back=$(http_post /api/admin/business-date '{"date":"2026-03-01"}')
 grep -q '^HTTP/1.1 400 Bad Request' <<<"$back"
 grep -q '"field":"date"' <<<"$back"
