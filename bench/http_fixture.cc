@@ -140,8 +140,8 @@ Status RunHttpFixture(const HttpFixtureOptions& o) {
   env << "NATIONAL_COOKIE=" << national.first << "\nNATIONAL_CSRF=" << national.second
       << "\nPREFECTURE_COOKIE=" << prefectural.first << "\nLETTER_ID=" << some_letter
       << "\nAPPROVALS=" << applied.size() << "\n";
-  std::printf("http-fixture: %zu applications for %zu delegates, sessions in %s\n",
-              applied.size(), sessions.size(), o.out.c_str());
+  std::printf("http-fixture: %zu applications for %zu delegates, sessions in %s\n", applied.size(),
+              sessions.size(), o.out.c_str());
   accounts.reset();
   processor.reset();
   store->Close();
