@@ -7,6 +7,8 @@
 
 #include <array>
 #include <charconv>
+#include <mutex>
+#include <unordered_map>
 
 #include "base/text.h"
 #include "core/visibility.h"
@@ -28,6 +30,37 @@ Result<core::LetterStatus> ParseStatus(std::string_view code, const std::string&
   }
   return Status::InvalidArgument(field,
                                  "知らない状態です: " + QuoteInput(code) + "（" + names + "）");
+}
+
+// Totals of letter lists by viewer and filter, valid while the projections stay at the position
+// they were counted at (bounded: cleared when full).
+class TotalCache {
+ public:
+  std::optional<std::pair<int64_t, bool>> Find(const std::string& key, events::Position at) {
+    std::lock_guard lock(mu_);
+    auto it = entries_.find(key);
+    if (it == entries_.end() || it->second.position != at) return std::nullopt;
+    return std::make_pair(it->second.total, it->second.more);
+  }
+  void Keep(const std::string& key, events::Position at, int64_t total, bool more) {
+    std::lock_guard lock(mu_);
+    if (entries_.size() >= 10'000) entries_.clear();
+    entries_[key] = Entry{at, total, more};
+  }
+
+ private:
+  struct Entry {
+    events::Position position = 0;
+    int64_t total = 0;
+    bool more = false;
+  };
+  std::mutex mu_;
+  std::unordered_map<std::string, Entry> entries_;
+};
+
+TotalCache& Totals() {
+  static TotalCache cache;
+  return cache;
 }
 
 // The caller's F-8 viewer, from the domain state (never from a parameter).
@@ -263,9 +296,15 @@ Response ListLettersRoute(Call& call) {
   if (!viewer)
     return FromStatus(call, Status(StatusCode::kUnauthenticated, "組織が見つかりません"));
   const events::Position position = call.ctx.projections->position();
+  // Paging through a list (or refreshing it) while nothing changed counts its rows once.
+  const std::string key = std::to_string(viewer->org) + '\x1f' + call.query["status"] + '\x1f' +
+                          call.query["contract_type"] + '\x1f' + std::to_string(f.delegator) +
+                          '\x1f' + std::to_string(f.delegate) + '\x1f' + f.q;
+  f.known_total = Totals().Find(key, position);
   auto result = call.ctx.projections->Read(
       [&](const projections::Reader& r) { return projections::ListLetters(r, *viewer, f); });
   if (!result.ok()) return FromStatus(call, result.status());
+  if (!f.known_total) Totals().Keep(key, position, result->total, result->more);
   json::array items;
   for (const projections::LetterItem& l : result->items) items.push_back(LetterJson(l));
   return Json(bhttp::status::ok, call.req.version(),

@@ -255,7 +255,10 @@ Result<Page<LetterItem>> ListLetters(const Reader& reader, const Viewer& viewer,
 
   // The union of the branches' ids: counted up to kCountLimit + 1, then the page's.
   Page<LetterItem> page;
-  {
+  if (filter.known_total) {
+    page.total = filter.known_total->first;
+    page.more = filter.known_total->second;
+  } else {
     SHUGO_ASSIGN_OR_RETURN(
         Statement count,
         reader.db().Prepare("SELECT count(*) FROM (" + UnionIds(branches, common, false) + ")"));

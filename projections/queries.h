@@ -46,6 +46,9 @@ struct LetterFilter {
   core::OrgId delegator = 0, delegate = 0;  // 0: any
   std::string q;                            // part of the delegator's or delegate's name or kana
   int page = 1, per_page = 50;              // per_page at most 500
+  // The total and `more` of the same filter and viewer counted before at the same projection
+  // position: the count is skipped (the HTTP layer keeps them while the position stays).
+  std::optional<std::pair<int64_t, bool>> known_total;
 };
 
 struct LetterItem {

@@ -190,6 +190,23 @@ TEST_CASE("letters: bulk approval is all or nothing and names the failing ids") 
   CHECK_EQ(Body(r).at("items").as_array()[0].as_object().at("status").as_string(), "approved");
 }
 
+TEST_CASE("letters: a list's total follows every new letter while totals are kept per position") {
+  Served w;
+  Browser mhlw = w.SignedIn(w.mhlw);
+  Browser inst = w.SignedIn(w.inst_member);
+  const std::string list = "/api/letters?status=applied&min_position=";
+  const auto total = [&](const std::string& position) {
+    Res r = mhlw.Get(list + position);
+    REQUIRE_EQ(r.result(), bhttp::status::ok);
+    return Body(r).at("total").to_number<int64_t>();
+  };
+  const int64_t before = total(std::to_string(w.Head()));
+  CHECK_EQ(total(std::to_string(w.Head())), before);  // the kept total, unchanged
+  const json::object applied = Apply(inst);
+  CHECK_EQ(total(Pos(applied)), before + 1);
+  CHECK_EQ(total(Pos(applied)), before + 1);
+}
+
 TEST_CASE("letters: list filters are checked and a signed-out caller gets 401") {
   Served w;
   Browser inst = w.SignedIn(w.inst_member);
