@@ -200,6 +200,8 @@ Response Login(Call& call) {
       break;
   }
   const User& user = *checked->user;
+  // A session the browser still holds ends: one browser, one session.
+  if (!call.token.empty()) ctx.accounts->CloseSession(call.token).IgnoreError();
   const Stage stage = ctx.accounts->FirstStage(user, IsInsuredInstitution(ctx, user.org));
   auto opened = ctx.accounts->OpenSession(user, stage);
   if (!opened.ok()) return FromStatus(call, opened.status());
