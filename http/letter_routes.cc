@@ -9,6 +9,7 @@
 #include <charconv>
 #include <mutex>
 #include <unordered_map>
+#include <variant>
 
 #include "base/text.h"
 #include "core/visibility.h"
@@ -126,6 +127,20 @@ Result<std::optional<projections::LetterItem>> VisibleLetter(const Call& call, c
   if (!viewer) return Status(StatusCode::kUnauthenticated, "組織が見つかりません");
   return call.ctx.projections->Read(
       [&](const projections::Reader& r) { return projections::FindLetter(r, *viewer, id); });
+}
+
+// The letter of /api/letters/{id}[/…] as the caller may see it, once the projections reached
+// ?min_position; or the answer that ends the request (400, 404, 503).
+std::variant<Response, projections::LetterItem> RequestedLetter(Call& call) {
+  static constexpr std::string_view kKnown[] = {"min_position"};
+  if (Status s = OnlyParams(call, kKnown); !s.ok()) return FromStatus(call, s);
+  if (auto waited = WaitMinPosition(call); waited) return std::move(*waited);
+  auto id = LetterIdParam(call);
+  if (!id.ok()) return FromStatus(call, id.status());
+  auto letter = VisibleLetter(call, *id);
+  if (!letter.ok()) return FromStatus(call, letter.status());
+  if (!*letter) return FromStatus(call, Status(StatusCode::kNotFound, "委任状が見つかりません"));
+  return std::move(**letter);
 }
 
 // An organisation code of a filter, as its id; kInvalidArgument naming `field` when unknown.
@@ -317,30 +332,20 @@ Response ListLettersRoute(Call& call) {
 }
 
 Response GetLetter(Call& call) {
-  static constexpr std::string_view kKnown[] = {"min_position"};
-  if (Status s = OnlyParams(call, kKnown); !s.ok()) return FromStatus(call, s);
-  if (auto waited = WaitMinPosition(call); waited) return std::move(*waited);
-  auto id = LetterIdParam(call);
-  if (!id.ok()) return FromStatus(call, id.status());
-  auto letter = VisibleLetter(call, *id);
-  if (!letter.ok()) return FromStatus(call, letter.status());
-  if (!*letter) return FromStatus(call, Status(StatusCode::kNotFound, "委任状が見つかりません"));
-  Response res = Json(bhttp::status::ok, call.req.version(), LetterJson(**letter));
-  res.set(bhttp::field::etag, "\"" + std::to_string((*letter)->version) + "\"");
+  auto letter = RequestedLetter(call);
+  if (auto* refused = std::get_if<Response>(&letter)) return std::move(*refused);
+  const auto& l = std::get<projections::LetterItem>(letter);
+  Response res = Json(bhttp::status::ok, call.req.version(), LetterJson(l));
+  res.set(bhttp::field::etag, "\"" + std::to_string(l.version) + "\"");
   return res;
 }
 
 Response LetterHistory(Call& call) {
-  static constexpr std::string_view kKnown[] = {"min_position"};
-  if (Status s = OnlyParams(call, kKnown); !s.ok()) return FromStatus(call, s);
-  if (auto waited = WaitMinPosition(call); waited) return std::move(*waited);
-  auto id = LetterIdParam(call);
-  if (!id.ok()) return FromStatus(call, id.status());
-  auto letter = VisibleLetter(call, *id);
-  if (!letter.ok()) return FromStatus(call, letter.status());
-  if (!*letter) return FromStatus(call, Status(StatusCode::kNotFound, "委任状が見つかりません"));
+  auto letter = RequestedLetter(call);
+  if (auto* refused = std::get_if<Response>(&letter)) return std::move(*refused);
+  const core::LetterId id = std::get<projections::LetterItem>(letter).id;
   auto history = call.ctx.projections->Read([&](const projections::Reader& r) {
-    return projections::History(r, "letter", static_cast<int64_t>(*id));
+    return projections::History(r, "letter", static_cast<int64_t>(id));
   });
   if (!history.ok()) return FromStatus(call, history.status());
   json::array items;
@@ -360,7 +365,7 @@ Response LetterHistory(Call& call) {
     items.push_back(std::move(o));
   }
   return Json(bhttp::status::ok, call.req.version(),
-              json::object{{"letter", *id}, {"items", std::move(items)}});
+              json::object{{"letter", id}, {"items", std::move(items)}});
 }
 
 Response ApplyLetterRoute(Call& call) {
