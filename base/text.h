@@ -1,6 +1,7 @@
 // Small text helpers.
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -10,6 +11,9 @@ namespace shugo {
 // character boundary, control characters replaced by '?', so the message stays valid UTF-8 for
 // the UI and JSON whatever was sent.
 std::string QuoteInput(std::string_view text, size_t max_bytes = 32);
+
+// Lower-case hexadecimal of bytes (digests, random ids).
+std::string HexOf(std::span<const unsigned char> bytes);
 
 // Well-formed UTF-8 (RFC 3629): no overlong forms, surrogates or code points past U+10FFFF.
 bool IsValidUtf8(std::string_view text);

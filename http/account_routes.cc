@@ -21,14 +21,15 @@ struct OrgView {
   core::OrgId municipality = 0, parent = 0, member_of = 0;
 };
 
+std::optional<OrgView> ViewOf(const core::Organisation* o) {
+  if (o == nullptr) return std::nullopt;
+  return OrgView{o->id,         o->code,         o->name,   o->kind,
+                 o->prefecture, o->municipality, o->parent, o->member_of};
+}
+
 std::optional<OrgView> OrgOf(const Context& ctx, core::OrgId id) {
   if (ctx.processor == nullptr) return std::nullopt;
-  return ctx.processor->Read([&](const core::State& s) -> std::optional<OrgView> {
-    const core::Organisation* o = s.FindOrg(id);
-    if (o == nullptr) return std::nullopt;
-    return OrgView{o->id,         o->code,         o->name,   o->kind,
-                   o->prefecture, o->municipality, o->parent, o->member_of};
-  });
+  return ctx.processor->Read([&](const core::State& s) { return ViewOf(s.FindOrg(id)); });
 }
 
 json::object UserJson(const User& u, const std::optional<OrgView>& org, int64_t now = 0) {
@@ -409,12 +410,8 @@ Response CreateUser(Call& call) {
   OrgView target = *own;
   if (*organisation && **organisation != own->code) {
     // The first admin of an organisation below (F-9, seed 003): the level above issues it.
-    auto found = call.ctx.processor->Read([&](const core::State& s) -> std::optional<OrgView> {
-      const core::Organisation* o = s.FindOrgByCode(**organisation);
-      if (o == nullptr) return std::nullopt;
-      return OrgView{o->id,         o->code,         o->name,   o->kind,
-                     o->prefecture, o->municipality, o->parent, o->member_of};
-    });
+    auto found = call.ctx.processor->Read(
+        [&](const core::State& s) { return ViewOf(s.FindOrgByCode(**organisation)); });
     if (!found) {
       return FromStatus(
           call, Status(StatusCode::kNotFound, "組織が見つかりません: " + QuoteInput(**organisation),

@@ -80,13 +80,6 @@ constexpr int kCodeAttempts = 5;
 constexpr int64_t kEmailLinkLifetimeUs = int64_t{24} * 3'600'000'000;
 constexpr int64_t kLastSeenPersistUs = int64_t{60} * 1'000'000;
 
-std::string Hex(const unsigned char* bytes, size_t size) {
-  std::string out(size * 2 + 1, '\0');
-  sodium_bin2hex(out.data(), out.size(), bytes, size);
-  out.pop_back();
-  return out;
-}
-
 // BLAKE2b-256 of a token or code, as stored (a stolen file gives no usable token).
 std::string Digest(std::string_view text, std::string_view salt = {}) {
   std::array<unsigned char, 32> out{};
@@ -95,7 +88,7 @@ std::string Digest(std::string_view text, std::string_view salt = {}) {
   crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(salt.data()), salt.size());
   crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(text.data()), text.size());
   crypto_generichash_final(&st, out.data(), out.size());
-  return Hex(out.data(), out.size());
+  return HexOf(out);
 }
 
 std::string RandomToken() {
@@ -709,15 +702,6 @@ Result<std::vector<User>> AccountStore::UsersOf(core::OrgId org) {
   return out;
 }
 
-Result<bool> AccountStore::HasAdmin(core::OrgId org) {
-  std::lock_guard lock(impl_->mu);
-  SHUGO_ASSIGN_OR_RETURN(
-      Statement st,
-      impl_->db.Prepare("SELECT 1 FROM users WHERE org = ?1 AND role = 'admin' AND suspended = 0"));
-  st.Bind(1, static_cast<int64_t>(org));
-  return st.Step();
-}
-
 Result<LoginResult> AccountStore::CheckLogin(std::string_view login_id, std::string_view password) {
   Impl& m = *impl_;
   std::string hash;
@@ -864,39 +848,6 @@ std::optional<Session> AccountStore::FindSession(std::string_view token) {
   return s;
 }
 
-Result<std::pair<std::string, Session>> AccountStore::Rotate(std::string_view token, Stage stage) {
-  Impl& m = *impl_;
-  const std::string old_digest = Digest(token);
-  std::string fresh = RandomToken();
-  const std::string digest = Digest(fresh);
-  std::lock_guard lock(m.mu);
-  Session s;
-  {
-    std::lock_guard slock(m.smu);
-    auto it = m.sessions.find(old_digest);
-    if (it == m.sessions.end()) {
-      return Status(StatusCode::kUnauthenticated, "セッションが見つかりません");
-    }
-    s = it->second;
-    m.sessions.erase(it);
-    m.persisted_seen.erase(old_digest);
-  }
-  s.stage = stage;
-  s.csrf = RandomToken();
-  s.last_seen = m.Now();
-  Status t = m.InTransaction([&]() -> Status {
-    SHUGO_ASSIGN_OR_RETURN(Statement del,
-                           m.db.Prepare("DELETE FROM sessions WHERE token_hash = ?1"));
-    SHUGO_RETURN_IF_ERROR(del.Bind(1, old_digest).Run());
-    return m.PersistSession(digest, s);
-  });
-  if (!t.ok()) return t;
-  std::lock_guard slock(m.smu);
-  m.sessions[digest] = s;
-  m.persisted_seen[digest] = s.last_seen;
-  return std::make_pair(std::move(fresh), s);
-}
-
 Status AccountStore::CloseSession(std::string_view token) {
   Impl& m = *impl_;
   const std::string digest = Digest(token);
@@ -908,11 +859,6 @@ Status AccountStore::CloseSession(std::string_view token) {
   }
   SHUGO_ASSIGN_OR_RETURN(Statement st, m.db.Prepare("DELETE FROM sessions WHERE token_hash = ?1"));
   return st.Bind(1, digest).Run();
-}
-
-Status AccountStore::CloseSessionsOf(uint64_t user) {
-  std::lock_guard lock(impl_->mu);
-  return impl_->DropSessionsOf(user);
 }
 
 Status AccountStore::SendSecondFactor(const User& user) {

@@ -131,7 +131,6 @@ class AccountStore {
   Result<std::optional<User>> FindUser(uint64_t id);
   Result<std::optional<User>> FindByLogin(std::string_view login_id);
   Result<std::vector<User>> UsersOf(core::OrgId org);
-  Result<bool> HasAdmin(core::OrgId org);
 
   // Checks a password; counts failures and locks the account after max_failed_logins.
   Result<LoginResult> CheckLogin(std::string_view login_id, std::string_view password);
@@ -139,12 +138,7 @@ class AccountStore {
   Result<std::pair<std::string, Session>> OpenSession(const User& user, Stage stage);
   // The live session of a cookie's token (idle and absolute expiry), its last_seen moved on.
   std::optional<Session> FindSession(std::string_view token);
-  // A new token and CSRF token for the session of `token`, now at `stage` (each step of signing
-  // in, and a password change, rotates them); the old token stops working.
-  Result<std::pair<std::string, Session>> Rotate(std::string_view token, Stage stage);
   Status CloseSession(std::string_view token);
-  // Every session of a user ends (suspension, password reset).
-  Status CloseSessionsOf(uint64_t user);
 
   // The stage a user with a checked password starts at.
   Stage FirstStage(const User& user, bool insured_institution) const;

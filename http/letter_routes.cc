@@ -232,14 +232,8 @@ Result<core::CommandRequest> NewCommand(const Call& call, core::Request request)
     crypto_generichash(digest.data(), digest.size(),
                        reinterpret_cast<const unsigned char*>(what.data()), what.size(), nullptr,
                        0);
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string fingerprint;
-    for (unsigned char b : digest) {
-      fingerprint += kHex[b >> 4];
-      fingerprint += kHex[b & 15];
-    }
     c.id =
-        "http:" + std::to_string(call.session->user) + ":" + fingerprint + ":" + std::string(key);
+        "http:" + std::to_string(call.session->user) + ":" + HexOf(digest) + ":" + std::string(key);
   } else {
     c.id = "http:" + std::to_string(call.session->user) + ":" + NewRequestId();
   }

@@ -195,6 +195,39 @@ Result<int64_t> Number(const std::map<std::string, std::string>& params, const s
   return value;
 }
 
+// The parameters must be among `known`; kInvalidArgument naming the first that is not.
+Status OnlyKnown(const std::map<std::string, std::string>& params,
+                 std::span<const std::string_view> known) {
+  for (const auto& [key, value] : params) {
+    if (std::find(known.begin(), known.end(), key) == known.end()) {
+      return Status::InvalidArgument(key, "知らない検索条件です: " + QuoteInput(key));
+    }
+  }
+  return Status::Ok();
+}
+
+// Read-your-writes for every query route: ?min_position=N waits up to 2 s for the projections.
+std::optional<Response> WaitForPosition(const Context& ctx, unsigned version,
+                                        const std::map<std::string, std::string>& params) {
+  auto min_position = Number(params, "min_position", 0);
+  if (!min_position.ok()) return BadRequest(version, min_position.status());
+  if (*min_position == 0 || ctx.projections == nullptr) return std::nullopt;
+  const events::Position head = ctx.store->head();
+  if (static_cast<events::Position>(*min_position) > head) {
+    // No command has answered it: waiting for it would only hold this thread.
+    return BadRequest(version, Status::InvalidArgument(
+                                   "min_position", "min_position がログの末尾（" +
+                                                       std::to_string(head) + "）を超えています"));
+  }
+  Status s = ctx.projections->WaitFor(static_cast<events::Position>(*min_position),
+                                      std::chrono::seconds(2));
+  if (s.ok()) return std::nullopt;
+  Response res = ErrorResponse(bhttp::status::service_unavailable, version, "projection_behind",
+                               s.message(), "min_position");
+  res.set(bhttp::field::retry_after, "1");
+  return res;
+}
+
 // GET /api/public/institutions (F-21, no login): institutions that may vaccinate, by 居住自治体
 // (municipality code), 疾病 (disease id), 所在地 (prefecture number or municipality code) and name.
 // min_position: answer only once the projections have reached it (read-your-writes).
@@ -216,40 +249,18 @@ Response PublicInstitutions(const Context& ctx, const Request& req) {
   static constexpr std::string_view kKnown[] = {
       "municipality", "disease",  "prefecture",   "location",     "q",
       "page",         "per_page", "min_position", "contract_type"};
-  for (const auto& [key, value] : params) {
-    if (std::find(std::begin(kKnown), std::end(kKnown), key) == std::end(kKnown)) {
-      return BadRequest(req.version(),
-                        Status::InvalidArgument(key, "知らない検索条件です: " + key));
-    }
-  }
-  auto min_position = Number(params, "min_position", 0);
+  if (Status s = OnlyKnown(params, kKnown); !s.ok()) return BadRequest(req.version(), s);
   auto page = Number(params, "page", 1);
   auto per_page = Number(params, "per_page", 50);
   auto prefecture = Number(params, "prefecture", 0);
-  for (const auto* r : {&min_position, &page, &per_page, &prefecture}) {
+  for (const auto* r : {&page, &per_page, &prefecture}) {
     if (!r->ok()) return BadRequest(req.version(), r->status());
   }
   if (*prefecture > 47) {
     return BadRequest(req.version(),
                       Status::InvalidArgument("prefecture", "prefecture は 1〜47 の番号です"));
   }
-  if (static_cast<events::Position>(*min_position) > ctx.store->head()) {
-    // No command has answered it: waiting for it would only hold this thread.
-    return BadRequest(req.version(), Status::InvalidArgument("min_position",
-                                                             "min_position がログの末尾（" +
-                                                                 std::to_string(ctx.store->head()) +
-                                                                 "）を超えています"));
-  }
-  if (*min_position > 0) {
-    Status s = ctx.projections->WaitFor(static_cast<events::Position>(*min_position),
-                                        std::chrono::seconds(2));
-    if (!s.ok()) {
-      Response res = ErrorResponse(bhttp::status::service_unavailable, req.version(),
-                                   "projection_behind", s.message(), "min_position");
-      res.set(bhttp::field::retry_after, "1");
-      return res;
-    }
-  }
+  if (auto waited = WaitForPosition(ctx, req.version(), params); waited) return std::move(*waited);
   projections::PublicFilter f;
   f.today = ctx.processor->Today();
   f.disease = params["disease"];
@@ -408,12 +419,7 @@ Result<std::string> StringField(const Call& call, std::string_view name, bool re
 }
 
 Status OnlyParams(const Call& call, std::span<const std::string_view> known) {
-  for (const auto& [key, value] : call.query) {
-    if (std::find(known.begin(), known.end(), key) == known.end()) {
-      return Status::InvalidArgument(key, "知らない検索条件です: " + QuoteInput(key));
-    }
-  }
-  return Status::Ok();
+  return OnlyKnown(call.query, known);
 }
 
 Result<int64_t> QueryNumber(const Call& call, const std::string& name, int64_t fallback) {
@@ -421,34 +427,13 @@ Result<int64_t> QueryNumber(const Call& call, const std::string& name, int64_t f
 }
 
 std::optional<Response> WaitMinPosition(const Call& call) {
-  auto min_position = QueryNumber(call, "min_position", 0);
-  if (!min_position.ok()) return FromStatus(call, min_position.status());
-  if (*min_position == 0 || call.ctx.projections == nullptr) return std::nullopt;
-  const events::Position head = call.ctx.store->head();
-  if (static_cast<events::Position>(*min_position) > head) {
-    return FromStatus(call, Status::InvalidArgument("min_position", "min_position がログの末尾（" +
-                                                                        std::to_string(head) +
-                                                                        "）を超えています"));
-  }
-  Status s = call.ctx.projections->WaitFor(static_cast<events::Position>(*min_position),
-                                           std::chrono::seconds(2));
-  if (s.ok()) return std::nullopt;
-  Response res = Error(call, bhttp::status::service_unavailable, "projection_behind", s.message(),
-                       "min_position");
-  res.set(bhttp::field::retry_after, "1");
-  return res;
+  return WaitForPosition(call.ctx, call.req.version(), call.query);
 }
 
 std::string NewRequestId() {
   std::array<unsigned char, 16> bytes{};
   randombytes_buf(bytes.data(), bytes.size());
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : bytes) {
-    out += kHex[b >> 4];
-    out += kHex[b & 15];
-  }
-  return out;
+  return HexOf(bytes);
 }
 
 std::string SessionCookie(const Call& call, std::string_view token) {

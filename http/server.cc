@@ -29,6 +29,17 @@ constexpr auto kIdleTimeout = std::chrono::seconds(30);
 constexpr size_t kHeaderLimit = 16 * 1024;
 constexpr size_t kBodyLimit = 1 << 20;
 
+// The access log: JSON lines on stderr, off until a server asks for it.
+spdlog::logger& AccessLogger() {
+  static const std::shared_ptr<spdlog::logger> logger = [] {
+    auto l = spdlog::stderr_logger_mt("access");
+    l->set_pattern("%v");
+    l->set_level(spdlog::level::off);
+    return l;
+  }();
+  return *logger;
+}
+
 // One connection: read a request, answer it, keep alive until the peer closes or idles out.
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
@@ -81,16 +92,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   static void AccessLog(const internal::Request& req, const internal::Response& res,
                         const internal::Peer& from, const internal::LogFields& log,
                         std::chrono::steady_clock::time_point start) {
-    static const std::shared_ptr<spdlog::logger> logger = [] {
-      auto l = spdlog::get("access");
-      if (!l) {
-        l = spdlog::stderr_logger_mt("access");
-        l->set_pattern("%v");
-        l->set_level(spdlog::level::off);
-      }
-      return l;
-    }();
-    if (!logger->should_log(spdlog::level::info)) return;
+    spdlog::logger& logger = AccessLogger();
+    if (!logger.should_log(spdlog::level::info)) return;
     const std::string_view target = req.target();
     const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
                         std::chrono::steady_clock::now() - start)
@@ -102,7 +105,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
                              {"peer", from.address}};
     if (!log.org.empty()) line["org"] = log.org;
     if (log.user != 0) line["user"] = log.user;
-    logger->info(boost::json::serialize(line));
+    logger.info(boost::json::serialize(line));
   }
   void Send(bhttp::response<bhttp::string_body> res, bool keep_alive) {
     res.keep_alive(keep_alive);
@@ -159,14 +162,7 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options,
   if (options.accounts != nullptr && options.clock == nullptr) {
     return Status::InvalidArgument("clock", "the account routes need a clock");
   }
-  if (options.access_log) {
-    auto logger = spdlog::get("access");
-    if (!logger) {
-      logger = spdlog::stderr_logger_mt("access");
-      logger->set_pattern("%v");
-    }
-    logger->set_level(spdlog::level::info);
-  }
+  if (options.access_log) AccessLogger().set_level(spdlog::level::info);
   auto impl = std::make_unique<Impl>(options, store);
   beast::error_code ec;
   auto address = asio::ip::make_address(options.address, ec);

@@ -9,6 +9,7 @@
 #include <set>
 #include <thread>
 
+#include "base/text.h"
 #include "projections/internal/fold.h"
 #include "projections/internal/read_models.h"
 #include "projections/internal/sqlite.h"
@@ -24,21 +25,11 @@ using internal::Statement;
 
 constexpr std::string_view kFileVersion = "1";
 
-std::string ToHex(const unsigned char* bytes, unsigned int size) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < size; ++i) {
-    hex += kHex[bytes[i] >> 4];
-    hex += kHex[bytes[i] & 15];
-  }
-  return hex;
-}
-
 std::string Sha256Hex(std::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
   EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr);
-  return ToHex(digest, size);
+  return HexOf({digest, size});
 }
 
 // Incremental SHA-256 over typed values.
@@ -58,7 +49,7 @@ class Hasher {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int size = 0;
     EVP_DigestFinal_ex(ctx_, digest, &size);
-    return ToHex(digest, size);
+    return HexOf({digest, size});
   }
 
  private:

@@ -34,9 +34,17 @@ TEST_CASE("F-3 apply needs the confirmed contract document and one open letter p
   CHECK(Contains(unconfirmed.message(), "委託契約書"));
   w.Refused(Actor::System(), ApplyLetter{ContractType::kRoutine, 0, true},
             StatusCode::kPermissionDenied);
+  // The chain table routes the letter: a client naming another delegate is refused, naming the
+  // routed one (F-3).
+  Status elsewhere = w.Refusal(As(w.Code(w.inst_member)),
+                               ApplyLetter{ContractType::kRoutine, 0, true, World::kTokyo},
+                               StatusCode::kInvalidArgument);
+  CHECK_EQ(elsewhere.field(), "delegate");
+  CHECK(Contains(elsewhere.message(), w.Code(w.chiyoda_ma)));
   CHECK_EQ(w.Head(), h0);
 
-  Outcome applied = w.Ok(As(w.Code(w.inst_member)), ApplyLetter{ContractType::kRoutine, 0, true});
+  Outcome applied = w.Ok(As(w.Code(w.inst_member)),
+                         ApplyLetter{ContractType::kRoutine, 0, true, w.Code(w.chiyoda_ma)});
   REQUIRE_EQ(applied.created.size(), 1u);
   const LetterId l1 = applied.created[0];
   CHECK_EQ(applied.append.first_position, h0 + 1);
@@ -52,6 +60,7 @@ TEST_CASE("F-3 apply needs the confirmed contract document and one open letter p
   REQUIRE(retried.ok());
   CHECK(retried->append.duplicate);
   CHECK_EQ(retried->append.first_position, h0 + 1);
+  CHECK_EQ(retried->created, applied.created);  // what it created, read back from the log
   CHECK_EQ(w.Head(), h0 + 1);
   const Letter letter = w.L(l1);
   CHECK_EQ(w.StatusOf(l1), "applied");
