@@ -13,6 +13,7 @@
 #include "http/internal/account_routes.h"
 #include "http/internal/call.h"
 #include "http/internal/letter_routes.h"
+#include "http/internal/organisation_routes.h"
 #include "projections/queries.h"
 
 namespace shugo::http::internal {
@@ -446,20 +447,6 @@ std::string SessionCookie(const Call& call, std::string_view token) {
 
 namespace {
 
-enum class Access {
-  kPublic,    // no session needed
-  kAnyStage,  // a session, even one still signing in
-  kReady,     // a session that finished signing in
-};
-
-struct Route {
-  bhttp::verb method;
-  std::string pattern;  // "{}" matches one segment
-  Access access;
-  bool json;  // takes a JSON object body
-  std::function<Response(Call&)> handler;
-};
-
 const std::vector<Route>& Routes() {
   using V = bhttp::verb;
   static const std::vector<Route> routes = {
@@ -490,6 +477,10 @@ const std::vector<Route>& Routes() {
   };
   static const std::vector<Route> all = [] {
     std::vector<Route> r = routes;
+    for (std::vector<Route> (*area)() : {OrganisationRoutes, OrganisationCommandRoutes}) {
+      std::vector<Route> more = area();
+      r.insert(r.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+    }
     for (std::string_view action :
          {"approve", "reapply", "return", "withdraw", "secede", "terminate"}) {
       r.push_back(Route{bhttp::verb::post, "/api/letters/{}/" + std::string(action), Access::kReady,

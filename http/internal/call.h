@@ -3,6 +3,7 @@
 #pragma once
 
 #include <boost/json.hpp>
+#include <functional>
 #include <map>
 #include <optional>
 #include <span>
@@ -14,6 +15,23 @@
 #include "http/internal/routes.h"
 
 namespace shugo::http::internal {
+
+enum class Access {
+  kPublic,    // no session needed
+  kAnyStage,  // a session, even one still signing in
+  kReady,     // a session that finished signing in
+};
+
+struct Call;
+
+// One entry of the route table (http/routes.cc); each area of routes contributes its own list.
+struct Route {
+  bhttp::verb method;
+  std::string pattern;  // "{}" matches one segment
+  Access access;
+  bool json;  // takes a JSON object body
+  std::function<Response(Call&)> handler;
+};
 
 struct Call {
   const Context& ctx;

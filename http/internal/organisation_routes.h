@@ -1,0 +1,17 @@
+// The organisation routes, registered by http/routes.cc: the queries (http/organisation_routes.cc)
+// and the organisation commands of domain.md §2–4 (http/organisation_commands.cc).
+#pragma once
+
+#include <vector>
+
+#include "http/internal/call.h"
+
+namespace shugo::http::internal {
+
+// GET /api/organisations, /api/organisations/{code}, /api/organisations/{code}/history.
+std::vector<Route> OrganisationRoutes();
+// POST routes of the masters, fees and vaccines, payment consignment, unions, code changes and
+// mergers, non-insured registration and campaigns.
+std::vector<Route> OrganisationCommandRoutes();
+
+}  // namespace shugo::http::internal

@@ -1,0 +1,7 @@
+#include "http/internal/organisation_routes.h"
+
+namespace shugo::http::internal {
+
+std::vector<Route> OrganisationRoutes() { return {}; }
+
+}  // namespace shugo::http::internal
