@@ -1,3 +1,1 @@
-#include <gtest/gtest.h>
-
 #include "tests/http/served.h"
