@@ -23,6 +23,8 @@ struct ServeArgs {
   std::string listen = "127.0.0.1:8080";
   bool demo = false;
   bool quiet = false;
+  std::string tls_cert, tls_key;
+  int workers = 8;
 };
 
 // The demo's ready users (README "Demo users"), created once in a demo directory.
@@ -140,14 +142,17 @@ int Serve(const ServeArgs& a) {
   ho.accounts = accounts->get();
   ho.clock = &system_clock;
   ho.access_log = !a.quiet;
+  ho.tls_certificate = a.tls_cert;
+  ho.tls_key = a.tls_key;
+  ho.workers = a.workers;
   auto server = http::Server::Start(ho, **store);
   if (!server.ok()) return Fail("serve", server.status().ToString());
   std::printf(
-      "shugo: serving http://%s:%u/ (data: %s, log head %llu, state loaded in %.0f ms, business "
+      "shugo: serving %s://%s:%u/ (data: %s, log head %llu, state loaded in %.0f ms, business "
       "date %s%s)\n",
-      ho.address.c_str(), (*server)->port(), std::filesystem::absolute(dir).c_str(),
-      static_cast<unsigned long long>((*store)->head()), load_ms,
-      (*processor)->Today().ToString().c_str(), demo ? ", demo mode" : "");
+      a.tls_cert.empty() ? "http" : "https", ho.address.c_str(), (*server)->port(),
+      std::filesystem::absolute(dir).c_str(), static_cast<unsigned long long>((*store)->head()),
+      load_ms, (*processor)->Today().ToString().c_str(), demo ? ", demo mode" : "");
   std::fflush(stdout);
   int sig = 0;
   sigwait(&signals, &sig);
@@ -173,6 +178,15 @@ void AddServe(CLI::App& app, Action& run) {
       "--demo", args->demo,
       "Demo/test mode: a new directory gets the small demo; an admin moves the business date");
   sub->add_flag("--quiet", args->quiet, "No access log lines on stderr");
+  sub->add_option("--tls-cert", args->tls_cert,
+                  "Serve HTTPS with this certificate chain (PEM; needs --tls-key)")
+      ->check(CLI::ExistingFile);
+  sub->add_option("--tls-key", args->tls_key, "The certificate's private key (PEM)")
+      ->check(CLI::ExistingFile);
+  sub->add_option("--workers", args->workers,
+                  "Threads for commands, sign-in and reads that wait for a position")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
   sub->callback([args, &run] { run = [args] { return Serve(*args); }; });
 }
 

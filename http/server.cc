@@ -3,9 +3,12 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/json.hpp>
 #include <charconv>
 #include <chrono>
@@ -25,7 +28,6 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-constexpr auto kIdleTimeout = std::chrono::seconds(30);
 constexpr size_t kHeaderLimit = 16 * 1024;
 constexpr size_t kBodyLimit = 1 << 20;
 
@@ -40,115 +42,255 @@ spdlog::logger& AccessLogger() {
   return *logger;
 }
 
-// One connection: read a request, answer it, keep alive until the peer closes or idles out.
-class Connection : public std::enable_shared_from_this<Connection> {
- public:
-  Connection(tcp::socket socket, const internal::Context& ctx)
-      : stream_(std::move(socket)), ctx_(ctx) {}
-  void Run() {
-    asio::dispatch(stream_.get_executor(),
-                   beast::bind_front_handler(&Connection::Read, shared_from_this()));
-  }
+// One JSON line per request: never a query string, body, cookie or token.
+void AccessLog(const internal::Request& req, const internal::Response& res,
+               const internal::Peer& from, const internal::LogFields& log,
+               std::chrono::steady_clock::time_point start) {
+  spdlog::logger& logger = AccessLogger();
+  if (!logger.should_log(spdlog::level::info)) return;
+  const std::string_view target = req.target();
+  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                      std::chrono::steady_clock::now() - start)
+                      .count();
+  boost::json::object line{{"method", std::string(req.method_string())},
+                           {"path", target.substr(0, target.find('?'))},
+                           {"status", res.result_int()},
+                           {"us", us},
+                           {"peer", from.address}};
+  if (!log.org.empty()) line["org"] = log.org;
+  if (log.user != 0) line["user"] = log.user;
+  logger.info(boost::json::serialize(line));
+}
 
- private:
+// Whether a request is answered on the I/O thread that read it: reads that never wait. Commands
+// (they wait for the log's sync), sign-in steps (argon2id takes tens of ms) and reads that wait
+// for a position go to the workers, so that they never hold up the other connections of the
+// thread.
+bool AnswerInline(const internal::Request& req) {
+  if (req.method() != bhttp::verb::get && req.method() != bhttp::verb::head) return false;
+  const std::string_view target = req.target();
+  return target.find("min_position=") == std::string_view::npos;
+}
+
+struct Shared {
+  const internal::Context& ctx;
+  const ServerTimeouts& timeouts;
+  asio::thread_pool& workers;
+  std::atomic<int64_t>& connections;
+};
+
+// One connection over a plain or TLS stream: read a request, answer it (inline or on a worker),
+// keep alive until the peer closes, idles out, or is too slow to send a request.
+template <typename Derived>
+class Connection {
+ public:
+  explicit Connection(const Shared& shared) : shared_(shared) { ++shared_.connections; }
+  ~Connection() { --shared_.connections; }
+
+ protected:
   void Read() {
     parser_.emplace();
     parser_->header_limit(kHeaderLimit);
     parser_->body_limit(kBodyLimit);
-    stream_.expires_after(kIdleTimeout);
-    bhttp::async_read(stream_, buffer_, *parser_,
-                      beast::bind_front_handler(&Connection::OnRead, shared_from_this()));
+    // Waiting for the next request and receiving its header share the idle deadline; the body
+    // then has the read deadline. A client that trickles bytes is closed at either.
+    Layer().expires_after(shared_.timeouts.idle);
+    bhttp::async_read_header(Self().stream(), buffer_, *parser_,
+                             beast::bind_front_handler(&Connection::OnHeader, Self().shared()));
   }
+
+ private:
+  Derived& Self() { return static_cast<Derived&>(*this); }
+  beast::tcp_stream& Layer() { return beast::get_lowest_layer(Self().stream()); }
+
+  void OnHeader(beast::error_code ec, size_t) {
+    if (ec) return OnRead(ec, 0);
+    if (parser_->is_done()) return OnRead(ec, 0);
+    Layer().expires_after(shared_.timeouts.read);
+    bhttp::async_read(Self().stream(), buffer_, *parser_,
+                      beast::bind_front_handler(&Connection::OnRead, Self().shared()));
+  }
+
   void OnRead(beast::error_code ec, size_t) {
     if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
-        ec == asio::error::operation_aborted) {
-      return Close();
+        ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
+        ec == asio::ssl::error::stream_truncated) {
+      return Self().Close();
     }
     if (ec == bhttp::error::body_limit || ec == bhttp::error::header_limit) {
       return Send(internal::ErrorResponse(bhttp::status::payload_too_large, 11, "payload_too_large",
                                           "リクエストが大きすぎます", ""),
                   false);
     }
-    if (ec)
+    if (ec) {
       return Send(internal::ErrorResponse(bhttp::status::bad_request, 11, "bad_request",
                                           "リクエストを解釈できません", ""),
                   false);
-    auto req = parser_->release();
-    const bool keep = req.keep_alive();
-    const auto start = std::chrono::steady_clock::now();
-    beast::error_code peer_ec;
-    const auto peer = stream_.socket().remote_endpoint(peer_ec);
-    internal::Peer from;
-    if (!peer_ec) {
-      from.address = peer.address().to_string();
-      from.loopback = peer.address().is_loopback();
     }
+    Layer().expires_never();
+    auto job = std::make_shared<Job>();
+    job->req = parser_->release();
+    job->start = std::chrono::steady_clock::now();
+    beast::error_code peer_ec;
+    const auto peer = Layer().socket().remote_endpoint(peer_ec);
+    if (!peer_ec) {
+      job->from.address = peer.address().to_string();
+      job->from.loopback = peer.address().is_loopback();
+    }
+    if (AnswerInline(job->req)) return Answer(*job);
+    asio::post(shared_.workers, [self = Self().shared(), job] {
+      job->res = internal::Handle(self->shared_.ctx, job->req, job->from, &job->log);
+      asio::dispatch(self->stream().get_executor(), [self, job] { self->Finish(*job); });
+    });
+  }
+
+  struct Job {
+    internal::Request req;
+    internal::Response res;
+    internal::Peer from;
     internal::LogFields log;
-    auto res = internal::Handle(ctx_, req, from, &log);
-    AccessLog(req, res, from, log, start);
-    Send(std::move(res), keep);
+    std::chrono::steady_clock::time_point start;
+  };
+
+  void Answer(Job& job) {
+    job.res = internal::Handle(shared_.ctx, job.req, job.from, &job.log);
+    Finish(job);
   }
-  // One JSON line per request: never a query string, body, cookie or token.
-  static void AccessLog(const internal::Request& req, const internal::Response& res,
-                        const internal::Peer& from, const internal::LogFields& log,
-                        std::chrono::steady_clock::time_point start) {
-    spdlog::logger& logger = AccessLogger();
-    if (!logger.should_log(spdlog::level::info)) return;
-    const std::string_view target = req.target();
-    const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
-                        std::chrono::steady_clock::now() - start)
-                        .count();
-    boost::json::object line{{"method", std::string(req.method_string())},
-                             {"path", target.substr(0, target.find('?'))},
-                             {"status", res.result_int()},
-                             {"us", us},
-                             {"peer", from.address}};
-    if (!log.org.empty()) line["org"] = log.org;
-    if (log.user != 0) line["user"] = log.user;
-    logger.info(boost::json::serialize(line));
+  void Finish(Job& job) {
+    AccessLog(job.req, job.res, job.from, job.log, job.start);
+    Send(std::move(job.res), job.req.keep_alive());
   }
-  void Send(bhttp::response<bhttp::string_body> res, bool keep_alive) {
+
+  void Send(internal::Response res, bool keep_alive) {
     res.keep_alive(keep_alive);
     res.prepare_payload();
-    auto sp = std::make_shared<bhttp::response<bhttp::string_body>>(std::move(res));
-    bhttp::async_write(stream_, *sp,
-                       [self = shared_from_this(), sp, keep_alive](beast::error_code ec, size_t) {
+    auto sp = std::make_shared<internal::Response>(std::move(res));
+    // A client that does not read its answer is closed at the read deadline as well.
+    Layer().expires_after(shared_.timeouts.read);
+    bhttp::async_write(Self().stream(), *sp,
+                       [self = Self().shared(), sp, keep_alive](beast::error_code ec, size_t) {
                          if (ec || !keep_alive) return self->Close();
                          self->Read();
                        });
   }
+
+  const Shared& shared_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+};
+
+class PlainConnection : public Connection<PlainConnection>,
+                        public std::enable_shared_from_this<PlainConnection> {
+ public:
+  PlainConnection(tcp::socket socket, const Shared& shared)
+      : Connection(shared), stream_(std::move(socket)) {}
+  void Run() {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->Read(); });
+  }
+  beast::tcp_stream& stream() { return stream_; }
+  std::shared_ptr<PlainConnection> shared() { return shared_from_this(); }
   void Close() {
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
   }
 
+ private:
   beast::tcp_stream stream_;
-  beast::flat_buffer buffer_;
-  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
-  const internal::Context& ctx_;
 };
+
+class TlsConnection : public Connection<TlsConnection>,
+                      public std::enable_shared_from_this<TlsConnection> {
+ public:
+  TlsConnection(tcp::socket socket, asio::ssl::context& tls, const Shared& shared,
+                std::chrono::seconds handshake_timeout)
+      : Connection(shared), stream_(std::move(socket), tls), handshake_(handshake_timeout) {}
+  void Run() {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      beast::get_lowest_layer(self->stream_).expires_after(self->handshake_);
+      self->stream_.async_handshake(asio::ssl::stream_base::server, [self](beast::error_code ec) {
+        if (ec) return;  // not TLS, or too slow: dropped
+        self->Read();
+      });
+    });
+  }
+  beast::ssl_stream<beast::tcp_stream>& stream() { return stream_; }
+  std::shared_ptr<TlsConnection> shared() { return shared_from_this(); }
+  void Close() {
+    beast::get_lowest_layer(stream_).expires_after(handshake_);
+    stream_.async_shutdown([self = shared_from_this()](beast::error_code) {
+      beast::error_code ec;
+      beast::get_lowest_layer(self->stream_).socket().shutdown(tcp::socket::shutdown_both, ec);
+    });
+  }
+
+ private:
+  beast::ssl_stream<beast::tcp_stream> stream_;
+  std::chrono::seconds handshake_;
+};
+
+Result<std::unique_ptr<asio::ssl::context>> TlsContext(const ServerOptions& o) {
+  auto tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+  tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                   asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                   asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
+  beast::error_code ec;
+  tls->use_certificate_chain_file(o.tls_certificate, ec);
+  if (ec) {
+    return Status::InvalidArgument(
+        "tls-cert", "cannot read the certificate chain " + o.tls_certificate + ": " + ec.message());
+  }
+  tls->use_private_key_file(o.tls_key, asio::ssl::context::pem, ec);
+  if (ec) {
+    return Status::InvalidArgument(
+        "tls-key", "cannot read the private key " + o.tls_key + ": " + ec.message());
+  }
+  if (SSL_CTX_check_private_key(tls->native_handle()) != 1) {
+    return Status::InvalidArgument("tls-key", "the private key " + o.tls_key +
+                                                  " does not belong to the certificate " +
+                                                  o.tls_certificate);
+  }
+  return tls;
+}
 
 }  // namespace
 
 struct Server::Impl {
   Impl(const ServerOptions& o, events::EventStore& store)
-      : ioc(o.io_threads),
+      : options(o),
+        ioc(o.io_threads),
+        workers(static_cast<size_t>(std::max(1, o.workers))),
         limiter(20, int64_t{10} * 60'000'000),
         acceptor(ioc),
-        ctx{&store,     o.demo,  o.processor, o.business_clock, &business_date_mu, o.projections,
-            o.accounts, o.clock, false,       &limiter} {}
+        ctx{&store,        o.demo,     o.processor, o.business_clock,           &business_date_mu,
+            o.projections, o.accounts, o.clock,     !o.tls_certificate.empty(), &limiter},
+        shared{ctx, options.timeouts, workers, connections} {}
   void Accept() {
     acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
       if (ec == asio::error::operation_aborted) return;
-      if (!ec) std::make_shared<Connection>(std::move(socket), ctx)->Run();
+      if (!ec) {
+        if (connections.load() >= options.max_connections) {
+          // Over the limit: closed at once rather than starving the others.
+          socket.close(ec);
+        } else if (tls) {
+          std::make_shared<TlsConnection>(std::move(socket), *tls, shared, options.timeouts.idle)
+              ->Run();
+        } else {
+          std::make_shared<PlainConnection>(std::move(socket), shared)->Run();
+        }
+      }
       Accept();
     });
   }
+  ServerOptions options;
   std::mutex business_date_mu;
   asio::io_context ioc;
+  asio::thread_pool workers;
   internal::LoginLimiter limiter;
   tcp::acceptor acceptor;
   internal::Context ctx;
+  std::atomic<int64_t> connections{0};
+  Shared shared;
+  std::unique_ptr<asio::ssl::context> tls;
   std::vector<std::thread> threads;
   std::mutex mu;
   bool stopped = false;
@@ -163,7 +305,13 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options,
     return Status::InvalidArgument("clock", "the account routes need a clock");
   }
   if (options.access_log) AccessLogger().set_level(spdlog::level::info);
+  if (options.tls_certificate.empty() != options.tls_key.empty()) {
+    return Status::InvalidArgument("tls", "TLS needs both a certificate and its private key");
+  }
   auto impl = std::make_unique<Impl>(options, store);
+  if (!options.tls_certificate.empty()) {
+    SHUGO_ASSIGN_OR_RETURN(impl->tls, TlsContext(options));
+  }
   beast::error_code ec;
   auto address = asio::ip::make_address(options.address, ec);
   if (ec) return Status::InvalidArgument("listen", "not an IP address: " + options.address);
@@ -191,6 +339,7 @@ void Server::Stop() {
   impl_->stopped = true;
   impl_->ioc.stop();
   for (auto& t : impl_->threads) t.join();
+  impl_->workers.join();
 }
 
 Result<std::pair<std::string, uint16_t>> ParseListen(const std::string& text,

@@ -1,6 +1,8 @@
-// The HTTP server (Boost.Beast). Issue 6 grows the routes; today: health and the landing page.
+// The HTTP server (Boost.Beast; docs/api.md): HTTP/1.1 keep-alive over plain TCP or TLS, a few I/O
+// threads, workers for what waits, bounded sizes and deadlines.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -14,10 +16,24 @@
 
 namespace shugo::http {
 
+// How long a connection may take: waiting for the next request and receiving its header (idle),
+// then its body and the sending of the answer (read). A client slower than that is closed.
+struct ServerTimeouts {
+  std::chrono::seconds idle{30};
+  std::chrono::seconds read{30};
+};
+
 struct ServerOptions {
   std::string address = "127.0.0.1";
   uint16_t port = 8080;  // 0: any free port (tests)
   int io_threads = 2;
+  // Threads that answer what may wait: commands (the log's sync), sign-in (argon2id) and reads
+  // waiting for a position. Reads that never wait are answered on the I/O threads.
+  int workers = 8;
+  int64_t max_connections = 10'000;  // more are closed at once
+  ServerTimeouts timeouts;
+  // TLS (PEM files; both or neither): the server then speaks HTTPS only, cookies are Secure.
+  std::string tls_certificate, tls_key;
   bool demo = false;  // demo/test mode: the business date is moved by an admin
   // The command processor over the same store (not owned); null: no domain routes.
   core::Processor* processor = nullptr;

@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 #include "http/accounts.h"
@@ -65,7 +66,8 @@ inline std::string ErrorCode(const Res& res) {
 }
 
 struct Served : World {
-  Served() {
+  // `tune`: server options of a test (deadlines, TLS) over the defaults.
+  explicit Served(const std::function<void(ServerOptions&)>& tune = {}) {
     projections::ServiceOptions po;
     po.catalog = options.vaccines;
     auto p = projections::ProjectionService::Open(*store, dir.path(), po);
@@ -87,6 +89,7 @@ struct Served : World {
     o.accounts = accounts.get();
     o.projections = projection.get();
     o.clock = &clock;
+    if (tune) tune(o);
     auto s = Server::Start(o, *store);
     REQUIRE_MESSAGE(s.ok(), s.status().ToString());
     server = std::move(s).value();
