@@ -11,6 +11,7 @@
 
 #include "base/text.h"
 #include "http/internal/account_routes.h"
+#include "http/internal/admin_routes.h"
 #include "http/internal/call.h"
 #include "http/internal/letter_routes.h"
 #include "http/internal/organisation_routes.h"
@@ -62,124 +63,9 @@ boost::json::object ProjectionHealth(const Context& ctx) {
   return out;
 }
 
-boost::json::object RebuildJson(const projections::RebuildState& r) {
-  boost::json::array names;
-  for (const std::string& n : r.projections) names.emplace_back(n);
-  boost::json::object out{{"running", r.running},   {"projections", std::move(names)},
-                          {"position", r.position}, {"target", r.target},
-                          {"events", r.events},     {"seconds", r.seconds},
-                          {"error", r.error}};
-  if (r.last) {
-    out["last"] = boost::json::object{{"position", r.last->position},
-                                      {"events", r.last->events},
-                                      {"seconds", r.last->seconds},
-                                      {"file", r.last->file}};
-  }
-  return out;
-}
-
 Response BadRequest(unsigned version, const Status& s) {
   return ErrorResponse(bhttp::status::bad_request, version, StatusCodeName(s.code()), s.message(),
                        s.field());
-}
-
-// Demo/test mode: POST {"date":"YYYY-MM-DD"} moves the business date forward (never back) and
-// runs the day job up to it (docs/http-api.md).
-Response MoveBusinessDate(const Context& ctx, const Request& req) {
-  if (!ctx.demo || ctx.business_clock == nullptr || ctx.processor == nullptr) {
-    return ErrorResponse(bhttp::status::forbidden, req.version(), "demo_only",
-                         "業務日付の変更はデモ・テストモードでのみ使えます", "");
-  }
-  if (req.method() != bhttp::verb::post) {
-    return ErrorResponse(bhttp::status::method_not_allowed, req.version(), "method_not_allowed",
-                         "このURLでは POST のみ使えます", "");
-  }
-  boost::system::error_code ec;
-  boost::json::value body = boost::json::parse(req.body(), ec);
-  const boost::json::string* text = nullptr;
-  if (!ec && body.is_object()) {
-    if (const auto* v = body.as_object().if_contains("date"); v != nullptr) text = v->if_string();
-  }
-  if (text == nullptr) {
-    return BadRequest(req.version(), Status::InvalidArgument(
-                                         "date", "{\"date\":\"YYYY-MM-DD\"} を送ってください"));
-  }
-  Result<JapanDate> date = JapanDate::Parse(std::string_view(*text), "date");
-  if (!date.ok()) return BadRequest(req.version(), date.status());
-  std::lock_guard lock(*ctx.business_date_mu);
-  const JapanDate today = ctx.processor->Today();
-  if (*date < today) {
-    return BadRequest(req.version(),
-                      Status::InvalidArgument(
-                          "date", "業務日付は現在（" + today.ToString() + "）より前に戻せません"));
-  }
-  // 09:00 in Japan on that date: office hours, after the day job.
-  ctx.business_clock->SetMicros(date->StartUnixMicros() + int64_t{9} * 3'600'000'000);
-  Result<core::DayReport> r = ctx.processor->RunDays(*date);
-  if (!r.ok()) {
-    return ErrorResponse(bhttp::status::internal_server_error, req.version(),
-                         StatusCodeName(r.status().code()), r.status().message(), "");
-  }
-  boost::json::object out{{"business_date", date->ToString()},
-                          {"transitions", r->commands},
-                          {"head", ctx.store->head()}};
-  if (r->first) {
-    out["closed_from"] = r->first->ToString();
-    out["closed_to"] = r->last->ToString();
-  }
-  return Json(bhttp::status::ok, req.version(), out);
-}
-
-// POST /api/admin/rebuild {"projections": [names…]} starts an online rebuild (202); GET shows its
-// progress. Until accounts exist (the next issue) only a peer on this host may use it.
-Response AdminRebuild(const Context& ctx, const Request& req, bool loopback) {
-  if (ctx.projections == nullptr) {
-    return ErrorResponse(bhttp::status::service_unavailable, req.version(), "unavailable",
-                         "投影が動いていません", "");
-  }
-  if (!loopback) {
-    return ErrorResponse(bhttp::status::forbidden, req.version(), "forbidden",
-                         "管理操作はこのサーバーのホストからのみ使えます", "");
-  }
-  if (req.method() == bhttp::verb::get) {
-    return Json(bhttp::status::ok, req.version(),
-                boost::json::object{{"rebuild", RebuildJson(ctx.projections->rebuild_state())}});
-  }
-  if (req.method() != bhttp::verb::post) {
-    return ErrorResponse(bhttp::status::method_not_allowed, req.version(), "method_not_allowed",
-                         "このURLでは GET と POST のみ使えます", "");
-  }
-  std::vector<std::string> names;
-  if (!req.body().empty()) {
-    boost::system::error_code ec;
-    boost::json::value body = boost::json::parse(req.body(), ec);
-    const boost::json::value* list = nullptr;
-    if (!ec && body.is_object()) list = body.as_object().if_contains("projections");
-    bool ok = !ec && body.is_object() && (list == nullptr || list->is_array());
-    if (ok && list != nullptr) {
-      for (const boost::json::value& v : list->as_array()) {
-        if (!v.is_string()) {
-          ok = false;
-          break;
-        }
-        names.emplace_back(v.as_string());
-      }
-    }
-    if (!ok) {
-      return BadRequest(req.version(),
-                        Status::InvalidArgument("projections",
-                                                "{\"projections\": [\"letters\", …]} を送って"
-                                                "ください（省略するとすべて）"));
-    }
-  }
-  Status s = ctx.projections->StartRebuild(names);
-  if (s.code() == StatusCode::kAlreadyExists) {
-    return ErrorResponse(bhttp::status::conflict, req.version(), "rebuild_running", s.message(),
-                         "");
-  }
-  if (!s.ok()) return BadRequest(req.version(), s);
-  return Json(bhttp::status::accepted, req.version(),
-              boost::json::object{{"rebuild", RebuildJson(ctx.projections->rebuild_state())}});
 }
 
 // A query parameter as a whole number ≥ 0; kInvalidArgument naming it otherwise.
@@ -477,7 +363,8 @@ const std::vector<Route>& Routes() {
   };
   static const std::vector<Route> all = [] {
     std::vector<Route> r = routes;
-    for (std::vector<Route> (*area)() : {OrganisationRoutes, OrganisationCommandRoutes}) {
+    for (std::vector<Route> (*area)() :
+         {OrganisationRoutes, OrganisationCommandRoutes, AdminRoutes}) {
       std::vector<Route> more = area();
       r.insert(r.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
     }
@@ -633,25 +520,6 @@ Response Handle(const Context& ctx, const Request& req, const Peer& peer, LogFie
                              {"projections", ProjectionHealth(ctx)}};
     if (ctx.processor != nullptr) AddState(ctx, body);
     return Json(bhttp::status::ok, req.version(), body);
-  }
-  if (path == "/api/admin/business-date" || path == "/api/admin/rebuild") {
-    // No session yet for these: a page of another site must not reach them through a browser
-    // on this host (Origin), and a form cannot send their JSON.
-    Call admin{ctx, req, {}, {}, {}, std::nullopt, {}, peer.address, peer.loopback, log};
-    if (StateChanging(req.method())) {
-      const auto type = req[bhttp::field::content_type];
-      if (!SameOrigin(admin)) {
-        return Error(admin, bhttp::status::forbidden, "cross_origin",
-                     "他のサイトからの送信は受け付けません");
-      }
-      if (!req.body().empty() &&
-          !std::string_view(type.data(), type.size()).starts_with("application/json")) {
-        return Error(admin, bhttp::status::unsupported_media_type, "unsupported_media_type",
-                     "Content-Type: application/json で送ってください", "Content-Type");
-      }
-    }
-    if (path == "/api/admin/business-date") return MoveBusinessDate(ctx, req);
-    return AdminRebuild(ctx, req, peer.loopback);
   }
   if (path == "/api/public/institutions") return PublicInstitutions(ctx, req);
   if (path == "/" && req.method() == bhttp::verb::get) {

@@ -26,10 +26,13 @@ stop_server() {
   wait "$SERVER_PID"
 }
 
-# http_post PATH JSON: prints the whole HTTP response to a POST of JSON.
+# http_post PATH JSON: prints the whole HTTP response to a POST of JSON (with the session of
+# COOKIE and CSRF when they are set).
 http_post() {
+  local session=""
+  [ -n "${COOKIE:-}" ] && session="Cookie: $COOKIE\r\nX-CSRF-Token: $CSRF\r\n"
   exec 3<>"/dev/tcp/127.0.0.1/$PORT"
-  printf 'POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s' \
+  printf "POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n${session}Content-Length: %d\r\nConnection: close\r\n\r\n%s" \
     "$1" "${#2}" "$2" >&3
   cat <&3
   exec 3<&-

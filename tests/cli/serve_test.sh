@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # shugo serve end to end: a new directory in demo mode gets the small demo (real commands over a
 # simulated year); the server prints its URL once listening, answers /api/health over real TCP on
-# 127.0.0.1 with the loaded state, moves the business date on POST /api/admin/business-date
-# (running the day job), refuses to move it back, and stops cleanly on SIGTERM.
+# 127.0.0.1 with the loaded state, signs every README demo user in, lets the operator (国保中央会)
+# move the business date on POST /api/admin/clock (running the day job), refuses to move it back,
+# and stops cleanly on SIGTERM.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 dir=$(mktemp -d)
@@ -14,14 +15,6 @@ grep -q '"demo":true' <<<"$response"
 grep -Eq '"head":[1-9][0-9]{3,}' <<<"$response"
 grep -q '"business_date":"2026-04-01"' <<<"$response"
 grep -q '"last_closed_day":"2026-03-31"' <<<"$response"
-
-# Letters approved on the demo's last day take effect on 2026-04-01: the day job activates them.
-moved=$(http_post /api/admin/business-date '{"date":"2026-04-02"}')
-grep -q '^HTTP/1.1 200 OK' <<<"$moved"
-grep -q '"closed_from":"2026-04-01","closed_to":"2026-04-02"' <<<"$moved"
-grep -Eq '"transitions":[1-9]' <<<"$moved"
-response=$(http_get /api/health)
-grep -q '"business_date":"2026-04-02"' <<<"$response"
 
 # The README's demo users exist with the README's password; the mailed code is asked once and is
 # in the data directory's mail folder; then the session is complete.
@@ -35,19 +28,27 @@ for user in $users; do
   grep -q '^HTTP/1.1 200 OK' <<<"$login" || { echo "$user cannot sign in: $login" >&2; exit 1; }
   grep -q '"need":"second_factor"' <<<"$login"
 done
-cookie=$(grep -oE 'shugo_session=[^;]+' <<<"$login")
-csrf=$(grep -oE '"csrf_token":"[^"]+"' <<<"$login" | cut -d'"' -f4)
-code=$(grep -h -oE '認証コード: [0-9]{6}' $(ls "$dir"/data/mail/*second_factor.eml | sort | tail -1) | grep -oE '[0-9]{6}')
-body="{\"code\":\"$code\"}"
-exec 3<>"/dev/tcp/127.0.0.1/$PORT"
-printf 'POST /api/session/second-factor HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nCookie: %s\r\nX-CSRF-Token: %s\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s' \
-  "$cookie" "$csrf" "${#body}" "$body" >&3
-signed=$(cat <&3)
-exec 3<&-
-grep -q '^HTTP/1.1 200 OK' <<<"$signed"
-grep -q '"login_id":"demo2-clinic"' <<<"$signed" || grep -q '"need":"institution_code"' <<<"$signed"
 
-back=$(http_post /api/admin/business-date '{"date":"2026-03-01"}')
+# The operator signs in (password, then the newest mailed code) and moves the business date.
+login=$(http_post /api/session "{\"login_id\":\"demo-chuokai\",\"password\":\"$password\"}")
+COOKIE=$(grep -oE 'shugo_session=[^;]+' <<<"$login")
+CSRF=$(grep -oE '"csrf_token":"[^"]+"' <<<"$login" | cut -d'"' -f4)
+code=$(grep -h -oE '認証コード: [0-9]{6}' $(ls "$dir"/data/mail/*second_factor.eml | sort | tail -1) | grep -oE '[0-9]{6}')
+signed=$(http_post /api/session/second-factor "{\"code\":\"$code\"}")
+grep -q '^HTTP/1.1 200 OK' <<<"$signed"
+grep -q '"login_id":"demo-chuokai"' <<<"$signed"
+COOKIE=$(grep -oE 'shugo_session=[^;]+' <<<"$signed")
+CSRF=$(grep -oE '"csrf_token":"[^"]+"' <<<"$signed" | cut -d'"' -f4)
+
+# Letters approved on the demo's last day take effect on 2026-04-01: the day job activates them.
+moved=$(http_post /api/admin/clock '{"date":"2026-04-02"}')
+grep -q '^HTTP/1.1 200 OK' <<<"$moved"
+grep -q '"closed_from":"2026-04-01","closed_to":"2026-04-02"' <<<"$moved"
+grep -Eq '"transitions":[1-9]' <<<"$moved"
+response=$(http_get /api/health)
+grep -q '"business_date":"2026-04-02"' <<<"$response"
+
+back=$(http_post /api/admin/clock '{"date":"2026-03-01"}')
 grep -q '^HTTP/1.1 400 Bad Request' <<<"$back"
 grep -q '"field":"date"' <<<"$back"
 stop_server

@@ -1,12 +1,11 @@
-// The routes over the projections on a real server on 127.0.0.1: /api/health's positions, the
-// online rebuild's admin route, and the public search (F-21) with read-your-writes.
+// The routes over the projections on a real server on 127.0.0.1: /api/health's positions and the
+// public search (F-21) with read-your-writes.
 #include <doctest/doctest.h>
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
-#include <future>
 
 #include "http/server.h"
 #include "projections/service.h"
@@ -112,49 +111,6 @@ TEST_CASE("http: F-21 public search answers after the command's position with it
   }
   CHECK_EQ(Call(w.server->port(), bhttp::verb::post, "/api/public/institutions").result(),
            bhttp::status::method_not_allowed);
-}
-
-TEST_CASE("http: POST /api/admin/rebuild swaps in a new file and refuses a second one meanwhile") {
-  std::promise<void> reached, release;
-  std::shared_future<void> released = release.get_future().share();
-  projections::ServiceOptions po;
-  po.before_swap = [&] {
-    reached.set_value();
-    released.wait();
-  };
-  Served w(po);
-  REQUIRE(w.projection->WaitFor(w.Head(), std::chrono::seconds(30)).ok());
-  const std::string before = w.projection->current_file();
-  // A JSON body needs its Content-Type (a cross-site form cannot send one).
-  auto refused = Call(w.server->port(), bhttp::verb::post, "/api/admin/rebuild",
-                      R"({"projections": ["letters", "history"]})");
-  CHECK_EQ(refused.result(), bhttp::status::unsupported_media_type);
-  auto started = testing::HttpCall(w.server->port(), bhttp::verb::post, "/api/admin/rebuild",
-                                   R"({"projections": ["letters", "history"]})",
-                                   {{"Content-Type", "application/json"}});
-  REQUIRE_EQ(started.result(), bhttp::status::accepted);  // else the hook below never runs
-  reached.get_future().wait();
-  auto second = Call(w.server->port(), bhttp::verb::post, "/api/admin/rebuild", "");
-  CHECK_EQ(second.result(), bhttp::status::conflict);
-  CHECK_EQ(Body(second).at("error").as_object().at("code").as_string(), "rebuild_running");
-  auto during = Body(Call(w.server->port(), bhttp::verb::get, "/api/admin/rebuild"));
-  CHECK(during.at("rebuild").as_object().at("running").as_bool());
-  release.set_value();
-  REQUIRE(w.projection->WaitRebuild().ok());
-  CHECK_NE(w.projection->current_file(), before);
-  auto after = Body(Call(w.server->port(), bhttp::verb::get, "/api/admin/rebuild"));
-  CHECK_FALSE(after.at("rebuild").as_object().at("running").as_bool());
-  CHECK_EQ(after.at("rebuild").as_object().at("last").as_object().at("file").as_string(),
-           w.projection->current_file());
-
-  const testing::HttpHeaders json{{"Content-Type", "application/json"}};
-  auto unknown = testing::HttpCall(w.server->port(), bhttp::verb::post, "/api/admin/rebuild",
-                                   R"({"projections": ["nope"]})", json);
-  CHECK_EQ(unknown.result(), bhttp::status::bad_request);
-  CHECK_EQ(Body(unknown).at("error").as_object().at("field").as_string(), "projections");
-  auto malformed =
-      testing::HttpCall(w.server->port(), bhttp::verb::post, "/api/admin/rebuild", "{", json);
-  CHECK_EQ(malformed.result(), bhttp::status::bad_request);
 }
 
 }  // namespace

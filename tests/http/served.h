@@ -67,8 +67,8 @@ inline std::string ErrorCode(const Res& res) {
 
 struct Served : World {
   // `tune`: server options of a test (deadlines, TLS) over the defaults.
-  explicit Served(const std::function<void(ServerOptions&)>& tune = {}) {
-    projections::ServiceOptions po;
+  explicit Served(const std::function<void(ServerOptions&)>& tune = {},
+                  projections::ServiceOptions po = {}) {
     po.catalog = options.vaccines;
     auto p = projections::ProjectionService::Open(*store, dir.path(), po);
     REQUIRE_MESSAGE(p.ok(), p.status().ToString());
