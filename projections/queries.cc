@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <variant>
 
+#include "core/chains.h"
 #include "core/visibility.h"
 #include "projections/internal/sqlite.h"
 #include "projections/search_text.h"
@@ -314,6 +316,27 @@ Result<std::optional<LetterItem>> FindLetter(const Reader& reader, const Viewer&
   return std::optional<LetterItem>(ReadLetter(st));
 }
 
+Result<std::vector<LetterItem>> LettersFrom(const Reader& reader, const Viewer& viewer,
+                                            core::OrgId org, int limit) {
+  Where w;
+  w.Add("l.delegator = ?", static_cast<int64_t>(org));
+  AddVisibility(w, viewer);
+  SHUGO_ASSIGN_OR_RETURN(Statement st,
+                         reader.db().Prepare(std::string("SELECT ") + kLetterColumns +
+                                             " FROM letters l JOIN organisations a ON a.id = "
+                                             "l.delegator JOIN organisations b ON b.id = "
+                                             "l.delegate" +
+                                             w.sql + " ORDER BY l.id DESC LIMIT ?"));
+  st.Bind(BindAll(st, w.binds), int64_t{std::max(limit, 0)});
+  std::vector<LetterItem> out;
+  for (;;) {
+    SHUGO_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.push_back(ReadLetter(st));
+  }
+  return out;
+}
+
 Result<std::vector<HistoryItem>> History(const Reader& reader, const std::string& entity,
                                          int64_t id) {
   SHUGO_ASSIGN_OR_RETURN(Statement st, reader.db().Prepare(R"(
@@ -344,7 +367,9 @@ namespace {
 
 constexpr const char* kOrgColumns =
     "o.id, o.kind, o.code, o.name, o.kana, o.address, o.prefecture, o.municipality, o.parent, "
-    "o.member_of, o.merged_into, o.abolished";
+    "o.member_of, o.merged_into, o.abolished, o.affiliation, o.opening_date, o.abolition_date, "
+    "o.union_id, o.union_join_date, o.union_leave_date, o.in_union, o.payment_consignment, "
+    "o.payment_consignment_date, o.payment_consignment_cancel_date, o.pending_code, o.version";
 
 Result<OrganisationItem> ReadOrg(const Reader& reader, const Statement& st) {
   OrganisationItem it;
@@ -360,6 +385,18 @@ Result<OrganisationItem> ReadOrg(const Reader& reader, const Statement& st) {
   it.member_of = static_cast<core::OrgId>(st.Int(9));
   it.merged_into = static_cast<core::OrgId>(st.Int(10));
   it.abolished = st.Int(11) != 0;
+  it.affiliation = Column(st, 12);
+  it.opening_date = Column(st, 13);
+  it.abolition_date = Column(st, 14);
+  it.union_id = static_cast<core::OrgId>(st.Int(15));
+  it.union_join_date = Column(st, 16);
+  it.union_leave_date = Column(st, 17);
+  it.in_union = st.Int(18) != 0;
+  it.payment_consignment = st.Int(19) != 0;
+  it.payment_consignment_date = Column(st, 20);
+  it.payment_consignment_cancel_date = Column(st, 21);
+  it.pending_code = Column(st, 22);
+  it.version = static_cast<uint64_t>(st.Int(23));
   SHUGO_ASSIGN_OR_RETURN(
       Statement codes,
       reader.db().Prepare("SELECT code FROM organisation_codes WHERE org = ?1 AND current = 0 "
@@ -468,7 +505,128 @@ Result<std::optional<OrganisationItem>> FindOrganisationByCode(const Reader& rea
   return FindOrganisation(reader, static_cast<core::OrgId>(st.Int(0)));
 }
 
-Result<Page<PublicItem>> PublicSearch(const Reader& reader, const PublicFilter& filter) {
+namespace {
+
+// "o.kind IN (?, …)" with the kinds' code names bound.
+void AddKinds(Where& w, const std::set<core::OrganisationKind>& kinds, const std::string& also = {},
+              std::optional<int64_t> also_bind = std::nullopt) {
+  std::string in;
+  std::vector<Bindable> binds;
+  for (core::OrganisationKind k : kinds) {
+    in += in.empty() ? "?" : ", ?";
+    binds.emplace_back(std::string(core::CodeName(k)));
+  }
+  w.Add("o.kind IN (" + in + ")" + also);
+  w.binds.insert(w.binds.end(), binds.begin(), binds.end());
+  if (also_bind) w.binds.emplace_back(*also_bind);
+}
+
+// The organisations whose whole record `v` may see (queries.h, OrganisationsInScope), as terms on
+// `organisations o` to OR; none: every row.
+std::vector<Where> OrganisationScope(const Viewer& v) {
+  using K = core::OrganisationKind;
+  std::vector<Where> out;
+  const core::LetterScope scope = core::LetterScopeOf(v.kind);
+  if (v.org == 0 || scope == core::LetterScope::kAll) return out;
+  const auto me = static_cast<int64_t>(v.org);
+  const int64_t prefecture = v.prefecture;
+  out.emplace_back().Add("o.id = ?", me);
+  // Its neighbours in the chains (an institution's 医師会 or 団体, a 郡市区医師会's 委任先医師会, a
+  // site's setting-up authority), the institutions merged into it, and its letters' other party.
+  out.emplace_back().Add("o.member_of = ?", me);
+  out.emplace_back().Add("o.parent = ?", me);
+  out.emplace_back().Add("o.merged_into = ?", me);
+  out.emplace_back().Add("o.id IN (SELECT delegate FROM letters WHERE delegator = ?)", me);
+  out.emplace_back().Add("o.id IN (SELECT delegator FROM letters WHERE delegate = ?)", me);
+  const std::set<K> institutions{K::kInsuredInstitution, K::kNonInsuredInstitution};
+  switch (scope) {
+    case core::LetterScope::kMunicipalityArea:
+      AddKinds(out.emplace_back(), institutions, " AND o.municipality " + AreaOf(v), me);
+      if (v.kind == K::kWideAreaUnion) out.emplace_back().Add("o.union_id = ?", me);
+      break;
+    case core::LetterScope::kPrefectureArea:
+      AddKinds(out.emplace_back(), institutions, " AND o.prefecture = ?", prefecture);
+      break;
+    case core::LetterScope::kPrefecture:
+      out.emplace_back().Add("o.prefecture = ?", prefecture);
+      break;
+    default:
+      break;
+  }
+  // Every organisation the chain table routes to the viewer's kind as a national body (日本医師会,
+  // 全国知事会) or as its own prefecture (都道府県), hop by hop.
+  std::set<K> national, own_prefecture;
+  for (const core::ChainRule& rule : core::ChainRules()) {
+    std::set<K> from(rule.delegators.begin(), rule.delegators.end());
+    std::vector<core::ChainStep> steps{rule.delegate};
+    steps.insert(steps.end(), rule.redelegations.begin(), rule.redelegations.end());
+    for (const core::ChainStep& step : steps) {
+      if (step.kind == v.kind &&
+          (step.hop == core::Hop::kJma || step.hop == core::Hop::kGovernorsAssociation)) {
+        national.insert(from.begin(), from.end());
+      }
+      if (step.kind == v.kind && step.hop == core::Hop::kOwnPrefecture) {
+        own_prefecture.insert(from.begin(), from.end());
+      }
+      from = {step.kind};
+    }
+  }
+  if (!national.empty()) AddKinds(out.emplace_back(), national);
+  if (!own_prefecture.empty()) {
+    AddKinds(out.emplace_back(), own_prefecture, " AND o.prefecture = ?", prefecture);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<core::OrgId>> OrganisationsInScope(const Reader& reader, const Viewer& viewer,
+                                                      const std::vector<core::OrgId>& ids) {
+  std::vector<core::OrgId> out;
+  if (ids.empty()) return out;
+  Where w;
+  std::string in;
+  for (core::OrgId id : ids) {
+    in += in.empty() ? "?" : ", ?";
+    w.binds.emplace_back(static_cast<int64_t>(id));
+  }
+  w.Add("o.id IN (" + in + ")");
+  std::string any;
+  for (const Where& term : OrganisationScope(viewer)) {
+    any += (any.empty() ? "((" : " OR (") + term.sql.substr(7) + ")";  // each without " WHERE "
+    w.binds.insert(w.binds.end(), term.binds.begin(), term.binds.end());
+  }
+  if (!any.empty()) w.Add(any + ")");
+  SHUGO_ASSIGN_OR_RETURN(Statement st,
+                         reader.db().Prepare("SELECT o.id FROM organisations o" + w.sql));
+  BindAll(st, w.binds);
+  for (;;) {
+    SHUGO_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.push_back(static_cast<core::OrgId>(st.Int(0)));
+  }
+  return out;
+}
+
+Result<std::vector<OrganisationItem>> UnionMembers(const Reader& reader, core::OrgId union_id) {
+  SHUGO_ASSIGN_OR_RETURN(Statement st, reader.db().Prepare(std::string("SELECT ") + kOrgColumns +
+                                                           " FROM organisations o WHERE "
+                                                           "o.union_id = ?1 ORDER BY o.code"));
+  st.Bind(1, static_cast<int64_t>(union_id));
+  std::vector<OrganisationItem> out;
+  for (;;) {
+    SHUGO_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    SHUGO_ASSIGN_OR_RETURN(OrganisationItem it, ReadOrg(reader, st));
+    out.push_back(std::move(it));
+  }
+  return out;
+}
+
+namespace {
+
+// The F-21 filter as a WHERE clause on `public_institutions p`.
+Where PublicWhere(const PublicFilter& filter) {
   const std::string type(core::CodeName(filter.contract_type));
   const std::string today = filter.today.ToString();
   Where w;
@@ -498,14 +656,24 @@ Result<Page<PublicItem>> PublicSearch(const Reader& reader, const PublicFilter& 
   if (const std::string text = SearchText(filter.q); !text.empty()) {
     w.Add("instr(p.search_text, ?) > 0", text);
   }
-  Page<PublicItem> page;
+  return w;
+}
+
+// The rows of `w` counted up to kCountLimit, into `page`.
+Status CountPublic(const Reader& reader, const Where& w, Page<PublicItem>& page) {
   SHUGO_ASSIGN_OR_RETURN(Statement count, reader.db().Prepare("SELECT count(*) FROM (SELECT 1 FROM "
                                                               "public_institutions p" +
                                                               w.sql + " LIMIT ?)"));
   count.Bind(BindAll(count, w.binds), kCountLimit + 1);
-  SHUGO_RETURN_IF_ERROR(SetTotal(count, page));
-  const auto [per_page, offset] = PageOf(filter.page, filter.per_page);
-  if (offset >= page.total && !page.more) return page;
+  return SetTotal(count, page);
+}
+
+// Rows offset … offset + limit of `w` in the search's order, with what each handles today, into
+// `page`.
+Status PublicRows(const Reader& reader, const PublicFilter& filter, const Where& w, int64_t limit,
+                  int64_t offset, Page<PublicItem>& page) {
+  const std::string type(core::CodeName(filter.contract_type));
+  const std::string today = filter.today.ToString();
   SHUGO_ASSIGN_OR_RETURN(
       Statement st,
       reader.db().Prepare(
@@ -515,7 +683,7 @@ Result<Page<PublicItem>> PublicSearch(const Reader& reader, const PublicFilter& 
           "FROM public_institutions p" +
           w.sql + " ORDER BY p.prefecture, p.municipality, p.kana, p.org LIMIT ? OFFSET ?"));
   const int next = BindAll(st, w.binds);
-  st.Bind(next, int64_t{per_page}).Bind(next + 1, offset);
+  st.Bind(next, limit).Bind(next + 1, offset);
   for (;;) {
     SHUGO_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
@@ -548,6 +716,35 @@ ORDER BY d.disease, x.vaccine_group)"));
     }
     vaccines.Reset();
   }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<Page<PublicItem>> PublicSearch(const Reader& reader, const PublicFilter& filter) {
+  const Where w = PublicWhere(filter);
+  Page<PublicItem> page;
+  SHUGO_RETURN_IF_ERROR(CountPublic(reader, w, page));
+  const auto [per_page, offset] = PageOf(filter.page, filter.per_page);
+  if (offset >= page.total && !page.more) return page;
+  SHUGO_RETURN_IF_ERROR(PublicRows(reader, filter, w, per_page, offset, page));
+  return page;
+}
+
+Result<Page<PublicItem>> PublicSearchAll(const Reader& reader, const PublicFilter& filter,
+                                         int64_t limit) {
+  const Where w = PublicWhere(filter);
+  Page<PublicItem> page;
+  // One read transaction: the count, the rows and what they handle see one state.
+  SHUGO_RETURN_IF_ERROR(reader.db().Exec("BEGIN"));
+  Status s = CountPublic(reader, w, page);
+  if (s.ok() && !page.more && page.total <= limit && page.total > 0) {
+    s = PublicRows(reader, filter, w, page.total, 0, page);
+  }
+  Status end = reader.db().Exec("COMMIT");
+  SHUGO_RETURN_IF_ERROR(s);
+  SHUGO_RETURN_IF_ERROR(end);
+  if (page.total > limit) page.more = true;
   return page;
 }
 

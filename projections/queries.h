@@ -99,6 +99,17 @@ struct OrganisationItem {
   core::OrgId municipality = 0, parent = 0, member_of = 0, merged_into = 0;
   bool abolished = false;
   std::vector<std::string> old_codes;
+  // The rest of the master (domain.md §2, F-1-8, F-1-9, F-5-2, F-1-4-3); dates 'YYYY-MM-DD' or
+  // empty when none.
+  std::string affiliation;  // none, medical_association, no_membership, other_aggregator, …
+  std::string opening_date, abolition_date;
+  core::OrgId union_id = 0;  // the 広域連合 it is a member of (from 加入日) or will join
+  std::string union_join_date, union_leave_date;
+  bool in_union = false;
+  bool payment_consignment = false;  // 支払委託契約 registered and not cancelled
+  std::string payment_consignment_date, payment_consignment_cancel_date;
+  std::string pending_code;  // a code change awaiting approval: the new code
+  uint64_t version = 0;      // its stream's version
 };
 
 Result<Page<OrganisationItem>> SearchOrganisations(const Reader& reader,
@@ -107,6 +118,25 @@ Result<std::optional<OrganisationItem>> FindOrganisation(const Reader& reader, c
 // The organisation that holds or held `code` (F-1-4-3 keeps old codes), or nullopt.
 Result<std::optional<OrganisationItem>> FindOrganisationByCode(const Reader& reader,
                                                                const std::string& code);
+
+// ---- one organisation's record (F-8 reading for organisations, docs/api.md "Organisations")
+
+// Every signed-in user sees the public master facts of every organisation (code, name, kana,
+// address, kind, place); the rest of a record — membership, union, payment consignment, pending
+// code change, letters, history — only a viewer whose organisation deals with it: itself; every
+// one for 厚生労働省 and 国保中央会; its prefecture's for a 国保連合会; the institutions in its
+// area (domain.md §5; a prefecture also its municipalities and unions, a 広域連合 its members); the
+// organisations the chain table (domain.md §3) routes to it; its letters' other parties; the
+// institutions merged into it (F-1-4-3). Answers those of `ids` the viewer may see in full.
+Result<std::vector<core::OrgId>> OrganisationsInScope(const Reader& reader, const Viewer& viewer,
+                                                      const std::vector<core::OrgId>& ids);
+// The municipalities whose 広域連合 is `union_id` (members from their 加入日, and those that
+// will join), in code order.
+Result<std::vector<OrganisationItem>> UnionMembers(const Reader& reader, core::OrgId union_id);
+// The letters whose delegator is `org` and which `viewer` may see (F-8), newest first, at most
+// `limit`.
+Result<std::vector<LetterItem>> LettersFrom(const Reader& reader, const Viewer& viewer,
+                                            core::OrgId org, int limit);
 
 // ---- public search (F-21, no login)
 
@@ -133,5 +163,10 @@ struct PublicItem {
 };
 
 Result<Page<PublicItem>> PublicSearch(const Reader& reader, const PublicFilter& filter);
+// The F-21 CSV: every row PublicSearch would page through, in the same order, read in one
+// transaction (one state of the projections). When more than `limit` (≤ kCountLimit) match:
+// `more`, no items, and `total` counted up to kCountLimit. Ignores page and per_page.
+Result<Page<PublicItem>> PublicSearchAll(const Reader& reader, const PublicFilter& filter,
+                                         int64_t limit);
 
 }  // namespace shugo::projections
