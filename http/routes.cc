@@ -115,10 +115,92 @@ std::optional<Response> WaitForPosition(const Context& ctx, unsigned version,
   return res;
 }
 
+// The F-21 CSV (docs/api.md): at most this many rows; beyond, a 400 asks for a narrower search.
+constexpr int64_t kCsvRows = 10'000;
+
+// One CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break, quotes doubled.
+// A text Excel would take for a formula (starting with = + - @ or a tab) gets a leading '.
+void AddCsvField(std::string& out, std::string_view text, bool first) {
+  if (!first) out += ',';
+  std::string value;
+  if (!text.empty() && std::string_view("=+-@\t\r").find(text.front()) != std::string_view::npos) {
+    value = "'";
+  }
+  value += text;
+  if (value.find_first_of(",\"\r\n") == std::string::npos) {
+    out += value;
+    return;
+  }
+  out += '"';
+  for (char c : value) {
+    out += c;
+    if (c == '"') out += '"';
+  }
+  out += '"';
+}
+
+void AddCsvRow(std::string& out, std::initializer_list<std::string_view> fields) {
+  bool first = true;
+  for (std::string_view f : fields) {
+    AddCsvField(out, f, first);
+    first = false;
+  }
+  out += "\r\n";
+}
+
+// RFC 5987 percent-encoding of UTF-8 (filename* of Content-Disposition).
+std::string PercentEncoded(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    const bool unreserved = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
+                            (c >= 'a' && c <= 'z') || c == '-' || c == '.' || c == '_';
+    if (unreserved) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+// The rows of the F-21 search as a CSV download: UTF-8 with a BOM (Excel in Japan reads it as
+// UTF-8), CRLF lines, a Japanese header row; one row per institution, its (疾病名, ワクチン種別)
+// pairs as two lists in the same order.
+Response PublicCsv(unsigned version, const std::vector<projections::PublicItem>& items,
+                   JapanDate today) {
+  std::string body = "\xEF\xBB\xBF";
+  AddCsvRow(body, {"医療機関コード", "医療機関名", "都道府県", "市区町村", "所在地", "電話番号",
+                   "疾病名", "ワクチン種別", "デジタル予診票"});
+  for (const projections::PublicItem& it : items) {
+    std::string diseases, types;
+    for (const projections::PublicVaccine& v : it.vaccines) {
+      diseases += (diseases.empty() ? "" : "／") + v.disease;
+      types += (types.empty() ? "" : "／") + v.vaccine_group;
+    }
+    const std::string_view digital =
+        !it.digital_questionnaire ? "" : (*it.digital_questionnaire ? "対応" : "未対応");
+    AddCsvRow(body, {it.code, it.name, it.prefecture_name, it.municipality_name, it.address,
+                     it.phone, diseases, types, digital});
+  }
+  Response res{bhttp::status::ok, version};
+  res.set(bhttp::field::content_type, "text/csv; charset=utf-8; header=present");
+  res.set(bhttp::field::cache_control, "no-store");
+  const std::string date = today.ToString();
+  res.set(bhttp::field::content_disposition, "attachment; filename=\"institutions-" + date +
+                                                 ".csv\"; filename*=UTF-8''" +
+                                                 PercentEncoded("医療機関一覧-" + date + ".csv"));
+  res.body() = std::move(body);
+  return res;
+}
+
 // GET /api/public/institutions (F-21, no login): institutions that may vaccinate, by 居住自治体
 // (municipality code), 疾病 (disease id), 所在地 (prefecture number or municipality code) and name.
-// min_position: answer only once the projections have reached it (read-your-writes).
-Response PublicInstitutions(const Context& ctx, const Request& req) {
+// min_position: answer only once the projections have reached it (read-your-writes). `csv`: GET
+// /api/public/institutions.csv, every matching row (at most kCsvRows) instead of a page.
+Response PublicInstitutions(const Context& ctx, const Request& req, bool csv) {
   if (req.method() != bhttp::verb::get) {
     return ErrorResponse(bhttp::status::method_not_allowed, req.version(), "method_not_allowed",
                          "このURLでは GET のみ使えます", "");
@@ -136,7 +218,12 @@ Response PublicInstitutions(const Context& ctx, const Request& req) {
   static constexpr std::string_view kKnown[] = {
       "municipality", "disease",  "prefecture",   "location",     "q",
       "page",         "per_page", "min_position", "contract_type"};
-  if (Status s = OnlyKnown(params, kKnown); !s.ok()) return BadRequest(req.version(), s);
+  // The CSV has every row: no pages.
+  static constexpr std::string_view kCsvKnown[] = {
+      "municipality", "disease", "prefecture", "location", "q", "min_position", "contract_type"};
+  if (Status s = csv ? OnlyKnown(params, kCsvKnown) : OnlyKnown(params, kKnown); !s.ok()) {
+    return BadRequest(req.version(), s);
+  }
   auto page = Number(params, "page", 1);
   auto per_page = Number(params, "per_page", 50);
   auto prefecture = Number(params, "prefecture", 0);
@@ -182,6 +269,7 @@ Response PublicInstitutions(const Context& ctx, const Request& req) {
           }
           *target = org->id;
         }
+        if (csv) return projections::PublicSearchAll(r, f, kCsvRows);
         return projections::PublicSearch(r, f);
       });
   if (!result.ok()) {
@@ -191,6 +279,13 @@ Response PublicInstitutions(const Context& ctx, const Request& req) {
     return ErrorResponse(bhttp::status::internal_server_error, req.version(),
                          StatusCodeName(result.status().code()), result.status().message(), "");
   }
+  if (csv && result->more) {
+    return ErrorResponse(bhttp::status::bad_request, req.version(), "too_many_rows",
+                         "該当する医療機関が10,000件を超えるためCSVにできません。居住自治体・"
+                         "所在地・疾病・名称で絞り込んでください",
+                         "");
+  }
+  if (csv) return PublicCsv(req.version(), result->items, f.today);
   boost::json::array items;
   for (const projections::PublicItem& it : result->items) {
     boost::json::array vaccines;
@@ -521,7 +616,8 @@ Response Handle(const Context& ctx, const Request& req, const Peer& peer, LogFie
     if (ctx.processor != nullptr) AddState(ctx, body);
     return Json(bhttp::status::ok, req.version(), body);
   }
-  if (path == "/api/public/institutions") return PublicInstitutions(ctx, req);
+  if (path == "/api/public/institutions") return PublicInstitutions(ctx, req, false);
+  if (path == "/api/public/institutions.csv") return PublicInstitutions(ctx, req, true);
   if (path == "/" && req.method() == bhttp::verb::get) {
     Response res{bhttp::status::ok, req.version()};
     res.set(bhttp::field::content_type, "text/html; charset=utf-8");

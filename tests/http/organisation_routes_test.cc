@@ -1,9 +1,10 @@
 // The organisation queries over real HTTP (domain.md §2, §5 F-8; issue 6): the search by name in
 // any width or kana, one organisation's master with what each kind of organisation may see of it,
-// its history, and read-your-writes after an organisation command.
+// its history, read-your-writes after an organisation command, and the F-21 CSV download.
 #include <map>
 #include <set>
 
+#include "projections/queries.h"
 #include "tests/http/served.h"
 
 namespace shugo::http {
@@ -386,6 +387,125 @@ TEST_CASE("organisations: min_position shows an organisation command appended th
   const json::object last = items.back().as_object();
   CHECK_EQ(last.at("type").as_string(), "organisation_changed");
   CHECK_EQ(last.at("position").to_number<uint64_t>(), done.append.last_position);
+}
+
+// ---- F-21 CSV
+
+// A CSV body (RFC 4180) as rows of fields; every line must end with CRLF.
+std::vector<std::vector<std::string>> ParseCsv(std::string_view text) {
+  std::vector<std::vector<std::string>> rows(1);
+  std::string field;
+  bool quoted = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+        field += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        field += c;
+      }
+    } else if (c == '"') {
+      REQUIRE(field.empty());
+      quoted = true;
+    } else if (c == ',') {
+      rows.back().push_back(field);
+      field.clear();
+    } else if (c == '\r') {
+      REQUIRE_EQ(text.substr(i, 2), "\r\n");
+      rows.back().push_back(field);
+      field.clear();
+      rows.emplace_back();
+      ++i;
+    } else {
+      REQUIRE_NE(c, '\n');  // a bare LF outside quotes
+      field += c;
+    }
+  }
+  REQUIRE(field.empty());
+  REQUIRE(rows.back().empty());  // the last line ended with CRLF
+  rows.pop_back();
+  return rows;
+}
+
+TEST_CASE("organisations: F-21 CSV has a BOM and a Japanese header with the JSON search's rows") {
+  Served w;
+  const std::string first = w.Code(w.inst_member);
+  const std::string second = w.Code(w.inst_member2);
+  core::ChangeOrganisation quote;
+  quote.code = first;
+  quote.name = "紀尾井町クリニック, \"本院\"";
+  w.Ok(As(first), quote);
+  core::ChangeOrganisation formula;
+  formula.code = second;
+  formula.name = "=1+1 九段クリニック";
+  w.Ok(As(second), formula);
+  w.ApplyApproved(w.inst_member);
+  w.ApplyApproved(w.inst_member2);
+  w.ApplyApproved(w.inst_nonmember);
+  w.RunTo(Day(3));
+  const std::string at = "min_position=" + std::to_string(w.Head());
+
+  Res json_res =
+      testing::HttpCall(w.server->port(), bhttp::verb::get, "/api/public/institutions?" + at);
+  REQUIRE_EQ(json_res.result(), bhttp::status::ok);
+  const auto items = Body(json_res).at("items").as_array();
+  REQUIRE_EQ(items.size(), 3u);
+  Res csv =
+      testing::HttpCall(w.server->port(), bhttp::verb::get, "/api/public/institutions.csv?" + at);
+  REQUIRE_MESSAGE(csv.result() == bhttp::status::ok, csv.body());
+  CHECK(std::string(csv[bhttp::field::content_type]).starts_with("text/csv; charset=utf-8"));
+  const std::string disposition(csv[bhttp::field::content_disposition]);
+  CHECK(disposition.starts_with("attachment; filename=\"institutions-2025-04-04.csv\""));
+  CHECK_NE(disposition.find("filename*=UTF-8''%E5%8C%BB%E7%99%82"), std::string::npos);
+  const std::string& body = csv.body();
+  REQUIRE(body.starts_with("\xEF\xBB\xBF"));
+  // The quoting of RFC 4180, and Excel's formulas disarmed.
+  CHECK_NE(body.find(",\"紀尾井町クリニック, \"\"本院\"\"\","), std::string::npos);
+  CHECK_NE(body.find(",'=1+1 九段クリニック,"), std::string::npos);
+  const auto rows = ParseCsv(std::string_view(body).substr(3));
+  REQUIRE_EQ(rows.size(), items.size() + 1);
+  CHECK_EQ(rows[0], std::vector<std::string>{"医療機関コード", "医療機関名", "都道府県", "市区町村",
+                                             "所在地", "電話番号", "疾病名", "ワクチン種別",
+                                             "デジタル予診票"});
+  for (size_t i = 0; i < items.size(); ++i) {
+    CAPTURE(i);
+    const json::object& it = items[i].as_object();
+    const std::vector<std::string>& row = rows[i + 1];
+    REQUIRE_EQ(row.size(), 9u);
+    CHECK_EQ(row[0], it.at("code").as_string());
+    const std::string name(it.at("name").as_string());
+    CHECK_EQ(row[1], name.starts_with("=") ? "'" + name : name);
+    CHECK_EQ(row[2], it.at("prefecture").as_string());
+    CHECK_EQ(row[3], it.at("municipality").as_string());
+    CHECK_EQ(row[4], it.at("address").as_string());
+    CHECK_EQ(row[8], "");
+  }
+  // The same filters narrow both alike; pages belong to the JSON search only.
+  Res one = testing::HttpCall(w.server->port(), bhttp::verb::get,
+                              "/api/public/institutions.csv?q=" + Enc("勝どき"));
+  REQUIRE_EQ(one.result(), bhttp::status::ok);
+  const auto narrowed = ParseCsv(std::string_view(one.body()).substr(3));
+  REQUIRE_EQ(narrowed.size(), 2u);
+  CHECK_EQ(narrowed[1][0], w.Code(w.inst_nonmember));
+  for (const std::string bad : {"page=2", "per_page=10", "prefecture=48", "contract_type=weekly"}) {
+    CAPTURE(bad);
+    Res r = testing::HttpCall(w.server->port(), bhttp::verb::get,
+                              "/api/public/institutions.csv?" + bad);
+    CHECK_EQ(r.result(), bhttp::status::bad_request);
+    CHECK_EQ(Field(r), bad.substr(0, bad.find('=')));
+  }
+  // Beyond the bound the export gives no rows (the route answers 400 too_many_rows).
+  projections::PublicFilter f;
+  f.today = w.Today();
+  auto bounded = w.projection->Read(
+      [&](const projections::Reader& r) { return projections::PublicSearchAll(r, f, 2); });
+  REQUIRE(bounded.ok());
+  CHECK(bounded->more);
+  CHECK(bounded->items.empty());
+  CHECK_EQ(bounded->total, 3);
 }
 
 }  // namespace
