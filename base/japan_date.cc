@@ -92,10 +92,27 @@ int64_t JapanDate::StartUnixMicros() const {
 
 std::string JapanDate::ToString() const {
   auto ymd = Ymd(days_);
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
-  return buf;
+  const int year = static_cast<int>(ymd.year());
+  const auto month = static_cast<unsigned>(ymd.month());
+  const auto day = static_cast<unsigned>(ymd.day());
+  if (year < 0 || year > 9999) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", year, month, day);
+    return buf;
+  }
+  // Lists format thousands of dates per answer: digits by hand rather than through printf.
+  std::string out = "0000-00-00";
+  const auto digit = [](unsigned v) { return static_cast<char>('0' + v); };
+  const auto y = static_cast<unsigned>(year);
+  out[0] = digit(y / 1000);
+  out[1] = digit(y / 100 % 10);
+  out[2] = digit(y / 10 % 10);
+  out[3] = digit(y % 10);
+  out[5] = digit(month / 10);
+  out[6] = digit(month % 10);
+  out[8] = digit(day / 10);
+  out[9] = digit(day % 10);
+  return out;
 }
 
 }  // namespace shugo

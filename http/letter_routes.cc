@@ -64,28 +64,6 @@ TotalCache& Totals() {
   return cache;
 }
 
-// The caller's F-8 viewer, from the domain state (never from a parameter).
-std::optional<projections::Viewer> ViewerOfCall(const Call& call) {
-  return call.ctx.processor->Read([&](const core::State& s) -> std::optional<projections::Viewer> {
-    const core::Organisation* o = s.FindOrg(call.session->org);
-    if (o == nullptr) return std::nullopt;
-    return projections::Viewer{o->id, o->kind, o->prefecture};
-  });
-}
-
-std::string Micros(int64_t us) {
-  if (us <= 0) return {};
-  const JapanDate d = JapanDate::FromUnixMicros(us);
-  // ISO 8601 in Japan time.
-  const int64_t local = us / 1'000'000 + 9 * 3600;
-  const int64_t seconds = ((local % 86400) + 86400) % 86400;
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02d+09:00", d.ToString().c_str(),
-                static_cast<int>(seconds / 3600), static_cast<int>(seconds / 60 % 60),
-                static_cast<int>(seconds % 60));
-  return buf;
-}
-
 json::object LetterJson(const projections::LetterItem& l) {
   json::object o{
       {"id", l.id},
@@ -96,8 +74,8 @@ json::object LetterJson(const projections::LetterItem& l) {
       {"delegate",
        json::object{{"id", l.delegate}, {"code", l.delegate_code}, {"name", l.delegate_name}}},
       {"depth", l.depth},
-      {"applied_at", Micros(l.applied_at)},
-      {"updated_at", Micros(l.updated_at)},
+      {"applied_at", JapanTime(l.applied_at)},
+      {"updated_at", JapanTime(l.updated_at)},
       {"version", l.version}};
   if (auto s = ParseStatus(l.status, "status"); s.ok()) {
     o["status_name"] = core::JapaneseName(*s);
@@ -250,8 +228,8 @@ Result<core::CommandRequest> NewCommand(const Call& call, core::Request request)
     uint64_t version = 0;
     auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), version);
     if (ec != std::errc() || ptr != v.data() + v.size()) {
-      return Status::InvalidArgument("If-Match",
-                                     "If-Match には委任状の version を指定してください");
+      return Status::InvalidArgument(
+          "If-Match", "If-Match には対象（委任状・組織など）の version を数字で指定してください");
     }
     c.expected_version = version;
   }
@@ -347,7 +325,7 @@ Response LetterHistory(Call& call) {
     json::object o{{"position", h.position},
                    {"version", h.version},
                    {"type", h.type},
-                   {"recorded_at", Micros(h.recorded_at)},
+                   {"recorded_at", JapanTime(h.recorded_at)},
                    {"effective_date", h.effective_date},
                    {"actor_user", h.actor_user},
                    {"actor_org", h.actor_org}};

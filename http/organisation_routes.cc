@@ -22,28 +22,6 @@ using projections::Reader;
 constexpr std::string_view kNotFound = "組織が見つかりません";
 constexpr int kMostLetters = 200;  // letters read for a record's collective-contract summary
 
-// The caller's viewer, from the domain state (never from a parameter).
-std::optional<projections::Viewer> ViewerOfCall(const Call& call) {
-  return call.ctx.processor->Read([&](const core::State& s) -> std::optional<projections::Viewer> {
-    const core::Organisation* o = s.FindOrg(call.session->org);
-    if (o == nullptr) return std::nullopt;
-    return projections::Viewer{o->id, o->kind, o->prefecture};
-  });
-}
-
-// µs since the epoch as ISO 8601 in Japan time.
-std::string JapanTime(int64_t us) {
-  if (us <= 0) return {};
-  const JapanDate d = JapanDate::FromUnixMicros(us);
-  const int64_t local = us / 1'000'000 + 9 * 3600;
-  const int64_t seconds = ((local % 86400) + 86400) % 86400;
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02d+09:00", d.ToString().c_str(),
-                static_cast<int>(seconds / 3600), static_cast<int>(seconds / 60 % 60),
-                static_cast<int>(seconds % 60));
-  return buf;
-}
-
 std::string_view KindName(std::string_view code) {
   for (const auto& k : core::OrganisationKinds()) {
     if (k.code == code) return k.japanese;

@@ -418,6 +418,30 @@ std::string NewRequestId() {
   return HexOf(bytes);
 }
 
+std::optional<projections::Viewer> ViewerOfCall(const Call& call) {
+  return call.ctx.processor->Read([&](const core::State& s) -> std::optional<projections::Viewer> {
+    const core::Organisation* o = s.FindOrg(call.session->org);
+    if (o == nullptr) return std::nullopt;
+    return projections::Viewer{o->id, o->kind, o->prefecture};
+  });
+}
+
+std::string JapanTime(int64_t us) {
+  if (us <= 0) return {};
+  // Lists format thousands of these per answer: digits by hand rather than through printf.
+  std::string out = JapanDate::FromUnixMicros(us).ToString() + "T00:00:00+09:00";
+  const int64_t local = us / 1'000'000 + 9 * 3600;
+  const int64_t seconds = ((local % 86400) + 86400) % 86400;
+  const auto two = [&](size_t at, int64_t v) {
+    out[at] = static_cast<char>('0' + v / 10);
+    out[at + 1] = static_cast<char>('0' + v % 10);
+  };
+  two(11, seconds / 3600);
+  two(14, seconds / 60 % 60);
+  two(17, seconds % 60);
+  return out;
+}
+
 std::string SessionCookie(const Call& call, std::string_view token) {
   std::string cookie =
       "shugo_session=" + std::string(token) + "; Path=/; HttpOnly; SameSite=Strict";

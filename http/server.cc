@@ -25,6 +25,12 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
+// Each I/O thread runs its own io_context and owns the connections accepted onto it, so a
+// connection's handlers never run on two threads and need no strand; the concrete executor type
+// spares the type-erased one.
+using Executor = asio::io_context::executor_type;
+using Socket = asio::basic_stream_socket<tcp, Executor>;
+using Stream = beast::basic_stream<tcp, Executor, beast::unlimited_rate_policy>;
 
 namespace {
 
@@ -101,7 +107,7 @@ class Connection {
 
  private:
   Derived& Self() { return static_cast<Derived&>(*this); }
-  beast::tcp_stream& Layer() { return beast::get_lowest_layer(Self().stream()); }
+  Stream& Layer() { return beast::get_lowest_layer(Self().stream()); }
 
   void OnHeader(beast::error_code ec, size_t) {
     if (ec) return OnRead(ec, 0);
@@ -182,12 +188,12 @@ class Connection {
 class PlainConnection : public Connection<PlainConnection>,
                         public std::enable_shared_from_this<PlainConnection> {
  public:
-  PlainConnection(tcp::socket socket, const Shared& shared)
+  PlainConnection(Socket socket, const Shared& shared)
       : Connection(shared), stream_(std::move(socket)) {}
   void Run() {
     asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->Read(); });
   }
-  beast::tcp_stream& stream() { return stream_; }
+  Stream& stream() { return stream_; }
   std::shared_ptr<PlainConnection> shared() { return shared_from_this(); }
   void Close() {
     beast::error_code ec;
@@ -195,13 +201,13 @@ class PlainConnection : public Connection<PlainConnection>,
   }
 
  private:
-  beast::tcp_stream stream_;
+  Stream stream_;
 };
 
 class TlsConnection : public Connection<TlsConnection>,
                       public std::enable_shared_from_this<TlsConnection> {
  public:
-  TlsConnection(tcp::socket socket, asio::ssl::context& tls, const Shared& shared,
+  TlsConnection(Socket socket, asio::ssl::context& tls, const Shared& shared,
                 std::chrono::seconds handshake_timeout)
       : Connection(shared), stream_(std::move(socket), tls), handshake_(handshake_timeout) {}
   void Run() {
@@ -213,7 +219,7 @@ class TlsConnection : public Connection<TlsConnection>,
       });
     });
   }
-  beast::ssl_stream<beast::tcp_stream>& stream() { return stream_; }
+  beast::ssl_stream<Stream>& stream() { return stream_; }
   std::shared_ptr<TlsConnection> shared() { return shared_from_this(); }
   void Close() {
     beast::get_lowest_layer(stream_).expires_after(handshake_);
@@ -224,7 +230,7 @@ class TlsConnection : public Connection<TlsConnection>,
   }
 
  private:
-  beast::ssl_stream<beast::tcp_stream> stream_;
+  beast::ssl_stream<Stream> stream_;
   std::chrono::seconds handshake_;
 };
 
@@ -257,15 +263,16 @@ Result<std::unique_ptr<asio::ssl::context>> TlsContext(const ServerOptions& o) {
 struct Server::Impl {
   Impl(const ServerOptions& o, events::EventStore& store)
       : options(o),
-        ioc(o.io_threads),
-        workers(static_cast<size_t>(std::max(1, o.workers))),
         limiter(20, int64_t{10} * 60'000'000),
-        acceptor(ioc),
         ctx{&store,        o.demo,     o.processor, o.business_clock,           &business_date_mu,
             o.projections, o.accounts, o.clock,     !o.tls_certificate.empty(), &limiter},
-        shared{ctx, options.timeouts, workers, connections} {}
+        shared{ctx, options.timeouts, workers, connections},
+        workers(static_cast<size_t>(std::max(1, o.workers))),
+        contexts(MakeContexts(o.io_threads)),
+        acceptor(*contexts.front()) {}
   void Accept() {
-    acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+    asio::io_context& next = *contexts[next_context++ % contexts.size()];
+    acceptor.async_accept(next, [this](beast::error_code ec, Socket socket) {
       if (ec == asio::error::operation_aborted) return;
       if (!ec) {
         if (connections.load() >= options.max_connections) {
@@ -281,16 +288,25 @@ struct Server::Impl {
       Accept();
     });
   }
+  static std::vector<std::unique_ptr<asio::io_context>> MakeContexts(int n) {
+    std::vector<std::unique_ptr<asio::io_context>> out;
+    for (int i = 0; i < std::max(1, n); ++i) out.push_back(std::make_unique<asio::io_context>(1));
+    return out;
+  }
+
+  // Declared in the order of their lifetimes: what a connection refers to (the context, the
+  // counters, TLS) outlives the workers and I/O contexts whose pending handlers hold connections.
   ServerOptions options;
   std::mutex business_date_mu;
-  asio::io_context ioc;
-  asio::thread_pool workers;
   internal::LoginLimiter limiter;
-  tcp::acceptor acceptor;
   internal::Context ctx;
   std::atomic<int64_t> connections{0};
-  Shared shared;
   std::unique_ptr<asio::ssl::context> tls;
+  Shared shared;
+  asio::thread_pool workers;
+  std::vector<std::unique_ptr<asio::io_context>> contexts;
+  tcp::acceptor acceptor;
+  size_t next_context = 0;  // on the acceptor's thread only
   std::vector<std::thread> threads;
   std::mutex mu;
   bool stopped = false;
@@ -325,8 +341,12 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options,
                                std::to_string(options.port) + ": " + ec.message());
   }
   impl->Accept();
-  for (int i = 0; i < std::max(1, options.io_threads); ++i) {
-    impl->threads.emplace_back([ioc = &impl->ioc] { ioc->run(); });
+  for (auto& context : impl->contexts) {
+    impl->threads.emplace_back([ioc = context.get()] {
+      // Runs until Stop(), even while it has no connection.
+      auto guard = asio::make_work_guard(*ioc);
+      ioc->run();
+    });
   }
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
@@ -337,7 +357,7 @@ void Server::Stop() {
   std::lock_guard lk(impl_->mu);
   if (impl_->stopped) return;
   impl_->stopped = true;
-  impl_->ioc.stop();
+  for (auto& context : impl_->contexts) context->stop();
   for (auto& t : impl_->threads) t.join();
   impl_->workers.join();
 }

@@ -3,7 +3,9 @@
 #include <sqlite3.h>
 
 #include <mutex>
+#include <unordered_map>
 #include <utility>
+#include <vector>
 
 namespace shugo::sqlite {
 
@@ -18,6 +20,35 @@ Status Error(sqlite3* db, int rc, std::string_view what) {
 }
 
 }  // namespace
+
+// The statements of one connection not in use, by their SQL text. `closed` once the connection
+// is: a statement released after that is finalized.
+struct StatementCache {
+  static constexpr size_t kTexts = 256;  // beyond, statements of new texts are not kept
+  static constexpr size_t kPerText = 4;
+  std::unordered_map<std::string, std::vector<sqlite3_stmt*>> idle;
+  bool closed = false;
+
+  void FinalizeAll() {
+    for (auto& [sql, stmts] : idle) {
+      for (sqlite3_stmt* st : stmts) sqlite3_finalize(st);
+    }
+    idle.clear();
+    closed = true;
+  }
+};
+
+Database::Database(sqlite3* db) : db_(db), cache_(std::make_shared<StatementCache>()) {}
+
+Database::Database(Database&& other) noexcept
+    : db_(std::exchange(other.db_, nullptr)), cache_(std::move(other.cache_)) {}
+
+void Database::Close() {
+  if (cache_) cache_->FinalizeAll();
+  if (db_) sqlite3_close_v2(db_);
+  db_ = nullptr;
+  cache_.reset();
+}
 
 Result<Database> Database::Open(const std::string& path, Mode mode) {
   // Once per process, before SQLite initialises: no global statistics of memory use, whose mutex
@@ -43,14 +74,13 @@ Result<Database> Database::Open(const std::string& path, Mode mode) {
   return Database(db);
 }
 
-Database::~Database() {
-  if (db_) sqlite3_close_v2(db_);
-}
+Database::~Database() { Close(); }
 
 Database& Database::operator=(Database&& other) noexcept {
   if (this != &other) {
-    if (db_) sqlite3_close_v2(db_);
+    Close();
     db_ = std::exchange(other.db_, nullptr);
+    cache_ = std::move(other.cache_);
   }
   return *this;
 }
@@ -67,11 +97,20 @@ Status Database::Exec(std::string_view sql) {
 }
 
 Result<Statement> Database::Prepare(std::string_view sql) const {
+  if (cache_) {
+    // Heterogeneous lookup would avoid this copy; the map is small and the copy is short.
+    auto it = cache_->idle.find(std::string(sql));
+    if (it != cache_->idle.end() && !it->second.empty()) {
+      sqlite3_stmt* kept = it->second.back();
+      it->second.pop_back();
+      return Statement(kept, db_, cache_);
+    }
+  }
   sqlite3_stmt* stmt = nullptr;
   const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
                                     SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
   if (rc != SQLITE_OK) return Error(db_, rc, "preparing " + std::string(sql.substr(0, 80)));
-  return Statement(stmt, db_);
+  return Statement(stmt, db_, cache_);
 }
 
 Result<std::optional<int64_t>> Database::QueryInt(std::string_view sql) const {
@@ -81,15 +120,35 @@ Result<std::optional<int64_t>> Database::QueryInt(std::string_view sql) const {
   return std::optional<int64_t>(st.Int(0));
 }
 
-Statement::~Statement() {
-  if (stmt_) sqlite3_finalize(stmt_);
+void Statement::Release() {
+  if (stmt_ == nullptr) return;
+  sqlite3_stmt* st = std::exchange(stmt_, nullptr);
+  if (cache_ && !cache_->closed) {
+    const char* sql = sqlite3_sql(st);
+    auto it = cache_->idle.find(sql ? sql : "");
+    if (it == cache_->idle.end() && cache_->idle.size() < StatementCache::kTexts && sql) {
+      it = cache_->idle.emplace(sql, std::vector<sqlite3_stmt*>{}).first;
+    }
+    if (it != cache_->idle.end() && it->second.size() < StatementCache::kPerText) {
+      sqlite3_reset(st);
+      sqlite3_clear_bindings(st);
+      it->second.push_back(st);
+      cache_.reset();
+      return;
+    }
+  }
+  sqlite3_finalize(st);
+  cache_.reset();
 }
+
+Statement::~Statement() { Release(); }
 
 Statement& Statement::operator=(Statement&& other) noexcept {
   if (this != &other) {
-    if (stmt_) sqlite3_finalize(stmt_);
+    Release();
     stmt_ = std::exchange(other.stmt_, nullptr);
     db_ = other.db_;
+    cache_ = std::move(other.cache_);
   }
   return *this;
 }

@@ -3,9 +3,11 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "base/japan_date.h"
 #include "base/status.h"
@@ -16,6 +18,7 @@ struct sqlite3_stmt;
 namespace shugo::sqlite {
 
 class Statement;
+struct StatementCache;
 
 class Database {
  public:
@@ -25,13 +28,15 @@ class Database {
   static Result<Database> Open(const std::string& path, Mode mode);
   Database() = default;
   ~Database();
-  Database(Database&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
+  Database(Database&& other) noexcept;
   Database& operator=(Database&& other) noexcept;
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
   // Runs one or more statements without results. kInternal with SQLite's message on failure.
   Status Exec(std::string_view sql);
+  // A statement of `sql`. Statements are kept per connection once used (at most a few hundred
+  // texts): preparing the same text again takes one from there, reset and unbound.
   Result<Statement> Prepare(std::string_view sql) const;
   // The single integer of a one-row, one-column query (nullopt when there is no row).
   Result<std::optional<int64_t>> QueryInt(std::string_view sql) const;
@@ -39,8 +44,10 @@ class Database {
   sqlite3* raw() const { return db_; }
 
  private:
-  explicit Database(sqlite3* db) : db_(db) {}
+  explicit Database(sqlite3* db);
+  void Close();
   sqlite3* db_ = nullptr;
+  std::shared_ptr<StatementCache> cache_;
 };
 
 // A prepared statement. Bind indexes are 1-based, as in SQLite.
@@ -48,7 +55,10 @@ class Statement {
  public:
   Statement() = default;
   ~Statement();
-  Statement(Statement&& other) noexcept : stmt_(other.stmt_) { other.stmt_ = nullptr; }
+  Statement(Statement&& other) noexcept
+      : stmt_(std::exchange(other.stmt_, nullptr)),
+        db_(other.db_),
+        cache_(std::move(other.cache_)) {}
   Statement& operator=(Statement&& other) noexcept;
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
@@ -87,9 +97,12 @@ class Statement {
 
  private:
   friend class Database;
-  Statement(sqlite3_stmt* stmt, sqlite3* db) : stmt_(stmt), db_(db) {}
+  Statement(sqlite3_stmt* stmt, sqlite3* db, std::shared_ptr<StatementCache> cache)
+      : stmt_(stmt), db_(db), cache_(std::move(cache)) {}
+  void Release();  // back to the connection's cache (or finalized)
   sqlite3_stmt* stmt_ = nullptr;
   sqlite3* db_ = nullptr;
+  std::shared_ptr<StatementCache> cache_;
 };
 
 }  // namespace shugo::sqlite

@@ -13,6 +13,7 @@
 
 #include "http/accounts.h"
 #include "http/internal/routes.h"
+#include "projections/queries.h"
 
 namespace shugo::http::internal {
 
@@ -77,6 +78,12 @@ Result<core::CommandRequest> NewCommand(const Call& call, core::Request request)
 Response DomainRefusal(const Call& call, const Status& status);
 // 128 random bits, hex: ids of commands without an Idempotency-Key.
 std::string NewRequestId();
+
+// The signed-in caller's F-8 viewer, from the domain state (never from a parameter); nullopt
+// when its organisation is unknown.
+std::optional<projections::Viewer> ViewerOfCall(const Call& call);
+// µs since the epoch as ISO 8601 in Japan time ("2025-03-03T09:00:00+09:00"); empty for ≤ 0.
+std::string JapanTime(int64_t us);
 
 // Set-Cookie for a session token (empty: expire the cookie).
 std::string SessionCookie(const Call& call, std::string_view token);

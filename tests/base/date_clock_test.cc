@@ -20,6 +20,16 @@ TEST_CASE("base: JapanDate parses YYYY-MM-DD and refuses other text naming the f
     CHECK_EQ(r.status().field(), "effective_date");
   }
   CHECK(JapanDate::Parse("2024-02-29").ok());  // leap year
+  // Every day of a few years prints back as the text it was parsed from.
+  JapanDate day = JapanDate::FromYmd(1999, 12, 25).value();
+  for (int i = 0; i < 4000; ++i, day = day.AddDays(1)) {
+    const std::string text = day.ToString();
+    REQUIRE_EQ(text.size(), 10u);
+    auto again = JapanDate::Parse(text);
+    REQUIRE(again.ok());
+    CHECK_EQ(*again, day);
+  }
+  CHECK_EQ(JapanDate::FromYmd(2009, 10, 9).value().ToString(), "2009-10-09");
 }
 
 TEST_CASE("base: the Japan date of an instant is JST (UTC+9) with no daylight saving") {
