@@ -1,7 +1,9 @@
 #include "core/visibility.h"
 
+#include <algorithm>
 #include <array>
 
+#include "core/chains.h"
 #include "core/state.h"
 
 namespace shugo::core {
@@ -80,6 +82,82 @@ bool MaySeeLetter(const State& state, OrgId viewer, LetterId letter) {
     default:
       return false;
   }
+}
+
+namespace {
+
+bool IsInstitution(K kind) {
+  return kind == K::kInsuredInstitution || kind == K::kNonInsuredInstitution;
+}
+
+// Whether a hop of the chain table (domain.md §3) of kind `hop` reaches an organisation of kind
+// `to` from one of kind `from` (the rule's delegator kinds for the first hop, then the kind the
+// previous hop reached).
+bool ChainRoutes(K from, K to, Hop hop) {
+  for (const ChainRule& rule : ChainRules()) {
+    std::vector<K> before = rule.delegators;
+    std::vector<ChainStep> steps{rule.delegate};
+    steps.insert(steps.end(), rule.redelegations.begin(), rule.redelegations.end());
+    for (const ChainStep& step : steps) {
+      if (step.kind == to && step.hop == hop &&
+          std::find(before.begin(), before.end(), from) != before.end()) {
+        return true;
+      }
+      before = {step.kind};
+    }
+  }
+  return false;
+}
+
+// Whether `a` is the delegator and `b` the delegate of one of the letters (every status).
+bool Delegates(const State& state, OrgId a, OrgId b) {
+  const std::vector<LetterId>& ids = state.LettersOf(a);
+  return std::any_of(ids.begin(), ids.end(), [&](LetterId id) {
+    const Letter* l = state.FindLetter(id);
+    return l != nullptr && l->delegate == b;
+  });
+}
+
+}  // namespace
+
+bool MaySeeOrganisationRecord(const State& state, OrgId viewer, OrgId org) {
+  const Organisation* v = state.FindOrg(viewer);
+  const Organisation* o = state.FindOrg(org);
+  if (v == nullptr || o == nullptr) return false;
+  const LetterScope scope = LetterScopeOf(v->kind);
+  // Itself; everything for the national supervisors.
+  if (scope == S::kAll || org == viewer) return true;
+  // Its neighbours in the chains, the institutions merged into it, its letters' other parties.
+  if (o->member_of == viewer || o->parent == viewer || o->merged_into == viewer) return true;
+  if (Delegates(state, viewer, org) || Delegates(state, org, viewer)) return true;
+  // Its area.
+  switch (scope) {
+    case S::kMunicipalityArea: {
+      if (v->kind == K::kWideAreaUnion && o->union_id == viewer) return true;  // its members
+      if (!IsInstitution(o->kind) || o->municipality == 0) break;
+      if (v->kind != K::kWideAreaUnion) {
+        if (o->municipality == viewer) return true;
+        break;
+      }
+      const Organisation* m = state.FindOrg(o->municipality);
+      if (m != nullptr && m->union_id == viewer && m->in_union) return true;
+      break;
+    }
+    case S::kPrefectureArea:
+      if (IsInstitution(o->kind) && o->prefecture == v->prefecture) return true;
+      break;
+    case S::kPrefecture:
+      if (o->prefecture == v->prefecture) return true;
+      break;
+    default:
+      break;
+  }
+  // The kinds the chain table routes to it as a national body, or as their own prefecture.
+  if (ChainRoutes(o->kind, v->kind, Hop::kJma) ||
+      ChainRoutes(o->kind, v->kind, Hop::kGovernorsAssociation)) {
+    return true;
+  }
+  return o->prefecture == v->prefecture && ChainRoutes(o->kind, v->kind, Hop::kOwnPrefecture);
 }
 
 }  // namespace shugo::core

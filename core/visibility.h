@@ -39,4 +39,18 @@ class State;
 // letter): whether organisation `viewer` may see letter `letter`. False for unknown ids.
 bool MaySeeLetter(const State& state, OrgId viewer, LetterId letter);
 
+// Whether organisation `viewer` may see the whole record of organisation `org` (membership, union,
+// payment consignment, pending code change, letters, history) rather than only its public master
+// facts, which every signed-in user sees. The reading of domain.md §5 for organisations: itself;
+// every one for 厚生労働省 and 国保中央会 (LetterScope::kAll); its prefecture's for a 国保連合会
+// (kPrefecture); the institutions in its area (kMunicipalityArea, kPrefectureArea), and for a
+// 広域連合 its members; the organisations the chain table of domain.md §3 routes to it — an
+// institution's 医師会 or 団体 (member_of), a 郡市区医師会's 都道府県医師会 and a site's setting-up
+// authority (parent), every delegator kind that reaches it as 日本医師会 or 全国知事会, and for a
+// 都道府県 the delegator kinds that reach it as their own prefecture, in that prefecture; the other
+// party of any of its letters (as delegator or delegate, every status); the institutions merged
+// into it (F-1-4-3). False for unknown ids. projections::OrganisationsInScope is the same rule in
+// SQL (tests/http/visibility_matrix_test.cc checks both agree for every pair of the test world).
+bool MaySeeOrganisationRecord(const State& state, OrgId viewer, OrgId org);
+
 }  // namespace shugo::core
