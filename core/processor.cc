@@ -695,9 +695,12 @@ Result<Outcome> Processor::Submit(const std::string& command_id, const Actor& ac
   return Outcome{std::move(*r), std::move(created)};
 }
 
-Result<Outcome> Processor::Execute(const CommandRequest& request) {
+namespace {
+
+// Every command's decision: the events it would append go to `d`, or a refusal.
+Status Decide(Draft& d, const CommandRequest& request) {
   const auto expected = request.expected_version;
-  return Submit(request.id, request.actor, [&](Draft& d) -> Status {
+  {
     return std::visit(
         [&](const auto& r) -> Status {
           using T = std::decay_t<decltype(r)>;
@@ -754,6 +757,24 @@ Result<Outcome> Processor::Execute(const CommandRequest& request) {
           }
         },
         request.request);
+  }
+}
+
+}  // namespace
+
+Result<Outcome> Processor::Execute(const CommandRequest& request) {
+  return Submit(request.id, request.actor, [&](Draft& d) { return Decide(d, request); });
+}
+
+Result<std::vector<DomainEvent>> Processor::Preview(const CommandRequest& request) const {
+  return Read([&](const State& s) -> Result<std::vector<DomainEvent>> {
+    Draft d(s, clock_->Today(), options_, request.actor);
+    SHUGO_RETURN_IF_ERROR(Decide(d, request));
+    if (d.out().empty()) return Status::FailedPrecondition("変更する内容がありません");
+    std::vector<DomainEvent> events;
+    events.reserve(d.out().size());
+    for (Draft::Out& o : d.out()) events.push_back(std::move(o.event));
+    return events;
   });
 }
 

@@ -184,6 +184,11 @@ class Processor {
   // naming both), kAlreadyExists, kAborted (version conflict). Messages are in Japanese.
   Result<Outcome> Execute(const CommandRequest& request);
 
+  // Decides `request` on the current state with every rule of Execute and answers the events it
+  // would append, appending nothing (a preview before a confirmation, F-1). Refusals as Execute's;
+  // the state may move before a later Execute, which decides again (send its version).
+  Result<std::vector<DomainEvent>> Preview(const CommandRequest& request) const;
+
   // The day job (F_バッチ_3-1, F_バッチ_5-1) up to business date `upto` (≤ today): every
   // transition effective on or before each day not yet applied, day by day from the day after the
   // last closed one, then a DayClosed per day. Idempotent.

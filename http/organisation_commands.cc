@@ -391,20 +391,11 @@ Response PreviewChangeRoute(Call& call) {
   if (!org.ok()) return Refused(call, org);
   auto change = ChangeBody(call, org->code);
   if (!change.ok()) return Refused(call, change);
-  // Who may change the organisation is the core's rule (F-1-1 … F-1-5): it is asked with an empty
-  // change, which it refuses after that check (and which could never append anything).
-  auto probe = NewCommand(call, core::ChangeOrganisation{org->code, {}, {}, {}, {}});
-  if (!probe.ok()) return FromStatus(call, probe.status());
-  probe->id = "preview:" + NewRequestId();
-  auto refused = call.ctx.processor->Execute(*probe);
-  if (refused.ok()) return FromStatus(call, Status::Internal("an empty change was appended"));
-  switch (refused.status().code()) {
-    case StatusCode::kInvalidArgument:  // 変更内容がありません: the caller may change it
-    case StatusCode::kFailedPrecondition:
-      break;
-    default:
-      return DomainRefusal(call, refused.status());
-  }
+  // The core decides the change with every rule of the confirmation (who may change it, F-1-1 …
+  // F-1-5, and each value) and appends nothing; a change it would refuse is refused here too.
+  auto command = NewCommand(call, *change);
+  if (!command.ok()) return FromStatus(call, command.status());
+  auto decided = call.ctx.processor->Preview(*command);
   json::object out;
   uint64_t version = 0;
   call.ctx.processor->Read([&](const core::State& s) {
@@ -415,6 +406,13 @@ Response PreviewChangeRoute(Call& call) {
     version = o->version;
     return 0;
   });
+  // Nothing to change is shown as such (the confirmation refuses it, 422) once the caller may
+  // change the organisation at all; every other refusal is the confirmation's.
+  const bool nothing = out.contains("changes") && out["changes"].as_array().empty();
+  if (!decided.ok() && !(nothing && (decided.status().code() == StatusCode::kInvalidArgument ||
+                                     decided.status().code() == StatusCode::kFailedPrecondition))) {
+    return DomainRefusal(call, decided.status());
+  }
   Response res = Json(bhttp::status::ok, call.req.version(), out);
   res.set(bhttp::field::etag, "\"" + std::to_string(version) + "\"");
   return res;

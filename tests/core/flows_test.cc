@@ -1059,6 +1059,31 @@ std::string ActorCode(const World& w, const Letter& l, LetterActor actor) {
   }
 }
 
+TEST_CASE("F-1 a preview decides a change with every rule and appends nothing") {
+  World w;
+  const events::Position head = w.Head();
+  ChangeOrganisation c;
+  c.code = w.Code(w.chiyoda);
+  c.name = "千代田区（新）";
+  CommandRequest ok{"preview-1", As(World::kChiyoda), std::nullopt, c};
+  auto events = w.proc->Preview(ok);
+  REQUIRE_MESSAGE(events.ok(), events.status().ToString());
+  CHECK_EQ(events->size(), 1u);
+  CHECK_EQ(w.Head(), head);
+  CHECK_EQ(w.Org(w.chiyoda).name, "千代田区");
+  // The refusals are Execute's: another municipality may not change it, an empty name is refused.
+  CommandRequest other{"preview-2", As(World::kChuo), std::nullopt, c};
+  CHECK_EQ(w.proc->Preview(other).status().code(), w.proc->Execute(other).status().code());
+  c.name = "";
+  CommandRequest empty{"preview-3", As(World::kChiyoda), std::nullopt, c};
+  CHECK_EQ(w.proc->Preview(empty).status().code(), StatusCode::kInvalidArgument);
+  CHECK_EQ(w.Head(), head);
+  // Then the confirmation appends what the preview showed.
+  c.name = "千代田区（新）";
+  CHECK(w.proc->Execute(CommandRequest{"confirm", As(World::kChiyoda), std::nullopt, c}).ok());
+  CHECK_EQ(w.Org(w.chiyoda).name, "千代田区（新）");
+}
+
 TEST_CASE("every (status and command) pair outside the table is refused and appends nothing") {
   int accepted = 0, refused = 0;
   for (const Named<LS>& status : LetterStatuses()) {
