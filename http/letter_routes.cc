@@ -321,21 +321,7 @@ Response LetterHistory(Call& call) {
   });
   if (!history.ok()) return FromStatus(call, history.status());
   json::array items;
-  for (const projections::HistoryItem& h : *history) {
-    json::object o{{"position", h.position},
-                   {"version", h.version},
-                   {"type", h.type},
-                   {"recorded_at", JapanTime(h.recorded_at)},
-                   {"effective_date", h.effective_date},
-                   {"actor_user", h.actor_user},
-                   {"actor_org", h.actor_org}};
-    if (!h.status.empty()) o["status"] = h.status;
-    if (!h.reason.empty()) o["reason"] = h.reason;
-    boost::system::error_code ec;
-    json::value detail = json::parse(h.detail, ec);
-    if (!ec) o["detail"] = std::move(detail);
-    items.push_back(std::move(o));
-  }
+  for (const projections::HistoryItem& h : *history) items.push_back(HistoryItemJson(h));
   return Json(bhttp::status::ok, call.req.version(),
               json::object{{"letter", id}, {"items", std::move(items)}});
 }

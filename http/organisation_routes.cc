@@ -294,13 +294,7 @@ Response OrganisationHistory(Call& call) {
     std::map<std::string, std::string> names;  // actor organisation code → name
     json::array out;
     for (const projections::HistoryItem& h : history) {
-      json::object o{{"position", h.position},
-                     {"version", h.version},
-                     {"type", h.type},
-                     {"recorded_at", JapanTime(h.recorded_at)},
-                     {"effective_date", h.effective_date},
-                     {"actor_user", h.actor_user},
-                     {"actor_org", h.actor_org}};
+      json::object o = HistoryItemJson(h);
       if (!h.actor_org.empty()) {
         auto [it, added] = names.try_emplace(h.actor_org);
         if (added) {
@@ -309,10 +303,6 @@ Response OrganisationHistory(Call& call) {
         }
         if (!it->second.empty()) o["actor_org_name"] = it->second;
       }
-      if (!h.reason.empty()) o["reason"] = h.reason;
-      boost::system::error_code ec;
-      json::value detail = json::parse(h.detail, ec);
-      if (!ec) o["detail"] = std::move(detail);
       out.push_back(std::move(o));
     }
     return out;

@@ -4,7 +4,9 @@
 
 #include <array>
 #include <boost/json.hpp>
+#include <boost/url/encode.hpp>
 #include <boost/url/parse.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
 #include <charconv>
 #include <functional>
 #include <map>
@@ -148,24 +150,6 @@ void AddCsvRow(std::string& out, std::initializer_list<std::string_view> fields)
   out += "\r\n";
 }
 
-// RFC 5987 percent-encoding of UTF-8 (filename* of Content-Disposition).
-std::string PercentEncoded(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    const bool unreserved = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
-                            (c >= 'a' && c <= 'z') || c == '-' || c == '.' || c == '_';
-    if (unreserved) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 // The rows of the F-21 search as a CSV download: UTF-8 with a BOM (Excel in Japan reads it as
 // UTF-8), CRLF lines, a Japanese header row; one row per institution, its (疾病名, ワクチン種別)
 // pairs as two lists in the same order.
@@ -189,9 +173,9 @@ Response PublicCsv(unsigned version, const std::vector<projections::PublicItem>&
   res.set(bhttp::field::content_type, "text/csv; charset=utf-8; header=present");
   res.set(bhttp::field::cache_control, "no-store");
   const std::string date = today.ToString();
-  res.set(bhttp::field::content_disposition, "attachment; filename=\"institutions-" + date +
-                                                 ".csv\"; filename*=UTF-8''" +
-                                                 PercentEncoded("医療機関一覧-" + date + ".csv"));
+  res.set(bhttp::field::content_disposition,
+          "attachment; filename=\"institutions-" + date + ".csv\"; filename*=UTF-8''" +
+              boost::urls::encode("医療機関一覧-" + date + ".csv", boost::urls::unreserved_chars));
   res.body() = std::move(body);
   return res;
 }
@@ -442,6 +426,22 @@ std::string JapanTime(int64_t us) {
   return out;
 }
 
+boost::json::object HistoryItemJson(const projections::HistoryItem& h) {
+  boost::json::object o{{"position", h.position},
+                        {"version", h.version},
+                        {"type", h.type},
+                        {"recorded_at", JapanTime(h.recorded_at)},
+                        {"effective_date", h.effective_date},
+                        {"actor_user", h.actor_user},
+                        {"actor_org", h.actor_org}};
+  if (!h.status.empty()) o["status"] = h.status;
+  if (!h.reason.empty()) o["reason"] = h.reason;
+  boost::system::error_code ec;
+  boost::json::value detail = boost::json::parse(h.detail, ec);
+  if (!ec) o["detail"] = std::move(detail);
+  return o;
+}
+
 std::string SessionCookie(const Call& call, std::string_view token) {
   std::string cookie =
       "shugo_session=" + std::string(token) + "; Path=/; HttpOnly; SameSite=Strict";
@@ -648,7 +648,7 @@ Response Handle(const Context& ctx, const Request& req, const Peer& peer, LogFie
     res.body() = std::string(kLandingPage);
     return res;
   }
-  Call call{ctx, req, {}, {}, {}, std::nullopt, {}, peer.address, peer.loopback, log};
+  Call call{ctx, req, {}, {}, {}, std::nullopt, {}, peer.address, log};
   auto url = boost::urls::parse_origin_form(target);
   if (!url) {
     return ErrorResponse(bhttp::status::bad_request, req.version(), "bad_request",

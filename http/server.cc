@@ -139,10 +139,7 @@ class Connection {
     job->start = std::chrono::steady_clock::now();
     beast::error_code peer_ec;
     const auto peer = Layer().socket().remote_endpoint(peer_ec);
-    if (!peer_ec) {
-      job->from.address = peer.address().to_string();
-      job->from.loopback = peer.address().is_loopback();
-    }
+    if (!peer_ec) job->from.address = peer.address().to_string();
     if (AnswerInline(job->req)) return Answer(*job);
     asio::post(shared_.workers, [self = Self().shared(), job] {
       job->res = internal::Handle(self->shared_.ctx, job->req, job->from, &job->log);

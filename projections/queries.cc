@@ -73,6 +73,10 @@ constexpr const char* kLetterColumns =
     "l.id, l.delegator, a.code, a.name, l.delegate, b.code, b.name, l.contract_type, l.status, "
     "l.campaign, l.depth, l.under, l.upper, l.contract_date, l.end_date, l.reason, l.applied_at, "
     "l.updated_at, l.version";
+// The letters with both parties' codes and names (kLetterColumns' a. and b.).
+constexpr const char* kLetterFrom =
+    " FROM letters l JOIN organisations a ON a.id = l.delegator"
+    " JOIN organisations b ON b.id = l.delegate";
 
 LetterItem ReadLetter(const Statement& st) {
   LetterItem it;
@@ -284,12 +288,9 @@ Result<Page<LetterItem>> ListLetters(const Reader& reader, const Viewer& viewer,
   if (ids.empty()) return page;
   std::string in;
   for (size_t k = 0; k < ids.size(); ++k) in += k ? ", ?" : "?";
-  SHUGO_ASSIGN_OR_RETURN(
-      Statement st,
-      reader.db().Prepare(std::string("SELECT ") + kLetterColumns +
-                          " FROM letters l JOIN organisations a ON a.id = l.delegator"
-                          " JOIN organisations b ON b.id = l.delegate WHERE l.id IN (" +
-                          in + ") ORDER BY l.id DESC"));
+  SHUGO_ASSIGN_OR_RETURN(Statement st,
+                         reader.db().Prepare(std::string("SELECT ") + kLetterColumns + kLetterFrom +
+                                             " WHERE l.id IN (" + in + ") ORDER BY l.id DESC"));
   for (size_t k = 0; k < ids.size(); ++k) st.Bind(static_cast<int>(k) + 1, ids[k]);
   for (;;) {
     SHUGO_ASSIGN_OR_RETURN(bool row, st.Step());
@@ -304,12 +305,8 @@ Result<std::optional<LetterItem>> FindLetter(const Reader& reader, const Viewer&
   Where w;
   w.Add("l.id = ?", static_cast<int64_t>(id));
   AddVisibility(w, viewer);
-  SHUGO_ASSIGN_OR_RETURN(Statement st,
-                         reader.db().Prepare(std::string("SELECT ") + kLetterColumns +
-                                             " FROM letters l JOIN organisations a ON a.id = "
-                                             "l.delegator JOIN organisations b ON b.id = "
-                                             "l.delegate" +
-                                             w.sql));
+  SHUGO_ASSIGN_OR_RETURN(Statement st, reader.db().Prepare(std::string("SELECT ") + kLetterColumns +
+                                                           kLetterFrom + w.sql));
   BindAll(st, w.binds);
   SHUGO_ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return std::optional<LetterItem>();
@@ -322,10 +319,7 @@ Result<std::vector<LetterItem>> LettersFrom(const Reader& reader, const Viewer& 
   w.Add("l.delegator = ?", static_cast<int64_t>(org));
   AddVisibility(w, viewer);
   SHUGO_ASSIGN_OR_RETURN(Statement st,
-                         reader.db().Prepare(std::string("SELECT ") + kLetterColumns +
-                                             " FROM letters l JOIN organisations a ON a.id = "
-                                             "l.delegator JOIN organisations b ON b.id = "
-                                             "l.delegate" +
+                         reader.db().Prepare(std::string("SELECT ") + kLetterColumns + kLetterFrom +
                                              w.sql + " ORDER BY l.id DESC LIMIT ?"));
   st.Bind(BindAll(st, w.binds), int64_t{std::max(limit, 0)});
   std::vector<LetterItem> out;

@@ -2,7 +2,9 @@
 
 #include <sqlite3.h>
 
+#include <functional>
 #include <mutex>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -26,7 +28,12 @@ Status Error(sqlite3* db, int rc, std::string_view what) {
 struct StatementCache {
   static constexpr size_t kTexts = 256;  // beyond, statements of new texts are not kept
   static constexpr size_t kPerText = 4;
-  std::unordered_map<std::string, std::vector<sqlite3_stmt*>> idle;
+  // Looked up by the caller's string_view, without a copy of the text.
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  };
+  std::unordered_map<std::string, std::vector<sqlite3_stmt*>, Hash, std::equal_to<>> idle;
   bool closed = false;
 
   void FinalizeAll() {
@@ -98,8 +105,7 @@ Status Database::Exec(std::string_view sql) {
 
 Result<Statement> Database::Prepare(std::string_view sql) const {
   if (cache_) {
-    // Heterogeneous lookup would avoid this copy; the map is small and the copy is short.
-    auto it = cache_->idle.find(std::string(sql));
+    auto it = cache_->idle.find(sql);
     if (it != cache_->idle.end() && !it->second.empty()) {
       sqlite3_stmt* kept = it->second.back();
       it->second.pop_back();
@@ -125,7 +131,7 @@ void Statement::Release() {
   sqlite3_stmt* st = std::exchange(stmt_, nullptr);
   if (cache_ && !cache_->closed) {
     const char* sql = sqlite3_sql(st);
-    auto it = cache_->idle.find(sql ? sql : "");
+    auto it = cache_->idle.find(std::string_view(sql ? sql : ""));
     if (it == cache_->idle.end() && cache_->idle.size() < StatementCache::kTexts && sql) {
       it = cache_->idle.emplace(sql, std::vector<sqlite3_stmt*>{}).first;
     }

@@ -43,7 +43,6 @@ struct Call {
   std::optional<Session> session;
   std::string token;  // the session cookie's value
   std::string peer;   // the client's address
-  bool loopback = false;
   LogFields* log = nullptr;
 };
 
@@ -84,6 +83,9 @@ std::string NewRequestId();
 std::optional<projections::Viewer> ViewerOfCall(const Call& call);
 // µs since the epoch as ISO 8601 in Japan time ("2025-03-03T09:00:00+09:00"); empty for ≤ 0.
 std::string JapanTime(int64_t us);
+
+// One item of a history route: who, when, what and why, with the event's detail.
+boost::json::object HistoryItemJson(const projections::HistoryItem& h);
 
 // Set-Cookie for a session token (empty: expire the cookie).
 std::string SessionCookie(const Call& call, std::string_view token);

@@ -40,11 +40,9 @@ struct LogFields {
 // Where a request came from.
 struct Peer {
   std::string address;
-  bool loopback = false;
 };
 
-// Answers one request. Never throws. `peer.loopback`: the peer is on this host (admin routes, until
-// accounts exist).
+// Answers one request. Never throws.
 Response Handle(const Context& ctx, const Request& req, const Peer& peer, LogFields* log);
 
 // {"error": {"code", "message", "field"?}} with `status`.

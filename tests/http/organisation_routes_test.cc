@@ -1,6 +1,8 @@
 // The organisation queries over real HTTP (domain.md §2, §5 F-8; issue 6): the search by name in
 // any width or kana, one organisation's master with what each kind of organisation may see of it,
 // its history, read-your-writes after an organisation command, and the F-21 CSV download.
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
 #include <map>
 #include <set>
 
@@ -16,18 +18,7 @@ using core::test::Day;
 
 // A query value percent-encoded (UTF-8), for names in Japanese.
 std::string Enc(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
+  return boost::urls::encode(text, boost::urls::unreserved_chars);
 }
 
 std::string Field(const Res& r) {

@@ -14,8 +14,10 @@
 #include "projections/runner.h"
 #include "projections/search_text.h"
 #include "projections/service.h"
+#include "projections/sqlite.h"
 #include "tests/core/random_run.h"
 #include "tests/core/world.h"
+#include "tests/testing/temp_dir.h"
 
 namespace shugo::projections {
 namespace {
@@ -553,6 +555,48 @@ TEST_CASE("history: a user account's events are entity user with field names and
   CHECK_EQ(history->at(1).actor_org, World::kChiyoda);
   CHECK_EQ(history->at(1).detail, R"({"change":"locked","org":)" + std::to_string(w.chiyoda) +
                                       R"(,"role":"admin","fields":[]})");
+}
+
+TEST_CASE(
+    "sqlite: a statement prepared again starts reset and unbound and two open at once differ") {
+  testing::TempDir dir;
+  auto db = sqlite::Database::Open((dir.path() / "t.sqlite").string(),
+                                   sqlite::Database::Mode::kReadWrite);
+  REQUIRE(db.ok());
+  REQUIRE(db->Exec("CREATE TABLE t(v INTEGER); INSERT INTO t VALUES (1), (2), (3);").ok());
+  const std::string sql = "SELECT v FROM t WHERE v >= ?1 ORDER BY v";
+  {
+    auto first = db->Prepare(sql);
+    REQUIRE(first.ok());
+    first->Bind(1, int64_t{2});
+    REQUIRE(*first->Step());
+    CHECK_EQ(first->Int(0), 2);
+    // The same text while the first is open (mid-iteration): another statement.
+    auto second = db->Prepare(sql);
+    REQUIRE(second.ok());
+    second->Bind(1, int64_t{3});
+    REQUIRE(*second->Step());
+    CHECK_EQ(second->Int(0), 3);
+    REQUIRE(*first->Step());
+    CHECK_EQ(first->Int(0), 3);
+  }  // both go back to the connection's cache, left mid-iteration and bound
+  for (int round = 0; round < 3; ++round) {
+    auto again = db->Prepare(sql);
+    REQUIRE(again.ok());
+    // Unbound: ?1 is NULL, so no row; bound, every row from the start.
+    CHECK_FALSE(*again->Step());
+    again->Reset();
+    again->Bind(1, int64_t{1});
+    std::vector<int64_t> rows;
+    while (*again->Step()) rows.push_back(again->Int(0));
+    CHECK_EQ(rows, std::vector<int64_t>{1, 2, 3});
+  }
+  // The statements kept in the cache were reset, so they hold no lock on the file: a writer on
+  // another connection commits at once.
+  auto other = sqlite::Database::Open((dir.path() / "t.sqlite").string(),
+                                      sqlite::Database::Mode::kReadWrite);
+  REQUIRE(other.ok());
+  CHECK(other->Exec("INSERT INTO t VALUES (4)").ok());
 }
 
 }  // namespace
