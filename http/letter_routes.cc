@@ -13,6 +13,7 @@
 
 #include "base/text.h"
 #include "core/visibility.h"
+#include "http/internal/json_writer.h"
 #include "projections/queries.h"
 
 namespace shugo::http::internal {
@@ -64,29 +65,38 @@ TotalCache& Totals() {
   return cache;
 }
 
-json::object LetterJson(const projections::LetterItem& l) {
-  json::object o{
-      {"id", l.id},
-      {"status", l.status},
-      {"contract_type", l.contract_type},
-      {"delegator",
-       json::object{{"id", l.delegator}, {"code", l.delegator_code}, {"name", l.delegator_name}}},
-      {"delegate",
-       json::object{{"id", l.delegate}, {"code", l.delegate_code}, {"name", l.delegate_name}}},
-      {"depth", l.depth},
-      {"applied_at", JapanTime(l.applied_at)},
-      {"updated_at", JapanTime(l.updated_at)},
-      {"version", l.version}};
-  if (auto s = ParseStatus(l.status, "status"); s.ok()) {
-    o["status_name"] = core::JapaneseName(*s);
+// One letter as the list and the record answer it (docs/api.md "Letters").
+void WriteLetter(JsonWriter& w, const projections::LetterItem& l) {
+  w.BeginObject()
+      .Member("id", l.id)
+      .Member("status", l.status)
+      .Member("contract_type", l.contract_type);
+  w.Key("delegator")
+      .BeginObject()
+      .Member("id", l.delegator)
+      .Member("code", l.delegator_code)
+      .Member("name", l.delegator_name)
+      .EndObject();
+  w.Key("delegate")
+      .BeginObject()
+      .Member("id", l.delegate)
+      .Member("code", l.delegate_code)
+      .Member("name", l.delegate_name)
+      .EndObject();
+  w.Member("depth", l.depth)
+      .Member("applied_at", JapanTime(l.applied_at))
+      .Member("updated_at", JapanTime(l.updated_at))
+      .Member("version", l.version);
+  for (const auto& row : core::LetterStatuses()) {
+    if (row.code == l.status) w.Member("status_name", core::JapaneseName(row.value));
   }
-  if (l.campaign) o["campaign"] = l.campaign;
-  if (l.under) o["under"] = l.under;
-  if (l.upper) o["upper"] = l.upper;
-  if (!l.contract_date.empty()) o["contract_date"] = l.contract_date;
-  if (!l.end_date.empty()) o["end_date"] = l.end_date;
-  if (!l.reason.empty()) o["reason"] = l.reason;
-  return o;
+  if (l.campaign) w.Member("campaign", l.campaign);
+  if (l.under) w.Member("under", l.under);
+  if (l.upper) w.Member("upper", l.upper);
+  if (!l.contract_date.empty()) w.Member("contract_date", l.contract_date);
+  if (!l.end_date.empty()) w.Member("end_date", l.end_date);
+  if (!l.reason.empty()) w.Member("reason", l.reason);
+  w.EndObject();
 }
 
 Result<core::LetterId> LetterIdParam(const Call& call) {
@@ -292,22 +302,30 @@ Response ListLettersRoute(Call& call) {
       [&](const projections::Reader& r) { return projections::ListLetters(r, *viewer, f); });
   if (!result.ok()) return FromStatus(call, result.status());
   if (!f.known_total) Totals().Keep(key, position, result->total, result->more);
-  json::array items;
-  for (const projections::LetterItem& l : result->items) items.push_back(LetterJson(l));
-  return Json(bhttp::status::ok, call.req.version(),
-              json::object{{"items", std::move(items)},
-                           {"total", result->total},
-                           {"more", result->more},
-                           {"page", f.page},
-                           {"per_page", f.per_page},
-                           {"position", position}});
+  std::string body;
+  body.reserve(512 + 450 * result->items.size());
+  JsonWriter w(body);
+  w.BeginObject().Key("items").BeginArray();
+  for (const projections::LetterItem& l : result->items) WriteLetter(w, l);
+  w.EndArray()
+      .Member("total", result->total)
+      .Member("more", result->more)
+      .Member("page", f.page)
+      .Member("per_page", f.per_page)
+      .Member("position", position)
+      .EndObject();
+  return JsonText(bhttp::status::ok, call.req.version(), std::move(body));
 }
 
 Response GetLetter(Call& call) {
   auto letter = RequestedLetter(call);
   if (auto* refused = std::get_if<Response>(&letter)) return std::move(*refused);
   const auto& l = std::get<projections::LetterItem>(letter);
-  Response res = Json(bhttp::status::ok, call.req.version(), LetterJson(l));
+  std::string body;
+  body.reserve(512);
+  JsonWriter w(body);
+  WriteLetter(w, l);
+  Response res = JsonText(bhttp::status::ok, call.req.version(), std::move(body));
   res.set(bhttp::field::etag, "\"" + std::to_string(l.version) + "\"");
   return res;
 }

@@ -304,10 +304,14 @@ Response PublicInstitutions(const Context& ctx, const Request& req, bool csv) {
 }  // namespace
 
 Response Json(bhttp::status status, unsigned version, const boost::json::value& body) {
+  return JsonText(status, version, boost::json::serialize(body));
+}
+
+Response JsonText(bhttp::status status, unsigned version, std::string body) {
   Response res{status, version};
   res.set(bhttp::field::content_type, "application/json; charset=utf-8");
   res.set(bhttp::field::cache_control, "no-store");
-  res.body() = boost::json::serialize(body);
+  res.body() = std::move(body);
   return res;
 }
 

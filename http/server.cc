@@ -137,9 +137,12 @@ class Connection {
     auto job = std::make_shared<Job>();
     job->req = parser_->release();
     job->start = std::chrono::steady_clock::now();
-    beast::error_code peer_ec;
-    const auto peer = Layer().socket().remote_endpoint(peer_ec);
-    if (!peer_ec) job->from.address = peer.address().to_string();
+    if (peer_.empty()) {  // once per connection (a system call)
+      beast::error_code peer_ec;
+      const auto peer = Layer().socket().remote_endpoint(peer_ec);
+      if (!peer_ec) peer_ = peer.address().to_string();
+    }
+    job->from.address = peer_;
     if (AnswerInline(job->req)) return Answer(*job);
     asio::post(shared_.workers, [self = Self().shared(), job] {
       job->res = internal::Handle(self->shared_.ctx, job->req, job->from, &job->log);
@@ -178,6 +181,7 @@ class Connection {
   }
 
   const Shared& shared_;
+  std::string peer_;  // the client's address
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
 };

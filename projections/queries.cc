@@ -73,10 +73,12 @@ constexpr const char* kLetterColumns =
     "l.id, l.delegator, a.code, a.name, l.delegate, b.code, b.name, l.contract_type, l.status, "
     "l.campaign, l.depth, l.under, l.upper, l.contract_date, l.end_date, l.reason, l.applied_at, "
     "l.updated_at, l.version";
-// The letters with both parties' codes and names (kLetterColumns' a. and b.).
-constexpr const char* kLetterFrom =
-    " FROM letters l JOIN organisations a ON a.id = l.delegator"
-    " JOIN organisations b ON b.id = l.delegate";
+// FROM `letters` (the table as l, or a join that yields l) with both parties' codes and names
+// (kLetterColumns' a. and b.).
+std::string LetterFrom(std::string_view letters = "letters l") {
+  return " FROM " + std::string(letters) +
+         " JOIN organisations a ON a.id = l.delegator JOIN organisations b ON b.id = l.delegate";
+}
 
 LetterItem ReadLetter(const Statement& st) {
   LetterItem it;
@@ -179,23 +181,32 @@ std::vector<Where> VisibilityBranches(const Viewer& v) {
   if (v.org == 0 || core::LetterScopeOf(v.kind) == core::LetterScope::kAll) return out;
   const auto me = static_cast<int64_t>(v.org);
   out.emplace_back().Add("l.delegator = ?", me);
-  out.emplace_back().Add("l.delegate = ?", me);
+  out.emplace_back().Add("l.delegate = ? AND l.delegator != ?");
+  out.back().binds = {me, me};
+  Where area;
   switch (core::LetterScopeOf(v.kind)) {
     case core::LetterScope::kMunicipalityArea:
-      out.emplace_back().Add(std::string("l.delegator_municipality ") + AreaOf(v) +
-                                 " AND l.delegator_kind IN " + kInstitutionKinds,
-                             me);
+      area.Add(std::string("l.delegator_municipality ") + AreaOf(v) + " AND l.delegator_kind IN " +
+                   kInstitutionKinds,
+               me);
       break;
     case core::LetterScope::kPrefectureArea:
-      out.emplace_back().Add(
+      area.Add(
           std::string("l.delegator_prefecture = ? AND l.delegator_kind IN ") + kInstitutionKinds,
           int64_t{v.prefecture});
       break;
     case core::LetterScope::kPrefecture:
-      out.emplace_back().Add("l.delegator_prefecture = ?", int64_t{v.prefecture});
+      area.Add("l.delegator_prefecture = ?", int64_t{v.prefecture});
       break;
     default:
       break;
+  }
+  if (!area.sql.empty()) {
+    // Not the viewer's own letters, which the first two branches hold: the branches are
+    // disjoint, so their rows are counted and merged without removing duplicates.
+    area.Add("l.delegator != ? AND l.delegate != ?");
+    area.binds.insert(area.binds.end(), {me, me});
+    out.push_back(std::move(area));
   }
   return out;
 }
@@ -210,8 +221,8 @@ void AddVisibility(Where& w, const Viewer& v) {
   if (!any.empty()) w.Add(any + ")");
 }
 
-// The union of the branches' ids, each branch with `common` and a LIMIT bound last; newest
-// first within a branch when `ordered`.
+// The union of the branches' ids (disjoint: UNION ALL), each branch with `common` and a LIMIT
+// bound last; newest first within a branch when `ordered`.
 std::string UnionIds(const std::vector<Where>& branches, const Where& common, bool ordered) {
   std::string sql;
   for (const Where& b : branches) {
@@ -220,7 +231,7 @@ std::string UnionIds(const std::vector<Where>& branches, const Where& common, bo
       // Both start with " WHERE ": join the second's terms with AND.
       where += where.empty() ? common.sql : " AND " + common.sql.substr(7);
     }
-    if (!sql.empty()) sql += " UNION ";
+    if (!sql.empty()) sql += " UNION ALL ";
     sql += "SELECT id FROM (SELECT l.id AS id FROM letters l" + where +
            (ordered ? " ORDER BY l.id DESC" : "") + " LIMIT ?)";
   }
@@ -272,31 +283,38 @@ Result<Page<LetterItem>> ListLetters(const Reader& reader, const Viewer& viewer,
     SHUGO_RETURN_IF_ERROR(SetTotal(count, page));
   }
   if (offset >= page.total && !page.more) return page;
-  std::vector<int64_t> ids;
-  {
-    // Each branch gives its newest offset + per_page ids; their union's page is among those.
-    SHUGO_ASSIGN_OR_RETURN(Statement st, reader.db().Prepare(UnionIds(branches, common, true) +
-                                                             " ORDER BY id DESC LIMIT ? OFFSET ?"));
-    const int i = BindUnion(st, branches, common, offset + per_page);
-    st.Bind(i, int64_t{per_page}).Bind(i + 1, offset);
-    for (;;) {
-      SHUGO_ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      ids.push_back(st.Int(0));
+  // Each branch gives its newest offset + per_page ids (from its covering index); the page is
+  // among their union, and its rows are read by id in the same statement. A branch's index runs
+  // in id order only for a fixed status: without a status filter, each status is a branch of its
+  // own, so no branch is sorted whole (a prefecture's letters, unfiltered, took ~6 ms to sort).
+  if (!filter.status && !branches.front().sql.empty()) {
+    std::vector<Where> by_status;
+    for (const Where& b : branches) {
+      for (const auto& row : core::LetterStatuses()) {
+        if (row.value == core::LetterStatus::kNone) continue;
+        by_status.push_back(b);
+        by_status.back().Add("l.status = ?", std::string(row.code));
+      }
     }
+    branches = std::move(by_status);
   }
-  if (ids.empty()) return page;
-  std::string in;
-  for (size_t k = 0; k < ids.size(); ++k) in += k ? ", ?" : "?";
   SHUGO_ASSIGN_OR_RETURN(Statement st,
-                         reader.db().Prepare(std::string("SELECT ") + kLetterColumns + kLetterFrom +
-                                             " WHERE l.id IN (" + in + ") ORDER BY l.id DESC"));
-  for (size_t k = 0; k < ids.size(); ++k) st.Bind(static_cast<int>(k) + 1, ids[k]);
+                         reader.db().Prepare(std::string("SELECT ") + kLetterColumns +
+                                             LetterFrom("(" + UnionIds(branches, common, true) +
+                                                        " ORDER BY id DESC LIMIT ? OFFSET ?) page"
+                                                        " JOIN letters l ON l.id = page.id")));
+  const int i = BindUnion(st, branches, common, offset + per_page);
+  st.Bind(i, int64_t{per_page}).Bind(i + 1, offset);
+  page.items.reserve(static_cast<size_t>(per_page));
   for (;;) {
     SHUGO_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
     page.items.push_back(ReadLetter(st));
   }
+  // Newest first. Sorted here rather than by SQLite, which would copy every column of the page's
+  // rows through a sorter.
+  std::sort(page.items.begin(), page.items.end(),
+            [](const LetterItem& x, const LetterItem& y) { return x.id > y.id; });
   return page;
 }
 
@@ -306,7 +324,7 @@ Result<std::optional<LetterItem>> FindLetter(const Reader& reader, const Viewer&
   w.Add("l.id = ?", static_cast<int64_t>(id));
   AddVisibility(w, viewer);
   SHUGO_ASSIGN_OR_RETURN(Statement st, reader.db().Prepare(std::string("SELECT ") + kLetterColumns +
-                                                           kLetterFrom + w.sql));
+                                                           LetterFrom() + w.sql));
   BindAll(st, w.binds);
   SHUGO_ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return std::optional<LetterItem>();
@@ -318,9 +336,9 @@ Result<std::vector<LetterItem>> LettersFrom(const Reader& reader, const Viewer& 
   Where w;
   w.Add("l.delegator = ?", static_cast<int64_t>(org));
   AddVisibility(w, viewer);
-  SHUGO_ASSIGN_OR_RETURN(Statement st,
-                         reader.db().Prepare(std::string("SELECT ") + kLetterColumns + kLetterFrom +
-                                             w.sql + " ORDER BY l.id DESC LIMIT ?"));
+  SHUGO_ASSIGN_OR_RETURN(
+      Statement st, reader.db().Prepare(std::string("SELECT ") + kLetterColumns + LetterFrom() +
+                                        w.sql + " ORDER BY l.id DESC LIMIT ?"));
   st.Bind(BindAll(st, w.binds), int64_t{std::max(limit, 0)});
   std::vector<LetterItem> out;
   for (;;) {
@@ -729,15 +747,11 @@ Result<Page<PublicItem>> PublicSearchAll(const Reader& reader, const PublicFilte
                                          int64_t limit) {
   const Where w = PublicWhere(filter);
   Page<PublicItem> page;
-  // One read transaction: the count, the rows and what they handle see one state.
-  SHUGO_RETURN_IF_ERROR(reader.db().Exec("BEGIN"));
-  Status s = CountPublic(reader, w, page);
-  if (s.ok() && !page.more && page.total <= limit && page.total > 0) {
-    s = PublicRows(reader, filter, w, page.total, 0, page);
+  // The count, the rows and what they handle see one state: the reader's read transaction.
+  SHUGO_RETURN_IF_ERROR(CountPublic(reader, w, page));
+  if (!page.more && page.total <= limit && page.total > 0) {
+    SHUGO_RETURN_IF_ERROR(PublicRows(reader, filter, w, page.total, 0, page));
   }
-  Status end = reader.db().Exec("COMMIT");
-  SHUGO_RETURN_IF_ERROR(s);
-  SHUGO_RETURN_IF_ERROR(end);
   if (page.total > limit) page.more = true;
   return page;
 }

@@ -213,7 +213,13 @@ struct ProjectionService::Generation {
   }
   const fs::path path;
   std::mutex mu;
-  std::vector<std::unique_ptr<Database>> idle;
+  // A connection waiting to be lent, with the read transaction it may hold open: `snapshot` is
+  // the published position when that transaction began (it sees at least that position).
+  struct Idle {
+    std::unique_ptr<Database> db;
+    std::optional<events::Position> snapshot;
+  };
+  std::vector<Idle> idle;
   std::atomic<bool> retired{false};
 };
 
@@ -269,11 +275,13 @@ void ProjectionService::Stop() {
 
 void ProjectionService::Publish(events::Position position) {
   PublishState();  // first: a waiter woken for `position` sees checkpoints at least as far
+  const bool moved = position_.load() != position;
   {
     std::lock_guard lock(position_mu_);
     position_ = position;
   }
   position_cv_.notify_all();
+  if (moved) EndStaleSnapshots(position);
 }
 
 std::vector<Checkpoint> ProjectionService::checkpoints() const {
@@ -308,31 +316,63 @@ std::string ProjectionService::current_file() const {
   return generation_->path.filename().string();
 }
 
+// Each query runs inside a read transaction. A connection keeps its transaction open between
+// queries while the published position stays where it was when the transaction began: starting
+// and ending one takes the WAL-index's read lock (two fcntl calls) under a mutex that every
+// connection of the process shares, which cost more than a one-letter query itself with two I/O
+// threads (docs/benchmarks.md "HTTP"). A stale transaction is ended when the connection is lent
+// again, or as soon as the position moves (Publish), so old snapshots never hold the WAL back.
 void ProjectionService::ReadWith(const std::function<void(const Reader&)>& query) const {
   std::shared_ptr<Generation> generation;
   {
     std::lock_guard lock(generation_mu_);
     generation = generation_;
   }
-  std::unique_ptr<Database> db;
+  const events::Position published = position_.load();
+  Generation::Idle lent;
   {
     std::lock_guard lock(generation->mu);
     if (!generation->idle.empty()) {
-      db = std::move(generation->idle.back());
+      lent = std::move(generation->idle.back());
       generation->idle.pop_back();
     }
   }
-  if (!db) {
+  if (!lent.db) {
     auto opened = Database::Open(generation->path.string(), Database::Mode::kReadOnly);
-    db = std::make_unique<Database>(opened.ok() ? std::move(*opened) : Database());
-    if (db->is_open()) {
-      db->Exec("PRAGMA cache_size = -32768; PRAGMA mmap_size = 268435456;").IgnoreError();
+    lent.db = std::make_unique<Database>(opened.ok() ? std::move(*opened) : Database());
+    if (lent.db->is_open()) {
+      lent.db->Exec("PRAGMA cache_size = -32768; PRAGMA mmap_size = 268435456;").IgnoreError();
     }
   }
-  query(Reader(*db));
-  if (!db->is_open()) return;
+  Database& db = *lent.db;
+  if (db.is_open() && lent.snapshot != published) {
+    if (lent.snapshot) db.Exec("COMMIT").IgnoreError();
+    // Deferred: the snapshot is taken by the query's first statement, after `published`.
+    lent.snapshot = db.Exec("BEGIN").ok() ? std::optional(published) : std::nullopt;
+  }
+  query(Reader(db));
+  if (!db.is_open()) return;
+  if (lent.snapshot && position_.load() != *lent.snapshot) {
+    db.Exec("COMMIT").IgnoreError();
+    lent.snapshot.reset();
+  }
   std::lock_guard lock(generation->mu);
-  if (generation->idle.size() < 16) generation->idle.push_back(std::move(db));
+  if (generation->idle.size() < 16) generation->idle.push_back(std::move(lent));
+}
+
+void ProjectionService::EndStaleSnapshots(events::Position position) const {
+  std::shared_ptr<Generation> generation;
+  {
+    std::lock_guard lock(generation_mu_);
+    generation = generation_;
+  }
+  std::lock_guard lock(generation->mu);
+  for (Generation::Idle& idle : generation->idle) {
+    if (idle.snapshot && *idle.snapshot != position) {
+      idle.db->Exec("COMMIT").IgnoreError();
+      idle.snapshot.reset();
+    }
+  }
 }
 
 void ProjectionService::RunLive() {

@@ -27,7 +27,8 @@ class Database;
 
 namespace shugo::projections {
 
-// A read-only connection to the current projection file, lent for one query.
+// A read-only connection to the current projection file, lent for one query. Everything the
+// query reads through it sees one state of the file (one read transaction, already begun).
 class Reader {
  public:
   explicit Reader(sqlite::Database& db) : db_(db) {}
@@ -134,6 +135,8 @@ class ProjectionService {
   // checkpoints(). REQUIRES: runner_mu_ held, or on the writer thread of a catch-up that the
   // holder of runner_mu_ runs.
   void Publish(events::Position position);
+  // Ends the read transactions of idle connections that began before `position`.
+  void EndStaleSnapshots(events::Position position) const;
   void PublishState();
 
   events::EventStore& store_;

@@ -47,6 +47,8 @@ struct Call {
 };
 
 Response Json(bhttp::status status, unsigned version, const boost::json::value& body);
+// The same with JSON text already written (JsonWriter).
+Response JsonText(bhttp::status status, unsigned version, std::string body);
 // A refusal of the domain or of a rule: kInvalidArgument 400 (422 when `rule`), kNotFound 404,
 // kPermissionDenied 403, kFailedPrecondition / kAlreadyExists / kAborted 409, kUnauthenticated
 // 401, kResourceExhausted 429, kUnavailable 503, anything else 500.

@@ -25,9 +25,17 @@ CREATE TABLE letters (
   version        INTEGER NOT NULL
 );
 -- @indexes
-CREATE INDEX IF NOT EXISTS letters_delegator ON letters (delegator, status);
-CREATE INDEX IF NOT EXISTS letters_delegate ON letters (delegate, status);
-CREATE INDEX IF NOT EXISTS letters_status ON letters (status);
-CREATE INDEX IF NOT EXISTS letters_delegator_prefecture ON letters (delegator_prefecture, status);
-CREATE INDEX IF NOT EXISTS letters_delegator_municipality ON letters (delegator_municipality, status);
+-- One index per way of seeing a row (projections/queries.cc VisibilityBranches): for a fixed
+-- status its entries run in id order, so a page of the newest rows is read from its end; `id`,
+-- the filter columns and the columns that keep the branches apart are in the index, so a page's
+-- ids and a count are found without reading the table (covering).
+CREATE INDEX IF NOT EXISTS letters_delegator ON letters (delegator, status, id, contract_type);
+CREATE INDEX IF NOT EXISTS letters_delegate
+  ON letters (delegate, status, id, contract_type, delegator);
+CREATE INDEX IF NOT EXISTS letters_status ON letters (status, id, contract_type);
+CREATE INDEX IF NOT EXISTS letters_delegator_prefecture
+  ON letters (delegator_prefecture, status, id, contract_type, delegator_kind, delegator, delegate);
+CREATE INDEX IF NOT EXISTS letters_delegator_municipality
+  ON letters (delegator_municipality, status, id, contract_type, delegator_kind, delegator,
+              delegate);
 CREATE INDEX IF NOT EXISTS letters_upper ON letters (upper);

@@ -263,6 +263,35 @@ TEST_CASE("invariant 8: a query may wait for the position a command answered") {
   CHECK(core::test::Contains(later.message(), "追いついていません"));
 }
 
+TEST_CASE("invariant 8: a kept read snapshot never hides a later position nor holds the WAL") {
+  World w;
+  Served p(w);
+  auto count = [&] {
+    auto page = p.service->Read([&](const Reader& r) { return ListLetters(r, Viewer{}, {}); });
+    REQUIRE_MESSAGE(page.ok(), page.status().ToString());
+    return page->total;
+  };
+  const int64_t before = count();
+  CHECK_EQ(count(), before);  // the same connection and snapshot while nothing moved
+  const core::Outcome applied =
+      w.Ok(As(w.Code(w.inst_member)), core::ApplyLetter{ContractType::kRoutine, 0, true});
+  REQUIRE(p.service->WaitFor(applied.append.last_position, std::chrono::seconds(30)).ok());
+  // The idle connection's transaction ended when the position moved: nothing reads the WAL, so a
+  // checkpoint can move every frame into the file and reset the WAL (busy = 0, no frames left).
+  const std::string file = (ProjectionsDir(w.dir.path()) / p.service->current_file()).string();
+  auto db = sqlite::Database::Open(file, sqlite::Database::Mode::kReadWrite);
+  REQUIRE_MESSAGE(db.ok(), db.status().ToString());
+  auto opened = db->QueryInt("SELECT count(*) FROM letters");  // opens the WAL
+  REQUIRE_MESSAGE(opened.ok(), opened.status().ToString());
+  auto checkpoint = db->Prepare("PRAGMA wal_checkpoint(TRUNCATE)");
+  REQUIRE(checkpoint.ok());
+  auto row = checkpoint->Step();
+  REQUIRE((row.ok() && *row));
+  CHECK_EQ(checkpoint->Int(0), 0);  // not busy: no reader held the WAL
+  CHECK_EQ(std::filesystem::file_size(file + "-wal"), 0u);
+  CHECK_EQ(count(), before + 1);
+}
+
 std::vector<std::string> NamesFound(ProjectionService& s, const std::string& q,
                                     std::optional<K> kind = std::nullopt) {
   auto page = s.Read([&](const Reader& r) {
