@@ -91,10 +91,17 @@ Status DecideImportEligibility(Draft& d, const ImportEligibilityMaster& r) {
   return d.Emit(EligibilityMasterImported{r.rows, r.removed}, d.today());
 }
 
-Status DecideRequestCodeChange(Draft& d, const RequestCodeChange& r) {
+Status DecideRequestCodeChange(Draft& d, const RequestCodeChange& r,
+                               std::optional<uint64_t> expected) {
   SHUGO_ASSIGN_OR_RETURN(const Organisation* o, ActingOrg(d));
   if (o == nullptr || !IsInstitution(o->kind)) {
     return Status(StatusCode::kPermissionDenied, "医療機関コードの変更は医療機関が申請します");
+  }
+  // The request is recorded on the institution's own stream: the version is the one of the
+  // institution whose code would change, as the user saw it (F_画面11-2-1).
+  if (expected && *expected != o->version) {
+    return Status::Aborted(o->name + "は他の操作で更新されています。画面を更新してください",
+                           "org-" + std::to_string(o->id));
   }
   if (o->pending_code_change) {
     return Status::FailedPrecondition("承認待ちの申請（申請" +
@@ -167,6 +174,12 @@ Status DecideReviewCodeChange(Draft& d, const ReviewCodeChange& r,
   const State& s = d.state();
   const Organisation* o = s.FindOrgByCode(r.code);
   if (o == nullptr) return Status::NotFound("医療機関（" + r.code + "）が登録されていません");
+  // A request the institution never made is unknown (404); one it made that is no longer
+  // waiting (approved, returned, or replaced) is a conflict with its status (409).
+  if (r.request == 0 || r.request > o->code_change_requests) {
+    return Status::NotFound(o->name + "の医療機関コード変更の申請（申請" +
+                            std::to_string(r.request) + "）はありません");
+  }
   if (expected && *expected != o->version) {
     return Status::Aborted(o->name + "は他の操作で更新されています。画面を更新してください",
                            "org-" + std::to_string(o->id));
@@ -286,10 +299,17 @@ Status DecideReviewCodeChange(Draft& d, const ReviewCodeChange& r,
   return Status::Ok();
 }
 
-Status DecideAnnounceContract(Draft& d, const AnnounceCollectiveContract& r) {
+Status DecideAnnounceContract(Draft& d, const AnnounceCollectiveContract& r,
+                              std::optional<uint64_t> expected) {
   SHUGO_ASSIGN_OR_RETURN(const Organisation* by, ActingOrg(d));
   if (by != nullptr && by->kind != K::kCentralFederation) {
     return Status(StatusCode::kPermissionDenied, "集合契約の締結は国保中央会が登録します（F-5-1）");
+  }
+  // The one "contract" stream: version 0 until the contract is signed (then it is signed once,
+  // and renews itself).
+  if (expected && *expected != d.state().contract_version()) {
+    return Status::Aborted("集合契約の締結は他の操作で登録されています。画面を更新してください",
+                           "contract");
   }
   if (const auto& signed_ = d.state().collective_contract(); signed_) {
     return Status::AlreadyExists("集合契約の締結は登録済みです（締結日 " +

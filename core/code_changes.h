@@ -10,9 +10,15 @@
 namespace shugo::core {
 
 Status DecideImportEligibility(Draft& d, const ImportEligibilityMaster& r);
-Status DecideRequestCodeChange(Draft& d, const RequestCodeChange& r);
+// `expected`: the version of the acting institution (the stream the request is recorded on).
+Status DecideRequestCodeChange(Draft& d, const RequestCodeChange& r,
+                               std::optional<uint64_t> expected);
+// A request number the institution never used is kNotFound; one no longer waiting,
+// kFailedPrecondition.
 Status DecideReviewCodeChange(Draft& d, const ReviewCodeChange& r,
                               std::optional<uint64_t> expected);
-Status DecideAnnounceContract(Draft& d, const AnnounceCollectiveContract& r);
+// `expected`: the version of the "contract" stream (0 until signed).
+Status DecideAnnounceContract(Draft& d, const AnnounceCollectiveContract& r,
+                              std::optional<uint64_t> expected);
 
 }  // namespace shugo::core

@@ -431,6 +431,10 @@ std::string_view CodeName(OrganisationDateKind kind) {
   return fb::EnumNameOrganisationDateKind(EnumTo<fb::OrganisationDateKind>(kind));
 }
 
+std::string_view CodeName(CampaignImplementer implementer) {
+  return fb::EnumNameCampaignImplementer(EnumTo<fb::CampaignImplementer>(implementer));
+}
+
 std::string_view JapaneseName(CampaignImplementer implementer) {
   return implementer == CampaignImplementer::kPrefecture ? "都道府県" : "市区町村";
 }

@@ -164,6 +164,7 @@ struct CollectiveContractSigned {
 
 // Who carries out a campaign's vaccinations (実施主体, F-10-1).
 enum class CampaignImplementer { kMunicipalities, kPrefecture };
+std::string_view CodeName(CampaignImplementer implementer);  // municipalities, prefecture
 std::string_view JapaneseName(CampaignImplementer implementer);
 
 struct VaccineFee {

@@ -697,9 +697,27 @@ Result<Outcome> Processor::Submit(const std::string& command_id, const Actor& ac
 
 namespace {
 
+// Commands that create the record they act on (a new organisation, letter, campaign or input
+// link), or that no user sees a version of (the system's master import, an entry through an input
+// link): no version the caller saw can be checked, so one sent is refused rather than ignored.
+// Retries are answered by the command id (invariant 5), a second registration of a code or a
+// second open letter by the rules (kAlreadyExists).
+template <typename T>
+constexpr bool kTakesNoVersion =
+    std::is_same_v<T, RegisterOrganisation> || std::is_same_v<T, ApplyLetter> ||
+    std::is_same_v<T, DeclareCampaign> || std::is_same_v<T, IssueNonInsuredLink> ||
+    std::is_same_v<T, ImportEligibilityMaster> || std::is_same_v<T, SubmitNonInsuredRegistration>;
+
 // Every command's decision: the events it would append go to `d`, or a refusal.
 Status Decide(Draft& d, const CommandRequest& request) {
   const auto expected = request.expected_version;
+  const bool no_version = std::visit(
+      [](const auto& r) { return kTakesNoVersion<std::decay_t<decltype(r)>>; }, request.request);
+  if (expected && no_version) {
+    return Status::InvalidArgument(
+        "expected_version",
+        "この操作は新しい記録を作るため（またはシステムの取込のため）、版を指定できません");
+  }
   {
     return std::visit(
         [&](const auto& r) -> Status {
@@ -732,11 +750,11 @@ Status Decide(Draft& d, const CommandRequest& request) {
           } else if constexpr (std::is_same_v<T, ImportEligibilityMaster>) {
             return DecideImportEligibility(d, r);
           } else if constexpr (std::is_same_v<T, RequestCodeChange>) {
-            return DecideRequestCodeChange(d, r);
+            return DecideRequestCodeChange(d, r, expected);
           } else if constexpr (std::is_same_v<T, ReviewCodeChange>) {
             return DecideReviewCodeChange(d, r, expected);
           } else if constexpr (std::is_same_v<T, AnnounceCollectiveContract>) {
-            return DecideAnnounceContract(d, r);
+            return DecideAnnounceContract(d, r, expected);
           } else if constexpr (std::is_same_v<T, DeclareCampaign>) {
             return DecideDeclareCampaign(d, r);
           } else if constexpr (std::is_same_v<T, ChangeCampaignFees>) {
@@ -775,6 +793,23 @@ Result<std::vector<DomainEvent>> Processor::Preview(const CommandRequest& reques
     events.reserve(d.out().size());
     for (Draft::Out& o : d.out()) events.push_back(std::move(o.event));
     return events;
+  });
+}
+
+std::vector<LetterId> Processor::RefusedApprovals(const Actor& actor,
+                                                  const std::vector<LetterId>& letters) const {
+  return Read([&](const State& s) {
+    std::vector<LetterId> out;
+    std::unordered_set<LetterId> seen, named;
+    for (LetterId id : letters) {
+      bool refused = !seen.insert(id).second;  // named twice
+      if (!refused) {
+        Draft d(s, clock_->Today(), options_, actor);
+        refused = !DecideApprove(d, ApproveLetters{{id}}, std::nullopt).ok();
+      }
+      if (refused && named.insert(id).second) out.push_back(id);
+    }
+    return out;
   });
 }
 

@@ -144,7 +144,12 @@ struct CommandRequest {
   std::string id;  // idempotency key (invariant 5)
   Actor actor;
   // The version of the target (organisation or the one letter) the user saw; a different current
-  // version is a conflict (kAborted, invariant 4). Not set: decide on the current version.
+  // version is a conflict (kAborted, invariant 4). Not set: decide on the current version. The
+  // target of RequestCodeChange is the acting institution, of AnnounceCollectiveContract the
+  // "contract" stream (0 until signed). Commands that create their record (RegisterOrganisation,
+  // ApplyLetter, DeclareCampaign, IssueNonInsuredLink) or that no user saw a version of
+  // (ImportEligibilityMaster, SubmitNonInsuredRegistration) refuse one (kInvalidArgument, field
+  // "expected_version").
   std::optional<uint64_t> expected_version;
   Request request;
 };
@@ -188,6 +193,15 @@ class Processor {
   // would append, appending nothing (a preview before a confirmation, F-1). Refusals as Execute's;
   // the state may move before a later Execute, which decides again (send its version).
   Result<std::vector<DomainEvent>> Preview(const CommandRequest& request) const;
+
+  // The letters a refused 一括承認 (ApproveLetters of `letters` by `actor`, F-4 "all or none") is
+  // about: each letter whose approval on its own is refused with every rule of Execute on the
+  // current state (unknown, not addressed to the actor, a status or a campaign deadline that does
+  // not allow it, a delegator that may not delegate …), and each named a second time; in the
+  // order given, appending nothing. Empty when every letter alone would be approved (the state
+  // moved on since the refusal).
+  std::vector<LetterId> RefusedApprovals(const Actor& actor,
+                                         const std::vector<LetterId>& letters) const;
 
   // The day job (F_バッチ_3-1, F_バッチ_5-1) up to business date `upto` (≤ today): every
   // transition effective on or before each day not yet applied, day by day from the day after the

@@ -248,6 +248,13 @@ Result<core::CommandRequest> NewCommand(const Call& call, core::Request request)
 }
 
 Response DomainRefusal(const Call& call, const Status& s) {
+  // A command that takes no version (core/processor.h CommandRequest::expected_version): the
+  // request's If-Match is malformed input, not a rule.
+  if (s.code() == StatusCode::kInvalidArgument && s.field() == "expected_version") {
+    return FromStatus(
+        call, Status::InvalidArgument(
+                  "If-Match", "この操作には If-Match を指定できません（" + s.message() + "）"));
+  }
   if (s.code() == StatusCode::kAborted) {
     return Error(call, bhttp::status::conflict, "version_conflict",
                  "他の操作で内容が更新されています。最新の内容を確認してからやり直してください",
@@ -447,16 +454,13 @@ Response BulkApprove(Call& call) {
   if (!command.ok()) return FromStatus(call, command.status());
   auto outcome = call.ctx.processor->Execute(*command);
   if (!outcome.ok()) {
-    // All or nothing: name the letters the refusal is about (the core names one in its message).
+    // All or nothing: the core names the letters the refusal is about (each whose approval on its
+    // own it refuses, and any named twice).
     Response res = DomainRefusal(call, outcome.status());
     json::array failing;
-    call.ctx.processor->Read([&](const core::State& s) {
-      for (core::LetterId id : letters) {
-        const core::Letter* l = s.FindLetter(id);
-        if (l == nullptr || l->status != core::LetterStatus::kApplied) failing.push_back(id);
-      }
-      return 0;
-    });
+    for (core::LetterId id : call.ctx.processor->RefusedApprovals(command->actor, letters)) {
+      failing.push_back(id);
+    }
     json::value body = json::parse(res.body());
     body.as_object()["error"].as_object()["ids"] = std::move(failing);
     res.body() = json::serialize(body);

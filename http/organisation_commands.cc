@@ -444,11 +444,11 @@ Response EnterDateRoute(Call& call) {
                      }});
 }
 
+// If-Match: the version of the acting institution (the request is recorded on its stream).
 Response RequestCodeChangeRoute(Call& call) {
-  if (Status s = NoIfMatch(call); !s.ok()) return FromStatus(call, s);
   auto body = CodeChangeBody(call);
   if (!body.ok()) return Refused(call, body);
-  return RunCommand(call, {*body, false, bhttp::status::created,
+  return RunCommand(call, {*body, true, bhttp::status::created,
                            [](const core::State& s, const core::Outcome& outcome,
                               const std::vector<core::DomainEvent>& events, json::object& out) {
                              const auto* e = FirstOf<core::CodeChangeRequested>(events);
@@ -489,11 +489,11 @@ Response ReviewCodeChangeRoute(Call& call) {
                      }});
 }
 
+// If-Match: the version of the "contract" stream (0 until signed).
 Response AnnounceContractRoute(Call& call) {
-  if (Status s = NoIfMatch(call); !s.ok()) return FromStatus(call, s);
   auto body = ContractBody(call);
   if (!body.ok()) return Refused(call, body);
-  return RunCommand(call, {*body, false, bhttp::status::created,
+  return RunCommand(call, {*body, true, bhttp::status::created,
                            [](const core::State& s, const core::Outcome& outcome,
                               const std::vector<core::DomainEvent>&, json::object& out) {
                              if (const auto& signed_ = s.collective_contract()) {

@@ -75,10 +75,9 @@ Result<core::DeclareCampaign> DeclareBody(const Call& call) {
   SHUGO_RETURN_IF_ERROR(
       OnlyFields(call, {"name", "start_date", "implementer", "national", "prefectures", "fees",
                         "application_deadline", "approval_deadline"}));
-  // The schema's names (schemas/events.fbs CampaignImplementer).
-  static constexpr EnumName<core::CampaignImplementer> kImplementers[] = {
-      {core::CampaignImplementer::kMunicipalities, "municipalities"},
-      {core::CampaignImplementer::kPrefecture, "prefecture"}};
+  static constexpr core::CampaignImplementer kImplementerValues[] = {
+      core::CampaignImplementer::kMunicipalities, core::CampaignImplementer::kPrefecture};
+  static const auto kImplementers = CodeNames(kImplementerValues);
   core::DeclareCampaign r;
   SHUGO_ASSIGN_OR_RETURN(r.name, RequiredText(call, "name"));
   SHUGO_ASSIGN_OR_RETURN(std::optional<JapanDate> start, DateMember(call, "start_date", true));
@@ -122,17 +121,15 @@ json::array FeesJson(const std::map<std::string, int64_t>& fees) {
 json::object CampaignJson(const core::Campaign& c, core::OrgId viewer) {
   json::array area;
   for (int p : c.prefectures) area.push_back(p);
-  json::object o{
-      {"id", c.id},
-      {"name", c.name},
-      {"start_date", c.start_date.ToString()},
-      {"implementer",
-       c.implementer == core::CampaignImplementer::kPrefecture ? "prefecture" : "municipalities"},
-      {"national", c.national},
-      {"prefectures", std::move(area)},
-      {"fees", FeesJson(c.fees)},
-      {"application_deadline", c.application_deadline.ToString()},
-      {"approval_deadline", c.approval_deadline.ToString()}};
+  json::object o{{"id", c.id},
+                 {"name", c.name},
+                 {"start_date", c.start_date.ToString()},
+                 {"implementer", core::CodeName(c.implementer)},
+                 {"national", c.national},
+                 {"prefectures", std::move(area)},
+                 {"fees", FeesJson(c.fees)},
+                 {"application_deadline", c.application_deadline.ToString()},
+                 {"approval_deadline", c.approval_deadline.ToString()}};
   if (auto it = c.additional_fees.find(viewer); it != c.additional_fees.end()) {
     o["additional_fees"] = FeesJson(it->second);
   }

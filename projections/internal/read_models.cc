@@ -33,10 +33,6 @@ std::string_view AffiliationName(core::Affiliation a) {
   return "none";
 }
 
-std::string_view ImplementerName(core::CampaignImplementer i) {
-  return i == core::CampaignImplementer::kPrefecture ? "prefecture" : "municipalities";
-}
-
 template <typename T>
 std::optional<int64_t> NonZero(T id) {
   return id ? std::optional<int64_t>(static_cast<int64_t>(id)) : std::nullopt;
@@ -360,7 +356,7 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12))"));
                               .Bind(2, c.name)
                               .Bind(3, static_cast<int64_t>(c.declared_by))
                               .Bind(4, c.start_date)
-                              .Bind(5, ImplementerName(c.implementer))
+                              .Bind(5, core::CodeName(c.implementer))
                               .Bind(6, int64_t{c.national})
                               .Bind(7, prefectures)
                               .Bind(8, c.application_deadline)

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/draft.h"
+#include "core/non_insured.h"
 #include "tests/core/world.h"
 
 namespace shugo::core {
@@ -151,8 +152,7 @@ TEST_CASE(
             StatusCode::kFailedPrecondition);
   w.Refused(As(World::kChiyoda), ReviewCodeChange{old_code, 1, true, ""},
             StatusCode::kPermissionDenied);
-  w.Refused(As(World::kHachioji), ReviewCodeChange{old_code, 2, true, ""},
-            StatusCode::kFailedPrecondition);
+  w.Refused(As(World::kHachioji), ReviewCodeChange{old_code, 2, true, ""}, StatusCode::kNotFound);
 
   // F_画面11-2-2 + F_バッチ_1-1: approved; the letters move to the new code, statuses unchanged.
   w.RunTo(Day(3));
@@ -194,6 +194,66 @@ TEST_CASE(
   w.OpenProcessor();
   CHECK(w.Org(w.inst_member) == live);
   CHECK(w.L(routine) == live_letter);
+}
+
+TEST_CASE(
+    "F-1-4-3 a request checks the version of the institution whose code changes and its review "
+    "that of the same institution") {
+  World w;
+  const std::string code = w.Code(w.inst_member);
+  const std::string stream = "org-" + std::to_string(w.inst_member);
+  const uint64_t seen = w.Org(w.inst_member).version;
+  // F_画面11-2-1: the institution moved on since the screen was shown (a change of its master).
+  w.Ok(As(World::kChiyoda),
+       ChangeOrganisation{code, std::nullopt, "イリョウキカン", std::nullopt, std::nullopt});
+  const uint64_t now = w.Org(w.inst_member).version;
+  REQUIRE_EQ(now, seen + 1);
+  const Status stale =
+      w.Refusal(As(code), Change(CodeChangeKind::kCodeChange, kHachiojiCode, "移転"),
+                StatusCode::kAborted, seen);
+  CHECK_EQ(stale.field(), stream);
+  CHECK_FALSE(w.Org(w.inst_member).pending_code_change.has_value());
+  // The version it has now: requested.
+  Position h = w.Head();
+  REQUIRE(w.Run(As(code), Change(CodeChangeKind::kCodeChange, kHachiojiCode, "移転"), now).ok());
+  w.ExpectAppended(
+      h,
+      {{Requested(w.inst_member, 1, CodeChangeKind::kCodeChange, kHachiojiCode, "移転", w.hachioji),
+        std::nullopt}});
+  const uint64_t requested = w.Org(w.inst_member).version;
+  REQUIRE_EQ(requested, now + 1);
+  // F_画面11-2-2: the review checks the same stream.
+  CHECK_EQ(w.Refusal(As(World::kHachioji), ReviewCodeChange{code, 1, true, ""},
+                     StatusCode::kAborted, now)
+               .field(),
+           stream);
+  h = w.Head();
+  REQUIRE(
+      w.Run(As(World::kHachioji), ReviewCodeChange{code, 1, false, "書類不備"}, requested).ok());
+  CHECK_EQ(w.Since(h).size(), 1u);
+}
+
+TEST_CASE(
+    "F-1-4-3 a review of a request never made is not found and of one already decided a "
+    "conflict") {
+  World w;
+  const std::string code = w.Code(w.inst_member);
+  // No request at all yet: number 1 is unknown, as are 0 and any later number.
+  for (const uint32_t request : {0u, 1u, 2u, 4294967295u}) {
+    CAPTURE(request);
+    w.Refused(As(World::kHachioji), ReviewCodeChange{code, request, true, ""},
+              StatusCode::kNotFound);
+  }
+  // An unknown request is not found before any version is looked at.
+  w.Refusal(As(World::kHachioji), ReviewCodeChange{code, 1, true, ""}, StatusCode::kNotFound, 999)
+      .IgnoreError();
+  w.Ok(As(code), Change(CodeChangeKind::kCodeChange, kHachiojiCode, "移転"));
+  w.Refused(As(World::kHachioji), ReviewCodeChange{code, 2, true, ""}, StatusCode::kNotFound);
+  w.Ok(As(World::kHachioji), ReviewCodeChange{code, 1, false, "書類不備"});
+  // Request 1 exists but is no longer waiting: a conflict with its state, not unknown.
+  w.Refused(As(World::kHachioji), ReviewCodeChange{code, 1, true, ""},
+            StatusCode::kFailedPrecondition);
+  w.Refused(As(World::kHachioji), ReviewCodeChange{code, 2, true, ""}, StatusCode::kNotFound);
 }
 
 TEST_CASE("F-1-4-3 a move to another prefecture moves the institution's prefecture too") {
@@ -521,6 +581,64 @@ TEST_CASE("F-5-1 the collective contract is announced once by 国保中央会") 
   w.Refused(As(World::kChuokai), AnnounceCollectiveContract{w.Today(), ""},
             StatusCode::kAlreadyExists);
   CHECK_EQ(w.proc->Read([](const State& s) { return s.collective_contract()->date; }), Day(-10));
+}
+
+TEST_CASE("F-5-1 the announcement checks the version of the contract stream (0 until signed)") {
+  World w;
+  CHECK_EQ(w.Refusal(As(World::kChuokai), AnnounceCollectiveContract{Day(-10), ""},
+                     StatusCode::kAborted, 1)
+               .field(),
+           "contract");
+  CHECK_FALSE(w.proc->Read([](const State& s) { return s.collective_contract().has_value(); }));
+  const Position h = w.Head();
+  REQUIRE(w.Run(As(World::kChuokai), AnnounceCollectiveContract{Day(-10), "締結"}, 0).ok());
+  CHECK_EQ(w.Since(h).size(), 1u);
+  CHECK_EQ(w.proc->Read([](const State& s) { return s.contract_version(); }), 1u);
+  // Someone signed meanwhile: the screen that showed "not signed" (version 0) is told so.
+  CHECK_EQ(w.Refusal(As(World::kChuokai), AnnounceCollectiveContract{Day(-9), ""},
+                     StatusCode::kAborted, 0)
+               .field(),
+           "contract");
+  // Who may not announce is told so before any version.
+  w.Refusal(As(World::kMhlw), AnnounceCollectiveContract{Day(-9), ""},
+            StatusCode::kPermissionDenied, 0)
+      .IgnoreError();
+}
+
+TEST_CASE(
+    "commands that create their record or that no user saw refuse a version rather than ignore "
+    "it") {
+  World w;
+  // Each would be decided without one (it is checked first, so nothing else matters here).
+  RegisterOrganisation municipality;
+  municipality.kind = K::kMunicipality;
+  municipality.code = "131041";  // 新宿区
+  municipality.name = "新宿区";
+  DeclareCampaign campaign;
+  campaign.name = "臨時接種";
+  campaign.start_date = Day(10);
+  campaign.prefectures = {13};
+  campaign.fees = {{"covid_spikevax", 3960}};
+  campaign.application_deadline = Day(20);
+  campaign.approval_deadline = Day(25);
+  const std::vector<std::pair<Actor, Request>> commands{
+      {As(World::kMhlw), municipality},
+      {As(w.Code(w.inst_member)), ApplyLetter{ContractType::kRoutine, 0, true}},
+      {As(World::kMhlw), campaign},
+      {As(World::kTokyo), IssueNonInsuredLink{Day(30)}},
+      {Actor::System("eligibility-import"), ImportEligibilityMaster{{}, {"1310129668"}}},
+      {Actor::System(std::string(kInputLinkUser)), SubmitNonInsuredRegistration{}},
+  };
+  for (const auto& [actor, request] : commands) {
+    CAPTURE(request.index());
+    for (const uint64_t version : {0u, 1u}) {
+      CHECK_EQ(w.Refusal(actor, request, StatusCode::kInvalidArgument, version).field(),
+               "expected_version");
+    }
+  }
+  // Without one, the same commands are decided by their rules (two of them here).
+  w.Ok(As(World::kMhlw), municipality);
+  w.Ok(As(w.Code(w.inst_member)), ApplyLetter{ContractType::kRoutine, 0, true});
 }
 
 }  // namespace

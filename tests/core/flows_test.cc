@@ -399,6 +399,30 @@ TEST_CASE("F-4 bulk approval is all or none and shares the re-delegations it cre
   CHECK_EQ(w.L(top).live_below, 1u);
 }
 
+TEST_CASE("F-4 a refused bulk approval names every letter it is about and appends nothing") {
+  World w;
+  const LetterId a = w.Apply(w.inst_member);
+  const LetterId b = w.Apply(w.inst_member2);
+  const LetterId other = w.Apply(w.inst_nonmember);  // applied, but to 中央区医師会
+  const Actor approver = As(World::kChiyodaMa);
+  w.Ok(As(w.Code(w.inst_member2)), WithdrawLetter{b, "誤申請"});
+  const LetterId b2 = w.Apply(w.inst_member2);
+  // The bulk is refused on its first bad letter; the core names each whose approval alone it
+  // refuses — withdrawn, another delegate's (applied: a status cannot tell), unknown — and the one
+  // named twice, in the order given.
+  const std::vector<LetterId> bulk{a, b, other, 999, b2, a};
+  const Position h = w.Head();
+  w.Refused(approver, ApproveLetters{bulk}, StatusCode::kFailedPrecondition);
+  CHECK_EQ(w.proc->RefusedApprovals(approver, bulk), (std::vector<LetterId>{b, other, 999, a}));
+  CHECK_EQ(w.Head(), h);
+  // Another organisation is refused every one of them; an approvable set names none.
+  CHECK_EQ(w.proc->RefusedApprovals(As(World::kChuoMa), {a, other}), std::vector<LetterId>{a});
+  CHECK(w.proc->RefusedApprovals(approver, {a, b2}).empty());
+  CHECK_EQ(w.Head(), h);
+  w.Ok(approver, ApproveLetters{{a, b2}});
+  CHECK_EQ(w.proc->RefusedApprovals(approver, {a}), std::vector<LetterId>{a});  // approved now
+}
+
 // ---- the day job (F_バッチ_3-1)
 
 TEST_CASE("day job activates approved letters on their 契約日 with their re-delegations") {

@@ -282,10 +282,11 @@ class World : public testing::StoreFixture {
   void Refused(const Actor& actor, Request request, StatusCode code) {
     Refusal(actor, std::move(request), code).IgnoreError();
   }
-  // The same, returned for its message and field.
-  Status Refusal(const Actor& actor, Request request, StatusCode code) {
+  // The same, returned for its message and field; `expected` as the version the caller saw.
+  Status Refusal(const Actor& actor, Request request, StatusCode code,
+                 std::optional<uint64_t> expected = std::nullopt) {
     const Position before = Head();
-    Result<Outcome> r = Run(actor, std::move(request));
+    Result<Outcome> r = Run(actor, std::move(request), expected);
     REQUIRE_FALSE(r.ok());
     CHECK_MESSAGE(r.status().code() == code, r.status().ToString());
     CHECK_EQ(Head(), before);

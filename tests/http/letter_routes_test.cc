@@ -190,6 +190,29 @@ TEST_CASE("letters: bulk approval is all or nothing and names the failing ids") 
   CHECK_EQ(Body(r).at("items").as_array()[0].as_object().at("status").as_string(), "approved");
 }
 
+TEST_CASE(
+    "letters: a refused bulk approval names the letters the core refuses even when they are "
+    "applied") {
+  Served w;
+  // 東京都 sees both (its own delegate's letter and an institution's in its area, F-8) and both
+  // are applied, but only 千代田区's is addressed to it (F-4: the delegate approves).
+  const core::LetterId municipal = w.Apply(w.chiyoda);
+  const core::LetterId institution = w.Apply(w.inst_member);
+  Browser tokyo = w.SignedIn(w.tokyo);
+  const auto before = w.Head();
+  Res r = tokyo.Post("/api/letters/approve", {{"ids", json::array{municipal, institution}}});
+  CHECK_EQ(r.result(), bhttp::status::forbidden);
+  CHECK_EQ(Body(r).at("error").as_object().at("ids").as_array(), json::array{institution});
+  // Named twice: the request as a whole, the letter named.
+  r = tokyo.Post("/api/letters/approve", {{"ids", json::array{municipal, municipal}}});
+  CHECK_EQ(r.result(), bhttp::status::unprocessable_entity);
+  CHECK_EQ(Body(r).at("error").as_object().at("ids").as_array(), json::array{municipal});
+  CHECK_EQ(w.Head(), before);
+  CHECK_EQ(w.L(municipal).status, core::LetterStatus::kApplied);
+  r = tokyo.Post("/api/letters/approve", {{"ids", json::array{municipal}}});
+  REQUIRE_MESSAGE(r.result() == bhttp::status::ok, r.body());
+}
+
 TEST_CASE("letters: a list's total follows every new letter while totals are kept per position") {
   Served w;
   Browser mhlw = w.SignedIn(w.mhlw);

@@ -34,12 +34,21 @@ TEST_CASE(
   Browser chiyoda = w.SignedIn(w.chiyoda);
   ExpectRefused(w, chiyoda, "/api/code-changes", good, bhttp::status::forbidden);
 
+  // If-Match is the version of the acting institution, whose code would change: a stale one is a
+  // conflict that appends nothing, the one it has now is taken.
+  const uint64_t seen = w.Org(w.inst_member).version;
+  ExpectRefused(w, inst, "/api/code-changes", good, bhttp::status::conflict, "If-Match",
+                IfMatch(seen + 1));
+  ExpectRefused(w, inst, "/api/code-changes", good, bhttp::status::conflict, "If-Match",
+                IfMatch(seen - 1));
+  CHECK_FALSE(w.Org(w.inst_member).pending_code_change.has_value());
   const json::object asked =
-      ExpectIdempotent(w, inst, "/api/code-changes", good, bhttp::status::created);
+      ExpectIdempotent(w, inst, "/api/code-changes", good, bhttp::status::created, IfMatch(seen));
   CHECK_EQ(Number(asked, "request"), 1u);
   CHECK_EQ(asked.at("change").as_string(), "code_change");
   CHECK_EQ(asked.at("approver").as_object().at("code").as_string(), World::kChuo);
   const uint64_t version = Number(asked, "version");
+  CHECK_EQ(version, seen + 1);
   CHECK_EQ(w.Org(w.inst_member).pending_code_change->request, 1u);
   // One request at a time.
   ExpectRefused(w, inst, "/api/code-changes", With(good, "reason", "組織変更"),
@@ -57,8 +66,13 @@ TEST_CASE(
                 bhttp::status::not_found);
   ExpectRefused(w, chuo, "/api/code-changes/" + old_code + "/first/review", {{"approve", true}},
                 bhttp::status::not_found);
+  // A request the institution never made is unknown (404), whatever If-Match says.
+  for (const char* unknown : {"/2/review", "/0/review", "/4294967296/review"}) {
+    ExpectRefused(w, chuo, "/api/code-changes/" + old_code + unknown, {{"approve", true}},
+                  bhttp::status::not_found);
+  }
   ExpectRefused(w, chuo, "/api/code-changes/" + old_code + "/2/review", {{"approve", true}},
-                bhttp::status::conflict);
+                bhttp::status::not_found, {}, IfMatch(version));
   ExpectRefused(w, chuo, review, {{"approve", true}}, bhttp::status::conflict, "If-Match",
                 IfMatch(version - 1));
   const json::object decided =
@@ -66,6 +80,10 @@ TEST_CASE(
   CHECK(decided.at("approved").as_bool());
   CHECK_EQ(decided.at("code").as_string(), kNewCode);
   CHECK_EQ(w.Code(w.inst_member), kNewCode);
+  // Request 1 is known but decided: a conflict with its state (409), not unknown.
+  Res again = Command(w, chuo, review, {{"approve", true}});
+  CHECK_EQ(again.result(), bhttp::status::conflict);
+  CHECK_NE(ErrorField(again), "If-Match");
 }
 
 TEST_CASE("organisation commands: F-1-4-3 the approver returns a request with a reason") {
@@ -98,13 +116,19 @@ TEST_CASE("organisation commands: F-5-1 国保中央会 announces the collective
   ExpectRefused(w, chuokai, "/api/collective-contract", With(good, "date", "2025-04-02"),
                 bhttp::status::unprocessable_entity, "date");
   ExpectRefused(w, w.SignedIn(w.mhlw), "/api/collective-contract", good, bhttp::status::forbidden);
-  const json::object done =
-      ExpectIdempotent(w, chuokai, "/api/collective-contract", good, bhttp::status::created);
+  // If-Match is the version of the one "contract" stream, 0 until signed.
+  ExpectRefused(w, chuokai, "/api/collective-contract", good, bhttp::status::conflict, "If-Match",
+                IfMatch(1));
+  const json::object done = ExpectIdempotent(w, chuokai, "/api/collective-contract", good,
+                                             bhttp::status::created, IfMatch(0));
   CHECK_EQ(done.at("date").as_string(), "2025-04-01");
   CHECK_EQ(Number(done, "version"), 1u);
   CHECK(w.proc->Read([](const core::State& s) { return s.collective_contract().has_value(); }));
   ExpectRefused(w, chuokai, "/api/collective-contract", With(good, "note", "再登録"),
                 bhttp::status::conflict);
+  // A screen that showed "not signed" is told the contract moved on.
+  ExpectRefused(w, chuokai, "/api/collective-contract", With(good, "note", "再登録"),
+                bhttp::status::conflict, "If-Match", IfMatch(0));
 }
 
 json::object Flu(int64_t yen) { return json::object{{"vaccine", "flu_bikenha"}, {"yen", yen}}; }

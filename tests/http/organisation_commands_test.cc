@@ -79,19 +79,31 @@ TEST_CASE("organisation commands: an unknown member of any route is a 400 that n
   }
 }
 
-TEST_CASE("organisation commands: routes whose target has no version refuse If-Match") {
+TEST_CASE("organisation commands: routes that create their record refuse If-Match") {
   Served w;
   Browser mhlw = w.SignedIn(w.mhlw);
   Browser inst = w.SignedIn(w.inst_member);
+  Browser tokyo = w.SignedIn(w.tokyo);
   for (const auto& [browser, path] : std::vector<std::pair<Browser*, std::string>>{
            {&mhlw, "/api/organisations"},
            {&mhlw, "/api/organisations/131016/changes/preview"},
-           {&inst, "/api/code-changes"},
-           {&mhlw, "/api/collective-contract"},
            {&mhlw, "/api/campaigns"},
            {&mhlw, "/api/non-insured/links"}}) {
     ExpectRefused(w, *browser, path, {}, bhttp::status::bad_request, "If-Match", IfMatch(1));
   }
+  // With bodies that would be taken without If-Match (the core refuses a version for these
+  // commands too, tests/core/code_change_test.cc).
+  ExpectRefused(w, mhlw, "/api/organisations", NewMunicipality(), bhttp::status::bad_request,
+                "If-Match", IfMatch(0));
+  ExpectRefused(w, tokyo, "/api/non-insured/links", {{"expires", "2025-05-01"}},
+                bhttp::status::bad_request, "If-Match", IfMatch(0));
+  // F-3: an application creates its letter (the letter routes take If-Match for the others).
+  ExpectRefused(w, inst, "/api/letters",
+                {{"contract_type", "routine"}, {"document_confirmed", true}},
+                bhttp::status::bad_request, "If-Match", IfMatch(0));
+  Res applied = Command(w, inst, "/api/letters",
+                        {{"contract_type", "routine"}, {"document_confirmed", true}});
+  CHECK_MESSAGE(applied.result() == bhttp::status::created, applied.body());
   // A malformed If-Match where one is taken.
   ExpectRefused(w, mhlw, "/api/organisations/131016/changes", {{"name", "千代田区"}},
                 bhttp::status::bad_request, "If-Match", {{"If-Match", "\"one\""}});

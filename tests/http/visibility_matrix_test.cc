@@ -26,10 +26,23 @@ constexpr const char* kYokosuka = "142018";
 constexpr const char* kKanagawaMa = "1400";
 constexpr const char* kYokosukaMa = "1401";
 
-// The test world (tests/core/world.h, all in 東京都) with letters in every status reachable
-// without a campaign, a 広域連合 with a member and an institution in its area, and a second
-// prefecture (神奈川県) with its own 国保連合会, 医師会, municipality, institution and letters —
-// all through core commands. Every organisation has a signed-in browser on demand.
+// The test world (tests/core/world.h, all in 東京都) with letters in every status — applied,
+// returned, approved, in_contract, withdrawn, secession_scheduled (F-6 and F-10-4), seceded (F-6
+// and a campaign's end, F-10-4) and terminated (F-7) — temporary letters of two campaigns (F-10:
+// municipalities as 実施主体 with their chains up to 全国知事会 and 日本医師会, and 東京都 as
+// 実施主体 delegating to 全国知事会 by hand), a 広域連合 with a member and an institution in its
+// area, and a second prefecture (神奈川県) with its own 国保連合会, 医師会, municipality,
+// institution and letters (a terminated and a temporary one among them) — all through core
+// commands. Every organisation has a signed-in browser on demand.
+//
+// domain.md §5 (F-8) states who sees what by the parties and the area only: "an institution its
+// own letters; a delegate the letters addressed to it and the chains above them; a
+// municipality/prefecture its own letters and the institutions in its area; a 国保連合会 its
+// prefecture; 国保中央会 and MHLW everything". It names no status and no contract type, so a
+// temporary letter and a letter that has ended (seceded, terminated) or is about to
+// (secession_scheduled) are seen by exactly the same rule as any other — an ended letter stays
+// visible to the same organisations for the audit its statuses are kept for (§3 "kept for
+// audit").
 struct Matrix : Served {
   Matrix() {
     // 東京都 (SomeLetters of tests/projections, and more).
@@ -44,6 +57,11 @@ struct Matrix : Served {
     Apply(wide_union);
     const LetterId c = Apply(inst_member2);
     Ok(As(Code(inst_member2)), core::WithdrawLetter{c, "申請内容を見直すため"});
+    // Voluntary letters in force from day 1, to end later: F-6 secession scheduled, F-6 seceded,
+    // F-7 terminated.
+    scheduled = ApplyApproved(inst_member2, core::ContractType::kVoluntarySubsidy);
+    seceded = ApplyApproved(inst_nonmember, core::ContractType::kVoluntarySubsidy);
+    terminated = ApplyApproved(inst_aggregated, core::ContractType::kVoluntaryConsignment);
     RegisterPaymentConsignment(chiyoda);
     // 八王子市 joins the union (F-1-9-1): an institution there is in the union's area.
     Ok(As(kMhlw),
@@ -80,11 +98,62 @@ struct Matrix : Served {
     yokosuka_inst = RegisterInstitution("1411905728", kYokosukaMa);  // くどう小児科クリニック
     ApplyApproved(yokosuka_inst);
     Apply(yokosuka);
+    // Day 6: the voluntary letters end (F-6 by the institution, F-7 by the municipality where it
+    // is located), in both prefectures.
+    Ok(As(Code(inst_member2)), core::RequestSecession{scheduled, Day(30), "移転のため"});
+    Ok(As(Code(inst_nonmember)), core::RequestSecession{seceded, Day(7), "廃止のため"});
+    Ok(As(kMinato), core::TerminateLetter{terminated, Day(6), "不正接種の確認"});
+    terminated_14 = ApplyApproved(yokosuka_inst, core::ContractType::kVoluntarySubsidy);
+    Ok(As(kYokosuka), core::TerminateLetter{terminated_14, Day(6), "接種誤りの多発"});
+    // F-10-1: MHLW declares a campaign in both prefectures run by the municipalities, 東京都 one
+    // of its own run by itself (予防接種法第6条第1項).
+    const core::CampaignId by_municipalities =
+        Declare(kMhlw, core::CampaignImplementer::kMunicipalities, {13, 14});
+    const core::CampaignId by_prefecture =
+        Declare(kTokyo, core::CampaignImplementer::kPrefecture, {13});
+    // F-10-2/3: a municipality → 東京都 (→ 全国知事会), an institution → its 医師会 (→ 日本医師会),
+    // 東京都 → 全国知事会 by hand, approved; 横須賀市 → 神奈川県, applied.
+    temporary_municipal = ApplyTemporary(chiyoda, by_municipalities);
+    Approve({temporary_municipal});
+    temporary_institution = ApplyTemporary(inst_member, by_municipalities);
+    Approve({temporary_institution});
+    temporary_prefecture = ApplyTemporary(tokyo, by_prefecture);
+    Approve({temporary_prefecture});
+    temporary_14 = ApplyTemporary(yokosuka, by_municipalities);
+    // F-10-4: 東京都's campaign ends on day 8; the helpdesk secedes the institution's letter.
+    Ok(As(kTokyo), core::RegisterCampaignEnd{by_prefecture, Day(8)});
+    RunTo(Day(7));
+    Ok(As(kChuokai), core::RequestSecession{temporary_institution, Day(7).AddMonths(1),
+                                            "相談の結果、脱退を認めるため"});
+    RunTo(Day(8));
+    // Approved on day 8, in force from day 9: an approved letter (the day job moved the others).
+    ApplyApproved(inst_member2);
     proc->Read([&](const core::State& s) {
       orgs = s.organisations();
       letters = s.letters();
       return 0;
     });
+  }
+
+  core::LetterId ApplyTemporary(OrgId delegator, core::CampaignId campaign) {
+    const core::Outcome o =
+        Ok(As(Code(delegator)), core::ApplyLetter{core::ContractType::kTemporary, campaign, true});
+    REQUIRE_EQ(o.created.size(), 1u);
+    return o.created[0];
+  }
+  core::CampaignId Declare(const char* by, core::CampaignImplementer implementer,
+                           std::vector<int> prefectures) {
+    core::DeclareCampaign r;
+    r.name = std::string("臨時接種（") + std::string(core::CodeName(implementer)) + "）";
+    r.start_date = Today();
+    r.implementer = implementer;
+    r.prefectures = std::move(prefectures);
+    r.fees = {{"covid_spikevax", 3960}};
+    r.application_deadline = Day(20);
+    r.approval_deadline = Day(25);
+    const core::Outcome o = Ok(As(by), r);
+    REQUIRE_EQ(o.created.size(), 1u);
+    return o.created[0];
   }
 
   // A browser signed in as a ready admin of `org`, once per organisation.
@@ -128,6 +197,9 @@ struct Matrix : Served {
 
   OrgId hachioji_inst = 0, kanagawa = 0, yokosuka = 0, kanagawa_federation = 0, kanagawa_ma = 0,
         yokosuka_ma = 0, yokosuka_inst = 0;
+  LetterId scheduled = 0, seceded = 0, terminated = 0, terminated_14 = 0;
+  LetterId temporary_municipal = 0, temporary_institution = 0, temporary_prefecture = 0,
+           temporary_14 = 0;
   std::vector<core::Organisation> orgs;
   std::vector<core::Letter> letters;
   std::map<OrgId, Browser> browsers;
@@ -196,6 +268,85 @@ TEST_CASE("visibility matrix: one letter and its history answer exactly what the
   for (const auto& [kind, n] : seen_by_kind) {
     CAPTURE(core::CodeName(kind));
     CHECK_GT(n, 0);
+  }
+}
+
+TEST_CASE(
+    "visibility matrix: temporary letters and letters that ended are seen by the parties and areas "
+    "of domain.md §5 like any other") {
+  Matrix w;
+  // The world has every status, temporary letters of both 実施主体 and in both prefectures.
+  std::set<std::string> statuses, temporary;
+  for (const core::Letter& l : w.letters) {
+    statuses.insert(std::string(core::CodeName(l.status)));
+    if (l.contract_type == core::ContractType::kTemporary) {
+      temporary.insert(std::string(core::CodeName(l.status)));
+    }
+  }
+  // As text, so that a mismatch shows both.
+  const auto joined = [](const std::set<std::string>& names) {
+    std::string out;
+    for (const std::string& n : names) out += n + " ";
+    return out;
+  };
+  CHECK_EQ(
+      joined(statuses),
+      "applied approved in_contract returned seceded secession_scheduled terminated withdrawn ");
+  CHECK_EQ(joined(temporary), "applied in_contract seceded secession_scheduled ");
+  CHECK_EQ(w.L(w.scheduled).status, core::LetterStatus::kSecessionScheduled);              // F-6
+  CHECK_EQ(w.L(w.seceded).status, core::LetterStatus::kSeceded);                           // F-6
+  CHECK_EQ(w.L(w.terminated).status, core::LetterStatus::kTerminated);                     // F-7
+  CHECK_EQ(w.L(w.terminated_14).status, core::LetterStatus::kTerminated);                  // F-7
+  CHECK_EQ(w.L(w.temporary_institution).status, core::LetterStatus::kSecessionScheduled);  // F-10-4
+  CHECK_EQ(w.L(w.temporary_prefecture).status, core::LetterStatus::kSeceded);  // F-10-4 end
+  // The re-delegation above the municipality's temporary letter (東京都 → 全国知事会, F-10-2).
+  LetterId above = 0;
+  for (const core::Letter& l : w.letters) {
+    if (l.redelegation && l.under == w.temporary_municipal) above = l.id;
+  }
+  REQUIRE_NE(above, 0u);
+  CHECK_EQ(w.L(above).delegate, w.chijikai);
+
+  // Who sees each, read off the rule's wording: the parties; the municipality and the prefecture
+  // of an institution's area; the 国保連合会 of the delegator's prefecture; MHLW and 国保中央会.
+  const std::vector<std::pair<LetterId, std::set<OrgId>>> expected{
+      // 東京都 → 全国知事会 (seceded at the campaign's end): a prefecture's own letter is not an
+      // institution's, so no municipality sees it.
+      {w.temporary_prefecture, {w.tokyo, w.chijikai, w.federation, w.mhlw, w.chuokai}},
+      // 千代田区 → 東京都 (in force) and 東京都 → 全国知事会 above it.
+      {w.temporary_municipal, {w.chiyoda, w.tokyo, w.federation, w.mhlw, w.chuokai}},
+      {above, {w.tokyo, w.chijikai, w.federation, w.mhlw, w.chuokai}},
+      // An institution's temporary letter (secession scheduled by the helpdesk): its 医師会, its
+      // municipality and prefecture; not the 医師会 above (only the re-delegations reach them).
+      {w.temporary_institution,
+       {w.inst_member, w.chiyoda_ma, w.chiyoda, w.tokyo, w.federation, w.mhlw, w.chuokai}},
+      // F-7 terminated by 港区, where the institution is located; its 取りまとめ団体.
+      {w.terminated,
+       {w.inst_aggregated, w.aggregator, w.minato, w.tokyo, w.federation, w.mhlw, w.chuokai}},
+      // 神奈川県: terminated by 横須賀市, and a temporary letter only applied.
+      {w.terminated_14,
+       {w.yokosuka_inst, w.yokosuka_ma, w.yokosuka, w.kanagawa, w.kanagawa_federation, w.mhlw,
+        w.chuokai}},
+      {w.temporary_14, {w.yokosuka, w.kanagawa, w.kanagawa_federation, w.mhlw, w.chuokai}},
+  };
+  for (const auto& [letter, viewers] : expected) {
+    CAPTURE(letter);
+    for (const core::Organisation& viewer : w.orgs) {
+      CAPTURE(viewer.code);
+      CHECK_EQ(w.Sees(viewer.id, letter), viewers.contains(viewer.id));
+    }
+  }
+  // Over HTTP (the SQL reading) for a few of them, the rest in the matrix below.
+  for (const OrgId viewer : {w.tokyo, w.chijikai, w.jma, w.chiyoda, w.kanagawa_federation})
+    w.Browse(viewer);
+  w.Settle();
+  for (const OrgId viewer : {w.tokyo, w.chijikai, w.jma, w.chiyoda, w.kanagawa_federation}) {
+    CAPTURE(w.Code(viewer));
+    for (const auto& [letter, viewers] : expected) {
+      CAPTURE(letter);
+      const Res r = w.Browse(viewer).Get("/api/letters/" + std::to_string(letter));
+      CHECK_EQ(r.result(), viewers.contains(viewer) ? bhttp::status::ok : bhttp::status::not_found);
+    }
   }
 }
 
