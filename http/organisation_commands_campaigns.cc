@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/non_insured.h"
+#include "http/internal/input_link_routes.h"
 #include "http/internal/organisation_commands.h"
 
 namespace shugo::http::internal {
@@ -221,7 +222,7 @@ Response IssueNonInsuredLinkRoute(Call& call) {
   auto expires = DateMember(call, "expires", true);
   if (!expires.ok()) return FromStatus(call, expires.status());
   return RunCommand(call, {core::IssueNonInsuredLink{**expires}, false, bhttp::status::created,
-                           RegistrationAnswer(0)});
+                           RegistrationAnswer(0), InputLinkToken(call, **expires)});
 }
 
 Response ReviewNonInsuredRoute(Call& call) {
