@@ -14,17 +14,26 @@ namespace shugo::http::internal {
 
 namespace json = boost::json;
 
-std::function<Status(const core::Outcome&, json::object&)> InputLinkToken(const Call& call,
-                                                                          JapanDate expires) {
-  AccountStore* accounts = call.ctx.accounts;
-  return [accounts, expires](const core::Outcome& outcome, json::object& out) -> Status {
-    if (outcome.created.empty()) return Status::Internal("the link's registration is missing");
-    SHUGO_ASSIGN_OR_RETURN(std::optional<std::string> token,
-                           accounts->IssueInputLink(outcome.created.front(), expires));
-    // Used already (a retry after the institution's entry): no new link.
-    if (token) out["link"] = "/api/input-links/" + *token;
-    return Status::Ok();
-  };
+Response WithInputLink(Call& call, Response res) {
+  if (res.result() != bhttp::status::created) return res;
+  boost::system::error_code ec;
+  json::value body = json::parse(res.body(), ec);
+  if (ec || !body.is_object()) return res;
+  json::object& out = body.as_object();
+  const json::value* id = out.if_contains("id");
+  const json::value* expires = out.if_contains("expires");
+  if (id == nullptr || !id->is_number() || expires == nullptr || !expires->is_string()) {
+    return FromStatus(call, Status::Internal("the link's registration is missing"));
+  }
+  auto day = JapanDate::Parse(std::string_view(expires->as_string()), "expires");
+  if (!day.ok()) return FromStatus(call, day.status());
+  // The command is appended; should this fail, a retry with the same Idempotency-Key issues it.
+  auto token = call.ctx.accounts->IssueInputLink(id->to_number<uint64_t>(), *day);
+  if (!token.ok()) return FromStatus(call, token.status());
+  // Used already (a retry after the institution's entry): no new link.
+  if (*token) out["link"] = "/api/input-links/" + **token;
+  res.body() = json::serialize(out);
+  return res;
 }
 
 namespace {

@@ -220,9 +220,6 @@ Response RunCommand(Call& call, CommandRoute route) {
       return 0;
     });
   }
-  if (route.after) {
-    if (Status s = route.after(*outcome, out); !s.ok()) return FromStatus(call, s);
-  }
   Response res = Json(route.status, call.req.version(), out);
   if (const json::value* v = out.if_contains("version"); v != nullptr && v->is_number()) {
     res.set(bhttp::field::etag, "\"" + std::to_string(v->to_number<uint64_t>()) + "\"");

@@ -221,8 +221,8 @@ Response IssueNonInsuredLinkRoute(Call& call) {
   if (Status s = OnlyFields(call, {"expires"}); !s.ok()) return FromStatus(call, s);
   auto expires = DateMember(call, "expires", true);
   if (!expires.ok()) return FromStatus(call, expires.status());
-  return RunCommand(call, {core::IssueNonInsuredLink{**expires}, false, bhttp::status::created,
-                           RegistrationAnswer(0), InputLinkToken(call, **expires)});
+  return WithInputLink(call, RunCommand(call, {core::IssueNonInsuredLink{**expires}, false,
+                                               bhttp::status::created, RegistrationAnswer(0)}));
 }
 
 Response ReviewNonInsuredRoute(Call& call) {

@@ -3,17 +3,15 @@
 // read the link and submit its entry. Registered by http/routes.cc.
 #pragma once
 
-#include <functional>
-
 #include "http/internal/call.h"
 
 namespace shugo::http::internal {
 
-// The `after` step of POST /api/non-insured/links: the account store issues the link's token for
-// the registration the command created (a retry issues a new one and the earlier one stops
-// working) and the answer carries it once as `link`.
-std::function<Status(const core::Outcome&, boost::json::object&)> InputLinkToken(const Call& call,
-                                                                                 JapanDate expires);
+// The answer of POST /api/non-insured/links with the link: once the command created the
+// registration (201, or its retry), the account store issues the link's token (a retry issues a
+// new one and the earlier one stops working) and the answer carries it once as `link`. Other
+// answers pass unchanged.
+Response WithInputLink(Call& call, Response res);
 
 // GET /api/input-links/{token}: what the entry form needs.
 Response InputLinkForm(Call& call);

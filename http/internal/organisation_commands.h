@@ -106,10 +106,6 @@ struct CommandRoute {
   bool if_match = false;
   bhttp::status status = bhttp::status::ok;  // 201 for routes that create
   Answer answer;
-  // Runs after the command succeeded, outside the state's lock: what the answer adds from
-  // elsewhere (the F-1-5 link's token from the account store). A failure answers its status; the
-  // command stays appended, and a retry with the same Idempotency-Key runs this again.
-  std::function<Status(const core::Outcome&, boost::json::object&)> after;
 };
 
 // Runs `route.request` as the caller (NewCommand: Idempotency-Key, If-Match) and answers

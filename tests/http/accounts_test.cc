@@ -214,16 +214,18 @@ TEST_CASE(
   r = b.Post("/api/session", {{"login_id", "chiyoda-admin"}, {"password", temporary}});
   CHECK_EQ(Body(r).at("need").as_string(), "password_change");
 
+  // (The sign-in with the old password mailed a second-factor code: counted from here.)
+  const size_t before_ids = mails();
   Res id_wrong = b.Post("/api/login-id/forgot",
                         {{"email", "admin@city.chiyoda.example.jp"}, {"phone", "0300000000"}});
   Res id_right = b.Post("/api/login-id/forgot",
                         {{"email", "admin@city.chiyoda.example.jp"}, {"phone", "03-1234-5678"}});
   CHECK_EQ(id_wrong.body(), id_right.body());
-  CHECK_EQ(mails(), before + 2);
+  CHECK_EQ(mails(), before_ids + 1);
   // The phone matches whether or not it is written with hyphens.
   b.Post("/api/login-id/forgot",
          {{"email", "admin@city.chiyoda.example.jp"}, {"phone", "0312345678"}});
-  CHECK_EQ(mails(), before + 3);
+  CHECK_EQ(mails(), before_ids + 2);
   CHECK(w.LastMail("admin@city.chiyoda.example.jp", "login_id").find("chiyoda-admin") !=
         std::string::npos);
 }
@@ -599,11 +601,11 @@ TEST_CASE("accounts: an unknown login id's failures are written to the file like
 // another login id (so that no id locks).
 unsigned WrongLoginFrom(Served& w, const std::string& forwarded) {
   static int tries = 0;
-  const std::string login_id = "nobody-" + std::to_string(++tries);
-  return testing::HttpCall(
-             w.server->port(), bhttp::verb::post, "/api/session",
-             json::serialize(json::object{{"login_id", login_id}, {"password", "Wrong-Pass-123"}}),
-             {{"Content-Type", "application/json"}, {"X-Forwarded-For", forwarded}})
+  Browser b = w.NewBrowser();
+  b.forwarded_for = forwarded;
+  return b
+      .Post("/api/session",
+            {{"login_id", "nobody-" + std::to_string(++tries)}, {"password", "Wrong-Pass-123"}})
       .result_int();
 }
 

@@ -29,7 +29,8 @@ constexpr const char* kAdminPassword = "Kanri-Pass-2025";
 struct Browser {
   uint16_t port = 0;
   std::string cookie, csrf;
-  std::string device;  // shugo_device: passed the second factor
+  std::string device;         // shugo_device: passed the second factor
+  std::string forwarded_for;  // sent as X-Forwarded-For (a proxy's client)
   bool send_csrf = true;
 
   Res Send(bhttp::verb verb, const std::string& target, const std::string& body = {}) {
@@ -40,6 +41,7 @@ struct Browser {
     if (!device.empty()) cookies += (cookies.empty() ? "" : "; ") + ("shugo_device=" + device);
     if (!cookies.empty()) h.emplace_back("Cookie", cookies);
     if (send_csrf && !csrf.empty()) h.emplace_back("X-CSRF-Token", csrf);
+    if (!forwarded_for.empty()) h.emplace_back("X-Forwarded-For", forwarded_for);
     Res res = testing::HttpCall(port, verb, target, body, h);
     const auto [first, end] = res.equal_range(bhttp::field::set_cookie);
     for (auto it = first; it != end; ++it) {
