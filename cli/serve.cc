@@ -25,6 +25,7 @@ struct ServeArgs {
   bool quiet = false;
   std::string tls_cert, tls_key;
   int workers = 8;
+  std::string trusted_proxy;
 };
 
 // The demo's ready users (README "Demo users"), created once in a demo directory.
@@ -145,6 +146,7 @@ int Serve(const ServeArgs& a) {
   ho.tls_certificate = a.tls_cert;
   ho.tls_key = a.tls_key;
   ho.workers = a.workers;
+  ho.trusted_proxy = a.trusted_proxy;
   auto server = http::Server::Start(ho, **store);
   if (!server.ok()) return Fail("serve", server.status().ToString());
   std::printf(
@@ -183,6 +185,9 @@ void AddServe(CLI::App& app, Action& run) {
       ->check(CLI::ExistingFile);
   sub->add_option("--tls-key", args->tls_key, "The certificate's private key (PEM)")
       ->check(CLI::ExistingFile);
+  sub->add_option("--trusted-proxy", args->trusted_proxy,
+                  "A reverse proxy's address: from it, the last hop of X-Forwarded-For is the "
+                  "client (rate limits, access log)");
   sub->add_option("--workers", args->workers,
                   "Threads for commands, sign-in and reads that wait for a position")
       ->check(CLI::Range(1, 256))

@@ -61,7 +61,7 @@ int64_t Now(const Call& call) {
 // address in 10 minutes, each counted; nullopt when this one may go on.
 std::optional<Response> Throttled(const Call& call) {
   if (call.ctx.limiter == nullptr) return std::nullopt;
-  const std::string key = "mail:" + call.peer;
+  const std::string key = "mail:" + AddressBlock(call.peer);
   const int64_t now = Now(call);
   if (const int64_t wait = call.ctx.limiter->RetryAfter(key, now); wait > 0) {
     Response res = Error(call, bhttp::status::too_many_requests, "too_many_attempts",
@@ -104,14 +104,23 @@ bool IsInsuredInstitution(const Context& ctx, core::OrgId org) {
   return o && o->kind == core::OrganisationKind::kInsuredInstitution;
 }
 
+// Whether the browser's shugo_device cookie is a trusted device of `user` (F-9-1: the second
+// factor is asked per browser).
+bool TrustedBrowser(const Call& call, uint64_t user) {
+  auto trusted = call.ctx.accounts->TrustedDevice(user, RequestCookie(call, "shugo_device"));
+  return trusted.ok() && *trusted;
+}
+
 // After a step of signing in (or a password change): a new session (token and CSRF token) at
 // the user's next stage replaces the old one, mailing a code when that stage is the second factor.
-Response AfterStep(Call& call, uint64_t user_id) {
+// `device`: the token of a device trusted just now (after the second factor), set as a cookie.
+Response AfterStep(Call& call, uint64_t user_id, const std::string& device = {}) {
   AccountStore& a = *call.ctx.accounts;
   auto user = a.FindUser(user_id);
   if (!user.ok()) return FromStatus(call, user.status());
   if (!*user) return Unauthenticated(call);
-  const Stage next = a.FirstStage(**user, IsInsuredInstitution(call.ctx, (*user)->org));
+  const bool trusted = !device.empty() || TrustedBrowser(call, user_id);
+  const Stage next = a.FirstStage(**user, IsInsuredInstitution(call.ctx, (*user)->org), trusted);
   if (next == Stage::kSecondFactor) {
     if (Status s = a.SendSecondFactor(**user); !s.ok()) return FromStatus(call, s);
   }
@@ -120,7 +129,11 @@ Response AfterStep(Call& call, uint64_t user_id) {
   if (!opened.ok()) return FromStatus(call, opened.status());
   call.token = opened->first;
   call.session = opened->second;
-  return NextStep(call, **user, next, call.token, true);
+  Response res = NextStep(call, **user, next, call.token, true);
+  if (!device.empty()) {
+    res.insert(bhttp::field::set_cookie, DeviceCookie(call, device, a.trusted_device_us()));
+  }
+  return res;
 }
 
 Result<uint64_t> UserIdParam(const Call& call) {
@@ -170,8 +183,9 @@ Response Login(Call& call) {
   auto password = StringField(call, "password");
   if (!password.ok()) return FromStatus(call, password.status());
   const int64_t now = ctx.clock != nullptr ? ctx.clock->NowMicros() : 0;
+  const std::string address = AddressBlock(call.peer);
   if (ctx.limiter != nullptr) {
-    if (const int64_t wait = ctx.limiter->RetryAfter(call.peer, now); wait > 0) {
+    if (const int64_t wait = ctx.limiter->RetryAfter(address, now); wait > 0) {
       Response res = Error(call, bhttp::status::too_many_requests, "too_many_attempts",
                            "ログインの失敗が続いたため、このアドレスからのログインを一時的に"
                            "止めています。しばらくしてからお試しください");
@@ -179,15 +193,16 @@ Response Login(Call& call) {
       return res;
     }
   }
-  auto checked = ctx.accounts->CheckLogin(*login_id, *password);
+  const std::string device = RequestCookie(call, "shugo_device");
+  auto checked = ctx.accounts->CheckLogin(*login_id, *password, device);
   if (!checked.ok()) return FromStatus(call, checked.status());
   switch (checked->kind) {
     case LoginResult::Kind::kWrong:
-      if (ctx.limiter != nullptr) ctx.limiter->Failed(call.peer, now);
+      if (ctx.limiter != nullptr) ctx.limiter->Failed(address, now);
       return Error(call, bhttp::status::unauthorized, "login_failed",
                    "ログインIDまたはパスワードが正しくありません");
     case LoginResult::Kind::kLocked: {
-      if (ctx.limiter != nullptr) ctx.limiter->Failed(call.peer, now);
+      if (ctx.limiter != nullptr) ctx.limiter->Failed(address, now);
       Response res = Error(call, bhttp::status::too_many_requests, "account_locked",
                            "パスワードの誤りが続いたため、このアカウントを一時的にロックしました。"
                            "しばらくしてから再度お試しいただくか、組織の管理者に連絡してください");
@@ -203,7 +218,8 @@ Response Login(Call& call) {
   const User& user = *checked->user;
   // A session the browser still holds ends: one browser, one session.
   if (!call.token.empty()) ctx.accounts->CloseSession(call.token).IgnoreError();
-  const Stage stage = ctx.accounts->FirstStage(user, IsInsuredInstitution(ctx, user.org));
+  const Stage stage = ctx.accounts->FirstStage(user, IsInsuredInstitution(ctx, user.org),
+                                               TrustedBrowser(call, user.id));
   auto opened = ctx.accounts->OpenSession(user, stage);
   if (!opened.ok()) return FromStatus(call, opened.status());
   call.token = opened->first;
@@ -223,10 +239,9 @@ Response SecondFactor(Call& call) {
   if (Status s = OnlyFields(call, {"code"}); !s.ok()) return FromStatus(call, s);
   auto code = StringField(call, "code");
   if (!code.ok()) return FromStatus(call, code.status());
-  if (Status s = call.ctx.accounts->VerifySecondFactor(call.session->user, *code); !s.ok()) {
-    return FromStatus(call, s);
-  }
-  return AfterStep(call, call.session->user);
+  auto device = call.ctx.accounts->VerifySecondFactor(call.session->user, *code);
+  if (!device.ok()) return FromStatus(call, device.status());
+  return AfterStep(call, call.session->user, *device);
 }
 
 Response ChangePassword(Call& call) {

@@ -73,6 +73,41 @@ CREATE TABLE IF NOT EXISTS mail_outbox (
   created_at  INTEGER NOT NULL,
   sent_at     INTEGER            -- the notifications issue delivers by SMTP
 );
+CREATE TABLE IF NOT EXISTS trusted_devices (   -- browsers that passed the second factor
+  token_hash  TEXT PRIMARY KEY,                -- BLAKE2b of the shugo_device cookie's token
+  user        INTEGER NOT NULL,
+  expires     INTEGER NOT NULL,                -- µs: the second factor is asked again after
+  created_at  INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS trusted_devices_user ON trusted_devices (user);
+CREATE TABLE IF NOT EXISTS password_resets (   -- F-9-2: a temporary password not used yet
+  user          INTEGER PRIMARY KEY,
+  password_hash TEXT NOT NULL,                 -- argon2id of the mailed temporary password
+  expires       INTEGER NOT NULL,
+  created_at    INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS unknown_logins (    -- failures of login ids that do not exist
+  digest       TEXT PRIMARY KEY,               -- BLAKE2b of the login id tried
+  failures     INTEGER NOT NULL,
+  locked_until INTEGER NOT NULL,
+  updated_at   INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS input_links (       -- F-1-5: an institution enters its data by a link
+  token_hash   TEXT PRIMARY KEY,                -- BLAKE2b of the link's token
+  registration INTEGER NOT NULL,                -- the log's registration-<id>
+  expires      TEXT NOT NULL,                   -- YYYY-MM-DD, the last business day
+  issued_at    INTEGER NOT NULL,
+  used_by      TEXT,                            -- the command that used it
+  used_at      INTEGER
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS input_links_registration ON input_links (registration);
+CREATE TABLE IF NOT EXISTS input_link_entries (  -- what an entry gave to be reached by
+  registration INTEGER PRIMARY KEY,
+  name         TEXT NOT NULL,
+  email        TEXT NOT NULL,
+  phone        TEXT NOT NULL,
+  submitted_at INTEGER NOT NULL
+);
 )";
 
 constexpr int64_t kCodeLifetimeUs = int64_t{10} * 60'000'000;
@@ -262,7 +297,6 @@ struct AccountStore::Impl {
   std::unordered_map<std::string, Session> sessions;
   std::unordered_map<std::string, int64_t> persisted_seen;
   uint64_t finds = 0;
-  std::unordered_map<std::string, std::pair<int, int64_t>> unknown;  // failures, locked until
 
   int64_t Now() const { return options.clock->NowMicros(); }
 
@@ -358,20 +392,68 @@ struct AccountStore::Impl {
     if (!t.ok()) return t;
     return lock_now;
   }
-  // Failures of login ids that do not exist, kept in memory like a real account's: the wait
-  // before the next try (0: none).
-  int64_t UnknownFailure(const std::string& digest) {
+  // Failures of login ids that do not exist, counted like a real account's and written to the
+  // file like them (a wrong password on a real account and an unknown id cost the same time):
+  // the wait before the next try (0: none). Under `mu`.
+  Result<int64_t> UnknownFailure(const std::string& digest) {
     const int64_t now = Now();
-    if (unknown.size() > 100'000) {
-      std::erase_if(unknown, [&](const auto& e) { return e.second.second <= now; });
-      if (unknown.size() > 100'000) unknown.clear();
-    }
-    auto& [failures, locked_until] = unknown[digest];
-    if (locked_until > now) return locked_until - now;
-    if (++failures < options.max_failed_logins) return 0;
-    failures = 0;
-    locked_until = now + options.lockout_us;
-    return options.lockout_us;
+    int64_t wait = 0;
+    Status t = InTransaction([&]() -> Status {
+      SHUGO_ASSIGN_OR_RETURN(
+          Statement st,
+          db.Prepare("SELECT failures, locked_until FROM unknown_logins WHERE digest = ?1"));
+      st.Bind(1, digest);
+      SHUGO_ASSIGN_OR_RETURN(bool row, st.Step());
+      int64_t failures = row ? st.Int(0) : 0;
+      const int64_t locked_until = row ? st.Int(1) : 0;
+      st.Reset();
+      if (locked_until > now) {
+        wait = locked_until - now;
+        return Status::Ok();
+      }
+      int64_t lock = 0;
+      if (++failures >= options.max_failed_logins) {
+        failures = 0;
+        lock = now + options.lockout_us;
+        wait = options.lockout_us;
+      }
+      SHUGO_ASSIGN_OR_RETURN(Statement up,
+                             db.Prepare("INSERT OR REPLACE INTO unknown_logins (digest, failures, "
+                                        "locked_until, updated_at) VALUES (?1, ?2, ?3, ?4)"));
+      return up.Bind(1, digest).Bind(2, failures).Bind(3, lock).Bind(4, now).Run();
+    });
+    if (!t.ok()) return t;
+    return wait;
+  }
+  std::string dummy_hash;  // argon2id at the store's cost: what an unknown login id is checked by
+
+  // Whether `device` (a shugo_device cookie's token) passed the second factor for `user` and has
+  // not expired. Under `mu`.
+  Result<bool> Trusted(uint64_t user, std::string_view device) {
+    if (device.empty() || device.size() > 128) return false;
+    SHUGO_ASSIGN_OR_RETURN(
+        Statement st,
+        db.Prepare("SELECT 1 FROM trusted_devices WHERE token_hash = ?1 AND user = ?2 AND "
+                   "expires > ?3"));
+    st.Bind(1, Digest(device, "device")).Bind(2, static_cast<int64_t>(user)).Bind(3, Now());
+    SHUGO_ASSIGN_OR_RETURN(bool row, st.Step());
+    st.Reset();
+    return row;
+  }
+  // A user's pending F-9-2 temporary password: its hash and expiry, or nullopt. Under `mu`.
+  Result<std::optional<std::pair<std::string, int64_t>>> PendingReset(uint64_t user) {
+    SHUGO_ASSIGN_OR_RETURN(
+        Statement st,
+        db.Prepare("SELECT password_hash, expires FROM password_resets WHERE user = ?1"));
+    st.Bind(1, static_cast<int64_t>(user));
+    SHUGO_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return std::optional<std::pair<std::string, int64_t>>();
+    return std::optional<std::pair<std::string, int64_t>>(
+        std::make_pair(std::string(st.Text(0)), st.Int(1)));
+  }
+  Status DropPendingReset(uint64_t user) {
+    SHUGO_ASSIGN_OR_RETURN(Statement st, db.Prepare("DELETE FROM password_resets WHERE user = ?1"));
+    return st.Bind(1, static_cast<int64_t>(user)).Run();
   }
 
   Result<std::optional<User>> ById(uint64_t id) {
@@ -481,6 +563,7 @@ struct AccountStore::Impl {
                               .Bind(4, Now())
                               .Run());
     SHUGO_RETURN_IF_ERROR(DropSessionsOf(u.id));
+    SHUGO_RETURN_IF_ERROR(DropPendingReset(u.id));
     return MailTemporaryPassword(u, password, reset);
   }
 };
@@ -535,6 +618,17 @@ Result<std::unique_ptr<AccountStore>> AccountStore::Open(AccountOptions options,
   SHUGO_ASSIGN_OR_RETURN(Statement purge,
                          impl->db.Prepare("DELETE FROM sessions WHERE last_seen < ?1"));
   SHUGO_RETURN_IF_ERROR(purge.Bind(1, now - impl->options.session_idle_us).Run());
+  for (const char* sql :
+       {"DELETE FROM trusted_devices WHERE expires <= ?1",
+        "DELETE FROM password_resets WHERE expires <= ?1",
+        "DELETE FROM unknown_logins WHERE locked_until <= ?1 AND updated_at <= ?1 "
+        "- 86400000000"}) {
+    SHUGO_ASSIGN_OR_RETURN(Statement stale, impl->db.Prepare(sql));
+    SHUGO_RETURN_IF_ERROR(stale.Bind(1, now).Run());
+  }
+  // What an unknown login id is checked against: a hash at the store's own cost, made once here
+  // so that no sign-in pays for it.
+  SHUGO_ASSIGN_OR_RETURN(impl->dummy_hash, impl->Hash(RandomToken()));
   return std::unique_ptr<AccountStore>(new AccountStore(std::move(impl)));
 }
 
@@ -702,32 +796,29 @@ Result<std::vector<User>> AccountStore::UsersOf(core::OrgId org) {
   return out;
 }
 
-Result<LoginResult> AccountStore::CheckLogin(std::string_view login_id, std::string_view password) {
+Result<LoginResult> AccountStore::CheckLogin(std::string_view login_id, std::string_view password,
+                                             std::string_view device) {
   Impl& m = *impl_;
   std::string hash;
   std::optional<User> user;
+  std::optional<std::pair<std::string, int64_t>> pending;
   {
     std::lock_guard lock(m.mu);
     const auto by_login = [&](Statement& st) { st.Bind(1, login_id); };
     SHUGO_ASSIGN_OR_RETURN(user, m.Find("login_id = ?1", by_login));
     if (user) {
       SHUGO_ASSIGN_OR_RETURN(hash, m.PasswordHash(user->id));
+      SHUGO_ASSIGN_OR_RETURN(pending, m.PendingReset(user->id));
     }
   }
   LoginResult r;
   if (!user) {
-    // An unknown login id costs the same argon2id work and locks the same way after as many
-    // tries, so neither timing nor answers tell which login ids exist.
-    static const std::string dummy = [&] {
-      auto h = m.Hash("not-a-password-0A!");
-      return h.ok() ? *h : std::string();
-    }();
-    if (!dummy.empty()) {
-      [[maybe_unused]] const int ignored =
-          crypto_pwhash_str_verify(dummy.c_str(), password.data(), password.size());
-    }
+    // An unknown login id costs the same argon2id work and the same write to the file, and locks
+    // the same way after as many tries, so neither timing nor answers tell which ids exist.
+    [[maybe_unused]] const int ignored =
+        crypto_pwhash_str_verify(m.dummy_hash.c_str(), password.data(), password.size());
     std::lock_guard lock(m.mu);
-    const int64_t wait = m.UnknownFailure(Digest(login_id));
+    SHUGO_ASSIGN_OR_RETURN(const int64_t wait, m.UnknownFailure(Digest(login_id)));
     if (wait > 0) {
       r.kind = LoginResult::Kind::kLocked;
       r.retry_after_us = wait;
@@ -735,8 +826,13 @@ Result<LoginResult> AccountStore::CheckLogin(std::string_view login_id, std::str
     return r;
   }
   // Hashing runs outside the lock (tens of milliseconds by design); what it decides is applied
-  // under the lock to the row as it is then, so concurrent tries count one by one.
+  // under the lock to the row as it is then, so concurrent tries count one by one. A pending
+  // F-9-2 temporary password is tried only when the current password does not match (both stay
+  // valid until the temporary one is used or expires).
   const bool match = crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
+  const bool temporary_match =
+      !match && pending &&
+      crypto_pwhash_str_verify(pending->first.c_str(), password.data(), password.size()) == 0;
   std::lock_guard lock(m.mu);
   SHUGO_ASSIGN_OR_RETURN(auto fresh, m.ById(user->id));
   if (!fresh) return r;
@@ -748,8 +844,9 @@ Result<LoginResult> AccountStore::CheckLogin(std::string_view login_id, std::str
   }
   SHUGO_ASSIGN_OR_RETURN(auto temporary_until, m.TemporaryUntil(fresh->id));
   const bool expired =
-      match && fresh->must_change_password && temporary_until && *temporary_until < now;
-  if (!match || expired) {
+      (match && fresh->must_change_password && temporary_until && *temporary_until < now) ||
+      (temporary_match && pending->second < now);
+  if ((!match && !temporary_match) || expired) {
     SHUGO_ASSIGN_OR_RETURN(bool locked, m.CountFailure(*fresh));
     if (locked) {
       r.kind = LoginResult::Kind::kLocked;
@@ -763,10 +860,25 @@ Result<LoginResult> AccountStore::CheckLogin(std::string_view login_id, std::str
   }
   const bool was_locked = fresh->locked_until.has_value();
   // The count of failures starts again once signing in is complete: now, unless a mailed code
-  // is still to come (wrong codes add to wrong passwords until one is right).
-  const bool code_due =
-      !fresh->second_factor_at || now - *fresh->second_factor_at > m.options.second_factor_every_us;
+  // is still to come on this browser (wrong codes add to wrong passwords until one is right).
+  SHUGO_ASSIGN_OR_RETURN(const bool trusted, m.Trusted(fresh->id, device));
+  const bool code_due = !trusted;
   if (Status t = m.InTransaction([&]() -> Status {
+        if (temporary_match) {
+          // The mailed temporary password replaces the old one now; it must be changed at once.
+          SHUGO_ASSIGN_OR_RETURN(
+              Statement up, m.db.Prepare("UPDATE users SET password_hash = ?2, must_change = 1, "
+                                         "temporary_until = ?3, updated_at = ?4 WHERE id = ?1"));
+          SHUGO_RETURN_IF_ERROR(up.Bind(1, static_cast<int64_t>(fresh->id))
+                                    .Bind(2, pending->first)
+                                    .Bind(3, pending->second)
+                                    .Bind(4, now)
+                                    .Run());
+          SHUGO_RETURN_IF_ERROR(m.DropPendingReset(fresh->id));
+          SHUGO_RETURN_IF_ERROR(m.DropSessionsOf(fresh->id));
+          SHUGO_RETURN_IF_ERROR(
+              m.Record(fresh->id, fresh->org, "password_reset", fresh->role, {"password"}));
+        }
         SHUGO_ASSIGN_OR_RETURN(
             Statement st,
             m.db.Prepare("UPDATE users SET failed_logins = CASE WHEN ?2 THEN failed_logins "
@@ -779,6 +891,7 @@ Result<LoginResult> AccountStore::CheckLogin(std::string_view login_id, std::str
       !t.ok()) {
     return t;
   }
+  if (temporary_match) fresh->must_change_password = true;
   if (!code_due) fresh->failed_logins = 0;
   fresh->locked_until.reset();
   r.kind = LoginResult::Kind::kOk;
@@ -786,12 +899,15 @@ Result<LoginResult> AccountStore::CheckLogin(std::string_view login_id, std::str
   return r;
 }
 
-Stage AccountStore::FirstStage(const User& user, bool insured_institution) const {
+Result<bool> AccountStore::TrustedDevice(uint64_t user, std::string_view device) {
+  std::lock_guard lock(impl_->mu);
+  return impl_->Trusted(user, device);
+}
+
+Stage AccountStore::FirstStage(const User& user, bool insured_institution,
+                               bool trusted_device) const {
   if (user.must_change_password) return Stage::kPasswordChange;
-  const int64_t now = impl_->Now();
-  if (!user.second_factor_at ||
-      now - *user.second_factor_at > impl_->options.second_factor_every_us)
-    return Stage::kSecondFactor;
+  if (!trusted_device) return Stage::kSecondFactor;
   if (insured_institution && !user.institution_code_confirmed) return Stage::kInstitutionCode;
   return Stage::kReady;
 }
@@ -882,7 +998,7 @@ Status AccountStore::SendSecondFactor(const User& user) {
   });
 }
 
-Status AccountStore::VerifySecondFactor(uint64_t user, std::string_view code) {
+Result<std::string> AccountStore::VerifySecondFactor(uint64_t user, std::string_view code) {
   Impl& m = *impl_;
   std::lock_guard lock(m.mu);
   SHUGO_ASSIGN_OR_RETURN(
@@ -921,15 +1037,32 @@ Status AccountStore::VerifySecondFactor(uint64_t user, std::string_view code) {
     }
     return Status::InvalidArgument("code", "認証コードが正しくありません");
   }
-  return m.InTransaction([&]() -> Status {
+  // This browser is trusted for the period (a cookie; the file keeps the token's digest).
+  const std::string device = RandomToken();
+  const int64_t now = m.Now();
+  Status t = m.InTransaction([&]() -> Status {
     SHUGO_ASSIGN_OR_RETURN(Statement del,
                            m.db.Prepare("DELETE FROM second_factors WHERE user = ?1"));
     SHUGO_RETURN_IF_ERROR(del.Bind(1, static_cast<int64_t>(user)).Run());
     SHUGO_ASSIGN_OR_RETURN(
         Statement up,
         m.db.Prepare("UPDATE users SET second_factor_at = ?2, failed_logins = 0 WHERE id = ?1"));
-    return up.Bind(1, static_cast<int64_t>(user)).Bind(2, m.Now()).Run();
+    SHUGO_RETURN_IF_ERROR(up.Bind(1, static_cast<int64_t>(user)).Bind(2, now).Run());
+    SHUGO_ASSIGN_OR_RETURN(
+        Statement old,
+        m.db.Prepare("DELETE FROM trusted_devices WHERE user = ?1 AND expires <= ?2"));
+    SHUGO_RETURN_IF_ERROR(old.Bind(1, static_cast<int64_t>(user)).Bind(2, now).Run());
+    SHUGO_ASSIGN_OR_RETURN(Statement ins,
+                           m.db.Prepare("INSERT INTO trusted_devices (token_hash, user, expires, "
+                                        "created_at) VALUES (?1, ?2, ?3, ?4)"));
+    return ins.Bind(1, Digest(device, "device"))
+        .Bind(2, static_cast<int64_t>(user))
+        .Bind(3, now + m.options.second_factor_every_us)
+        .Bind(4, now)
+        .Run();
   });
+  if (!t.ok()) return t;
+  return device;
 }
 
 Status AccountStore::MarkInstitutionConfirmed(uint64_t user) {
@@ -971,6 +1104,7 @@ Status AccountStore::ChangePassword(uint64_t user, std::string_view current,
     SHUGO_RETURN_IF_ERROR(
         st.Bind(1, static_cast<int64_t>(user)).Bind(2, fresh).Bind(3, m.Now()).Run());
     SHUGO_RETURN_IF_ERROR(m.DropSessionsOf(u->id));  // the caller opens a new one
+    SHUGO_RETURN_IF_ERROR(m.DropPendingReset(u->id));
     return m.Record(u->id, u->org, "changed", u->role, {"password"}, u->id);
   });
 }
@@ -994,13 +1128,27 @@ Status AccountStore::VerifyPassword(uint64_t user, std::string_view password) {
 
 Result<bool> AccountStore::ForgotPassword(std::string_view login_id, std::string_view email) {
   Impl& m = *impl_;
+  const std::string password = TemporaryPassword();
+  SHUGO_ASSIGN_OR_RETURN(std::string hash, m.Hash(password));
   std::lock_guard lock(m.mu);
   SHUGO_ASSIGN_OR_RETURN(auto u,
                          m.Find("login_id = ?1", [&](Statement& st) { st.Bind(1, login_id); }));
   if (!u || u->email != email || u->suspended) return false;
+  // The password stays as it is: anyone who knows a login id and its address could ask. The
+  // temporary one waits beside it until it is used (CheckLogin) or expires; a later request
+  // replaces it.
   if (Status t = m.InTransaction([&]() -> Status {
-        SHUGO_RETURN_IF_ERROR(m.IssueTemporaryPassword(*u, true));
-        return m.Record(u->id, u->org, "password_reset", u->role, {"password"});
+        const int64_t now = m.Now();
+        SHUGO_ASSIGN_OR_RETURN(
+            Statement st,
+            m.db.Prepare("INSERT OR REPLACE INTO password_resets (user, password_hash, expires, "
+                         "created_at) VALUES (?1, ?2, ?3, ?4)"));
+        SHUGO_RETURN_IF_ERROR(st.Bind(1, static_cast<int64_t>(u->id))
+                                  .Bind(2, hash)
+                                  .Bind(3, now + m.options.temporary_password_us)
+                                  .Bind(4, now)
+                                  .Run());
+        return m.MailTemporaryPassword(*u, password, true);
       });
       !t.ok()) {
     return t;
@@ -1163,6 +1311,99 @@ Result<uint64_t> AccountStore::ConfirmEmail(std::string_view token) {
   }
   return user;
 }
+
+Result<std::optional<std::string>> AccountStore::IssueInputLink(uint64_t registration,
+                                                                JapanDate expires) {
+  Impl& m = *impl_;
+  const std::string token = RandomToken();
+  bool used = false;
+  std::lock_guard lock(m.mu);
+  Status t = m.InTransaction([&]() -> Status {
+    SHUGO_ASSIGN_OR_RETURN(
+        Statement seen,
+        m.db.Prepare("SELECT 1 FROM input_links WHERE registration = ?1 AND used_by IS NOT NULL"));
+    seen.Bind(1, static_cast<int64_t>(registration));
+    SHUGO_ASSIGN_OR_RETURN(used, seen.Step());
+    seen.Reset();
+    if (used) return Status::Ok();
+    SHUGO_ASSIGN_OR_RETURN(Statement drop,
+                           m.db.Prepare("DELETE FROM input_links WHERE registration = ?1"));
+    SHUGO_RETURN_IF_ERROR(drop.Bind(1, static_cast<int64_t>(registration)).Run());
+    SHUGO_ASSIGN_OR_RETURN(Statement st,
+                           m.db.Prepare("INSERT INTO input_links (token_hash, registration, "
+                                        "expires, issued_at) VALUES (?1, ?2, ?3, ?4)"));
+    return st.Bind(1, Digest(token, "input-link"))
+        .Bind(2, static_cast<int64_t>(registration))
+        .Bind(3, expires)
+        .Bind(4, m.Now())
+        .Run();
+  });
+  if (!t.ok()) return t;
+  if (used) return std::optional<std::string>();
+  return std::optional<std::string>(token);
+}
+
+Result<std::optional<InputLink>> AccountStore::FindInputLink(std::string_view token) {
+  Impl& m = *impl_;
+  if (token.empty() || token.size() > 128) return std::optional<InputLink>();
+  std::lock_guard lock(m.mu);
+  SHUGO_ASSIGN_OR_RETURN(Statement st,
+                         m.db.Prepare("SELECT registration, expires, used_by FROM input_links "
+                                      "WHERE token_hash = ?1"));
+  st.Bind(1, Digest(token, "input-link"));
+  SHUGO_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return std::optional<InputLink>();
+  InputLink link;
+  link.registration = static_cast<uint64_t>(st.Int(0));
+  SHUGO_ASSIGN_OR_RETURN(link.expires, JapanDate::Parse(st.Text(1), "expires"));
+  if (!st.IsNull(2)) link.used_by = std::string(st.Text(2));
+  return std::optional<InputLink>(std::move(link));
+}
+
+Status AccountStore::UseInputLink(std::string_view token, const InputLinkContact& contact,
+                                  std::string_view command_id,
+                                  const std::function<Status()>& submit) {
+  Impl& m = *impl_;
+  std::lock_guard lock(m.mu);
+  return m.InTransaction([&]() -> Status {
+    SHUGO_ASSIGN_OR_RETURN(Statement st,
+                           m.db.Prepare("UPDATE input_links SET used_by = ?2, used_at = ?3 WHERE "
+                                        "token_hash = ?1 AND used_by IS NULL"));
+    SHUGO_RETURN_IF_ERROR(
+        st.Bind(1, Digest(token, "input-link")).Bind(2, command_id).Bind(3, m.Now()).Run());
+    SHUGO_ASSIGN_OR_RETURN(auto changed, m.db.QueryInt("SELECT changes()"));
+    if (changed.value_or(0) != 1) {
+      return Status(StatusCode::kFailedPrecondition, "この入力リンクはすでに使われています",
+                    "token");
+    }
+    SHUGO_ASSIGN_OR_RETURN(Statement entry,
+                           m.db.Prepare("INSERT OR REPLACE INTO input_link_entries (registration, "
+                                        "name, email, phone, submitted_at) VALUES (?1, ?2, ?3, "
+                                        "?4, ?5)"));
+    SHUGO_RETURN_IF_ERROR(entry.Bind(1, static_cast<int64_t>(contact.registration))
+                              .Bind(2, contact.name)
+                              .Bind(3, contact.email)
+                              .Bind(4, contact.phone)
+                              .Bind(5, m.Now())
+                              .Run());
+    return submit();
+  });
+}
+
+Result<std::optional<InputLinkContact>> AccountStore::InputLinkContactOf(uint64_t registration) {
+  Impl& m = *impl_;
+  std::lock_guard lock(m.mu);
+  SHUGO_ASSIGN_OR_RETURN(Statement st, m.db.Prepare("SELECT name, email, phone, submitted_at FROM "
+                                                    "input_link_entries WHERE registration = ?1"));
+  st.Bind(1, static_cast<int64_t>(registration));
+  SHUGO_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return std::optional<InputLinkContact>();
+  return std::optional<InputLinkContact>(InputLinkContact{registration, std::string(st.Text(0)),
+                                                          std::string(st.Text(1)),
+                                                          std::string(st.Text(2)), st.Int(3)});
+}
+
+int64_t AccountStore::trusted_device_us() const { return impl_->options.second_factor_every_us; }
 
 Result<std::vector<Mail>> AccountStore::Outbox(size_t limit) {
   std::lock_guard lock(impl_->mu);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "base/japan_date.h"
 #include "base/status.h"
 #include "core/domain_events.h"
 #include "core/processor.h"
@@ -60,6 +61,22 @@ struct Mail {
   uint64_t id = 0;
   std::string to, subject, body, purpose;
   int64_t created_at = 0;
+};
+
+// An F-1-5 input link as the account store keeps it (the token itself is not kept).
+struct InputLink {
+  uint64_t registration = 0;
+  JapanDate expires;    // the last business day it may be used
+  std::string used_by;  // the command that used it; empty while unused
+};
+
+// What an F-1-5 entry gave to be reached by (invariant 11: not in the log, which keeps only the
+// address's digest).
+struct InputLinkContact {
+  uint64_t registration = 0;
+  std::string name;  // the institution's name as entered
+  std::string email, phone;
+  int64_t submitted_at = 0;
 };
 
 struct AccountOptions {
@@ -132,28 +149,37 @@ class AccountStore {
   Result<std::optional<User>> FindByLogin(std::string_view login_id);
   Result<std::vector<User>> UsersOf(core::OrgId org);
 
-  // Checks a password; counts failures and locks the account after max_failed_logins.
-  Result<LoginResult> CheckLogin(std::string_view login_id, std::string_view password);
+  // Checks a password (or a pending F-9-2 temporary one, which then replaces it); counts failures
+  // and locks the account after max_failed_logins. `device`: the browser's shugo_device cookie
+  // (a trusted browser's failures are reset now, others' once the mailed code is right).
+  Result<LoginResult> CheckLogin(std::string_view login_id, std::string_view password,
+                                 std::string_view device = {});
   // A new session for `user` at `stage`: its token (the cookie's value) and the session.
   Result<std::pair<std::string, Session>> OpenSession(const User& user, Stage stage);
   // The live session of a cookie's token (idle and absolute expiry), its last_seen moved on.
   std::optional<Session> FindSession(std::string_view token);
   Status CloseSession(std::string_view token);
 
-  // The stage a user with a checked password starts at.
-  Stage FirstStage(const User& user, bool insured_institution) const;
+  // Whether `device` (a shugo_device cookie's token) passed the second factor for `user` within
+  // second_factor_every_us.
+  Result<bool> TrustedDevice(uint64_t user, std::string_view device);
+  // The stage a user with a checked password starts at: the second factor unless the browser is
+  // a trusted device of the user.
+  Stage FirstStage(const User& user, bool insured_institution, bool trusted_device) const;
   // Mails a fresh six-digit code (valid 10 minutes, 5 tries).
   Status SendSecondFactor(const User& user);
-  // kInvalidArgument (field "code") for a wrong or expired code.
-  Status VerifySecondFactor(uint64_t user, std::string_view code);
+  // kInvalidArgument (field "code") for a wrong or expired code. Right: the token of a new trusted
+  // device (the shugo_device cookie), valid second_factor_every_us for this user only.
+  Result<std::string> VerifySecondFactor(uint64_t user, std::string_view code);
   Status MarkInstitutionConfirmed(uint64_t user);
   // The user changes their password (current checked); kInvalidArgument naming the field.
   Status ChangePassword(uint64_t user, std::string_view current, std::string_view next);
   // The user's current password (a wrong one counts toward the lockout); kInvalidArgument
   // naming "password" when wrong.
   Status VerifyPassword(uint64_t user, std::string_view password);
-  // F-9-2: login id + mail address → a temporary password by mail. False when they do not match
-  // (the caller answers the same either way).
+  // F-9-2: login id + mail address → a temporary password by mail, valid beside the current one
+  // until it is used (it then replaces it) or expires. False when they do not match (the caller
+  // answers the same either way).
   Result<bool> ForgotPassword(std::string_view login_id, std::string_view email);
   // F-9-3: mail address + phone → the login ids to that address.
   Result<bool> ForgotLoginId(std::string_view email, std::string_view phone);
@@ -169,6 +195,25 @@ class AccountStore {
   Result<uint64_t> ConfirmEmail(std::string_view token);
 
   Result<std::vector<Mail>> Outbox(size_t limit);
+  // How long a trusted device stays trusted (the shugo_device cookie's Max-Age).
+  int64_t trusted_device_us() const;
+
+  // ---- F-1-5 input links (seed F-1 "5：非保険医療機関情報", docs/accounts.md "Input links"): the
+  // token is the only way in for an institution without an account; the file keeps its digest.
+
+  // A fresh token for `registration`, usable until `expires` (the business date, inclusive). An
+  // unused earlier token of the registration stops working (a retried issue answers a new link);
+  // nullopt when the registration's link was already used.
+  Result<std::optional<std::string>> IssueInputLink(uint64_t registration, JapanDate expires);
+  // The link of a token, or nullopt for a token never issued (or replaced).
+  Result<std::optional<InputLink>> FindInputLink(std::string_view token);
+  // In one transaction: the token is marked used by `command_id`, the entry's contact is stored,
+  // and `submit` runs (the core command); a refusal of `submit` rolls all of it back.
+  // kFailedPrecondition (field "token") when the token was used meanwhile.
+  Status UseInputLink(std::string_view token, const InputLinkContact& contact,
+                      std::string_view command_id, const std::function<Status()>& submit);
+  // The contact an entry gave (for the first user of the institution on approval).
+  Result<std::optional<InputLinkContact>> InputLinkContactOf(uint64_t registration);
 
  private:
   struct Impl;

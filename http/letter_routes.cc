@@ -205,26 +205,25 @@ Result<JapanDate> DateField(const Call& call, std::string_view name) {
 
 }  // namespace
 
+Result<std::string> CommandId(const Call& call, std::string_view scope) {
+  const auto key = call.req["Idempotency-Key"];
+  if (key.empty()) return "http:" + std::string(scope) + ":" + NewRequestId();
+  if (key.size() > 128 || !IsValidUtf8(std::string_view(key.data(), key.size()))) {
+    return Status::InvalidArgument("Idempotency-Key", "Idempotency-Key は128バイト以内です");
+  }
+  // Scoped to the caller and to the request: two callers' keys never meet, and a key reused for
+  // another route or body is another command.
+  const std::string what = std::string(call.req.method_string()) + " " +
+                           std::string(call.req.target()) + "\n" + call.req.body();
+  std::array<unsigned char, 16> digest{};
+  crypto_generichash(digest.data(), digest.size(),
+                     reinterpret_cast<const unsigned char*>(what.data()), what.size(), nullptr, 0);
+  return "http:" + std::string(scope) + ":" + HexOf(digest) + ":" + std::string(key);
+}
+
 Result<core::CommandRequest> NewCommand(const Call& call, core::Request request) {
   core::CommandRequest c;
-  const auto key = call.req["Idempotency-Key"];
-  if (!key.empty()) {
-    if (key.size() > 128 || !IsValidUtf8(std::string_view(key.data(), key.size()))) {
-      return Status::InvalidArgument("Idempotency-Key", "Idempotency-Key は128バイト以内です");
-    }
-    // Scoped to the user and to the request: two users' keys never meet, and a key reused for
-    // another route or body is another command.
-    const std::string what = std::string(call.req.method_string()) + " " +
-                             std::string(call.req.target()) + "\n" + call.req.body();
-    std::array<unsigned char, 16> digest{};
-    crypto_generichash(digest.data(), digest.size(),
-                       reinterpret_cast<const unsigned char*>(what.data()), what.size(), nullptr,
-                       0);
-    c.id =
-        "http:" + std::to_string(call.session->user) + ":" + HexOf(digest) + ":" + std::string(key);
-  } else {
-    c.id = "http:" + std::to_string(call.session->user) + ":" + NewRequestId();
-  }
+  SHUGO_ASSIGN_OR_RETURN(c.id, CommandId(call, std::to_string(call.session->user)));
   c.actor = core::Actor{"user-" + std::to_string(call.session->user),
                         call.ctx.processor->Read([&](const core::State& s) {
                           const core::Organisation* o = s.FindOrg(call.session->org);

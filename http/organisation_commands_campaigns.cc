@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/non_insured.h"
+#include "http/internal/input_link_routes.h"
 #include "http/internal/organisation_commands.h"
 
 namespace shugo::http::internal {
@@ -217,8 +218,8 @@ Response IssueNonInsuredLinkRoute(Call& call) {
   if (Status s = OnlyFields(call, {"expires"}); !s.ok()) return FromStatus(call, s);
   auto expires = DateMember(call, "expires", true);
   if (!expires.ok()) return FromStatus(call, expires.status());
-  return RunCommand(call, {core::IssueNonInsuredLink{**expires}, false, bhttp::status::created,
-                           RegistrationAnswer(0)});
+  return WithInputLink(call, RunCommand(call, {core::IssueNonInsuredLink{**expires}, false,
+                                               bhttp::status::created, RegistrationAnswer(0)}));
 }
 
 Response ReviewNonInsuredRoute(Call& call) {

@@ -15,6 +15,7 @@
 #include "http/internal/account_routes.h"
 #include "http/internal/admin_routes.h"
 #include "http/internal/call.h"
+#include "http/internal/input_link_routes.h"
 #include "http/internal/letter_routes.h"
 #include "http/internal/organisation_routes.h"
 #include "projections/queries.h"
@@ -454,6 +455,25 @@ std::string SessionCookie(const Call& call, std::string_view token) {
   return cookie;
 }
 
+std::string DeviceCookie(const Call& call, std::string_view token, int64_t max_age_us) {
+  std::string cookie =
+      "shugo_device=" + std::string(token) +
+      "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age_us / 1'000'000);
+  if (call.ctx.tls) cookie += "; Secure";
+  return cookie;
+}
+
+namespace {
+
+std::string CookieValue(std::string_view header, std::string_view name);
+
+}  // namespace
+
+std::string RequestCookie(const Call& call, std::string_view name) {
+  const auto cookie = call.req[bhttp::field::cookie];
+  return CookieValue(std::string_view(cookie.data(), cookie.size()), name);
+}
+
 namespace {
 
 const std::vector<Route>& Routes() {
@@ -470,6 +490,8 @@ const std::vector<Route>& Routes() {
       {V::post, "/api/email/confirm", Access::kPublic, true, ConfirmEmail},
       {V::post, "/api/password/forgot", Access::kPublic, true, ForgotPassword},
       {V::post, "/api/login-id/forgot", Access::kPublic, true, ForgotLoginId},
+      {V::get, "/api/input-links/{}", Access::kPublic, false, InputLinkForm},
+      {V::post, "/api/input-links/{}", Access::kPublic, true, SubmitInputLink},
       {V::get, "/api/users", Access::kReady, false, ListUsers},
       {V::post, "/api/users", Access::kReady, true, CreateUser},
       {V::post, "/api/users/{}/suspend", Access::kReady, true,

@@ -13,6 +13,7 @@
 #include <charconv>
 #include <chrono>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -83,7 +84,39 @@ struct Shared {
   const ServerTimeouts& timeouts;
   asio::thread_pool& workers;
   std::atomic<int64_t>& connections;
+  const std::optional<asio::ip::address>& trusted_proxy;
 };
+
+// An IPv4-mapped IPv6 address as its IPv4 address (a dual-stack socket reports those).
+asio::ip::address Plain(const asio::ip::address& a) {
+  if (a.is_v6() && a.to_v6().is_v4_mapped()) {
+    return asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6());
+  }
+  return a;
+}
+
+// The client a request came from: the socket's peer, or — when the peer is the trusted proxy —
+// the last hop of X-Forwarded-For, which that proxy appended (earlier hops are the client's own
+// word and are ignored). A last hop that is not an address leaves the peer.
+std::string ClientAddress(const asio::ip::address& peer, const internal::Request& req,
+                          const std::optional<asio::ip::address>& trusted_proxy) {
+  const asio::ip::address from = Plain(peer);
+  if (!trusted_proxy || from != *trusted_proxy) return from.to_string();
+  std::string_view last;
+  const auto [first, end] = req.equal_range("X-Forwarded-For");
+  for (auto it = first; it != end; ++it) {
+    last = std::string_view(it->value().data(), it->value().size());
+  }
+  if (const size_t comma = last.rfind(','); comma != std::string_view::npos) {
+    last.remove_prefix(comma + 1);
+  }
+  while (!last.empty() && (last.front() == ' ' || last.front() == '\t')) last.remove_prefix(1);
+  while (!last.empty() && (last.back() == ' ' || last.back() == '\t')) last.remove_suffix(1);
+  beast::error_code ec;
+  const asio::ip::address hop = asio::ip::make_address(std::string(last), ec);
+  if (ec) return from.to_string();
+  return Plain(hop).to_string();
+}
 
 // One connection over a plain or TLS stream: read a request, answer it (inline or on a worker),
 // keep alive until the peer closes, idles out, or is too slow to send a request.
@@ -137,12 +170,12 @@ class Connection {
     auto job = std::make_shared<Job>();
     job->req = parser_->release();
     job->start = std::chrono::steady_clock::now();
-    if (peer_.empty()) {  // once per connection (a system call)
+    if (!peer_) {  // once per connection (a system call)
       beast::error_code peer_ec;
       const auto peer = Layer().socket().remote_endpoint(peer_ec);
-      if (!peer_ec) peer_ = peer.address().to_string();
+      if (!peer_ec) peer_ = peer.address();
     }
-    job->from.address = peer_;
+    if (peer_) job->from.address = ClientAddress(*peer_, job->req, shared_.trusted_proxy);
     if (AnswerInline(job->req)) return Answer(*job);
     asio::post(shared_.workers, [self = Self().shared(), job] {
       job->res = internal::Handle(self->shared_.ctx, job->req, job->from, &job->log);
@@ -181,7 +214,7 @@ class Connection {
   }
 
   const Shared& shared_;
-  std::string peer_;  // the client's address
+  std::optional<asio::ip::address> peer_;  // the client's (or its proxy's) address
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
 };
@@ -267,7 +300,7 @@ struct Server::Impl {
         limiter(20, int64_t{10} * 60'000'000),
         ctx{&store,        o.demo,     o.processor, o.business_clock,           &business_date_mu,
             o.projections, o.accounts, o.clock,     !o.tls_certificate.empty(), &limiter},
-        shared{ctx, options.timeouts, workers, connections},
+        shared{ctx, options.timeouts, workers, connections, trusted_proxy},
         workers(static_cast<size_t>(std::max(1, o.workers))),
         contexts(MakeContexts(o.io_threads)),
         acceptor(*contexts.front()) {}
@@ -300,6 +333,7 @@ struct Server::Impl {
   ServerOptions options;
   std::mutex business_date_mu;
   internal::LoginLimiter limiter;
+  std::optional<asio::ip::address> trusted_proxy;
   internal::Context ctx;
   std::atomic<int64_t> connections{0};
   std::unique_ptr<asio::ssl::context> tls;
@@ -326,6 +360,15 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options,
     return Status::InvalidArgument("tls", "TLS needs both a certificate and its private key");
   }
   auto impl = std::make_unique<Impl>(options, store);
+  if (!options.trusted_proxy.empty()) {
+    beast::error_code ec;
+    const asio::ip::address proxy = asio::ip::make_address(options.trusted_proxy, ec);
+    if (ec) {
+      return Status::InvalidArgument("trusted-proxy",
+                                     "not an IP address: " + options.trusted_proxy);
+    }
+    impl->trusted_proxy = Plain(proxy);
+  }
   if (!options.tls_certificate.empty()) {
     SHUGO_ASSIGN_OR_RETURN(impl->tls, TlsContext(options));
   }

@@ -45,6 +45,10 @@ struct ServerOptions {
   AccountStore* accounts = nullptr;
   // Real time for sessions and rate limits (not owned); required with `accounts`.
   const Clock* clock = nullptr;
+  // The address of a reverse proxy in front of the server (empty: none). Only from it is
+  // X-Forwarded-For believed, and only its last hop (what that proxy appended): the client address
+  // of rate limits and access logs.
+  std::string trusted_proxy;
   // Structured access log lines (JSON) on stderr.
   bool access_log = false;
 };

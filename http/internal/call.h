@@ -70,6 +70,10 @@ Result<int64_t> QueryNumber(const Call& call, const std::string& name, int64_t f
 // reach N. An answer (400 past the log head, 503 + Retry-After when not reached) or nullopt.
 std::optional<Response> WaitMinPosition(const Call& call);
 
+// The id of a command of `scope` (the caller: a user id, or an F-1-5 registration), from the
+// Idempotency-Key header (scoped to `scope`, the route and the body; a fresh one without).
+// kInvalidArgument naming the header when malformed.
+Result<std::string> CommandId(const Call& call, std::string_view scope);
 // A command of the signed-in caller: its id from the Idempotency-Key header (scoped to the user;
 // a fresh one without), the caller as actor, the version of If-Match. kInvalidArgument naming the
 // header when malformed.
@@ -91,5 +95,9 @@ boost::json::object HistoryItemJson(const projections::HistoryItem& h);
 
 // Set-Cookie for a session token (empty: expire the cookie).
 std::string SessionCookie(const Call& call, std::string_view token);
+// Set-Cookie for a trusted device's token (shugo_device), kept `max_age_us`.
+std::string DeviceCookie(const Call& call, std::string_view token, int64_t max_age_us);
+// The value of the request's cookie `name` ("" when absent).
+std::string RequestCookie(const Call& call, std::string_view name);
 
 }  // namespace shugo::http::internal

@@ -3,13 +3,32 @@
 // account store; this stops one address from trying many accounts.
 #pragma once
 
+#include <boost/asio/ip/address.hpp>
 #include <cstdint>
 #include <deque>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 namespace shugo::http::internal {
+
+// What the limits count a client address by: an IPv4 address as it is; an IPv6 address by its
+// /64, since one subscriber usually holds a whole /64 and could otherwise change address at every
+// try; an IPv4-mapped IPv6 address as its IPv4 address. Text that is not an address is kept as is.
+inline std::string AddressBlock(std::string_view address) {
+  boost::system::error_code ec;
+  const boost::asio::ip::address a = boost::asio::ip::make_address(std::string(address), ec);
+  if (ec) return std::string(address);
+  if (a.is_v4()) return a.to_v4().to_string();
+  const boost::asio::ip::address_v6 v6 = a.to_v6();
+  if (v6.is_v4_mapped()) {
+    return boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, v6).to_string();
+  }
+  boost::asio::ip::address_v6::bytes_type bytes = v6.to_bytes();
+  for (size_t i = 8; i < bytes.size(); ++i) bytes[i] = 0;
+  return boost::asio::ip::address_v6(bytes).to_string() + "/64";
+}
 
 class LoginLimiter {
  public:

@@ -61,14 +61,14 @@ TEST_CASE(
   REQUIRE_EQ(me.result(), bhttp::status::ok);
   CHECK_EQ(Body(me).at("stage").as_string(), "ready");
 
-  // The next login asks for neither the change nor (within 3 months) a code.
-  Browser again = w.NewBrowser();
-  r = again.Post("/api/session", {{"login_id", login_id}, {"password", "Yobou-Sesshu-2025"}});
+  // The next login from this browser asks for neither the change nor (within 3 months) a code.
+  REQUIRE_FALSE(b.device.empty());
+  r = b.Post("/api/session", {{"login_id", login_id}, {"password", "Yobou-Sesshu-2025"}});
   REQUIRE_EQ(r.result(), bhttp::status::ok);
   CHECK(Body(r).contains("user"));
   // After about three months the mailed code is asked again.
   w.clock.AdvanceMicros(int64_t{91} * 86'400'000'000);
-  r = again.Post("/api/session", {{"login_id", login_id}, {"password", "Yobou-Sesshu-2025"}});
+  r = b.Post("/api/session", {{"login_id", login_id}, {"password", "Yobou-Sesshu-2025"}});
   CHECK_EQ(Body(r).at("need").as_string(), "second_factor");
 }
 
@@ -206,22 +206,26 @@ TEST_CASE(
   CHECK_EQ(mails(), before + 1);  // only the matching pair was mailed
   const std::string temporary =
       w.After(w.LastMail("admin@city.chiyoda.example.jp", "temporary_password"), "仮パスワード: ");
-  // The old password no longer works; the temporary one asks for a change.
+  // F-9-2: the old password still works (anyone knowing the id and the address could have asked);
+  // the temporary one works too and asks for a change (tests/http/accounts_test.cc "the
+  // temporary password of a forgotten password replaces the old one only once used").
   Res r = b.Post("/api/session", {{"login_id", "chiyoda-admin"}, {"password", kAdminPassword}});
-  CHECK_EQ(r.result(), bhttp::status::unauthorized);
+  CHECK_EQ(r.result(), bhttp::status::ok);
   r = b.Post("/api/session", {{"login_id", "chiyoda-admin"}, {"password", temporary}});
   CHECK_EQ(Body(r).at("need").as_string(), "password_change");
 
+  // (The sign-in with the old password mailed a second-factor code: counted from here.)
+  const size_t before_ids = mails();
   Res id_wrong = b.Post("/api/login-id/forgot",
                         {{"email", "admin@city.chiyoda.example.jp"}, {"phone", "0300000000"}});
   Res id_right = b.Post("/api/login-id/forgot",
                         {{"email", "admin@city.chiyoda.example.jp"}, {"phone", "03-1234-5678"}});
   CHECK_EQ(id_wrong.body(), id_right.body());
-  CHECK_EQ(mails(), before + 2);
+  CHECK_EQ(mails(), before_ids + 1);
   // The phone matches whether or not it is written with hyphens.
   b.Post("/api/login-id/forgot",
          {{"email", "admin@city.chiyoda.example.jp"}, {"phone", "0312345678"}});
-  CHECK_EQ(mails(), before + 3);
+  CHECK_EQ(mails(), before_ids + 2);
   CHECK(w.LastMail("admin@city.chiyoda.example.jp", "login_id").find("chiyoda-admin") !=
         std::string::npos);
 }
@@ -455,6 +459,177 @@ TEST_CASE("accounts: password rule refusals name the field") {
   CHECK_FALSE(AccountStore::CheckPassword("Hanako-Pass-2025", "hanako", "new").ok());
   CHECK(AccountStore::CheckPassword("よぼうせっしゅPass1", "", "new").ok());
   CHECK_FALSE(AccountStore::CheckPassword("Tab\tInside-Pass1", "", "new").ok());
+}
+
+TEST_CASE(
+    "accounts: the second factor is asked per browser and a trusted-device cookie spares it on "
+    "that browser only") {
+  Served w;
+  const User admin = w.Admin(w.chiyoda, "chiyoda-admin", "admin@city.chiyoda.example.jp");
+  Browser first = w.NewBrowser();
+  Res r = first.Post("/api/session", {{"login_id", "chiyoda-admin"}, {"password", kAdminPassword}});
+  REQUIRE_EQ(Body(r).at("need").as_string(), "second_factor");
+  CHECK(first.device.empty());
+  r = first.Post("/api/session/second-factor",
+                 {{"code", w.Code2fa("admin@city.chiyoda.example.jp")}});
+  REQUIRE_EQ(r.result(), bhttp::status::ok);
+  std::string device_cookie;
+  const auto [first_cookie, end_cookie] = r.equal_range(bhttp::field::set_cookie);
+  for (auto it = first_cookie; it != end_cookie; ++it) {
+    if (std::string(it->value()).starts_with("shugo_device="))
+      device_cookie = std::string(it->value());
+  }
+  CHECK(device_cookie.find("HttpOnly") != std::string::npos);
+  CHECK(device_cookie.find("SameSite=Strict") != std::string::npos);
+  CHECK(device_cookie.find("Max-Age=7776000") != std::string::npos);  // 90 days
+  CHECK(device_cookie.find("Secure") == std::string::npos);           // no TLS here
+  REQUIRE_EQ(first.device.size(), 43u);
+
+  // Another browser, right after: the code again.
+  Browser second = w.NewBrowser();
+  r = second.Post("/api/session", {{"login_id", "chiyoda-admin"}, {"password", kAdminPassword}});
+  CHECK_EQ(Body(r).at("need").as_string(), "second_factor");
+  // A device token that was never issued, or another user's, does not spare it either.
+  Browser forged = w.NewBrowser();
+  forged.device = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+  r = forged.Post("/api/session", {{"login_id", "chiyoda-admin"}, {"password", kAdminPassword}});
+  CHECK_EQ(Body(r).at("need").as_string(), "second_factor");
+  w.Admin(w.chuo, "chuo-admin", "admin@city.chuo.example.jp");
+  Browser borrowed = w.NewBrowser();
+  borrowed.device = first.device;
+  r = borrowed.Post("/api/session", {{"login_id", "chuo-admin"}, {"password", kAdminPassword}});
+  CHECK_EQ(Body(r).at("need").as_string(), "second_factor");
+  // The first browser signs in again without a code.
+  CHECK_EQ(first.Send(bhttp::verb::delete_, "/api/session").result(), bhttp::status::no_content);
+  r = first.Post("/api/session", {{"login_id", "chiyoda-admin"}, {"password", kAdminPassword}});
+  REQUIRE_EQ(r.result(), bhttp::status::ok);
+  CHECK(Body(r).contains("user"));
+  // The file (and its write-ahead log) keeps only the token's digest.
+  for (const char* name : {"accounts.sqlite", "accounts.sqlite-wal"}) {
+    std::ifstream file(w.dir.path() / name, std::ios::binary);
+    std::stringstream bytes;
+    bytes << file.rdbuf();
+    CHECK(bytes.str().find(first.device) == std::string::npos);
+  }
+  (void)admin;
+}
+
+TEST_CASE(
+    "accounts: the temporary password of a forgotten password replaces the old one only once "
+    "used") {
+  Served w;
+  w.Admin(w.chiyoda, "chiyoda-admin", "admin@city.chiyoda.example.jp");
+  Browser b = w.NewBrowser();
+  w.SignIn(b, "chiyoda-admin", "admin@city.chiyoda.example.jp");
+  const auto before = w.Head();
+  REQUIRE_EQ(w.NewBrowser()
+                 .Post("/api/password/forgot",
+                       {{"login_id", "chiyoda-admin"}, {"email", "admin@city.chiyoda.example.jp"}})
+                 .result(),
+             bhttp::status::accepted);
+  const std::string temporary =
+      w.After(w.LastMail("admin@city.chiyoda.example.jp", "temporary_password"), "仮パスワード: ");
+  // Asking changes nothing yet: the session goes on, the old password works, the log is still.
+  CHECK_EQ(b.Get("/api/me").result(), bhttp::status::ok);
+  CHECK_EQ(w.Head(), before);
+  Browser old = w.NewBrowser();
+  old.device = b.device;
+  Res r = old.Post("/api/session", {{"login_id", "chiyoda-admin"}, {"password", kAdminPassword}});
+  REQUIRE_EQ(r.result(), bhttp::status::ok);
+  CHECK(Body(r).contains("user"));
+  // The temporary one replaces it when used: a change is asked, the old password and the other
+  // sessions end, and the log records the reset.
+  Browser t = w.NewBrowser();
+  t.device = b.device;
+  r = t.Post("/api/session", {{"login_id", "chiyoda-admin"}, {"password", temporary}});
+  REQUIRE_EQ(r.result(), bhttp::status::ok);
+  CHECK_EQ(Body(r).at("need").as_string(), "password_change");
+  CHECK_EQ(w.Head(), before + 1);
+  CHECK_EQ(b.Get("/api/me").result(), bhttp::status::unauthorized);
+  CHECK_EQ(w.NewBrowser()
+               .Post("/api/session", {{"login_id", "chiyoda-admin"}, {"password", kAdminPassword}})
+               .result(),
+           bhttp::status::unauthorized);
+  r = t.Post("/api/session/password", {{"current", temporary}, {"new", "Atarashii-Pass-2025"}});
+  REQUIRE_EQ(r.result(), bhttp::status::ok);
+  CHECK(Body(r).contains("user"));  // a trusted browser: no code
+
+  // A temporary password not used within 7 days is refused; the password stays as it was.
+  REQUIRE_EQ(w.NewBrowser()
+                 .Post("/api/password/forgot",
+                       {{"login_id", "chiyoda-admin"}, {"email", "admin@city.chiyoda.example.jp"}})
+                 .result(),
+             bhttp::status::accepted);
+  const std::string late =
+      w.After(w.LastMail("admin@city.chiyoda.example.jp", "temporary_password"), "仮パスワード: ");
+  w.clock.AdvanceMicros(int64_t{8} * 86'400'000'000);
+  CHECK_EQ(w.NewBrowser()
+               .Post("/api/session", {{"login_id", "chiyoda-admin"}, {"password", late}})
+               .result(),
+           bhttp::status::unauthorized);
+  CHECK_EQ(w.NewBrowser()
+               .Post("/api/session",
+                     {{"login_id", "chiyoda-admin"}, {"password", "Atarashii-Pass-2025"}})
+               .result(),
+           bhttp::status::ok);
+}
+
+TEST_CASE("accounts: an unknown login id's failures are written to the file like a real one's") {
+  Served w;
+  for (int i = 0; i < 4; ++i) {
+    CHECK_EQ(
+        w.NewBrowser()
+            .Post("/api/session", {{"login_id", "no-such-user"}, {"password", "Wrong-Pass-123"}})
+            .result(),
+        bhttp::status::unauthorized);
+  }
+  // A second store on the same file (as after a restart) goes on counting: the fifth locks.
+  AccountOptions ao;
+  ao.file = w.dir.path() / "accounts.sqlite";
+  ao.clock = &w.clock;
+  ao.hash_ops = 1;
+  ao.hash_memory = 8192;
+  auto reopened = AccountStore::Open(ao, nullptr);
+  REQUIRE_MESSAGE(reopened.ok(), reopened.status().ToString());
+  auto fifth = (*reopened)->CheckLogin("no-such-user", "Wrong-Pass-123");
+  REQUIRE(fifth.ok());
+  CHECK((fifth->kind == LoginResult::Kind::kLocked));
+  CHECK_GT(fifth->retry_after_us, 0);
+}
+
+// A sign-in with a wrong password from `forwarded` (X-Forwarded-For) on 127.0.0.1, each time on
+// another login id (so that no id locks).
+unsigned WrongLoginFrom(Served& w, const std::string& forwarded) {
+  static int tries = 0;
+  Browser b = w.NewBrowser();
+  b.forwarded_for = forwarded;
+  return b
+      .Post("/api/session",
+            {{"login_id", "nobody-" + std::to_string(++tries)}, {"password", "Wrong-Pass-123"}})
+      .result_int();
+}
+
+TEST_CASE(
+    "accounts: behind the trusted proxy the limit counts the forwarded client and IPv6 by its "
+    "/64") {
+  Served w([](ServerOptions& o) { o.trusted_proxy = "127.0.0.1"; });
+  // 20 failures from 20 addresses of one /64 (the proxy's last hop; the client's own hops before
+  // it are ignored).
+  for (int i = 1; i <= 20; ++i) {
+    REQUIRE_EQ(WrongLoginFrom(w, "10.9.9.9, 2001:db8:1:2::" + std::to_string(i)), 401u);
+  }
+  CHECK_EQ(WrongLoginFrom(w, "2001:db8:1:2:ffff:ffff:ffff:ffff"), 429u);
+  // Another /64, and an IPv4 client, are not held.
+  CHECK_EQ(WrongLoginFrom(w, "2001:db8:1:3::1"), 401u);
+  CHECK_EQ(WrongLoginFrom(w, "192.0.2.7"), 401u);
+}
+
+TEST_CASE("accounts: without a trusted proxy X-Forwarded-For is ignored by the limit") {
+  Served w;
+  for (int i = 1; i <= 20; ++i) {
+    REQUIRE_EQ(WrongLoginFrom(w, "192.0.2." + std::to_string(i)), 401u);
+  }
+  CHECK_EQ(WrongLoginFrom(w, "198.51.100.1"), 429u);  // all from 127.0.0.1
 }
 
 }  // namespace

@@ -25,23 +25,30 @@ using Res = bhttp::response<bhttp::string_body>;
 
 constexpr const char* kAdminPassword = "Kanri-Pass-2025";
 
-// A browser: keeps the session cookie and the CSRF token it was given.
+// A browser: keeps the session cookie, the trusted-device cookie and the CSRF token it was given.
 struct Browser {
   uint16_t port = 0;
   std::string cookie, csrf;
+  std::string device;         // shugo_device: passed the second factor
+  std::string forwarded_for;  // sent as X-Forwarded-For (a proxy's client)
   bool send_csrf = true;
 
   Res Send(bhttp::verb verb, const std::string& target, const std::string& body = {}) {
     testing::HttpHeaders h;
     if (!body.empty()) h.emplace_back("Content-Type", "application/json");
-    if (!cookie.empty()) h.emplace_back("Cookie", "shugo_session=" + cookie);
+    std::string cookies;
+    if (!cookie.empty()) cookies = "shugo_session=" + cookie;
+    if (!device.empty()) cookies += (cookies.empty() ? "" : "; ") + ("shugo_device=" + device);
+    if (!cookies.empty()) h.emplace_back("Cookie", cookies);
     if (send_csrf && !csrf.empty()) h.emplace_back("X-CSRF-Token", csrf);
+    if (!forwarded_for.empty()) h.emplace_back("X-Forwarded-For", forwarded_for);
     Res res = testing::HttpCall(port, verb, target, body, h);
-    const auto set = res[bhttp::field::set_cookie];
-    if (!set.empty()) {
-      const std::string v(set);
+    const auto [first, end] = res.equal_range(bhttp::field::set_cookie);
+    for (auto it = first; it != end; ++it) {
+      const std::string v(it->value());
       const size_t eq = v.find('=');
-      cookie = v.substr(eq + 1, v.find(';') - eq - 1);
+      const std::string value = v.substr(eq + 1, v.find(';') - eq - 1);
+      (v.starts_with("shugo_device=") ? device : cookie) = value;
     }
     if (res.result() == bhttp::status::ok &&
         res[bhttp::field::content_type].starts_with("application/json")) {
