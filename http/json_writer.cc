@@ -30,6 +30,13 @@ bool NeedsEscape(std::string_view text) {
   return false;
 }
 
+template <typename Integer>
+void AppendInteger(std::string& out, Integer n) {
+  char digits[24];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
+  out.append(digits, static_cast<size_t>(end - digits));
+}
+
 }  // namespace
 
 void AppendJsonString(std::string& out, std::string_view text) {
@@ -88,17 +95,13 @@ JsonWriter& JsonWriter::String(std::string_view text) {
 
 JsonWriter& JsonWriter::Int(int64_t n) {
   BeforeValue();
-  char digits[24];
-  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
-  out_.append(digits, static_cast<size_t>(end - digits));
+  AppendInteger(out_, n);
   return *this;
 }
 
 JsonWriter& JsonWriter::Uint(uint64_t n) {
   BeforeValue();
-  char digits[24];
-  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
-  out_.append(digits, static_cast<size_t>(end - digits));
+  AppendInteger(out_, n);
   return *this;
 }
 

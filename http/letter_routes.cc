@@ -65,24 +65,20 @@ TotalCache& Totals() {
   return cache;
 }
 
+// A party of a letter: {id, code, name} as member `key`.
+void WriteParty(JsonWriter& w, std::string_view key, core::OrgId id, const std::string& code,
+                const std::string& name) {
+  w.Key(key).BeginObject().Member("id", id).Member("code", code).Member("name", name).EndObject();
+}
+
 // One letter as the list and the record answer it (docs/api.md "Letters").
 void WriteLetter(JsonWriter& w, const projections::LetterItem& l) {
   w.BeginObject()
       .Member("id", l.id)
       .Member("status", l.status)
       .Member("contract_type", l.contract_type);
-  w.Key("delegator")
-      .BeginObject()
-      .Member("id", l.delegator)
-      .Member("code", l.delegator_code)
-      .Member("name", l.delegator_name)
-      .EndObject();
-  w.Key("delegate")
-      .BeginObject()
-      .Member("id", l.delegate)
-      .Member("code", l.delegate_code)
-      .Member("name", l.delegate_name)
-      .EndObject();
+  WriteParty(w, "delegator", l.delegator, l.delegator_code, l.delegator_name);
+  WriteParty(w, "delegate", l.delegate, l.delegate_code, l.delegate_name);
   w.Member("depth", l.depth)
       .Member("applied_at", JapanTime(l.applied_at))
       .Member("updated_at", JapanTime(l.updated_at))
