@@ -37,8 +37,7 @@ void AppendInteger(std::string& out, Integer n) {
   out.append(digits, static_cast<size_t>(end - digits));
 }
 
-}  // namespace
-
+// `text` as a JSON string (quotes included) appended to `out`.
 void AppendJsonString(std::string& out, std::string_view text) {
   // Most texts (codes, dates, Japanese names) need no escape: copied as they are.
   if (!NeedsEscape(text)) {
@@ -55,6 +54,8 @@ void AppendJsonString(std::string& out, std::string_view text) {
     out.append(part.data(), part.size());
   }
 }
+
+}  // namespace
 
 JsonWriter& JsonWriter::Key(std::string_view name) {
   BeforeValue();

@@ -51,7 +51,4 @@ class JsonWriter {
   bool after_key_ = false;
 };
 
-// `text` as a JSON string (quotes included) appended to `out`.
-void AppendJsonString(std::string& out, std::string_view text);
-
 }  // namespace shugo::http::internal
