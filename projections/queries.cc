@@ -70,15 +70,9 @@ Status SetTotal(Statement& count, Page<T>& page) {
 }
 
 constexpr const char* kLetterColumns =
-    "l.id, l.delegator, a.code, a.name, l.delegate, b.code, b.name, l.contract_type, l.status, "
-    "l.campaign, l.depth, l.under, l.upper, l.contract_date, l.end_date, l.reason, l.applied_at, "
-    "l.updated_at, l.version";
-// FROM `letters` (the table as l, or a join that yields l) with both parties' codes and names
-// (kLetterColumns' a. and b.).
-std::string LetterFrom(std::string_view letters = "letters l") {
-  return " FROM " + std::string(letters) +
-         " JOIN organisations a ON a.id = l.delegator JOIN organisations b ON b.id = l.delegate";
-}
+    "l.id, l.delegator, l.delegator_code, l.delegator_name, l.delegate, l.delegate_code, "
+    "l.delegate_name, l.contract_type, l.status, l.campaign, l.depth, l.under, l.upper, "
+    "l.contract_date, l.end_date, l.reason, l.applied_at, l.updated_at, l.version, l.revision";
 
 LetterItem ReadLetter(const Statement& st) {
   LetterItem it;
@@ -101,6 +95,7 @@ LetterItem ReadLetter(const Statement& st) {
   it.applied_at = st.Int(16);
   it.updated_at = st.Int(17);
   it.version = static_cast<uint64_t>(st.Int(18));
+  it.revision = static_cast<events::Position>(st.Int(19));
   return it;
 }
 
@@ -221,9 +216,14 @@ void AddVisibility(Where& w, const Viewer& v) {
   if (!any.empty()) w.Add(any + ")");
 }
 
-// The union of the branches' ids (disjoint: UNION ALL), each branch with `common` and a LIMIT
-// bound last; newest first within a branch when `ordered`.
-std::string UnionIds(const std::vector<Where>& branches, const Where& common, bool ordered) {
+// The branches' ids (disjoint: UNION ALL), each branch with `common`.
+//  - kCount: each branch stops at a LIMIT bound after its terms;
+//  - kPage: ids and revisions, newest first, one compound whose ORDER BY merges the branches in
+//    the order their indexes run, so that no branch is sorted nor read further than the page
+//    needs; its LIMIT and OFFSET are bound last.
+enum class Ids { kCount, kPage };
+
+std::string UnionIds(const std::vector<Where>& branches, const Where& common, Ids use) {
   std::string sql;
   for (const Where& b : branches) {
     std::string where = b.sql;
@@ -232,27 +232,33 @@ std::string UnionIds(const std::vector<Where>& branches, const Where& common, bo
       where += where.empty() ? common.sql : " AND " + common.sql.substr(7);
     }
     if (!sql.empty()) sql += " UNION ALL ";
-    sql += "SELECT id FROM (SELECT l.id AS id FROM letters l" + where +
-           (ordered ? " ORDER BY l.id DESC" : "") + " LIMIT ?)";
+    if (use == Ids::kCount) {
+      sql += "SELECT id FROM (SELECT l.id AS id FROM letters l" + where + " LIMIT ?)";
+    } else {
+      sql += "SELECT l.id AS id, l.revision FROM letters l" + where;
+    }
   }
+  if (use == Ids::kPage) sql += " ORDER BY 1 DESC LIMIT ? OFFSET ?";
   return sql;
 }
 
-int BindUnion(Statement& st, const std::vector<Where>& branches, const Where& common,
-              int64_t limit) {
+// Binds the branches' terms (and with kCount each branch's `limit`); the next index.
+int BindUnion(Statement& st, const std::vector<Where>& branches, const Where& common, Ids use,
+              int64_t limit = 0) {
   int i = 1;
   for (const Where& b : branches) {
     i = BindAll(st, b.binds, i);
     i = BindAll(st, common.binds, i);
-    st.Bind(i++, limit);
+    if (use == Ids::kCount) st.Bind(i++, limit);
   }
   return i;
 }
 
 }  // namespace
 
-Result<Page<LetterItem>> ListLetters(const Reader& reader, const Viewer& viewer,
-                                     const LetterFilter& filter) {
+Result<Page<LetterItem>> ListLetters(
+    const Reader& reader, const Viewer& viewer, const LetterFilter& filter,
+    const std::function<bool(core::LetterId, events::Position)>& have) {
   Where common;
   if (filter.status) common.Add("l.status = ?", std::string(core::CodeName(*filter.status)));
   if (filter.contract_type) {
@@ -276,17 +282,17 @@ Result<Page<LetterItem>> ListLetters(const Reader& reader, const Viewer& viewer,
     page.total = filter.known_total->first;
     page.more = filter.known_total->second;
   } else {
-    SHUGO_ASSIGN_OR_RETURN(
-        Statement count,
-        reader.db().Prepare("SELECT count(*) FROM (" + UnionIds(branches, common, false) + ")"));
-    BindUnion(count, branches, common, kCountLimit + 1);
+    SHUGO_ASSIGN_OR_RETURN(Statement count,
+                           reader.db().Prepare("SELECT count(*) FROM (" +
+                                               UnionIds(branches, common, Ids::kCount) + ")"));
+    BindUnion(count, branches, common, Ids::kCount, kCountLimit + 1);
     SHUGO_RETURN_IF_ERROR(SetTotal(count, page));
   }
   if (offset >= page.total && !page.more) return page;
-  // Each branch gives its newest offset + per_page ids (from its covering index); the page is
-  // among their union, and its rows are read by id in the same statement. A branch's index runs
-  // in id order only for a fixed status: without a status filter, each status is a branch of its
-  // own, so no branch is sorted whole (a prefecture's letters, unfiltered, took ~6 ms to sort).
+  // The page's ids and revisions come from merging the branches' covering indexes; then the rows
+  // the caller does not hold are read by id. A branch's index runs in id order only for a fixed
+  // status: without a status filter, each status is a branch of its own, so no branch is sorted
+  // whole (a prefecture's letters, unfiltered, took ~6 ms to sort).
   if (!filter.status && !branches.front().sql.empty()) {
     std::vector<Where> by_status;
     for (const Where& b : branches) {
@@ -298,23 +304,29 @@ Result<Page<LetterItem>> ListLetters(const Reader& reader, const Viewer& viewer,
     }
     branches = std::move(by_status);
   }
-  SHUGO_ASSIGN_OR_RETURN(Statement st,
-                         reader.db().Prepare(std::string("SELECT ") + kLetterColumns +
-                                             LetterFrom("(" + UnionIds(branches, common, true) +
-                                                        " ORDER BY id DESC LIMIT ? OFFSET ?) page"
-                                                        " JOIN letters l ON l.id = page.id")));
-  const int i = BindUnion(st, branches, common, offset + per_page);
-  st.Bind(i, int64_t{per_page}).Bind(i + 1, offset);
+  SHUGO_ASSIGN_OR_RETURN(Statement ids,
+                         reader.db().Prepare(UnionIds(branches, common, Ids::kPage)));
+  const int i = BindUnion(ids, branches, common, Ids::kPage);
+  ids.Bind(i, int64_t{per_page}).Bind(i + 1, offset);
   page.items.reserve(static_cast<size_t>(per_page));
   for (;;) {
-    SHUGO_ASSIGN_OR_RETURN(bool row, st.Step());
+    SHUGO_ASSIGN_OR_RETURN(bool row, ids.Step());
     if (!row) break;
-    page.items.push_back(ReadLetter(st));
+    LetterItem& it = page.items.emplace_back();
+    it.id = static_cast<core::LetterId>(ids.Int(0));
+    it.revision = static_cast<events::Position>(ids.Int(1));
   }
-  // Newest first. Sorted here rather than by SQLite, which would copy every column of the page's
-  // rows through a sorter.
-  std::sort(page.items.begin(), page.items.end(),
-            [](const LetterItem& x, const LetterItem& y) { return x.id > y.id; });
+  SHUGO_ASSIGN_OR_RETURN(Statement one,
+                         reader.db().Prepare(std::string("SELECT ") + kLetterColumns +
+                                             " FROM letters l WHERE l.id = ?1"));
+  for (LetterItem& it : page.items) {
+    if (have && have(it.id, it.revision)) continue;
+    one.Reset();
+    one.Bind(1, static_cast<int64_t>(it.id));
+    SHUGO_ASSIGN_OR_RETURN(bool row, one.Step());
+    if (!row) return Status::DataLoss("letters: row " + std::to_string(it.id) + " vanished");
+    it = ReadLetter(one);
+  }
   return page;
 }
 
@@ -324,7 +336,7 @@ Result<std::optional<LetterItem>> FindLetter(const Reader& reader, const Viewer&
   w.Add("l.id = ?", static_cast<int64_t>(id));
   AddVisibility(w, viewer);
   SHUGO_ASSIGN_OR_RETURN(Statement st, reader.db().Prepare(std::string("SELECT ") + kLetterColumns +
-                                                           LetterFrom() + w.sql));
+                                                           " FROM letters l" + w.sql));
   BindAll(st, w.binds);
   SHUGO_ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return std::optional<LetterItem>();
@@ -337,8 +349,8 @@ Result<std::vector<LetterItem>> LettersFrom(const Reader& reader, const Viewer& 
   w.Add("l.delegator = ?", static_cast<int64_t>(org));
   AddVisibility(w, viewer);
   SHUGO_ASSIGN_OR_RETURN(
-      Statement st, reader.db().Prepare(std::string("SELECT ") + kLetterColumns + LetterFrom() +
-                                        w.sql + " ORDER BY l.id DESC LIMIT ?"));
+      Statement st, reader.db().Prepare(std::string("SELECT ") + kLetterColumns +
+                                        " FROM letters l" + w.sql + " ORDER BY l.id DESC LIMIT ?"));
   st.Bind(BindAll(st, w.binds), int64_t{std::max(limit, 0)});
   std::vector<LetterItem> out;
   for (;;) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -62,10 +63,16 @@ struct LetterItem {
   std::string contract_date, end_date, reason;  // empty when none
   int64_t applied_at = 0, updated_at = 0;       // µs
   uint64_t version = 0;
+  // The position of the last event that changed any of the above (the letter's own, or a party's
+  // new code or name): equal revisions, equal items.
+  events::Position revision = 0;
 };
 
-Result<Page<LetterItem>> ListLetters(const Reader& reader, const Viewer& viewer,
-                                     const LetterFilter& filter);
+// A page of letters, newest first. With `have`, a row for which have(id, revision) answers true is
+// not read: its item carries only `id` and `revision` (the caller holds a copy of that revision).
+Result<Page<LetterItem>> ListLetters(
+    const Reader& reader, const Viewer& viewer, const LetterFilter& filter,
+    const std::function<bool(core::LetterId, events::Position)>& have = {});
 // nullopt when the letter does not exist or the viewer may not see it (both answer 404).
 Result<std::optional<LetterItem>> FindLetter(const Reader& reader, const Viewer& viewer,
                                              core::LetterId id);

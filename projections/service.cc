@@ -214,10 +214,10 @@ struct ProjectionService::Generation {
   const fs::path path;
   std::mutex mu;
   // A connection waiting to be lent, with the read transaction it may hold open: `snapshot` is
-  // the published position when that transaction began (it sees at least that position).
+  // the published view when that transaction began (it sees at least what that view showed).
   struct Idle {
     std::unique_ptr<Database> db;
-    std::optional<events::Position> snapshot;
+    std::optional<uint64_t> snapshot;
   };
   std::vector<Idle> idle;
   std::atomic<bool> retired{false};
@@ -279,9 +279,15 @@ void ProjectionService::Publish(events::Position position) {
   {
     std::lock_guard lock(position_mu_);
     position_ = position;
+    if (moved) ++view_;  // before a waiter wakes: its next query must not reuse an older snapshot
   }
   position_cv_.notify_all();
-  if (moved) EndStaleSnapshots(position);
+  if (moved) EndStaleSnapshots();
+}
+
+void ProjectionService::Reshaped() {
+  ++view_;
+  EndStaleSnapshots();
 }
 
 std::vector<Checkpoint> ProjectionService::checkpoints() const {
@@ -317,18 +323,19 @@ std::string ProjectionService::current_file() const {
 }
 
 // Each query runs inside a read transaction. A connection keeps its transaction open between
-// queries while the published position stays where it was when the transaction began: starting
-// and ending one takes the WAL-index's read lock (two fcntl calls) under a mutex that every
-// connection of the process shares, which cost more than a one-letter query itself with two I/O
-// threads (docs/benchmarks.md "HTTP"). A stale transaction is ended when the connection is lent
-// again, or as soon as the position moves (Publish), so old snapshots never hold the WAL back.
+// queries while the published view (the position, and the indexes a catch-up built) stays what
+// it was when the transaction began: starting and ending one takes the WAL-index's read lock (two
+// fcntl calls) under a mutex that every connection of the process shares, which cost more than a
+// one-letter query itself with two I/O threads (docs/benchmarks.md "HTTP"). A stale transaction
+// is ended when the connection is lent again, or as soon as the view moves (Publish, Reshaped),
+// so old snapshots never hold the WAL back nor hide new indexes.
 void ProjectionService::ReadWith(const std::function<void(const Reader&)>& query) const {
   std::shared_ptr<Generation> generation;
   {
     std::lock_guard lock(generation_mu_);
     generation = generation_;
   }
-  const events::Position published = position_.load();
+  const uint64_t published = view_.load();
   Generation::Idle lent;
   {
     std::lock_guard lock(generation->mu);
@@ -352,7 +359,7 @@ void ProjectionService::ReadWith(const std::function<void(const Reader&)>& query
   }
   query(Reader(db));
   if (!db.is_open()) return;
-  if (lent.snapshot && position_.load() != *lent.snapshot) {
+  if (lent.snapshot && view_.load() != *lent.snapshot) {
     db.Exec("COMMIT").IgnoreError();
     lent.snapshot.reset();
   }
@@ -360,7 +367,8 @@ void ProjectionService::ReadWith(const std::function<void(const Reader&)>& query
   if (generation->idle.size() < 16) generation->idle.push_back(std::move(lent));
 }
 
-void ProjectionService::EndStaleSnapshots(events::Position position) const {
+void ProjectionService::EndStaleSnapshots() const {
+  const uint64_t view = view_.load();
   std::shared_ptr<Generation> generation;
   {
     std::lock_guard lock(generation_mu_);
@@ -368,7 +376,7 @@ void ProjectionService::EndStaleSnapshots(events::Position position) const {
   }
   std::lock_guard lock(generation->mu);
   for (Generation::Idle& idle : generation->idle) {
-    if (idle.snapshot && *idle.snapshot != position) {
+    if (idle.snapshot && *idle.snapshot != view) {
       idle.db->Exec("COMMIT").IgnoreError();
       idle.snapshot.reset();
     }
@@ -390,6 +398,7 @@ void ProjectionService::RunLive() {
     Status s = runner_->CatchUp(store_, store_.head(), progress);
     if (!s.ok() && !stopping_) fail(s);
     Publish(runner_->position());
+    Reshaped();  // the catch-up may have built indexes and statistics after its last position
     std::lock_guard slock(subscription_mu_);
     sub = store_.Subscribe(runner_->position());
     subscription_ = sub.get();
@@ -434,6 +443,7 @@ void ProjectionService::RunLive() {
         runner_ = std::move(*reopened);
         Status again = runner_->CatchUp(store_, store_.head(), progress);
         if (again.ok()) failure_ = Status::Ok();
+        Reshaped();
       }
     }
     swapped_ = false;

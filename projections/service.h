@@ -135,8 +135,11 @@ class ProjectionService {
   // checkpoints(). REQUIRES: runner_mu_ held, or on the writer thread of a catch-up that the
   // holder of runner_mu_ runs.
   void Publish(events::Position position);
-  // Ends the read transactions of idle connections that began before `position`.
-  void EndStaleSnapshots(events::Position position) const;
+  // Ends the read transactions of idle connections that began before the current view.
+  void EndStaleSnapshots() const;
+  // The file changed in a way queries must see although the position stayed (indexes and
+  // statistics built at the end of a catch-up): no query reuses an older snapshot.
+  void Reshaped();
   void PublishState();
 
   events::EventStore& store_;
@@ -157,6 +160,9 @@ class ProjectionService {
   std::shared_ptr<Generation> generation_;
 
   std::atomic<events::Position> position_{0};
+  // Moves whenever queries must see the file again (the position moved, or Reshaped()): a read
+  // connection keeps its read transaction while the view stays (ReadWith).
+  std::atomic<uint64_t> view_{1};
   mutable std::mutex position_mu_;
   mutable std::condition_variable position_cv_;
 

@@ -29,9 +29,15 @@ struct LetterRow {
   int depth = 0;  // 0 委任状, 1 再委任状, 2 再々委任状
   core::OrganisationKind delegator_kind{}, delegate_kind{};
   int delegator_prefecture = 0, delegate_prefecture = 0;
+  // Both parties' current code and name, so that a list page reads one row per letter.
+  std::string delegator_code, delegator_name, delegate_code, delegate_name;
   core::OrgId delegator_municipality = 0;
   int64_t created_at = 0;  // recorded_at of its creation when it happened in this batch, else 0
   int64_t updated_at = 0;  // recorded_at of its last event in this batch
+  // The position of the last event that changed the row: its own, or one that renamed, re-coded
+  // or moved a party. The same whatever the batches, so a cached copy of the row is current
+  // exactly while its revision is.
+  events::Position revision = 0;
 };
 
 struct PublicRow {

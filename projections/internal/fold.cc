@@ -44,7 +44,20 @@ void OrgsOf(const E& e, std::vector<core::OrgId>& out) {
 Fold::Where Fold::WhereIs(core::OrgId id) const {
   const core::Organisation* o = state_.FindOrg(id);
   if (!o) return {};
-  return {o->kind, o->prefecture, o->municipality};
+  return {o->kind, o->prefecture, o->municipality, o->code, o->name};
+}
+
+void Fold::NoteDelegate(core::LetterId id) {
+  const core::Letter* l = state_.FindLetter(id);
+  if (!l) return;
+  if (l->delegate >= letters_to_.size()) letters_to_.resize(l->delegate + 1);
+  std::vector<core::LetterId>& to = letters_to_[l->delegate];
+  to.insert(std::upper_bound(to.begin(), to.end(), id), id);  // ids only grow: at the end
+}
+
+const std::vector<core::LetterId>& Fold::LettersTo(core::OrgId org) const {
+  static const std::vector<core::LetterId> kNone;
+  return org < letters_to_.size() ? letters_to_[org] : kNone;
 }
 
 void Fold::TouchOrg(core::OrgId id) {
@@ -58,6 +71,10 @@ void Fold::MarkLetter(core::LetterId id) {
     letter_times_.resize(std::max<size_t>(id + 1, letter_times_.size() * 2));
   }
   if (letters_.Insert(id)) letter_times_[id] = {0, 0};  // no event of its own yet this batch
+  if (id >= letter_revisions_.size()) {
+    letter_revisions_.resize(std::max<size_t>(id + 1, letter_revisions_.size() * 2));
+  }
+  letter_revisions_[id] = position_;  // the event being applied changed the row
 }
 
 void Fold::TouchLetter(core::LetterId id, int64_t at, bool created) {
@@ -86,9 +103,14 @@ Status Fold::Apply(events::Position position, const fb::Event& record, Batch* ba
     return Status::Ok();
   }
   const core::DomainEvent& event = *decoded;
+  // The letter this event creates, if any (its delegate's list must know it).
+  core::LetterId created = 0;
+  if (const auto* e = std::get_if<core::LetterApplied>(&event)) created = e->id;
+  if (const auto* e = std::get_if<core::RedelegationCreated>(&event)) created = e->id;
   if (!batch) {
     SHUGO_RETURN_IF_ERROR(state_.Apply(event));
     position_ = position;
+    if (created) NoteDelegate(created);
     return Status::Ok();
   }
   std::vector<core::OrgId> orgs;
@@ -101,12 +123,15 @@ Status Fold::Apply(events::Position position, const fb::Event& record, Batch* ba
     return Status::DataLoss("position " + std::to_string(position) + ": " + s.message());
   }
   position_ = position;
+  if (created) NoteDelegate(created);
   const int64_t at = record.header()->recorded_at_us();
   for (size_t i = 0; i < orgs.size(); ++i) {
     TouchOrg(orgs[i]);
-    // A move changes the visibility columns of its letters (F-8).
+    // A move changes the visibility columns of its letters (F-8), a new code or name their
+    // copies of it: on either side of the letter.
     if (!(WhereIs(orgs[i]) == before[i])) {
       for (core::LetterId l : state_.LettersOf(orgs[i])) MarkLetter(l);
+      for (core::LetterId l : LettersTo(orgs[i])) MarkLetter(l);
     }
   }
   std::visit(
@@ -164,13 +189,18 @@ LetterRow Fold::MakeLetterRow(core::LetterId id) const {
         o->kind == OrganisationKind::kMunicipality || o->kind == OrganisationKind::kWideAreaUnion
             ? o->id
             : o->municipality;
+    row.delegator_code = o->code;
+    row.delegator_name = o->name;
   }
   if (const core::Organisation* o = state_.FindOrg(l.delegate)) {
     row.delegate_kind = o->kind;
     row.delegate_prefecture = o->prefecture;
+    row.delegate_code = o->code;
+    row.delegate_name = o->name;
   }
   row.created_at = letter_times_[id].first;
   row.updated_at = letter_times_[id].second;
+  row.revision = letter_revisions_[id];
   return row;
 }
 

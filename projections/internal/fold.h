@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "core/state.h"
@@ -53,13 +54,20 @@ class Fold {
   const core::State& state() const { return state_; }
 
  private:
+  // What a letter row copies from each of its parties: where the party is (F-8) and what it is
+  // called. When an event changes it, the party's letters are written again.
   struct Where {
     core::OrganisationKind kind{};
     int prefecture = 0;
     core::OrgId municipality = 0;
+    std::string code, name;
     friend bool operator==(const Where&, const Where&) = default;
   };
   Where WhereIs(core::OrgId id) const;
+  // Notes a letter created by the last event under its delegate (LettersTo).
+  void NoteDelegate(core::LetterId id);
+  // Letters whose delegate is `org` (a letter's delegate never changes), in id order.
+  const std::vector<core::LetterId>& LettersTo(core::OrgId org) const;
   void TouchOrg(core::OrgId id);
   void TouchLetter(core::LetterId id, int64_t at, bool created);  // an event of the letter
   void MarkLetter(core::LetterId id);  // its row must be written again (its delegator moved)
@@ -70,6 +78,8 @@ class Fold {
   events::Position position_ = 0;
   TouchSet orgs_, public_, letters_, campaigns_, registrations_;
   std::vector<std::pair<int64_t, int64_t>> letter_times_;  // by letter id: created, last
+  std::vector<std::vector<core::LetterId>> letters_to_;    // by delegate id (LettersTo)
+  std::vector<events::Position> letter_revisions_;         // by letter id (LetterRow::revision)
 };
 
 }  // namespace shugo::projections::internal

@@ -162,9 +162,13 @@ class Letters final : public Projection {
     SHUGO_ASSIGN_OR_RETURN(upsert_, db.Prepare(R"(
 INSERT INTO letters (id, delegator, delegate, contract_type, campaign, status, depth, under, upper,
   contract_date, end_date, reason, applied_at, updated_at, delegator_kind, delegator_prefecture,
-  delegator_municipality, delegate_kind, delegate_prefecture, version)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
+  delegator_municipality, delegate_kind, delegate_prefecture, version, delegator_code,
+  delegator_name, delegate_code, delegate_name, revision)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
+  ?21, ?22, ?23, ?24, ?25)
 ON CONFLICT (id) DO UPDATE SET delegator = excluded.delegator, delegate = excluded.delegate,
+  delegator_code = excluded.delegator_code, delegator_name = excluded.delegator_name,
+  delegate_code = excluded.delegate_code, delegate_name = excluded.delegate_name,
   status = excluded.status, under = excluded.under, upper = excluded.upper,
   contract_date = excluded.contract_date, end_date = excluded.end_date, reason = excluded.reason,
   applied_at = CASE WHEN excluded.applied_at > 0 THEN excluded.applied_at ELSE applied_at END,
@@ -172,7 +176,7 @@ ON CONFLICT (id) DO UPDATE SET delegator = excluded.delegator, delegate = exclud
   delegator_kind = excluded.delegator_kind, delegator_prefecture = excluded.delegator_prefecture,
   delegator_municipality = excluded.delegator_municipality,
   delegate_kind = excluded.delegate_kind, delegate_prefecture = excluded.delegate_prefecture,
-  version = excluded.version)"));
+  version = excluded.version, revision = excluded.revision)"));
     return Status::Ok();
   }
   Status Write(const Batch& batch) override {
@@ -198,7 +202,12 @@ ON CONFLICT (id) DO UPDATE SET delegator = excluded.delegator, delegate = exclud
           .Bind(17, NonZero(row.delegator_municipality))
           .Bind(18, core::CodeName(row.delegate_kind))
           .Bind(19, int64_t{row.delegate_prefecture})
-          .Bind(20, static_cast<int64_t>(l.version));
+          .Bind(20, static_cast<int64_t>(l.version))
+          .Bind(21, row.delegator_code)
+          .Bind(22, row.delegator_name)
+          .Bind(23, row.delegate_code)
+          .Bind(24, row.delegate_name)
+          .Bind(25, static_cast<int64_t>(row.revision));
       SHUGO_RETURN_IF_ERROR(st.Run());
     }
     return Status::Ok();

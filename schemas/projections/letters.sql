@@ -1,10 +1,15 @@
 -- Projection "letters": every letter and re-delegation (domain.md §3) with its current status,
 -- dates and reason, its place in the chain, and the columns that decide who may see it (F-8).
--- Names are joined from organisations at query time, so a renamed organisation shows everywhere.
+-- Both parties' code and name are copied into the row (a list page reads one row per letter);
+-- the runner writes a party's rows again when its code or name changes.
 CREATE TABLE letters (
   id             INTEGER PRIMARY KEY,
   delegator      INTEGER NOT NULL,  -- organisations.id (委任元)
   delegate       INTEGER NOT NULL,  -- organisations.id (委任先)
+  delegator_code TEXT NOT NULL,     -- the parties' current codes and names (organisations)
+  delegator_name TEXT NOT NULL,
+  delegate_code  TEXT NOT NULL,
+  delegate_name  TEXT NOT NULL,
   contract_type  TEXT NOT NULL,     -- routine, voluntary_consignment, voluntary_subsidy, temporary
   campaign       INTEGER,           -- F-10 campaign of a temporary letter
   status         TEXT NOT NULL,     -- applied, returned, approved, in_contract, …
@@ -22,20 +27,26 @@ CREATE TABLE letters (
   delegator_municipality INTEGER,   -- where the delegator is (a municipality: itself)
   delegate_kind          TEXT NOT NULL,
   delegate_prefecture    INTEGER NOT NULL,
-  version        INTEGER NOT NULL
+  version        INTEGER NOT NULL,
+  -- the position of the last event that changed the row (its own, or a party's new code, name
+  -- or place): a copy of the row made at this revision is current (the HTTP layer's cache)
+  revision       INTEGER NOT NULL
 );
 -- @indexes
 -- One index per way of seeing a row (projections/queries.cc VisibilityBranches): for a fixed
 -- status its entries run in id order, so a page of the newest rows is read from its end; `id`,
--- the filter columns and the columns that keep the branches apart are in the index, so a page's
--- ids and a count are found without reading the table (covering).
-CREATE INDEX IF NOT EXISTS letters_delegator ON letters (delegator, status, id, contract_type);
+-- the filter columns, the columns that keep the branches apart and the revision are in the index,
+-- so a page's ids (with their revisions) and a count are found without reading the table
+-- (covering).
+CREATE INDEX IF NOT EXISTS letters_delegator
+  ON letters (delegator, status, id, contract_type, revision);
 CREATE INDEX IF NOT EXISTS letters_delegate
-  ON letters (delegate, status, id, contract_type, delegator);
-CREATE INDEX IF NOT EXISTS letters_status ON letters (status, id, contract_type);
+  ON letters (delegate, status, id, contract_type, delegator, revision);
+CREATE INDEX IF NOT EXISTS letters_status ON letters (status, id, contract_type, revision);
 CREATE INDEX IF NOT EXISTS letters_delegator_prefecture
-  ON letters (delegator_prefecture, status, id, contract_type, delegator_kind, delegator, delegate);
+  ON letters (delegator_prefecture, status, id, contract_type, delegator_kind, delegator, delegate,
+              revision);
 CREATE INDEX IF NOT EXISTS letters_delegator_municipality
   ON letters (delegator_municipality, status, id, contract_type, delegator_kind, delegator,
-              delegate);
+              delegate, revision);
 CREATE INDEX IF NOT EXISTS letters_upper ON letters (upper);

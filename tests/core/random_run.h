@@ -472,6 +472,8 @@ inline RandomRun RunRandomCommands(World& w, const std::function<void(int step)>
           ChangeOrganisation c;
           c.code = w.Code(inst);
           c.member_of_code = groups[pick(groups.size())];
+          // Sometimes a new name too: the letters' copies of it must follow (projections).
+          if (pick(3) == 0) c.name = "改称" + std::to_string(step) + "クリニック";
           actor = w.Code(w.Org(inst).municipality);
           request = c;
           break;

@@ -204,6 +204,11 @@ TEST_CASE("invariant 1: after the randomized command sequence the live file equa
         CHECK_EQ((*row)->status, core::CodeName(l.status));
         CHECK_EQ((*row)->delegator, l.delegator);
         CHECK_EQ((*row)->delegate, l.delegate);
+        // The parties' codes and names copied into the row follow renames and code changes.
+        CHECK_EQ((*row)->delegator_code, s.FindOrg(l.delegator)->code);
+        CHECK_EQ((*row)->delegator_name, s.FindOrg(l.delegator)->name);
+        CHECK_EQ((*row)->delegate_code, s.FindOrg(l.delegate)->code);
+        CHECK_EQ((*row)->delegate_name, s.FindOrg(l.delegate)->name);
         CHECK_EQ((*row)->contract_date, l.contract_date ? l.contract_date->ToString() : "");
         CHECK_EQ((*row)->upper, l.upper);
         CHECK_EQ((*row)->version, l.version);
@@ -344,6 +349,49 @@ TEST_CASE("F-8 search: any width or kana or part of a kanji name or a code finds
   CHECK(Has(NamesFound(*p.service, "ｺﾄﾞﾓ"), "紀尾井町こどもクリニック"));
   CHECK_FALSE(Has(NamesFound(*p.service, "紀尾井"), "紀尾井町クリニック"));
   CHECK_EQ(SearchText("ＡＢＣ ｸﾘﾆｯｸ"), "abcクリニック");
+}
+
+TEST_CASE("F-1-2 and F-1-4-3: a party's new name or code shows in each of its letters") {
+  World w;
+  SomeLetters(w);
+  Served p(w);
+  // 中央区医師会 is the delegate of a returned letter, 紀尾井町クリニック the delegator of an
+  // approved one; each changes its name (F-1-2 by 国保中央会, F-1-1 by its municipality).
+  core::ChangeOrganisation ma;
+  ma.code = w.Code(w.chuo_ma);
+  ma.name = "中央区医師会（改称）";
+  w.Ok(As(World::kChuokai), ma);
+  core::ChangeOrganisation inst;
+  inst.code = w.Code(w.inst_member);
+  inst.name = "紀尾井町こどもクリニック";
+  w.Ok(As(World::kChiyoda), inst);
+  p.Sync();
+  auto page = p.service->Read([&](const Reader& r) { return ListLetters(r, Viewer{}, {}); });
+  REQUIRE_MESSAGE(page.ok(), page.status().ToString());
+  int as_delegate = 0, as_delegator = 0;
+  for (const LetterItem& it : page->items) {
+    CAPTURE(it.id);
+    if (it.delegate == w.chuo_ma) {
+      ++as_delegate;
+      CHECK_EQ(it.delegate_name, "中央区医師会（改称）");
+      CHECK_EQ(it.delegate_code, w.Code(w.chuo_ma));
+    }
+    if (it.delegator == w.inst_member) {
+      ++as_delegator;
+      CHECK_EQ(it.delegator_name, "紀尾井町こどもクリニック");
+      auto one = p.service->Read([&](const Reader& r) { return FindLetter(r, Viewer{}, it.id); });
+      REQUIRE(one.ok());
+      REQUIRE(one->has_value());
+      CHECK_EQ((*one)->delegator_name, "紀尾井町こどもクリニック");
+    }
+  }
+  CHECK_GT(as_delegate, 0);
+  CHECK_GT(as_delegator, 0);
+  // The live rows equal a rebuild's, which copies the names as they stand.
+  auto live = OpenRunner(w.dir.path() / "live.sqlite");
+  REQUIRE(live->CatchUp(*w.store, w.Head() - 2).ok());
+  REQUIRE(live->CatchUp(*w.store, w.Head()).ok());
+  CHECK(Hashes(*live) == RebuiltHashes(w, w.dir.path() / "rebuilt.sqlite", w.Head()));
 }
 
 // What a letter's viewer may see, computed here from the state (not from the projection), by the
