@@ -31,17 +31,24 @@ echo "== fixture: applications awaiting approval, users and sessions"
 # shellcheck disable=SC1091
 source "$out/sessions.env"
 
+# Starts `shugo serve` with extra options and waits until its projections caught up.
+serve() {
+  "$shugo" serve --dir "$data" --demo --quiet --listen "127.0.0.1:$port" "$@" >"$out/serve.log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 1 600); do
+    if curl -sf "http://127.0.0.1:$port/api/health" >"$out/health.json" 2>/dev/null &&
+      grep -q '"behind":0' "$out/health.json"; then
+      return 0
+    fi
+    sleep 0.5
+  done
+  echo "server not ready" >&2
+  cat "$out/serve.log" >&2
+  exit 1
+}
+
 echo "== shugo serve (demo mode, access log off)"
-"$shugo" serve --dir "$data" --demo --quiet --listen "127.0.0.1:$port" >"$out/serve.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 600); do
-  if curl -sf "http://127.0.0.1:$port/api/health" >"$out/health.json" 2>/dev/null &&
-    grep -q '"behind":0' "$out/health.json"; then
-    break
-  fi
-  sleep 0.5
-done
-grep -q '"behind":0' "$out/health.json" || { echo "server not ready" >&2; cat "$out/serve.log" >&2; exit 1; }
+serve
 
 national=(-H "Cookie: shugo_session=$NATIONAL_COOKIE")
 prefectural=(-H "Cookie: shugo_session=$PREFECTURE_COOKIE")
@@ -122,8 +129,15 @@ if [ "$(awk '/Non-2xx or 3xx responses:/ {print $5}' "$out/approve.txt")" != "" 
   echo "approve: the applications ran out before the end; its figure is a lower bound" >&2
 fi
 
+# The letters page again with no letter cache: every request reads its 50 rows and writes their
+# JSON, as for a page whose letters the cache does not hold yet.
+kill "$server_pid"
+wait "$server_pid" 2>/dev/null || true
+serve --letter-cache-mb 0
+run letters-page-uncached "${prefectural[@]}" "$page_url"
+
 echo "== ratios to nginx's static file (the HTTP ceiling of this machine)"
-for name in get_letter letters_page public_search; do
+for name in get_letter letters_page letters_page_uncached public_search; do
   awk -v a="$(eval echo "\$rps_$name")" -v b="$rps_nginx_static" -v n="$name" \
     'BEGIN { printf "%-34s %.3f\n", n, a / b }'
 done

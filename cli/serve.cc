@@ -26,6 +26,7 @@ struct ServeArgs {
   std::string tls_cert, tls_key;
   int workers = 8;
   std::string trusted_proxy;
+  size_t letter_cache_mb = 64;
 };
 
 // The demo's ready users (README "Demo users"), created once in a demo directory.
@@ -147,6 +148,7 @@ int Serve(const ServeArgs& a) {
   ho.tls_key = a.tls_key;
   ho.workers = a.workers;
   ho.trusted_proxy = a.trusted_proxy;
+  ho.letter_cache_bytes = a.letter_cache_mb << 20;
   auto server = http::Server::Start(ho, **store);
   if (!server.ok()) return Fail("serve", server.status().ToString());
   std::printf(
@@ -191,6 +193,11 @@ void AddServe(CLI::App& app, Action& run) {
   sub->add_option("--workers", args->workers,
                   "Threads for commands, sign-in and reads that wait for a position")
       ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  sub->add_option("--letter-cache-mb", args->letter_cache_mb,
+                  "Memory for letter objects that letters pages reuse while their rows stay "
+                  "unchanged (0: none)")
+      ->check(CLI::Range(0, 65536))
       ->capture_default_str();
   sub->callback([args, &run] { run = [args] { return Serve(*args); }; });
 }

@@ -106,6 +106,12 @@ JsonWriter& JsonWriter::Uint(uint64_t n) {
   return *this;
 }
 
+JsonWriter& JsonWriter::Raw(std::string_view json) {
+  BeforeValue();
+  out_ += json;
+  return *this;
+}
+
 JsonWriter& JsonWriter::Bool(bool b) {
   BeforeValue();
   out_ += b ? "true" : "false";

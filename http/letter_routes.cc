@@ -7,13 +7,16 @@
 
 #include <array>
 #include <charconv>
+#include <memory>
 #include <mutex>
 #include <unordered_map>
 #include <variant>
+#include <vector>
 
 #include "base/text.h"
 #include "core/visibility.h"
 #include "http/internal/json_writer.h"
+#include "http/internal/letter_cache.h"
 #include "projections/queries.h"
 
 namespace shugo::http::internal {
@@ -300,15 +303,42 @@ Response ListLettersRoute(Call& call) {
                           call.query["contract_type"] + '\x1f' + std::to_string(f.delegator) +
                           '\x1f' + std::to_string(f.delegate) + '\x1f' + f.q;
   f.known_total = Totals().Find(key, position);
-  auto result = call.ctx.projections->Read(
-      [&](const projections::Reader& r) { return projections::ListLetters(r, *viewer, f); });
+  // The letters whose object the cache holds at their row's revision are not read (in page order:
+  // ListLetters asks once per item, in order).
+  LetterCache* cache = call.ctx.letters;
+  std::vector<std::shared_ptr<const std::string>> held;
+  auto have = [&](core::LetterId id, events::Position revision) {
+    held.push_back(cache->Find(id, revision));
+    return held.back() != nullptr;
+  };
+  auto result = call.ctx.projections->Read([&](const projections::Reader& r) {
+    held.clear();
+    return cache ? projections::ListLetters(r, *viewer, f, have)
+                 : projections::ListLetters(r, *viewer, f);
+  });
   if (!result.ok()) return FromStatus(call, result.status());
   if (!f.known_total) Totals().Keep(key, position, result->total, result->more);
   std::string body;
   body.reserve(512 + 450 * result->items.size());
   JsonWriter w(body);
   w.BeginObject().Key("items").BeginArray();
-  for (const projections::LetterItem& l : result->items) WriteLetter(w, l);
+  for (size_t i = 0; i < result->items.size(); ++i) {
+    const projections::LetterItem& l = result->items[i];
+    if (i < held.size() && held[i]) {
+      w.Raw(*held[i]);
+      continue;
+    }
+    if (!cache) {
+      WriteLetter(w, l);
+      continue;
+    }
+    std::string one;
+    one.reserve(512);
+    JsonWriter object(one);
+    WriteLetter(object, l);
+    w.Raw(one);
+    cache->Keep(l.id, l.revision, std::move(one));
+  }
   w.EndArray()
       .Member("total", result->total)
       .Member("more", result->more)

@@ -521,7 +521,6 @@ const std::vector<Route>& Routes() {
     return r;
   }();
   return all;
-  return routes;
 }
 
 // Whether `path` fits `pattern`; the {} segments go to `params`.

@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "http/internal/letter_cache.h"
 #include "http/internal/limiter.h"
 #include "http/internal/routes.h"
 
@@ -298,8 +299,18 @@ struct Server::Impl {
   Impl(const ServerOptions& o, events::EventStore& store)
       : options(o),
         limiter(20, int64_t{10} * 60'000'000),
-        ctx{&store,        o.demo,     o.processor, o.business_clock,           &business_date_mu,
-            o.projections, o.accounts, o.clock,     !o.tls_certificate.empty(), &limiter},
+        letter_cache(o.letter_cache_bytes),
+        ctx{&store,
+            o.demo,
+            o.processor,
+            o.business_clock,
+            &business_date_mu,
+            o.projections,
+            o.accounts,
+            o.clock,
+            !o.tls_certificate.empty(),
+            &limiter,
+            o.letter_cache_bytes > 0 ? &letter_cache : nullptr},
         shared{ctx, options.timeouts, workers, connections, trusted_proxy},
         workers(static_cast<size_t>(std::max(1, o.workers))),
         contexts(MakeContexts(o.io_threads)),
@@ -333,6 +344,7 @@ struct Server::Impl {
   ServerOptions options;
   std::mutex business_date_mu;
   internal::LoginLimiter limiter;
+  internal::LetterCache letter_cache;
   std::optional<asio::ip::address> trusted_proxy;
   internal::Context ctx;
   std::atomic<int64_t> connections{0};

@@ -51,6 +51,9 @@ struct ServerOptions {
   std::string trusted_proxy;
   // Structured access log lines (JSON) on stderr.
   bool access_log = false;
+  // Bytes of letter objects kept for letters pages (http/internal/letter_cache.h); 0: none, every
+  // page reads and writes all of its rows.
+  size_t letter_cache_bytes = size_t{64} << 20;
 };
 
 class Server {

@@ -27,6 +27,8 @@ class JsonWriter {
   JsonWriter& Int(int64_t n);
   JsonWriter& Uint(uint64_t n);
   JsonWriter& Bool(bool b);
+  // A value that is JSON text already (written by another JsonWriter), copied as it is.
+  JsonWriter& Raw(std::string_view json);
 
   // Shorthands for a member with its value.
   JsonWriter& Member(std::string_view name, std::string_view text) {

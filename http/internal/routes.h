@@ -16,6 +16,7 @@ namespace bhttp = boost::beast::http;
 using Request = bhttp::request<bhttp::string_body>;
 using Response = bhttp::response<bhttp::string_body>;
 
+class LetterCache;
 class LoginLimiter;
 
 struct Context {
@@ -29,6 +30,7 @@ struct Context {
   const Clock* clock = nullptr;      // real time: sessions, rate limits
   bool tls = false;                  // cookies are Secure
   LoginLimiter* limiter = nullptr;
+  LetterCache* letters = nullptr;  // null: letter lists read every row
 };
 
 // What the access log adds about a request once it is handled (never a secret).
