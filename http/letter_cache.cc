@@ -12,15 +12,17 @@ std::shared_ptr<const std::string> LetterCache::Find(core::LetterId id,
 }
 
 void LetterCache::Keep(core::LetterId id, events::Position revision, std::string json) {
-  constexpr size_t kEntryOverhead = 64;  // the map node and the shared string's control block
-  const size_t cost = json.size() + kEntryOverhead;
+  // The map's node and bucket and the shared string's control block, besides the text's buffer.
+  constexpr size_t kEntryOverhead = 128;
+  json.shrink_to_fit();
+  const size_t cost = json.capacity() + kEntryOverhead;
   auto kept = std::make_shared<const std::string>(std::move(json));
   Shard& shard = ShardOf(id);
   std::lock_guard lock(shard.mu);
   auto [it, fresh] = shard.entries.try_emplace(id);
   if (!fresh) {
     if (it->second.revision > revision) return;  // a later revision is kept already
-    shard.bytes -= it->second.json->size() + kEntryOverhead;
+    shard.bytes -= it->second.json->capacity() + kEntryOverhead;
   }
   if (shard.bytes + cost > shard_bytes_) {
     shard.entries.clear();

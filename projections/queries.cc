@@ -1,5 +1,7 @@
 #include "projections/queries.h"
 
+#include <sqlite3.h>
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -303,6 +305,20 @@ Result<Page<LetterItem>> ListLetters(
       }
     }
     branches = std::move(by_status);
+  }
+  // The ids and then the rows must come from one snapshot (a letter re-keyed in between could
+  // show under a party the viewer may not see): the reader's read transaction, or one of the
+  // page's own should the reader have none.
+  struct Snapshot {
+    sqlite::Database& db;
+    bool own = false;
+    ~Snapshot() {
+      if (own) db.Exec("COMMIT").IgnoreError();
+    }
+  } snapshot{reader.db()};
+  if (sqlite3_get_autocommit(reader.db().raw()) != 0) {
+    SHUGO_RETURN_IF_ERROR(reader.db().Exec("BEGIN"));
+    snapshot.own = true;
   }
   SHUGO_ASSIGN_OR_RETURN(Statement ids,
                          reader.db().Prepare(UnionIds(branches, common, Ids::kPage)));

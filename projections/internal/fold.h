@@ -70,7 +70,9 @@ class Fold {
   const std::vector<core::LetterId>& LettersTo(core::OrgId org) const;
   void TouchOrg(core::OrgId id);
   void TouchLetter(core::LetterId id, int64_t at, bool created);  // an event of the letter
-  void MarkLetter(core::LetterId id);  // its row must be written again (its delegator moved)
+  // Its row must be written again (an event of its own, or a party moved or took a new code or
+  // name); its revision becomes the position being applied.
+  void MarkLetter(core::LetterId id);
   LetterRow MakeLetterRow(core::LetterId id) const;
   PublicRow MakePublicRow(core::OrgId id) const;
 

@@ -468,6 +468,16 @@ inline RandomRun RunRandomCommands(World& w, const std::function<void(int step)>
           request = EnterOrganisationDate{"132039", DK::kOpeningScheduled, some_date(1, 10), ""};
           break;
         case 7: {
+          // F-1-2: a 医師会's new name (a delegate: its letters' copies follow).
+          if (pick(4) == 0) {
+            const OrgId associations[] = {w.tokyo_ma, w.chiyoda_ma, w.chuo_ma};
+            ChangeOrganisation g;
+            g.code = w.Code(associations[pick(3)]);
+            g.name = "改称医師会" + std::to_string(step);
+            actor = World::kChuokai;
+            request = g;
+            break;
+          }
           const OrgId inst = insured[pick(insured.size())];
           ChangeOrganisation c;
           c.code = w.Code(inst);
