@@ -7,6 +7,7 @@
 
 #include <array>
 #include <charconv>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
@@ -306,15 +307,17 @@ Response ListLettersRoute(Call& call) {
   // The letters whose object the cache holds at their row's revision are not read (in page order:
   // ListLetters asks once per item, in order).
   LetterCache* cache = call.ctx.letters;
-  std::vector<std::shared_ptr<const std::string>> held;
-  auto have = [&](core::LetterId id, events::Position revision) {
-    held.push_back(cache->Find(id, revision));
-    return held.back() != nullptr;
-  };
+  std::vector<std::shared_ptr<const std::string>> held;  // by item; null: written below
+  std::function<bool(core::LetterId, events::Position)> have;
+  if (cache) {
+    have = [&](core::LetterId id, events::Position revision) {
+      held.push_back(cache->Find(id, revision));
+      return held.back() != nullptr;
+    };
+  }
   auto result = call.ctx.projections->Read([&](const projections::Reader& r) {
     held.clear();
-    return cache ? projections::ListLetters(r, *viewer, f, have)
-                 : projections::ListLetters(r, *viewer, f);
+    return projections::ListLetters(r, *viewer, f, have);
   });
   if (!result.ok()) return FromStatus(call, result.status());
   if (!f.known_total) Totals().Keep(key, position, result->total, result->more);

@@ -51,8 +51,7 @@ void Fold::NoteDelegate(core::LetterId id) {
   const core::Letter* l = state_.FindLetter(id);
   if (!l) return;
   if (l->delegate >= letters_to_.size()) letters_to_.resize(l->delegate + 1);
-  std::vector<core::LetterId>& to = letters_to_[l->delegate];
-  to.insert(std::upper_bound(to.begin(), to.end(), id), id);  // ids only grow: at the end
+  letters_to_[l->delegate].push_back(id);  // letters are numbered in order: the list stays sorted
 }
 
 const std::vector<core::LetterId>& Fold::LettersTo(core::OrgId org) const {
@@ -67,21 +66,19 @@ void Fold::TouchOrg(core::OrgId id) {
 }
 
 void Fold::MarkLetter(core::LetterId id) {
-  if (id >= letter_times_.size()) {
-    letter_times_.resize(std::max<size_t>(id + 1, letter_times_.size() * 2));
+  if (id >= letter_marks_.size()) {
+    letter_marks_.resize(std::max<size_t>(id + 1, letter_marks_.size() * 2));
   }
-  if (letters_.Insert(id)) letter_times_[id] = {0, 0};  // no event of its own yet this batch
-  if (id >= letter_revisions_.size()) {
-    letter_revisions_.resize(std::max<size_t>(id + 1, letter_revisions_.size() * 2));
-  }
-  letter_revisions_[id] = position_;  // the event being applied changed the row
+  LetterMarks& marks = letter_marks_[id];
+  if (letters_.Insert(id)) marks.created = marks.last = 0;  // no event of its own yet this batch
+  marks.revision = position_;  // the event being applied changed the row
 }
 
 void Fold::TouchLetter(core::LetterId id, int64_t at, bool created) {
   MarkLetter(id);
-  auto& [first, last] = letter_times_[id];
-  if (created) first = at;
-  last = at;
+  LetterMarks& marks = letter_marks_[id];
+  if (created) marks.created = at;
+  marks.last = at;
   if (const core::Letter* l = state_.FindLetter(id)) {
     const core::Organisation* o = state_.FindOrg(l->delegator);
     if (o && IsInstitution(o->kind)) public_.Insert(o->id);
@@ -198,9 +195,9 @@ LetterRow Fold::MakeLetterRow(core::LetterId id) const {
     row.delegate_code = o->code;
     row.delegate_name = o->name;
   }
-  row.created_at = letter_times_[id].first;
-  row.updated_at = letter_times_[id].second;
-  row.revision = letter_revisions_[id];
+  row.created_at = letter_marks_[id].created;
+  row.updated_at = letter_marks_[id].last;
+  row.revision = letter_marks_[id].revision;
   return row;
 }
 

@@ -79,9 +79,13 @@ class Fold {
   core::State state_;
   events::Position position_ = 0;
   TouchSet orgs_, public_, letters_, campaigns_, registrations_;
-  std::vector<std::pair<int64_t, int64_t>> letter_times_;  // by letter id: created, last
-  std::vector<std::vector<core::LetterId>> letters_to_;    // by delegate id (LettersTo)
-  std::vector<events::Position> letter_revisions_;         // by letter id (LetterRow::revision)
+  // What a letter's row takes from the events of the current batch, by letter id.
+  struct LetterMarks {
+    int64_t created = 0, last = 0;  // recorded_at of its creation and last event (0: none)
+    events::Position revision = 0;  // LetterRow::revision
+  };
+  std::vector<LetterMarks> letter_marks_;
+  std::vector<std::vector<core::LetterId>> letters_to_;  // by delegate id (LettersTo)
 };
 
 }  // namespace shugo::projections::internal
