@@ -3,6 +3,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
@@ -230,13 +231,28 @@ class PlainConnection : public Connection<PlainConnection>,
   }
   Stream& stream() { return stream_; }
   std::shared_ptr<PlainConnection> shared() { return shared_from_this(); }
+  // A lingering close: no more bytes are sent, and what the peer still sends (the rest of a body
+  // refused before it was read) is read and dropped until it closes or the deadline set for the
+  // last answer passes. Closed at once, the kernel would reset the connection, and a peer still
+  // writing would lose the answer it has not read yet (a 413).
   void Close() {
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) return;
+    drain_ = std::make_unique<std::array<char, 4096>>();
+    Drain();
   }
 
  private:
+  void Drain() {
+    stream_.async_read_some(asio::buffer(*drain_),
+                            [self = shared_from_this()](beast::error_code ec, size_t) {
+                              if (!ec) self->Drain();
+                            });
+  }
+
   Stream stream_;
+  std::unique_ptr<std::array<char, 4096>> drain_;
 };
 
 class TlsConnection : public Connection<TlsConnection>,
