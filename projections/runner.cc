@@ -23,7 +23,8 @@ using internal::Batch;
 using internal::Database;
 using internal::Statement;
 
-constexpr std::string_view kFileVersion = "1";
+// 2: one file per projection beside the main file (1: one file for all).
+constexpr std::string_view kFileVersion = "2";
 
 std::string Sha256Hex(std::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
@@ -60,55 +61,101 @@ class Hasher {
 
 std::vector<std::string> ProjectionNames() { return internal::ProjectionNames(); }
 
+namespace {
+
+// A projection's own file, connection and checkpoint.
+struct Part {
+  std::unique_ptr<internal::Projection> projection;
+  Database db;
+  Statement set_checkpoint;
+  bool pending_indexes = false;  // a bulk load: its indexes are built once it has caught up
+};
+
+// The file's own value of `key` in its meta table.
+Result<std::optional<std::string>> MetaValue(const Database& db, const std::string& key) {
+  SHUGO_ASSIGN_OR_RETURN(Statement get, db.Prepare("SELECT value FROM meta WHERE key = ?1"));
+  get.Bind(1, key);
+  SHUGO_ASSIGN_OR_RETURN(bool row, get.Step());
+  std::optional<std::string> v;
+  if (row) v = std::string(get.Text(0));
+  get.Reset();
+  return v;
+}
+
+constexpr std::string_view kWalPragmas =
+    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -131072; "
+    "PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = OFF;";
+
+}  // namespace
+
 struct Runner::Impl {
   RunnerOptions options;
-  Database db;
-  std::vector<std::unique_ptr<internal::Projection>> projections;
-  std::vector<Checkpoint> checkpoints;  // parallel to projections
-  std::set<std::string> pending_indexes;
+  std::filesystem::path path;
+  Database main;  // the file's version; readers attach the parts' files to it
+  std::vector<Part> parts;
+  // Each part's checkpoint. Catch-up writers move them on their own threads; checkpoints() reads
+  // them on another.
+  mutable std::mutex checkpoints_mu;
+  std::vector<Checkpoint> checkpoints;  // parallel to parts
   internal::Fold fold;
-  Statement set_checkpoint;
-  bool broken = false;
+  std::atomic<bool> broken{false};
 
   Status Init();
-  Status EnterBulk();
-  Status LeaveBulk();
-  Status CreateTables(internal::Projection& p);
-  Status DropTables(const internal::Projection& p) {
-    for (const std::string& t : p.dependents())
-      SHUGO_RETURN_IF_ERROR(db.Exec("DROP TABLE IF EXISTS " + t));
-    for (const std::string& t : p.tables())
-      SHUGO_RETURN_IF_ERROR(db.Exec("DROP TABLE IF EXISTS " + t));
+  Status InitPart(Part& part);
+  Status EnterBulk(Part& part);
+  Status LeaveBulk(Part& part);
+  Status CreateTables(Part& part);
+  Status DropTables(Part& part) {
+    for (const std::string& t : part.projection->dependents())
+      SHUGO_RETURN_IF_ERROR(part.db.Exec("DROP TABLE IF EXISTS " + t));
+    for (const std::string& t : part.projection->tables())
+      SHUGO_RETURN_IF_ERROR(part.db.Exec("DROP TABLE IF EXISTS " + t));
     return Status::Ok();
   }
-  // Writes a sealed batch (Fold::Seal) in one transaction with the checkpoints.
-  Status WriteBatch(const Batch& batch);
+  // Writes a sealed batch (Fold::Seal) to part `i` in one transaction with its checkpoint; a part
+  // that already has the batch's events is left alone.
+  Status WritePart(size_t i, const Batch& batch);
+  // Every part in turn (the live path: small batches).
+  Status WriteBatch(const Batch& batch) {
+    if (batch.empty()) return Status::Ok();
+    for (size_t i = 0; i < parts.size(); ++i) SHUGO_RETURN_IF_ERROR(WritePart(i, batch));
+    return Status::Ok();
+  }
   Status SealAndWrite(Batch& batch) {
     fold.Seal(batch);
     return WriteBatch(batch);
   }
+  Status BuildIndexes(Part& part);
   Status BuildPendingIndexes();
+  Checkpoint CheckpointOf(size_t i) const {
+    std::lock_guard lock(checkpoints_mu);
+    return checkpoints[i];
+  }
   events::Position MinCheckpoint() const {
+    std::lock_guard lock(checkpoints_mu);
     events::Position m = UINT64_MAX;
     for (const Checkpoint& c : checkpoints) m = std::min(m, c.position);
     return checkpoints.empty() ? 0 : m;
   }
   // Whether some projection becomes active after `position` (a batch must end there).
   bool IsBoundary(events::Position position) const {
+    std::lock_guard lock(checkpoints_mu);
     for (const Checkpoint& c : checkpoints) {
       if (c.position == position) return true;
     }
     return false;
   }
   int IndexOf(const std::string& name) const {
-    for (size_t i = 0; i < projections.size(); ++i) {
-      if (projections[i]->name() == name) return static_cast<int>(i);
+    for (size_t i = 0; i < parts.size(); ++i) {
+      if (parts[i].projection->name() == name) return static_cast<int>(i);
     }
     return -1;
   }
 };
 
-Status Runner::Impl::CreateTables(internal::Projection& p) {
+Status Runner::Impl::CreateTables(Part& part) {
+  internal::Projection& p = *part.projection;
+  Database& db = part.db;
   const std::string schema = p.schema();
   SHUGO_RETURN_IF_ERROR(db.Exec(internal::SplitSchema(schema).first));
   SHUGO_RETURN_IF_ERROR(p.Seed(db));
@@ -119,65 +166,64 @@ Status Runner::Impl::CreateTables(internal::Projection& p) {
   SHUGO_RETURN_IF_ERROR(cp.Bind(1, p.name()).Run());
   SHUGO_ASSIGN_OR_RETURN(Statement meta,
                          db.Prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)"));
+  SHUGO_RETURN_IF_ERROR(meta.Bind(1, "schema").Bind(2, Sha256Hex(schema)).Run());
+  SHUGO_RETURN_IF_ERROR(meta.Bind(1, "indexes_pending").Bind(2, "1").Run());
   SHUGO_RETURN_IF_ERROR(
-      meta.Bind(1, "schema:" + std::string(p.name())).Bind(2, Sha256Hex(schema)).Run());
-  SHUGO_RETURN_IF_ERROR(
-      meta.Bind(1, "indexes_pending:" + std::string(p.name())).Bind(2, "1").Run());
-  SHUGO_RETURN_IF_ERROR(meta.Bind(1, "reference:" + std::string(p.name()))
-                            .Bind(2, Sha256Hex(p.ReferenceFingerprint()))
-                            .Run());
-  pending_indexes.insert(std::string(p.name()));
+      meta.Bind(1, "reference").Bind(2, Sha256Hex(p.ReferenceFingerprint())).Run());
+  part.pending_indexes = true;
   return Status::Ok();
 }
 
 Status Runner::Impl::Init() {
-  SHUGO_RETURN_IF_ERROR(db.Exec(
-      "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -131072; "
-      "PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = OFF;"));
-  SHUGO_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+  SHUGO_RETURN_IF_ERROR(main.Exec(kWalPragmas));
+  SHUGO_RETURN_IF_ERROR(main.Exec("BEGIN IMMEDIATE"));
   Status s = [&]() -> Status {
-    SHUGO_RETURN_IF_ERROR(db.Exec(schemas::k_common_sql));
-    SHUGO_ASSIGN_OR_RETURN(Statement get, db.Prepare("SELECT value FROM meta WHERE key = ?1"));
-    auto meta = [&](const std::string& key) -> Result<std::optional<std::string>> {
-      get.Bind(1, key);
-      SHUGO_ASSIGN_OR_RETURN(bool row, get.Step());
-      std::optional<std::string> v;
-      if (row) v = std::string(get.Text(0));
-      get.Reset();
-      return v;
-    };
-    SHUGO_ASSIGN_OR_RETURN(auto version, meta("file_version"));
+    SHUGO_RETURN_IF_ERROR(main.Exec(schemas::k_common_sql));
+    SHUGO_ASSIGN_OR_RETURN(auto version, MetaValue(main, "file_version"));
     if (version && *version != kFileVersion) {
       return Status::DataLoss("projection file version " + *version + ", expected " +
                               std::string(kFileVersion) + ": rebuild it (shugo rebuild)");
     }
-    SHUGO_RETURN_IF_ERROR(
-        db.Exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('file_version', '" +
-                std::string(kFileVersion) + "')"));
-    for (auto& p : projections) {
-      const std::string name(p->name());
-      SHUGO_ASSIGN_OR_RETURN(auto schema_hash, meta("schema:" + name));
-      if (!schema_hash) {
-        SHUGO_RETURN_IF_ERROR(CreateTables(*p));
-      } else if (*schema_hash != Sha256Hex(p->schema())) {
-        // The projection's tables changed shape in this version: rebuild it from the log.
-        SHUGO_RETURN_IF_ERROR(DropTables(*p));
-        SHUGO_RETURN_IF_ERROR(CreateTables(*p));
-      } else {
-        SHUGO_ASSIGN_OR_RETURN(auto pending, meta("indexes_pending:" + name));
-        if (pending) pending_indexes.insert(name);
-        // New reference data (data/reference) replaces the rows that came from the old (a runner
-        // opened without reference data leaves them).
-        const std::string fingerprint = p->ReferenceFingerprint();
-        SHUGO_ASSIGN_OR_RETURN(auto seeded, meta("reference:" + name));
-        if (!fingerprint.empty() && (!seeded || *seeded != Sha256Hex(fingerprint))) {
-          SHUGO_RETURN_IF_ERROR(p->Reseed(db));
-          SHUGO_RETURN_IF_ERROR(
-              db.Exec("INSERT OR REPLACE INTO meta (key, value) VALUES "
-                      "('reference:" +
-                      name + "', '" + Sha256Hex(fingerprint) + "')"));
-        }
-      }
+    return main.Exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('file_version', '" +
+                     std::string(kFileVersion) + "')");
+  }();
+  if (!s.ok()) {
+    main.Exec("ROLLBACK").IgnoreError();
+    return s;
+  }
+  SHUGO_RETURN_IF_ERROR(main.Exec("COMMIT"));
+  for (Part& part : parts) SHUGO_RETURN_IF_ERROR(InitPart(part));
+  return Status::Ok();
+}
+
+Status Runner::Impl::InitPart(Part& part) {
+  internal::Projection& p = *part.projection;
+  const std::string name(p.name());
+  SHUGO_ASSIGN_OR_RETURN(
+      part.db, Database::Open(ProjectionFile(path, name).string(), Database::Mode::kReadWrite));
+  Database& db = part.db;
+  SHUGO_RETURN_IF_ERROR(db.Exec(kWalPragmas));
+  SHUGO_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+  Status s = [&]() -> Status {
+    SHUGO_RETURN_IF_ERROR(db.Exec(schemas::k_common_sql));
+    SHUGO_ASSIGN_OR_RETURN(auto schema_hash, MetaValue(db, "schema"));
+    if (!schema_hash) return CreateTables(part);
+    if (*schema_hash != Sha256Hex(p.schema())) {
+      // The projection's tables changed shape in this version: rebuild it from the log.
+      SHUGO_RETURN_IF_ERROR(DropTables(part));
+      return CreateTables(part);
+    }
+    SHUGO_ASSIGN_OR_RETURN(auto pending, MetaValue(db, "indexes_pending"));
+    part.pending_indexes = pending.has_value();
+    // New reference data (data/reference) replaces the rows that came from the old (a runner
+    // opened without reference data leaves them).
+    const std::string fingerprint = p.ReferenceFingerprint();
+    SHUGO_ASSIGN_OR_RETURN(auto seeded, MetaValue(db, "reference"));
+    if (!fingerprint.empty() && (!seeded || *seeded != Sha256Hex(fingerprint))) {
+      SHUGO_RETURN_IF_ERROR(p.Reseed(db));
+      SHUGO_RETURN_IF_ERROR(
+          db.Exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('reference', '" +
+                  Sha256Hex(fingerprint) + "')"));
     }
     return Status::Ok();
   }();
@@ -186,96 +232,104 @@ Status Runner::Impl::Init() {
     return s;
   }
   SHUGO_RETURN_IF_ERROR(db.Exec("COMMIT"));
-  for (auto& p : projections) SHUGO_RETURN_IF_ERROR(p->Prepare(db));
+  SHUGO_RETURN_IF_ERROR(p.Prepare(db));
   SHUGO_ASSIGN_OR_RETURN(
-      set_checkpoint,
+      part.set_checkpoint,
       db.Prepare(
           "UPDATE checkpoints SET position = ?2, events = events + ?3 WHERE projection = ?1"));
   SHUGO_ASSIGN_OR_RETURN(
       Statement read, db.Prepare("SELECT position, events FROM checkpoints WHERE projection = ?1"));
-  for (auto& p : projections) {
-    Checkpoint c;
-    c.projection = std::string(p->name());
-    read.Bind(1, c.projection);
-    SHUGO_ASSIGN_OR_RETURN(bool row, read.Step());
-    if (row) {
-      c.position = static_cast<events::Position>(read.Int(0));
-      c.events = static_cast<uint64_t>(read.Int(1));
-    }
-    read.Reset();
+  Checkpoint c;
+  c.projection = name;
+  read.Bind(1, c.projection);
+  SHUGO_ASSIGN_OR_RETURN(bool row, read.Step());
+  if (row) {
+    c.position = static_cast<events::Position>(read.Int(0));
+    c.events = static_cast<uint64_t>(read.Int(1));
+  }
+  read.Reset();
+  {
+    std::lock_guard lock(checkpoints_mu);
     checkpoints.push_back(std::move(c));
   }
-  if (!pending_indexes.empty()) SHUGO_RETURN_IF_ERROR(EnterBulk());
+  if (part.pending_indexes) SHUGO_RETURN_IF_ERROR(EnterBulk(part));
   return Status::Ok();
 }
 
-Status Runner::Impl::EnterBulk() {
+Status Runner::Impl::EnterBulk(Part& part) {
   if (options.private_file) {
-    SHUGO_RETURN_IF_ERROR(db.Exec("PRAGMA journal_mode = OFF; PRAGMA locking_mode = EXCLUSIVE"));
+    SHUGO_RETURN_IF_ERROR(
+        part.db.Exec("PRAGMA journal_mode = OFF; PRAGMA locking_mode = EXCLUSIVE"));
   }
   // Index builds may sort on a second thread.
-  return db.Exec("PRAGMA synchronous = OFF; PRAGMA cache_size = -524288; PRAGMA threads = 2");
+  return part.db.Exec("PRAGMA synchronous = OFF; PRAGMA cache_size = -262144; PRAGMA threads = 2");
 }
 
-Status Runner::Impl::LeaveBulk() {
+Status Runner::Impl::LeaveBulk(Part& part) {
   if (options.private_file) {
-    SHUGO_RETURN_IF_ERROR(db.Exec("PRAGMA locking_mode = NORMAL; PRAGMA journal_mode = WAL"));
+    SHUGO_RETURN_IF_ERROR(part.db.Exec("PRAGMA locking_mode = NORMAL; PRAGMA journal_mode = WAL"));
   }
   // Statistics for the query planner (an approximate ANALYZE: a few hundred rows per index).
-  return db.Exec(
+  return part.db.Exec(
       "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -131072; PRAGMA analysis_limit = 400; "
       "ANALYZE;");
 }
 
-Status Runner::Impl::WriteBatch(const Batch& batch) {
+Status Runner::Impl::WritePart(size_t i, const Batch& batch) {
   if (batch.empty()) return Status::Ok();
   if (broken) return Status::Unavailable("projection runner stopped after a failed write");
-  SHUGO_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+  const Checkpoint before = CheckpointOf(i);
+  if (before.position >= batch.first) return Status::Ok();  // already has these events
+  Part& part = parts[i];
+  SHUGO_RETURN_IF_ERROR(part.db.Exec("BEGIN IMMEDIATE"));
   Status s = [&]() -> Status {
-    for (size_t i = 0; i < projections.size(); ++i) {
-      if (checkpoints[i].position >= batch.first) continue;  // already has these events
-      SHUGO_RETURN_IF_ERROR(projections[i]->Write(batch));
-      SHUGO_RETURN_IF_ERROR(set_checkpoint.Bind(1, checkpoints[i].projection)
-                                .Bind(2, static_cast<int64_t>(batch.last))
-                                .Bind(3, static_cast<int64_t>(batch.events.size()))
-                                .Run());
-    }
+    SHUGO_RETURN_IF_ERROR(part.projection->Write(batch));
+    SHUGO_RETURN_IF_ERROR(part.set_checkpoint.Bind(1, before.projection)
+                              .Bind(2, static_cast<int64_t>(batch.last))
+                              .Bind(3, static_cast<int64_t>(batch.events.size()))
+                              .Run());
     if (options.before_commit) options.before_commit(batch.last);
-    return db.Exec("COMMIT");
+    return part.db.Exec("COMMIT");
   }();
   if (!s.ok()) {
-    db.Exec("ROLLBACK").IgnoreError();
+    part.db.Exec("ROLLBACK").IgnoreError();
     broken = true;  // the fold is ahead of the file now: reopen to go on
     return s;
   }
-  for (Checkpoint& c : checkpoints) {
-    if (c.position < batch.first) {
-      c.position = batch.last;
-      c.events += batch.events.size();
-    }
-  }
+  std::lock_guard lock(checkpoints_mu);
+  checkpoints[i].position = batch.last;
+  checkpoints[i].events += batch.events.size();
   return Status::Ok();
 }
 
-Status Runner::Impl::BuildPendingIndexes() {
-  if (pending_indexes.empty()) return Status::Ok();
-  SHUGO_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+Status Runner::Impl::BuildIndexes(Part& part) {
+  if (!part.pending_indexes) return Status::Ok();
+  SHUGO_RETURN_IF_ERROR(part.db.Exec("BEGIN IMMEDIATE"));
   Status s = [&]() -> Status {
-    for (const std::string& name : pending_indexes) {
-      const int i = IndexOf(name);
-      if (i < 0) continue;
-      const std::string schema = projections[static_cast<size_t>(i)]->schema();
-      SHUGO_RETURN_IF_ERROR(db.Exec(internal::SplitSchema(schema).second));
-      SHUGO_RETURN_IF_ERROR(db.Exec("DELETE FROM meta WHERE key = 'indexes_pending:" + name + "'"));
-    }
-    return db.Exec("COMMIT");
+    const std::string schema = part.projection->schema();
+    SHUGO_RETURN_IF_ERROR(part.db.Exec(internal::SplitSchema(schema).second));
+    SHUGO_RETURN_IF_ERROR(part.db.Exec("DELETE FROM meta WHERE key = 'indexes_pending'"));
+    return part.db.Exec("COMMIT");
   }();
   if (!s.ok()) {
-    db.Exec("ROLLBACK").IgnoreError();
+    part.db.Exec("ROLLBACK").IgnoreError();
     return s;
   }
-  pending_indexes.clear();
-  return LeaveBulk();
+  part.pending_indexes = false;
+  return LeaveBulk(part);
+}
+
+// Each part's file builds its own indexes, all at once (the longest sorts overlap the others).
+Status Runner::Impl::BuildPendingIndexes() {
+  std::vector<Status> results(parts.size());
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (!parts[i].pending_indexes) continue;
+    threads.emplace_back([this, i, &results] { results[i] = BuildIndexes(parts[i]); });
+  }
+  for (std::thread& t : threads) t.join();
+  for (const Status& s : results) SHUGO_RETURN_IF_ERROR(s);
+  return Status::Ok();
 }
 
 Runner::Runner(std::unique_ptr<Impl> impl, std::filesystem::path path)
@@ -286,8 +340,11 @@ Runner::~Runner() = default;
 Result<std::unique_ptr<Runner>> Runner::Open(const std::filesystem::path& path,
                                              RunnerOptions options) {
   auto impl = std::make_unique<Impl>();
-  SHUGO_ASSIGN_OR_RETURN(impl->db, Database::Open(path.string(), Database::Mode::kReadWrite));
-  impl->projections = internal::MakeProjections(options.catalog);
+  impl->path = path;
+  SHUGO_ASSIGN_OR_RETURN(impl->main, Database::Open(path.string(), Database::Mode::kReadWrite));
+  for (auto& p : internal::MakeProjections(options.catalog)) {
+    impl->parts.emplace_back().projection = std::move(p);
+  }
   impl->options = std::move(options);
   SHUGO_RETURN_IF_ERROR(impl->Init());
   return std::unique_ptr<Runner>(new Runner(std::move(impl), path));
@@ -303,26 +360,28 @@ Status Runner::Reset(const std::vector<std::string>& names) {
       return Status::InvalidArgument("projection", "知らない投影です: " + name);
     }
   }
-  SHUGO_RETURN_IF_ERROR(m.db.Exec("BEGIN IMMEDIATE"));
-  Status s = [&]() -> Status {
-    for (const std::string& name : names) {
-      auto& p = *m.projections[static_cast<size_t>(m.IndexOf(name))];
-      SHUGO_RETURN_IF_ERROR(m.DropTables(p));
-      SHUGO_RETURN_IF_ERROR(m.CreateTables(p));
-    }
-    return m.db.Exec("COMMIT");
-  }();
-  if (!s.ok()) {
-    m.db.Exec("ROLLBACK").IgnoreError();
-    return s;
-  }
   for (const std::string& name : names) {
     const auto i = static_cast<size_t>(m.IndexOf(name));
-    SHUGO_RETURN_IF_ERROR(m.projections[i]->Prepare(m.db));
-    m.checkpoints[i].position = 0;
-    m.checkpoints[i].events = 0;
+    Part& part = m.parts[i];
+    SHUGO_RETURN_IF_ERROR(part.db.Exec("BEGIN IMMEDIATE"));
+    Status s = [&]() -> Status {
+      SHUGO_RETURN_IF_ERROR(m.DropTables(part));
+      SHUGO_RETURN_IF_ERROR(m.CreateTables(part));
+      return part.db.Exec("COMMIT");
+    }();
+    if (!s.ok()) {
+      part.db.Exec("ROLLBACK").IgnoreError();
+      return s;
+    }
+    SHUGO_RETURN_IF_ERROR(part.projection->Prepare(part.db));
+    {
+      std::lock_guard lock(m.checkpoints_mu);
+      m.checkpoints[i].position = 0;
+      m.checkpoints[i].events = 0;
+    }
+    SHUGO_RETURN_IF_ERROR(m.EnterBulk(part));
   }
-  return m.EnterBulk();
+  return Status::Ok();
 }
 
 Status Runner::CatchUp(const events::EventStore& store, events::Position upto,
@@ -342,58 +401,62 @@ Status Runner::CatchUp(const events::EventStore& store, events::Position upto,
         }));
     SHUGO_RETURN_IF_ERROR(failure);
   }
-  // The fold (this thread) seals batches that a writer thread writes meanwhile, at most two
-  // ahead: each batch's rows are copies, so the fold may go on. A batch ends at every checkpoint
+  // The fold (this thread) seals batches; each part's own thread writes them to its own file
+  // meanwhile, so the files are written on both cores. Each batch's rows are copies, so the fold
+  // may go on, at most two batches ahead of the slowest part. A batch ends at every checkpoint
   // above the fold (where another projection joins in), every batch_events records, and `upto`.
   std::set<events::Position> boundaries;
-  for (const Checkpoint& c : m.checkpoints) {
+  for (const Checkpoint& c : checkpoints()) {
     if (c.position > m.fold.position()) boundaries.insert(c.position);
   }
   std::mutex mu;
   std::condition_variable cv;
-  std::deque<Batch> queue;
-  bool done = false;
+  std::deque<std::shared_ptr<const Batch>> queue;  // batches some part has yet to write
+  uint64_t front = 0;                              // the number of the queue's first batch
+  std::vector<uint64_t> next(m.parts.size(), 0);   // each part's next batch
+  bool done = false;                               // the fold has sealed its last batch
+  bool stop = false;                               // a part failed, or progress said stop
   Status written;
   CatchUpProgress p;
   p.target = upto;
-  std::thread writer([&] {
+  auto write = [&](size_t i) {
     for (;;) {
-      Batch batch;
+      std::shared_ptr<const Batch> batch;
       {
         std::unique_lock lock(mu);
-        cv.wait(lock, [&] { return !queue.empty() || done; });
-        if (queue.empty()) return;
-        batch = std::move(queue.front());
+        cv.wait(lock, [&] { return next[i] < front + queue.size() || done || stop; });
+        if (stop || next[i] >= front + queue.size()) return;
+        batch = queue[next[i] - front];
+      }
+      Status s = m.WritePart(i, *batch);
+      std::lock_guard lock(mu);
+      ++next[i];
+      if (s.ok() && *std::min_element(next.begin(), next.end()) > front) {
+        // Every part has this batch now: it is applied.
         queue.pop_front();
+        ++front;
+        p.events_written += batch->last - batch->first + 1;
+        p.position = batch->last;
+        if (progress && !progress(p)) s = Status::Aborted("projection catch-up stopped");
+      }
+      if (!s.ok() && !stop) {
+        written = s;
+        stop = true;
       }
       cv.notify_all();
-      Status s = m.WriteBatch(batch);
-      bool go_on = s.ok();
-      if (s.ok()) {
-        p.events_written += batch.last - batch.first + 1;
-        p.position = batch.last;
-        if (progress && !progress(p)) {
-          s = Status::Aborted("projection catch-up stopped");
-          go_on = false;
-        }
-      }
-      std::lock_guard lock(mu);
-      if (!go_on) {
-        written = s;
-        done = true;
-        queue.clear();
-        cv.notify_all();
-        return;
-      }
+      if (stop) return;
     }
-  });
+  };
+  std::vector<std::thread> writers;
+  for (size_t i = 0; i < m.parts.size(); ++i) writers.emplace_back(write, i);
   auto hand_over = [&](Batch& batch) {
     m.fold.Seal(batch);
-    std::unique_lock lock(mu);
-    cv.wait(lock, [&] { return queue.size() < 2 || done; });
-    if (done) return false;  // the writer failed or was stopped
-    queue.push_back(std::move(batch));
+    auto sealed = std::make_shared<const Batch>(std::move(batch));
     batch = Batch();
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return queue.size() < 2 || stop; });
+    if (stop) return false;  // a writer failed or was stopped
+    queue.push_back(std::move(sealed));
     cv.notify_all();
     return true;
   };
@@ -417,9 +480,10 @@ Status Runner::CatchUp(const events::EventStore& store, events::Position upto,
   {
     std::lock_guard lock(mu);
     done = true;
+    if (!read.ok() || !failure.ok()) stop = true;
   }
   cv.notify_all();
-  writer.join();
+  for (std::thread& t : writers) t.join();
   if (!read.ok() || !failure.ok() || !written.ok()) {
     // The fold may be ahead of what was written: this runner cannot go on.
     m.broken = true;
@@ -456,18 +520,23 @@ Status Runner::Apply(const std::vector<events::RecordedEvent>& events) {
 
 events::Position Runner::position() const { return impl_->MinCheckpoint(); }
 
-std::vector<Checkpoint> Runner::checkpoints() const { return impl_->checkpoints; }
+std::vector<Checkpoint> Runner::checkpoints() const {
+  std::lock_guard lock(impl_->checkpoints_mu);
+  return impl_->checkpoints;
+}
 
 Result<std::string> Runner::ContentHash(const std::string& projection) {
   Impl& m = *impl_;
   const int i = m.IndexOf(projection);
   if (i < 0) return Status::InvalidArgument("projection", "知らない投影です: " + projection);
+  const Part& part = m.parts[static_cast<size_t>(i)];
+  const Database& db = part.db;
   Hasher h;
-  for (const std::string& table : m.projections[static_cast<size_t>(i)]->tables()) {
+  for (const std::string& table : part.projection->tables()) {
     // Primary-key columns, in key order; none: a rowid table (FTS5 included).
     SHUGO_ASSIGN_OR_RETURN(
         Statement info,
-        m.db.Prepare("SELECT name, pk FROM pragma_table_info(?1) WHERE pk > 0 ORDER BY pk"));
+        db.Prepare("SELECT name, pk FROM pragma_table_info(?1) WHERE pk > 0 ORDER BY pk"));
     info.Bind(1, table);
     std::string order;
     for (;;) {
@@ -478,7 +547,7 @@ Result<std::string> Runner::ContentHash(const std::string& projection) {
     }
     const std::string sql = order.empty() ? "SELECT rowid, * FROM " + table + " ORDER BY rowid"
                                           : "SELECT * FROM " + table + " ORDER BY " + order;
-    SHUGO_ASSIGN_OR_RETURN(Statement rows, m.db.Prepare(sql));
+    SHUGO_ASSIGN_OR_RETURN(Statement rows, db.Prepare(sql));
     h.Add('T', table);
     for (;;) {
       SHUGO_ASSIGN_OR_RETURN(bool row, rows.Step());
@@ -493,6 +562,43 @@ Result<std::string> Runner::ContentHash(const std::string& projection) {
   return h.Hex();
 }
 
-Status Runner::Flush() { return impl_->db.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); }
+Status Runner::Flush() {
+  // Each file's WAL into the file and synced, the files in parallel.
+  std::vector<Status> results(impl_->parts.size());
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < impl_->parts.size(); ++i) {
+    threads.emplace_back([this, i, &results] {
+      results[i] = impl_->parts[i].db.Exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    });
+  }
+  Status main = impl_->main.Exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  for (std::thread& t : threads) t.join();
+  for (const Status& s : results) SHUGO_RETURN_IF_ERROR(s);
+  return main;
+}
+
+std::filesystem::path ProjectionFile(const std::filesystem::path& path, std::string_view name) {
+  return path.parent_path() /
+         (path.stem().string() + "." + std::string(name) + path.extension().string());
+}
+
+std::vector<std::filesystem::path> ProjectionFiles(const std::filesystem::path& path) {
+  std::vector<std::filesystem::path> files{path};
+  for (const std::string& name : ProjectionNames()) files.push_back(ProjectionFile(path, name));
+  return files;
+}
+
+Result<sqlite::Database> OpenForReading(const std::filesystem::path& path) {
+  SHUGO_ASSIGN_OR_RETURN(Database db, Database::Open(path.string(), Database::Mode::kReadOnly));
+  for (const std::string& name : ProjectionNames()) {
+    std::string file;
+    for (char c : ProjectionFile(path, name).string()) {
+      file += c;
+      if (c == '\'') file += c;
+    }
+    SHUGO_RETURN_IF_ERROR(db.Exec("ATTACH DATABASE '" + file + "' AS " + name));
+  }
+  return db;
+}
 
 }  // namespace shugo::projections

@@ -1,8 +1,10 @@
-// One projection file: every read model of projections/internal/read_models.h in one SQLite
-// database (WAL), each with its own checkpoint, kept up to date from the log (docs/projections.md).
-// The runner folds the log into its own core::State and writes, per batch and in one transaction,
-// the rows of every record the batch touched and each projection's checkpoint (invariant 7).
-// Not thread-safe: one thread drives a runner; readers open their own connections to its file.
+// One generation of projection files: every read model of projections/internal/read_models.h in
+// its own SQLite file (WAL) beside a main file, each with its own checkpoint, kept up to date from
+// the log (docs/projections.md). The runner folds the log into its own core::State and writes, per
+// batch and per file in one transaction, the rows of every record the batch touched and that
+// projection's checkpoint (invariant 7). While catching up, each file is written on its own
+// thread. Not thread-safe: one thread drives a runner; readers open their own connections
+// (OpenForReading).
 #pragma once
 
 #include <chrono>
@@ -11,11 +13,13 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/status.h"
 #include "core/vaccine_catalog.h"
 #include "events/event_store.h"
+#include "projections/sqlite.h"
 
 namespace shugo::projections {
 
@@ -51,9 +55,9 @@ struct CatchUpProgress {
 
 class Runner {
  public:
-  // Opens (or creates) the projection file at `path`; creates the tables of a projection that has
-  // none (its indexes wait until it has caught up: a bulk load). kDataLoss when the file is not a
-  // projection file of this version.
+  // Opens (or creates) the projection files whose main file is `path`; creates the tables of a
+  // projection that has none (its indexes wait until it has caught up: a bulk load). kDataLoss
+  // when the main file is not a projection file of this version.
   static Result<std::unique_ptr<Runner>> Open(const std::filesystem::path& path,
                                               RunnerOptions options);
   ~Runner();
@@ -95,5 +99,15 @@ class Runner {
 
 // The projections' names, in the order they are written.
 std::vector<std::string> ProjectionNames();
+
+// The file of projection `name` in the generation whose main file is `path`:
+// read-000001.sqlite → read-000001.letters.sqlite.
+std::filesystem::path ProjectionFile(const std::filesystem::path& path, std::string_view name);
+// The main file and every projection's file of the generation whose main file is `path`.
+std::vector<std::filesystem::path> ProjectionFiles(const std::filesystem::path& path);
+// A read-only connection to the main file with each projection's file attached under the
+// projection's name, so that queries name the tables alone. A read transaction sees each file
+// as it stood when the transaction first read it.
+Result<sqlite::Database> OpenForReading(const std::filesystem::path& path);
 
 }  // namespace shugo::projections

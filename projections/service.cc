@@ -31,11 +31,14 @@ uint64_t GenerationOf(const std::string& name) {
   return g;
 }
 
+// Removes a generation: its main file and each projection's file, with their WAL files.
 void RemoveFile(const fs::path& path) {
   std::error_code ignored;
-  fs::remove(path, ignored);
-  fs::remove(path.string() + "-wal", ignored);
-  fs::remove(path.string() + "-shm", ignored);
+  for (const fs::path& file : ProjectionFiles(path)) {
+    fs::remove(file, ignored);
+    fs::remove(file.string() + "-wal", ignored);
+    fs::remove(file.string() + "-shm", ignored);
+  }
 }
 
 Status SyncPath(const fs::path& path) {
@@ -70,14 +73,16 @@ Status WriteCurrent(const fs::path& dir, const std::string& name) {
   return SyncPath(dir);
 }
 
-// Removes projection files other than `keep` (left by a rebuild that did not finish).
+// Removes projection files of generations other than `keep`'s (left by a rebuild that did not
+// finish): read-000001.sqlite keeps read-000001.*.
 void RemoveStrays(const fs::path& dir, const std::string& keep) {
+  const std::string generation = keep.substr(0, keep.find('.') + 1);
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
     const std::string name = entry.path().filename().string();
     const bool ours = (name.starts_with("read-") || name.starts_with("check-")) &&
                       name.find(".sqlite") != std::string::npos;
-    if (ours && !name.starts_with(keep)) fs::remove(entry.path(), ec);
+    if (ours && !name.starts_with(generation)) fs::remove(entry.path(), ec);
   }
 }
 
@@ -115,11 +120,15 @@ Result<std::unique_ptr<Runner>> BuildShadow(const events::EventStore& store,
   RemoveFile(target);
   const bool partial = !names.empty() && !current.empty() && fs::exists(current);
   if (partial) {
-    // A consistent copy of the current file (its own read transaction), then the named
-    // projections emptied.
-    SHUGO_ASSIGN_OR_RETURN(Database source,
-                           Database::Open(current.string(), Database::Mode::kReadOnly));
-    SHUGO_RETURN_IF_ERROR(source.Exec("VACUUM INTO " + Quote(target.string())));
+    // A consistent copy of each current file (each its own read transaction: a projection and its
+    // checkpoint are in one file), then the named projections emptied.
+    const std::vector<fs::path> from = ProjectionFiles(current), to = ProjectionFiles(target);
+    for (size_t i = 0; i < from.size(); ++i) {
+      if (!fs::exists(from[i])) continue;  // the runner creates it
+      SHUGO_ASSIGN_OR_RETURN(Database source,
+                             Database::Open(from[i].string(), Database::Mode::kReadOnly));
+      SHUGO_RETURN_IF_ERROR(source.Exec("VACUUM INTO " + Quote(to[i].string())));
+    }
   }
   RunnerOptions private_options = options;
   private_options.private_file = true;  // nobody reads it before the swap
@@ -244,7 +253,20 @@ Result<std::unique_ptr<ProjectionService>> ProjectionService::Open(events::Event
   RunnerOptions ro;
   ro.catalog = s->options_.catalog;
   ro.before_commit = s->options_.before_commit;
-  SHUGO_ASSIGN_OR_RETURN(s->runner_, Runner::Open(dir / current, ro));
+  auto runner = Runner::Open(dir / current, ro);
+  if (runner.status().code() == StatusCode::kDataLoss) {
+    // Not a projection file of this version (or damaged): the log rebuilds a new generation.
+    std::fprintf(stderr, "shugo: projections: %s; building %s from the log\n",
+                 runner.status().ToString().c_str(), FileName(GenerationOf(current) + 1).c_str());
+    const std::string old = current;
+    current = FileName(GenerationOf(current) + 1);
+    RemoveFile(dir / current);
+    SHUGO_RETURN_IF_ERROR(WriteCurrent(dir, current));
+    RemoveFile(dir / old);
+    runner = Runner::Open(dir / current, ro);
+  }
+  if (!runner.ok()) return runner.status();
+  s->runner_ = std::move(*runner);
   s->generation_ = std::make_shared<Generation>(dir / current);
   s->position_ = s->runner_->position();
   s->PublishState();
@@ -345,10 +367,14 @@ void ProjectionService::ReadWith(const std::function<void(const Reader&)>& query
     }
   }
   if (!lent.db) {
-    auto opened = Database::Open(generation->path.string(), Database::Mode::kReadOnly);
+    auto opened = OpenForReading(generation->path);
     lent.db = std::make_unique<Database>(opened.ok() ? std::move(*opened) : Database());
-    if (lent.db->is_open()) {
-      lent.db->Exec("PRAGMA cache_size = -32768; PRAGMA mmap_size = 268435456;").IgnoreError();
+    for (const std::string& name : ProjectionNames()) {
+      if (!lent.db->is_open()) break;
+      lent.db
+          ->Exec("PRAGMA " + name + ".cache_size = -8192; PRAGMA " + name +
+                 ".mmap_size = 268435456;")
+          .IgnoreError();
     }
   }
   Database& db = *lent.db;
