@@ -69,6 +69,9 @@ struct Part {
   Database db;
   Statement set_checkpoint;
   bool pending_indexes = false;  // a bulk load: its indexes are built once it has caught up
+  // Domain events of the deferred batches it skipped since its checkpoint (Batch::deferred):
+  // counted into its checkpoint with the batch that writes their records.
+  uint64_t deferred_events = 0;
 };
 
 // The file's own value of `key` in its meta table.
@@ -281,12 +284,17 @@ Status Runner::Impl::WritePart(size_t i, const Batch& batch) {
   const Checkpoint before = CheckpointOf(i);
   if (before.position >= batch.first) return Status::Ok();  // already has these events
   Part& part = parts[i];
+  if (batch.deferred && part.projection->FromState()) {
+    part.deferred_events += batch.events.size();  // its records come with a later batch
+    return Status::Ok();
+  }
+  const uint64_t events = part.deferred_events + batch.events.size();
   SHUGO_RETURN_IF_ERROR(part.db.Exec("BEGIN IMMEDIATE"));
   Status s = [&]() -> Status {
     SHUGO_RETURN_IF_ERROR(part.projection->Write(batch));
     SHUGO_RETURN_IF_ERROR(part.set_checkpoint.Bind(1, before.projection)
                               .Bind(2, static_cast<int64_t>(batch.last))
-                              .Bind(3, static_cast<int64_t>(batch.events.size()))
+                              .Bind(3, static_cast<int64_t>(events))
                               .Run());
     if (options.before_commit) options.before_commit(batch.last);
     return part.db.Exec("COMMIT");
@@ -296,9 +304,10 @@ Status Runner::Impl::WritePart(size_t i, const Batch& batch) {
     broken = true;  // the fold is ahead of the file now: reopen to go on
     return s;
   }
+  part.deferred_events = 0;
   std::lock_guard lock(checkpoints_mu);
   checkpoints[i].position = batch.last;
-  checkpoints[i].events += batch.events.size();
+  checkpoints[i].events += events;
   return Status::Ok();
 }
 
@@ -437,6 +446,7 @@ Status Runner::CatchUp(const events::EventStore& store, events::Position upto,
         ++front;
         p.events_written += batch->last - batch->first + 1;
         p.position = batch->last;
+        p.applied = m.MinCheckpoint();
         if (progress && !progress(p)) s = Status::Aborted("projection catch-up stopped");
       }
       if (!s.ok() && !stop) {
@@ -449,8 +459,11 @@ Status Runner::CatchUp(const events::EventStore& store, events::Position upto,
   };
   std::vector<std::thread> writers;
   for (size_t i = 0; i < m.parts.size(); ++i) writers.emplace_back(write, i);
-  auto hand_over = [&](Batch& batch) {
-    m.fold.Seal(batch);
+  // Until the last batch, the records of organisations, letters and public rows wait in the fold
+  // (up to deferred_records of them): each is then written once, as it stands at the end, instead
+  // of once per batch that touched it.
+  auto hand_over = [&](Batch& batch, bool last) {
+    m.fold.Seal(batch, !last && m.fold.touched() < m.options.deferred_records);
     auto sealed = std::make_shared<const Batch>(std::move(batch));
     batch = Batch();
     std::unique_lock lock(mu);
@@ -471,11 +484,11 @@ Status Runner::CatchUp(const events::EventStore& store, events::Position upto,
       ++count;
       if (count >= m.options.batch_events || pos == upto || boundaries.contains(pos)) {
         count = 0;
-        if (!hand_over(batch)) return false;
+        if (!hand_over(batch, pos == upto)) return false;
       }
       return pos < upto;
     });
-    if (read.ok() && failure.ok() && !batch.empty()) hand_over(batch);
+    if (read.ok() && failure.ok() && !batch.empty()) hand_over(batch, true);
   }
   {
     std::lock_guard lock(mu);

@@ -411,7 +411,7 @@ void ProjectionService::EndStaleSnapshots() const {
 
 void ProjectionService::RunLive() {
   auto progress = [this](const CatchUpProgress& p) {
-    Publish(p.position);  // on the catch-up's writer thread, which alone moves the checkpoints
+    Publish(p.applied);  // on a catch-up's writer thread, under the catch-up's lock
     return !stopping_.load();
   };
   std::unique_ptr<events::Subscription> sub;

@@ -48,7 +48,11 @@ struct PublicRow {
 
 struct Batch {
   events::Position first = 0, last = 0;  // the positions it covers, non-domain events included
-  std::vector<EventMeta> events;         // its domain events, in order
+  // The organisations, letters, public rows and F-1-5 entries it touched are not in it: a later
+  // batch of the same catch-up carries them, as they stand then (Fold::Seal). Projections made of
+  // those records (Projection::FromState) write nothing of it and keep their checkpoint.
+  bool deferred = false;
+  std::vector<EventMeta> events;  // its domain events, in order
   std::vector<core::Organisation> orgs;
   std::vector<LetterRow> letters;
   std::vector<core::Campaign> campaigns;

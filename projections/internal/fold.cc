@@ -213,7 +213,13 @@ PublicRow Fold::MakePublicRow(core::OrgId id) const {
   return row;
 }
 
-void Fold::Seal(Batch& batch) {
+void Fold::Seal(Batch& batch, bool deferred) {
+  for (core::CampaignId id : campaigns_.Sorted()) {
+    if (const core::Campaign* c = state_.FindCampaign(id)) batch.campaigns.push_back(*c);
+  }
+  campaigns_.Clear();
+  batch.deferred = deferred;
+  if (deferred) return;
   const auto& orgs = orgs_.Sorted();
   batch.orgs.reserve(orgs.size());
   for (core::OrgId id : orgs) {
@@ -223,9 +229,6 @@ void Fold::Seal(Batch& batch) {
   batch.letters.reserve(letters.size());
   for (core::LetterId id : letters) {
     if (state_.FindLetter(id)) batch.letters.push_back(MakeLetterRow(id));
-  }
-  for (core::CampaignId id : campaigns_.Sorted()) {
-    if (const core::Campaign* c = state_.FindCampaign(id)) batch.campaigns.push_back(*c);
   }
   for (core::RegistrationId id : registrations_.Sorted()) {
     if (const core::NonInsuredRegistration* r = state_.FindRegistration(id)) {
@@ -240,7 +243,6 @@ void Fold::Seal(Batch& batch) {
   orgs_.Clear();
   public_.Clear();
   letters_.Clear();
-  campaigns_.Clear();
   registrations_.Clear();
 }
 

@@ -31,9 +31,13 @@ class Projection {
   virtual Status Reseed(Database& /*db*/) { return Status::Ok(); }
   virtual std::string ReferenceFingerprint() const { return {}; }
   virtual Status Prepare(Database& db) = 0;
-  // Writes one batch; `from` is the projection's checkpoint: events at or before it are already
-  // in its rows (a batch never straddles a checkpoint, so either all or none are).
+  // Writes one batch (never one its checkpoint already covers: a batch never straddles a
+  // checkpoint).
   virtual Status Write(const Batch& batch) = 0;
+  // Its rows are made of the records a batch copies from the state (organisations, letters,
+  // public rows, F-1-5 entries) alone, not of the events: it skips a deferred batch (Batch::
+  // deferred) and writes the records at the batch that carries them.
+  virtual bool FromState() const { return false; }
 };
 
 // Every projection, in the order they are written (names are unique).
