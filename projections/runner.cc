@@ -284,7 +284,7 @@ Status Runner::Impl::WritePart(size_t i, const Batch& batch) {
   const Checkpoint before = CheckpointOf(i);
   if (before.position >= batch.first) return Status::Ok();  // already has these events
   Part& part = parts[i];
-  if (batch.deferred && part.projection->FromState()) {
+  if (batch.deferred && part.projection->Deferrable()) {
     part.deferred_events += batch.events.size();  // its records come with a later batch
     return Status::Ok();
   }
@@ -429,6 +429,9 @@ Status Runner::CatchUp(const events::EventStore& store, events::Position upto,
   CatchUpProgress p;
   p.target = upto;
   auto write = [&](size_t i) {
+    // "proj-letters" in top -H and perf.
+    const std::string thread = "proj-" + std::string(m.parts[i].projection->name());
+    pthread_setname_np(pthread_self(), thread.substr(0, 15).c_str());
     for (;;) {
       std::shared_ptr<const Batch> batch;
       {
@@ -459,7 +462,7 @@ Status Runner::CatchUp(const events::EventStore& store, events::Position upto,
   };
   std::vector<std::thread> writers;
   for (size_t i = 0; i < m.parts.size(); ++i) writers.emplace_back(write, i);
-  // Until the last batch, the records of organisations, letters and public rows wait in the fold
+  // Until the last batch, the letters and public rows that batches touched wait in the fold
   // (up to deferred_records of them): each is then written once, as it stands at the end, instead
   // of once per batch that touched it.
   auto hand_over = [&](Batch& batch, bool last) {

@@ -33,9 +33,9 @@ struct RunnerOptions {
   std::shared_ptr<const core::VaccineCatalog> catalog;
   // Most events in one transaction while catching up (live batches are what arrived).
   size_t batch_events = 100'000;
-  // While catching up, the organisations, letters and public rows that batches touched are
-  // written once, with the last batch, while fewer than this many wait (each a few hundred bytes
-  // when copied); beyond, a batch carries them.
+  // While catching up, the letters and public rows that batches touched are written once, with
+  // the last batch, while fewer than this many wait (each a few hundred bytes when copied);
+  // beyond, a batch carries them.
   size_t deferred_records = 2'000'000;
   // Nobody reads the file until this runner is done with it (a rebuild's new or scratch file):
   // while projections load in bulk, no journal at all; WAL again once they have caught up.

@@ -48,9 +48,9 @@ struct PublicRow {
 
 struct Batch {
   events::Position first = 0, last = 0;  // the positions it covers, non-domain events included
-  // The organisations, letters, public rows and F-1-5 entries it touched are not in it: a later
-  // batch of the same catch-up carries them, as they stand then (Fold::Seal). Projections made of
-  // those records (Projection::FromState) write nothing of it and keep their checkpoint.
+  // The letters and public rows it touched are not in it: a later batch of the same catch-up
+  // carries them, as they stand then (Fold::Seal). The projections made of those records alone
+  // (Projection::Deferrable) write nothing of it and keep their checkpoint.
   bool deferred = false;
   std::vector<EventMeta> events;  // its domain events, in order
   std::vector<core::Organisation> orgs;

@@ -214,36 +214,36 @@ PublicRow Fold::MakePublicRow(core::OrgId id) const {
 }
 
 void Fold::Seal(Batch& batch, bool deferred) {
-  for (core::CampaignId id : campaigns_.Sorted()) {
-    if (const core::Campaign* c = state_.FindCampaign(id)) batch.campaigns.push_back(*c);
-  }
-  campaigns_.Clear();
-  batch.deferred = deferred;
-  if (deferred) return;
   const auto& orgs = orgs_.Sorted();
   batch.orgs.reserve(orgs.size());
   for (core::OrgId id : orgs) {
     if (const core::Organisation* o = state_.FindOrg(id)) batch.orgs.push_back(*o);
   }
-  const auto& letters = letters_.Sorted();
-  batch.letters.reserve(letters.size());
-  for (core::LetterId id : letters) {
-    if (state_.FindLetter(id)) batch.letters.push_back(MakeLetterRow(id));
+  for (core::CampaignId id : campaigns_.Sorted()) {
+    if (const core::Campaign* c = state_.FindCampaign(id)) batch.campaigns.push_back(*c);
   }
   for (core::RegistrationId id : registrations_.Sorted()) {
     if (const core::NonInsuredRegistration* r = state_.FindRegistration(id)) {
       batch.registrations.push_back(*r);
     }
   }
+  orgs_.Clear();
+  campaigns_.Clear();
+  registrations_.Clear();
+  batch.deferred = deferred;
+  if (deferred) return;
+  const auto& letters = letters_.Sorted();
+  batch.letters.reserve(letters.size());
+  for (core::LetterId id : letters) {
+    if (state_.FindLetter(id)) batch.letters.push_back(MakeLetterRow(id));
+  }
   const auto& institutions = public_.Sorted();
   batch.public_rows.reserve(institutions.size());
   for (core::OrgId id : institutions) {
     if (state_.FindOrg(id)) batch.public_rows.push_back(MakePublicRow(id));
   }
-  orgs_.Clear();
   public_.Clear();
   letters_.Clear();
-  registrations_.Clear();
 }
 
 }  // namespace shugo::projections::internal

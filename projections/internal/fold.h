@@ -48,13 +48,11 @@ class Fold {
   // the event for history. Non-domain records (Opaque) only move the position. kDataLoss naming
   // the position when a record does not decode or apply.
   Status Apply(events::Position position, const fb::Event& record, Batch* batch);
-  // Copies the touched records into `batch` and forgets them. `deferred`: only the campaigns;
-  // the other records stay noted for a later batch (Batch::deferred).
+  // Copies the touched records into `batch` and forgets them. `deferred`: the letters and public
+  // rows stay noted for a later batch (Batch::deferred).
   void Seal(Batch& batch, bool deferred = false);
-  // How many organisations, letters, public rows and F-1-5 entries are noted for the next batch.
-  size_t touched() const {
-    return orgs_.size() + public_.size() + letters_.size() + registrations_.size();
-  }
+  // How many letters and public rows are noted for the next batch.
+  size_t touched() const { return public_.size() + letters_.size(); }
 
   events::Position position() const { return position_; }
   const core::State& state() const { return state_; }

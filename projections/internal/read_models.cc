@@ -42,7 +42,6 @@ std::optional<int64_t> NonZero(T id) {
 
 class Organisations final : public Projection {
  public:
-  bool FromState() const override { return true; }
   std::string_view name() const override { return "organisations"; }
   std::string schema() const override { return std::string(schemas::k_organisations_sql); }
   std::vector<std::string> tables() const override {
@@ -156,7 +155,7 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13))"));
 
 class Letters final : public Projection {
  public:
-  bool FromState() const override { return true; }
+  bool Deferrable() const override { return true; }
   std::string_view name() const override { return "letters"; }
   std::string schema() const override { return std::string(schemas::k_letters_sql); }
   std::vector<std::string> tables() const override { return {"letters"}; }
@@ -402,7 +401,7 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12))"));
 
 class PublicSearch final : public Projection {
  public:
-  bool FromState() const override { return true; }
+  bool Deferrable() const override { return true; }
   std::string_view name() const override { return "public_search"; }
   std::string schema() const override { return std::string(schemas::k_public_search_sql); }
   std::vector<std::string> tables() const override { return {"public_institutions"}; }

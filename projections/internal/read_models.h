@@ -34,10 +34,9 @@ class Projection {
   // Writes one batch (never one its checkpoint already covers: a batch never straddles a
   // checkpoint).
   virtual Status Write(const Batch& batch) = 0;
-  // Its rows are made of the records a batch copies from the state (organisations, letters,
-  // public rows, F-1-5 entries) alone, not of the events: it skips a deferred batch (Batch::
-  // deferred) and writes the records at the batch that carries them.
-  virtual bool FromState() const { return false; }
+  // Its rows are made of the letters or public rows a batch copies from the state alone: it skips
+  // a deferred batch (Batch::deferred) and writes them with the batch that carries them.
+  virtual bool Deferrable() const { return false; }
 };
 
 // Every projection, in the order they are written (names are unique).
