@@ -334,7 +334,11 @@ Status Runner::Impl::BuildPendingIndexes() {
   std::vector<std::thread> threads;
   for (size_t i = 0; i < parts.size(); ++i) {
     if (!parts[i].pending_indexes) continue;
-    threads.emplace_back([this, i, &results] { results[i] = BuildIndexes(parts[i]); });
+    threads.emplace_back([this, i, &results] {
+      const std::string thread = "index-" + std::string(parts[i].projection->name());
+      pthread_setname_np(pthread_self(), thread.substr(0, 15).c_str());
+      results[i] = BuildIndexes(parts[i]);
+    });
   }
   for (std::thread& t : threads) t.join();
   for (const Status& s : results) SHUGO_RETURN_IF_ERROR(s);
