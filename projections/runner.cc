@@ -486,6 +486,9 @@ Status Runner::CatchUp(const events::EventStore& store, events::Position upto,
   if (m.fold.position() < upto) {
     read = store.ReadAll(m.fold.position() + 1, [&](events::Position pos, std::string_view bytes) {
       if (pos > upto) return false;
+      if (count == 0) {  // a new batch: room for all its events at once
+        batch.events.reserve(std::min<uint64_t>(m.options.batch_events, upto - pos + 1));
+      }
       failure = m.fold.Apply(pos, *fb::GetEvent(bytes.data()), &batch);
       if (!failure.ok()) return false;
       ++count;

@@ -7,6 +7,7 @@
 
 #include <fstream>
 #include <future>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -98,21 +99,22 @@ TEST_CASE(
   const Position head = w.Head();
   REQUIRE_GT(head, 30u);
   const std::filesystem::path path = w.dir.path() / "killed.sqlite";
-  // The child catches up in batches of 10 records and is killed at the third batch's first
-  // commit. Each file is written on its own thread, at most two batches apart: the other files
-  // hold one or two batches, while the letters and public rows, deferred to the last batch, hold
-  // nothing yet.
+  // The child catches up in batches of 10 records and is killed at the first commit of a batch
+  // ending at 30 or later. Each file is written on its own thread, at most two batches apart, and
+  // the killing thread keeps every other file from passing its own commit hook meanwhile: the
+  // other files hold one or two batches, while the letters and public rows, deferred to the last
+  // batch, hold nothing yet.
   const pid_t child = fork();
   REQUIRE(child >= 0);
   if (child == 0) {
     RunnerOptions o = Options();
     o.batch_events = 10;
-    int batches = 0;
-    Position last = 0;
-    o.before_commit = [&](Position p) {
-      if (p != last) ++batches;
-      last = p;
-      if (batches == 3) kill(getpid(), SIGKILL);
+    auto gate = std::make_shared<std::mutex>();
+    o.before_commit = [gate](Position p) {
+      std::lock_guard lock(*gate);
+      if (p < 30) return;
+      kill(getpid(), SIGKILL);
+      for (;;) pause();  // until the signal lands, still holding the gate
     };
     auto r = Runner::Open(path, o);
     if (!r.ok()) _exit(2);
