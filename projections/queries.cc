@@ -775,7 +775,8 @@ Result<Page<PublicItem>> PublicSearchAll(const Reader& reader, const PublicFilte
                                          int64_t limit) {
   const Where w = PublicWhere(filter);
   Page<PublicItem> page;
-  // The count, the rows and what they handle see one state: the reader's read transaction.
+  // The count, the rows and what they handle see each projection as it stood at one moment: the
+  // reader's read transaction.
   SHUGO_RETURN_IF_ERROR(CountPublic(reader, w, page));
   if (!page.more && page.total <= limit && page.total > 0) {
     SHUGO_RETURN_IF_ERROR(PublicRows(reader, filter, w, page.total, 0, page));

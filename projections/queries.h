@@ -171,8 +171,8 @@ struct PublicItem {
 
 Result<Page<PublicItem>> PublicSearch(const Reader& reader, const PublicFilter& filter);
 // The F-21 CSV: every row PublicSearch would page through, in the same order, read in one
-// transaction (one state of the projections). When more than `limit` (≤ kCountLimit) match:
-// `more`, no items, and `total` counted up to kCountLimit. Ignores page and per_page.
+// transaction (each projection as it stood at one moment). When more than `limit` (≤ kCountLimit)
+// match: `more`, no items, and `total` counted up to kCountLimit. Ignores page and per_page.
 Result<Page<PublicItem>> PublicSearchAll(const Reader& reader, const PublicFilter& filter,
                                          int64_t limit);
 

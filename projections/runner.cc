@@ -121,6 +121,7 @@ struct Runner::Impl {
   // Every part in turn (the live path: small batches).
   Status WriteBatch(const Batch& batch) {
     if (batch.empty()) return Status::Ok();
+    if (broken) return Status::Unavailable("projection runner stopped after a failed write");
     for (size_t i = 0; i < parts.size(); ++i) SHUGO_RETURN_IF_ERROR(WritePart(i, batch));
     return Status::Ok();
   }
@@ -280,7 +281,6 @@ Status Runner::Impl::LeaveBulk(Part& part) {
 
 Status Runner::Impl::WritePart(size_t i, const Batch& batch) {
   if (batch.empty()) return Status::Ok();
-  if (broken) return Status::Unavailable("projection runner stopped after a failed write");
   const Checkpoint before = CheckpointOf(i);
   if (before.position >= batch.first) return Status::Ok();  // already has these events
   Part& part = parts[i];
@@ -289,7 +289,10 @@ Status Runner::Impl::WritePart(size_t i, const Batch& batch) {
     return Status::Ok();
   }
   const uint64_t events = part.deferred_events + batch.events.size();
-  SHUGO_RETURN_IF_ERROR(part.db.Exec("BEGIN IMMEDIATE"));
+  if (Status s = part.db.Exec("BEGIN IMMEDIATE"); !s.ok()) {
+    broken = true;  // the fold is ahead of this file now (and others may have the batch)
+    return s;
+  }
   Status s = [&]() -> Status {
     SHUGO_RETURN_IF_ERROR(part.projection->Write(batch));
     SHUGO_RETURN_IF_ERROR(part.set_checkpoint.Bind(1, before.projection)
@@ -513,6 +516,13 @@ Status Runner::CatchUp(const events::EventStore& store, events::Position upto,
     SHUGO_RETURN_IF_ERROR(written);
     SHUGO_RETURN_IF_ERROR(read);
     return failure;
+  }
+  if (m.fold.touched() > 0) {
+    // The last batch handed over waited for a later one that never came (the log ended before
+    // `upto`): its letters and public rows are in no file. Never reached while ReadAll reads to
+    // the head; if it were, the runner must not go on as if they were written.
+    m.broken = true;
+    return Status::Internal("projection catch-up ended before its last batch");
   }
   return m.BuildPendingIndexes();
 }

@@ -40,8 +40,9 @@ struct RunnerOptions {
   // Nobody reads the file until this runner is done with it (a rebuild's new or scratch file):
   // while projections load in bulk, no journal at all; WAL again once they have caught up.
   bool private_file = false;
-  // Test hook (fault injection): after a batch's rows are written, before its COMMIT, with the
-  // batch's last position. Production leaves it unset.
+  // Test hook (fault injection): after a batch's rows are written to a projection's file, before
+  // that file's COMMIT, with the batch's last position. While catching up, every file's writer
+  // thread calls it, so calls may overlap. Production leaves it unset.
   std::function<void(events::Position)> before_commit;
 };
 
@@ -52,8 +53,10 @@ struct Checkpoint {
 };
 
 struct CatchUpProgress {
-  events::Position position = 0;  // of the fold: every file has the batches up to here
-  events::Position applied = 0;   // every projection's rows are written up to here
+  // Every file has taken the batches up to here: written them, or (the letters and public rows
+  // while they wait for the last batch) skipped them.
+  events::Position position = 0;
+  events::Position applied = 0;  // every projection's checkpoint is here or further
   events::Position target = 0;
   uint64_t events_written = 0;  // records read past the lowest checkpoint so far
 };
@@ -62,7 +65,7 @@ class Runner {
  public:
   // Opens (or creates) the projection files whose main file is `path`; creates the tables of a
   // projection that has none (its indexes wait until it has caught up: a bulk load). kDataLoss
-  // when the main file is not a projection file of this version.
+  // when the main file is of another version (older or newer) or a file is damaged.
   static Result<std::unique_ptr<Runner>> Open(const std::filesystem::path& path,
                                               RunnerOptions options);
   ~Runner();
@@ -75,8 +78,9 @@ class Runner {
   Status Reset(const std::vector<std::string>& names);
 
   // Reads the log from the fold's position and applies every event up to `upto` (at most the
-  // head), in batches; `progress` is called after each batch and stops the catch-up (kAborted)
-  // by returning false. Builds deferred indexes at the end.
+  // head), in batches, each projection's file written on its own thread; `progress` is called
+  // once every file has taken a batch (on one of those threads, one call at a time) and stops
+  // the catch-up (kAborted) by returning false. Builds deferred indexes at the end.
   Status CatchUp(const events::EventStore& store, events::Position upto,
                  const std::function<bool(const CatchUpProgress&)>& progress = {});
   // Applies events that follow the fold's position (live: what a subscription delivered), in one

@@ -412,6 +412,9 @@ void ProjectionService::EndStaleSnapshots() const {
 void ProjectionService::RunLive() {
   auto progress = [this](const CatchUpProgress& p) {
     Publish(p.applied);  // on a catch-up's writer thread, under the catch-up's lock
+    // The files that do not wait for the last batch took this one although `applied` may stay:
+    // no kept read snapshot may hold their WAL back for the whole catch-up.
+    Reshaped();
     return !stopping_.load();
   };
   std::unique_ptr<events::Subscription> sub;

@@ -27,8 +27,10 @@ class Database;
 
 namespace shugo::projections {
 
-// A read-only connection to the current projection file, lent for one query. Everything the
-// query reads through it sees one state of the file (one read transaction, already begun).
+// A read-only connection to the current generation (every projection's file attached), lent for
+// one query. Everything the query reads of one projection through it sees one state of that
+// projection's file (one read transaction, already begun); two projections may stand apart (a
+// live batch, or a whole catch-up for the letters and public rows that wait for its last batch).
 class Reader {
  public:
   explicit Reader(sqlite::Database& db) : db_(db) {}
@@ -42,8 +44,9 @@ struct ServiceOptions {
   std::shared_ptr<const core::VaccineCatalog> catalog;
   // Most events per live transaction.
   size_t live_batch = 8192;
-  // Test hooks: as RunnerOptions::before_commit, for the live runner; and on the rebuild's
-  // thread once the new file has caught up, just before the swap.
+  // Test hooks: as RunnerOptions::before_commit, for the live runner (called from several
+  // threads at once while it catches up); and on the rebuild's thread once the new files have
+  // caught up, just before the swap.
   std::function<void(events::Position)> before_commit;
   std::function<void()> before_swap;
 };

@@ -1,6 +1,7 @@
 // What the fold hands the projections for one batch of the log: the events (for history) and a
-// copy of every record the batch changed, as the state holds it after the batch. Writers need
-// nothing else, so a batch can be written while the fold goes on with the next one.
+// copy of every record the batch changed, as the state holds it after the batch (while catching
+// up, the letters and public rows only in the last batch: Batch::deferred). Writers need nothing
+// else, so a batch can be written while the fold goes on with the next one.
 #pragma once
 
 #include <array>
