@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <functional>
 #include <future>
 #include <mutex>
 #include <set>
@@ -92,6 +93,33 @@ void SomeLetters(World& w) {
   w.RunTo(Day(3));
 }
 
+// Runs `work` on a runner of `path` in a child process that is killed (SIGKILL) at the commit
+// hook (RunnerOptions::before_commit) of the first batch `die` names, between the batch's rows and
+// its COMMIT; requires that the child died so. The hook holds a lock until the signal lands, so
+// no other file's writer passes its own hook meanwhile.
+void RunKilled(const std::filesystem::path& path, RunnerOptions options,
+               std::function<bool(Position)> die, const std::function<void(Runner&)>& work) {
+  const pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    auto gate = std::make_shared<std::mutex>();
+    options.before_commit = [gate, die = std::move(die)](Position p) {
+      std::lock_guard lock(*gate);
+      if (!die(p)) return;
+      kill(getpid(), SIGKILL);
+      for (;;) pause();  // until the signal lands, still holding the gate
+    };
+    auto r = Runner::Open(path, options);
+    if (!r.ok()) _exit(2);
+    work(**r);
+    _exit(0);  // not reached
+  }
+  int status = 0;
+  REQUIRE_EQ(waitpid(child, &status, 0), child);
+  REQUIRE(WIFSIGNALED(status));
+  CHECK_EQ(WTERMSIG(status), SIGKILL);
+}
+
 TEST_CASE(
     "invariant 7: a catch-up killed before its last batch writes what it deferred on restart") {
   World w;
@@ -100,30 +128,14 @@ TEST_CASE(
   REQUIRE_GT(head, 30u);
   const std::filesystem::path path = w.dir.path() / "killed.sqlite";
   // The child catches up in batches of 10 records and is killed at the first commit of a batch
-  // ending at 30 or later. Each file is written on its own thread, at most two batches apart, and
-  // the killing thread keeps every other file from passing its own commit hook meanwhile: the
+  // ending at 30 or later. Each file is written on its own thread, at most two batches apart: the
   // other files hold one or two batches, while the letters and public rows, deferred to the last
   // batch, hold nothing yet.
-  const pid_t child = fork();
-  REQUIRE(child >= 0);
-  if (child == 0) {
-    RunnerOptions o = Options();
-    o.batch_events = 10;
-    auto gate = std::make_shared<std::mutex>();
-    o.before_commit = [gate](Position p) {
-      std::lock_guard lock(*gate);
-      if (p < 30) return;
-      kill(getpid(), SIGKILL);
-      for (;;) pause();  // until the signal lands, still holding the gate
-    };
-    auto r = Runner::Open(path, o);
-    if (!r.ok()) _exit(2);
-    (void)(*r)->CatchUp(*w.store, head);
-    _exit(0);  // not reached
-  }
-  int status = 0;
-  REQUIRE_EQ(waitpid(child, &status, 0), child);
-  REQUIRE(WIFSIGNALED(status));
+  RunnerOptions options = Options();
+  options.batch_events = 10;
+  RunKilled(
+      path, options, [](Position p) { return p >= 30; },
+      [&](Runner& r) { (void)r.CatchUp(*w.store, head); });
 
   auto runner = OpenRunner(path);
   const std::set<std::string> from_state{"letters", "public_search"};
@@ -154,35 +166,18 @@ TEST_CASE("invariant 7: a runner killed before its commit loses nothing and repe
   const size_t n = all->size();
   REQUIRE_GT(n, 30u);
   const std::filesystem::path path = w.dir.path() / "killed.sqlite";
-  // The child applies the log in batches of 10 events and is killed (SIGKILL) after writing the
-  // rows of the third batch, before its COMMIT.
-  const pid_t child = fork();
-  REQUIRE(child >= 0);
-  if (child == 0) {
-    RunnerOptions o = Options();
-    // Each projection's file commits on its own: the hook runs once per file and batch. The
-    // child dies at the first file's commit of the third batch.
-    int batches = 0;
-    Position last = 0;
-    o.before_commit = [&](Position p) {
-      if (p != last) ++batches;
-      last = p;
-      if (batches == 3) kill(getpid(), SIGKILL);
-    };
-    auto r = Runner::Open(path, o);
-    if (!r.ok()) _exit(2);
-    for (size_t i = 0; i < n; i += 10) {
-      std::vector<events::RecordedEvent> batch(
-          all->begin() + static_cast<long>(i),
-          all->begin() + static_cast<long>(std::min(n, i + 10)));
-      if (!(*r)->Apply(batch).ok()) _exit(3);
-    }
-    _exit(0);  // not reached
-  }
-  int status = 0;
-  REQUIRE_EQ(waitpid(child, &status, 0), child);
-  REQUIRE(WIFSIGNALED(status));
-  CHECK_EQ(WTERMSIG(status), SIGKILL);
+  // The child applies the log in batches of 10 events (positions 1–10, 11–20, …) and is killed
+  // (SIGKILL) after writing the rows of the third batch to the first file, before its COMMIT.
+  RunKilled(
+      path, Options(), [](Position p) { return p >= 30; },
+      [&](Runner& r) {
+        for (size_t i = 0; i < n; i += 10) {
+          std::vector<events::RecordedEvent> batch(
+              all->begin() + static_cast<long>(i),
+              all->begin() + static_cast<long>(std::min(n, i + 10)));
+          if (!r.Apply(batch).ok()) _exit(3);
+        }
+      });
 
   // Reopened, the file stands at the second batch, and catching up completes it exactly.
   auto runner = OpenRunner(path);
