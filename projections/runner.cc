@@ -624,12 +624,9 @@ std::vector<std::filesystem::path> ProjectionFiles(const std::filesystem::path& 
 Result<sqlite::Database> OpenForReading(const std::filesystem::path& path) {
   SHUGO_ASSIGN_OR_RETURN(Database db, Database::Open(path.string(), Database::Mode::kReadOnly));
   for (const std::string& name : ProjectionNames()) {
-    std::string file;
-    for (char c : ProjectionFile(path, name).string()) {
-      file += c;
-      if (c == '\'') file += c;
-    }
-    SHUGO_RETURN_IF_ERROR(db.Exec("ATTACH DATABASE '" + file + "' AS " + name));
+    SHUGO_RETURN_IF_ERROR(db.Exec("ATTACH DATABASE " +
+                                  sqlite::QuoteLiteral(ProjectionFile(path, name).string()) +
+                                  " AS " + name));
   }
   return db;
 }

@@ -99,19 +99,11 @@ Status CheckNames(const std::vector<std::string>& names) {
   return Status::Ok();
 }
 
-std::string Quote(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) {
-    out += c;
-    if (c == '\'') out += '\'';
-  }
-  return out + "'";
-}
-
 using Progress = std::function<bool(const CatchUpProgress&)>;
 
-// A new file `target` holding `names` (empty: all) rebuilt from position 0 and the others copied
-// from `current` (may be empty), caught up to the head of the log at the call.
+// A new generation whose main file is `target`, holding `names` (empty: all) rebuilt from position
+// 0 and the others copied from the generation of `current` (may be empty), caught up to the head
+// of the log at the call.
 Result<std::unique_ptr<Runner>> BuildShadow(const events::EventStore& store,
                                             const fs::path& current, const fs::path& target,
                                             const std::vector<std::string>& names,
@@ -127,7 +119,7 @@ Result<std::unique_ptr<Runner>> BuildShadow(const events::EventStore& store,
       if (!fs::exists(from[i])) continue;  // the runner creates it
       SHUGO_ASSIGN_OR_RETURN(Database source,
                              Database::Open(from[i].string(), Database::Mode::kReadOnly));
-      SHUGO_RETURN_IF_ERROR(source.Exec("VACUUM INTO " + Quote(to[i].string())));
+      SHUGO_RETURN_IF_ERROR(source.Exec("VACUUM INTO " + sqlite::QuoteLiteral(to[i].string())));
     }
   }
   RunnerOptions private_options = options;

@@ -45,6 +45,15 @@ struct StatementCache {
   }
 };
 
+std::string QuoteLiteral(std::string_view text) {
+  std::string out = "'";
+  for (char c : text) {
+    out += c;
+    if (c == '\'') out += '\'';
+  }
+  return out + "'";
+}
+
 Database::Database(sqlite3* db) : db_(db), cache_(std::make_shared<StatementCache>()) {}
 
 Database::Database(Database&& other) noexcept

@@ -50,6 +50,10 @@ class Database {
   std::shared_ptr<StatementCache> cache_;
 };
 
+// `text` as an SQL string literal ('it''s'), for the few statements that cannot bind it (ATTACH,
+// VACUUM INTO a file name).
+std::string QuoteLiteral(std::string_view text);
+
 // A prepared statement. Bind indexes are 1-based, as in SQLite.
 class Statement {
  public:

@@ -20,6 +20,16 @@ std::string Pos(const json::object& o) {
   return std::to_string(o.at("position").to_number<uint64_t>());
 }
 
+// GET /api/letters/{id} of the letter a command answered, at least at that answer's position.
+Res GetAnswered(Browser& b, const json::object& answer) {
+  return b.Get("/api/letters/" + Id(answer) + "?min_position=" + Pos(answer));
+}
+
+// The letter's delegate (委任先), signed in.
+Browser DelegateOf(Served& w, const json::object& letter) {
+  return w.SignedIn(letter.at("delegate").as_object().at("id").to_number<uint64_t>());
+}
+
 TEST_CASE(
     "letters: F-3 F-4 an institution applies and its delegate approves over HTTP with positions "
     "and versions") {
@@ -31,15 +41,14 @@ TEST_CASE(
   const std::string id = Id(applied);
 
   // Read-your-writes: with min_position the new letter is there at once.
-  Res one = inst.Get("/api/letters/" + id + "?min_position=" + Pos(applied));
+  Res one = GetAnswered(inst, applied);
   REQUIRE_EQ(one.result(), bhttp::status::ok);
   CHECK_EQ(std::string(one[bhttp::field::etag]), "\"1\"");
   const json::object letter = Body(one);
-  const auto delegate = letter.at("delegate").as_object();
   CHECK_EQ(letter.at("delegator").as_object().at("code").as_string(), w.Code(w.inst_member));
   CHECK_EQ(letter.at("status_name").as_string(), "申請中");
 
-  Browser ma = w.SignedIn(delegate.at("id").to_number<uint64_t>());
+  Browser ma = DelegateOf(w, letter);
   Res list = ma.Get("/api/letters?status=applied&min_position=" + Pos(applied));
   REQUIRE_EQ(list.result(), bhttp::status::ok);
   bool listed = false;
@@ -82,9 +91,9 @@ TEST_CASE(
   Browser inst = w.SignedIn(w.inst_member);
   const json::object applied = Apply(inst);
   const std::string id = Id(applied);
-  Res one = inst.Get("/api/letters/" + id + "?min_position=" + Pos(applied));
+  Res one = GetAnswered(inst, applied);
   REQUIRE_EQ(one.result(), bhttp::status::ok);
-  Browser ma = w.SignedIn(Body(one).at("delegate").as_object().at("id").to_number<uint64_t>());
+  Browser ma = DelegateOf(w, Body(one));
   // The item of `id` on the delegate's first page, answered at least at `position`.
   auto item = [&](const std::string& position) {
     Res list = ma.Get("/api/letters?min_position=" + position);
