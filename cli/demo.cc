@@ -345,7 +345,8 @@ Status Demo::LoadMasters() {
     r.prefecture = std::stoi(m.pref);
     r.municipality_code = m.code;
     r.parent_code = by_pref ? pref_code_[m.pref] : m.code;
-    SHUGO_RETURN_IF_ERROR(Register(As(r.parent_code), r, "site"));
+    // F-1-5: the prefecture where the site is registers it, whoever set it up.
+    SHUGO_RETURN_IF_ERROR(Register(As(pref_code_[m.pref]), r, "site"));
     sites_.push_back(processor_->Read(
         [&](const core::State& s) { return s.FindOrg(last_.created.front())->code; }));
   }

@@ -27,6 +27,8 @@ struct ServeArgs {
   int workers = 8;
   std::string trusted_proxy;
   size_t letter_cache_mb = 64;
+  std::string public_url;
+  int64_t max_connections_per_address = 256;
 };
 
 // The demo's ready users (README "Demo users"), created once in a demo directory.
@@ -53,8 +55,13 @@ Status EnsureDemoUsers(http::AccountStore& accounts, const core::Processor& proc
 int Serve(const ServeArgs& a) {
   auto listen = http::ParseListen(a.listen, "--listen");
   if (!listen.ok()) return Fail("serve", listen.status().ToString());
-  // Without --dir: the built-in demo data directory, in demo mode.
-  const bool demo = a.demo || a.dir.empty();
+  // The demo is served only when asked for: an operator who forgot --dir must not get demo data.
+  if (a.dir.empty() && !a.demo) {
+    return Fail("serve",
+                "--dir DIR is required (the data directory; --demo alone serves the "
+                "built-in demo data in ./shugo-demo-data)");
+  }
+  const bool demo = a.demo;
   const std::filesystem::path dir =
       a.dir.empty() ? std::filesystem::path("shugo-demo-data") : std::filesystem::path(a.dir);
 
@@ -149,6 +156,8 @@ int Serve(const ServeArgs& a) {
   ho.workers = a.workers;
   ho.trusted_proxy = a.trusted_proxy;
   ho.letter_cache_bytes = a.letter_cache_mb << 20;
+  ho.public_base_url = a.public_url;
+  ho.max_connections_per_address = a.max_connections_per_address;
   auto server = http::Server::Start(ho, **store);
   if (!server.ok()) return Fail("serve", server.status().ToString());
   std::printf(
@@ -176,7 +185,7 @@ void AddServe(CLI::App& app, Action& run) {
   auto args = std::make_shared<ServeArgs>();
   CLI::App* sub = app.add_subcommand("serve", "Serve the web UI and the HTTP API");
   sub->add_option("--dir", args->dir,
-                  "Data directory (default: the built-in demo data, ./shugo-demo-data)");
+                  "Data directory (required unless --demo, whose default is ./shugo-demo-data)");
   sub->add_option("--listen", args->listen, "Address and port to listen on")->capture_default_str();
   sub->add_flag(
       "--demo", args->demo,
@@ -190,6 +199,18 @@ void AddServe(CLI::App& app, Action& run) {
   sub->add_option("--trusted-proxy", args->trusted_proxy,
                   "A reverse proxy's address: from it, the last hop of X-Forwarded-For is the "
                   "client (rate limits, access log)");
+  sub->add_option("--public-url", args->public_url,
+                  "Where users reach the server, e.g. https://shugo.example.jp (links in mails; "
+                  "default: the --listen address)")
+      ->check([](const std::string& v) -> std::string {
+        if ((v.starts_with("https://") || v.starts_with("http://")) && !v.ends_with("/")) return "";
+        return "an http:// or https:// URL without a trailing slash";
+      });
+  sub->add_option("--max-connections-per-address", args->max_connections_per_address,
+                  "Open connections one client address may hold (the trusted proxy is not "
+                  "counted)")
+      ->check(CLI::Range(int64_t{1}, int64_t{100'000}))
+      ->capture_default_str();
   sub->add_option("--workers", args->workers,
                   "Threads for commands, sign-in and reads that wait for a position")
       ->check(CLI::Range(1, 256))

@@ -260,8 +260,8 @@ Status CheckCampaignApplication(const Draft& d, const Organisation& delegator, C
     return Status::InvalidArgument("campaign", "臨時接種を指定できるのは臨時接種の委任状だけです");
   }
   if (campaign == 0) {
-    return Status::FailedPrecondition(
-        "臨時接種の委任状は宣言された臨時接種の期間内にのみ申請できます（F-10）");
+    return Status::InvalidArgument(
+        "campaign", "臨時接種の委任状は宣言された臨時接種を指定して申請してください（F-10）");
   }
   const Campaign* c = d.state().FindCampaign(campaign);
   if (c == nullptr) {

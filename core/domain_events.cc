@@ -15,6 +15,8 @@ static_assert(static_cast<int>(fb::LetterStatus::terminated) ==
               static_cast<int>(LetterStatus::kTerminated));
 static_assert(static_cast<int>(fb::LetterCommand::end_redelegation) ==
               static_cast<int>(LetterCommand::kEndRedelegation));
+static_assert(static_cast<int>(fb::LetterCommand::schedule_termination) ==
+              static_cast<int>(LetterCommand::kScheduleTermination));
 static_assert(static_cast<int>(fb::LetterCommand::return_) ==
               static_cast<int>(LetterCommand::kReturn));
 static_assert(static_cast<int>(fb::Affiliation::prefectural_site) ==

@@ -296,9 +296,11 @@ struct NonInsuredLinkIssued {
 struct NonInsuredRegistrationSubmitted {
   RegistrationId id = 0;
   std::string name, kana, address;
-  OrgId municipality = 0;    // where the site is
-  std::string site_kind;     // 集団接種会場, 職域接種, 矯正施設 … as entered
-  std::string email_sha256;  // SHA-256 (hex) of the address in lower case
+  OrgId municipality = 0;  // where the site is
+  std::string site_kind;   // 集団接種会場, 職域接種, 矯正施設 … as entered
+  // HMAC-SHA-256 (hex) of the address in lower case under the account store's key (the
+  // command's email_digest; entries before 2026-12 hold a bare SHA-256)
+  std::string email_sha256;
   friend bool operator==(const NonInsuredRegistrationSubmitted&,
                          const NonInsuredRegistrationSubmitted&) = default;
 };

@@ -43,6 +43,7 @@ enum class LetterCommand {
   kRekey,               // F-1-4-3: institution code change or merger approved
   kCreateRedelegation,  // F-4: a re-delegation is created already approved
   kEndRedelegation,     // no approved letter remains under a re-delegation that never took effect
+  kScheduleTermination,  // F-7: a future 解除日 entered by the locating authority; status kept
 };
 
 // Who asks, relative to the letter. The command handler works it out from the session.

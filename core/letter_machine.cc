@@ -37,6 +37,7 @@ using Terminate = Cmd<LetterCommand::kTerminate>;
 using Rekey = Cmd<LetterCommand::kRekey>;
 using CreateRedelegation = Cmd<LetterCommand::kCreateRedelegation>;
 using EndRedelegation = Cmd<LetterCommand::kEndRedelegation>;
+using ScheduleTermination = Cmd<LetterCommand::kScheduleTermination>;
 
 // Loading a stored letter: the machine starts in None and is moved to the letter's status by
 // this event, through the restore rows at the end of the table (MSM has no public setter for the
@@ -126,12 +127,12 @@ SHUGO_GUARD(CanApprove,
             return Actor(fsm, f, LetterActor::kDelegate, "委任先") && Original(fsm, f););
 
 // F-4 差戻: the delegate, with a reason, until the letter takes effect.
-SHUGO_GUARD(CanReturn, return Actor(fsm, f, LetterActor::kDelegate, "委任先") && Original(fsm, f) &&
-                              Reason(fsm, f) && NotInEffect<Src>(fsm, f, "差し戻し"););
+SHUGO_GUARD(CanReturn, return Actor(fsm, f, LetterActor::kDelegate, "委任先") && Reason(fsm, f) &&
+                              Original(fsm, f) && NotInEffect<Src>(fsm, f, "差し戻し"););
 
 // F-3-4 取下げ: the delegator, with a reason, before the letter takes effect (**project**).
 SHUGO_GUARD(CanWithdraw, return Actor(fsm, f, LetterActor::kDelegator, "委任元") &&
-                                Original(fsm, f) && Reason(fsm, f) &&
+                                Reason(fsm, f) && Original(fsm, f) &&
                                 NotInEffect<Src>(fsm, f, "取り下げ"););
 
 // Day job: on its 契約日; a municipal letter only once payment consignment is registered (F-5-2)
@@ -189,8 +190,11 @@ SHUGO_GUARD(CanUnionLeave, {
 // F-6: a 市区町村/広域連合 or an institution, 脱退日 tomorrow or later, a reason; never for
 // temporary letters (F-10-4) nor re-delegations.
 SHUGO_GUARD(CanRequestSecession, {
-  if (!Actor(fsm, f, LetterActor::kDelegator, "委任元") || !Original(fsm, f) || !Reason(fsm, f))
-    return false;
+  if (!Actor(fsm, f, LetterActor::kDelegator, "委任元") || !Reason(fsm, f)) return false;
+  if (!f.date || *f.date < f.today.AddDays(1)) {
+    return Refuse(fsm, Status::InvalidArgument("date", "脱退日は明日以降の日付を入力してください"));
+  }
+  if (!Original(fsm, f)) return false;
   if (!f.municipal_letter() && !f.institution_letter()) {
     return Refuse(
         fsm, Status::FailedPrecondition("脱退を申請できるのは市区町村・広域連合と医療機関です"));
@@ -200,26 +204,23 @@ SHUGO_GUARD(CanRequestSecession, {
         fsm, Status::FailedPrecondition(
                  "臨時接種の委任状は自己都合で脱退できません（ヘルプデスクへご相談ください）"));
   }
-  if (!f.date || *f.date < f.today.AddDays(1)) {
-    return Refuse(fsm, Status::InvalidArgument("date", "脱退日は明日以降の日付を入力してください"));
-  }
   return true;
 });
 
 // F-10-4: 国保中央会 registers the secession of a temporary letter, 脱退日 one month ahead; the
 // reason (the consultation it followed) is **project**.
 SHUGO_GUARD(CanHelpdeskSecession, {
-  if (!Actor(fsm, f, LetterActor::kCentralFederation, "国保中央会") || !Original(fsm, f) ||
-      !Reason(fsm, f)) {
+  if (!Actor(fsm, f, LetterActor::kCentralFederation, "国保中央会") || !Reason(fsm, f)) {
     return false;
-  }
-  if (f.contract_type != ContractType::kTemporary) {
-    return Refuse(
-        fsm, Status::FailedPrecondition("ヘルプデスクによる脱退登録は臨時接種の委任状だけです"));
   }
   if (!f.date || *f.date < f.today.AddMonths(1)) {
     return Refuse(fsm, Status::InvalidArgument(
                            "date", "脱退日は本日から1か月以上先の日付を入力してください"));
+  }
+  if (!Original(fsm, f)) return false;
+  if (f.contract_type != ContractType::kTemporary) {
+    return Refuse(
+        fsm, Status::FailedPrecondition("ヘルプデスクによる脱退登録は臨時接種の委任状だけです"));
   }
   return true;
 });
@@ -234,18 +235,44 @@ SHUGO_GUARD(SecessionDue, {
 });
 
 // F-7 解除: institution letters only, by the locating authority, with a reason and a 解除日 of
-// today or later (**project**: no retroactive termination).
-SHUGO_GUARD(CanTerminate, {
+// today or later (**project**: no retroactive termination, docs/core.md). A 解除日 of today
+// terminates the letter at once (kTerminate); a later one is scheduled (kScheduleTermination) and
+// the day job terminates the letter on it (kTerminate by the system).
+template <class Fsm>
+bool TerminationRequest(Fsm& fsm, const LetterFacts& f) {
   if (!Actor(fsm, f, LetterActor::kLocatingAuthority,
              "医療機関の所在地の自治体（非保険医療機関は都道府県）") ||
       !Reason(fsm, f)) {
     return false;
   }
+  if (!f.date || *f.date < f.today) {
+    return Refuse(fsm, Status::InvalidArgument("date", "解除日は本日以降の日付を入力してください"));
+  }
   if (!f.institution_letter() || f.redelegation) {
     return Refuse(fsm, Status::FailedPrecondition("解除できるのは医療機関の委任状だけです"));
   }
-  if (!f.date || *f.date < f.today) {
-    return Refuse(fsm, Status::InvalidArgument("date", "解除日は本日以降の日付を入力してください"));
+  return true;
+}
+
+SHUGO_GUARD(CanTerminate, {
+  if (f.actor == LetterActor::kSystem) {  // the day job, on the scheduled 解除日
+    if (!f.date || f.today < *f.date) {
+      return Refuse(fsm, Status::FailedPrecondition("解除日前の委任状は解除できません"));
+    }
+    return true;
+  }
+  if (!TerminationRequest(fsm, f)) return false;
+  if (*f.date > f.today) {
+    return Refuse(fsm, Status::FailedPrecondition(
+                           "未来の解除日は解除予定として登録します（本日の解除ではありません）"));
+  }
+  return true;
+});
+
+SHUGO_GUARD(CanScheduleTermination, {
+  if (!TerminationRequest(fsm, f)) return false;
+  if (*f.date <= f.today) {
+    return Refuse(fsm, Status::FailedPrecondition("本日の解除日は予定ではなく即時の解除です"));
   }
   return true;
 });
@@ -286,6 +313,9 @@ struct LetterDef : msmf::state_machine_def<LetterDef> {
       msmf::Row<Approved,           Terminate,         Terminated,         msmf::none, CanTerminate>,          // F-7
       msmf::Row<InContract,         Terminate,         Terminated,         msmf::none, CanTerminate>,
       msmf::Row<SecessionScheduled, Terminate,         Terminated,         msmf::none, CanTerminate>,
+      msmf::Row<Approved,           ScheduleTermination, Approved,         msmf::none, CanScheduleTermination>,  // F-7
+      msmf::Row<InContract,         ScheduleTermination, InContract,       msmf::none, CanScheduleTermination>,
+      msmf::Row<SecessionScheduled, ScheduleTermination, SecessionScheduled, msmf::none, CanScheduleTermination>,
       msmf::Row<Applied,            Rekey,             Applied,            msmf::none, BySystem>,              // F-1-4-3
       msmf::Row<Returned,           Rekey,             Returned,           msmf::none, BySystem>,
       msmf::Row<Approved,           Rekey,             Approved,           msmf::none, BySystem>,
@@ -407,6 +437,8 @@ void Dispatch(LetterMachine& m, LetterCommand c, const LetterFacts& f) {
       return Process<CreateRedelegation>(m, f);
     case LetterCommand::kEndRedelegation:
       return Process<EndRedelegation>(m, f);
+    case LetterCommand::kScheduleTermination:
+      return Process<ScheduleTermination>(m, f);
   }
 }
 
@@ -422,7 +454,7 @@ constexpr std::array<Named<LetterStatus>, 9> kStatuses = {{
     {LetterStatus::kTerminated, "terminated", "解除"},
 }};
 
-constexpr std::array<Named<LetterCommand>, 16> kCommands = {{
+constexpr std::array<Named<LetterCommand>, 17> kCommands = {{
     {LetterCommand::kApply, "apply", "申請"},
     {LetterCommand::kReapply, "reapply", "再申請"},
     {LetterCommand::kApprove, "approve", "承認"},
@@ -439,6 +471,7 @@ constexpr std::array<Named<LetterCommand>, 16> kCommands = {{
     {LetterCommand::kRekey, "rekey", "医療機関コード変更"},
     {LetterCommand::kCreateRedelegation, "create_redelegation", "再委任状の作成"},
     {LetterCommand::kEndRedelegation, "end_redelegation", "再委任状の終了"},
+    {LetterCommand::kScheduleTermination, "schedule_termination", "解除予定の登録"},
 }};
 
 }  // namespace
@@ -465,6 +498,28 @@ bool IsTerminal(LetterStatus s) {
          s == LetterStatus::kTerminated;
 }
 
+namespace {
+
+// The request's own fields and who acts come before the status (docs/core.md "Order of checks"):
+// for a command the machine has no row for from the letter's status, the refusal its guard gives
+// for those from the first status that has a row (kInvalidArgument, kPermissionDenied), else Ok.
+Status FieldOrActorRefusal(LetterCommand command, const LetterFacts& facts) {
+  for (const auto& row : kStatuses) {
+    LetterMachine probe;
+    StartIn(probe, row.value);
+    Dispatch(probe, command, facts);
+    if (probe.no_row) continue;
+    const StatusCode code = probe.refusal.code();
+    if (code == StatusCode::kInvalidArgument || code == StatusCode::kPermissionDenied) {
+      return probe.refusal;
+    }
+    return Status::Ok();
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<LetterStatus> DecideTransition(LetterStatus from, LetterCommand command,
                                       const LetterFacts& facts) {
   LetterMachine machine;
@@ -472,6 +527,7 @@ Result<LetterStatus> DecideTransition(LetterStatus from, LetterCommand command,
   Dispatch(machine, command, facts);
   if (!machine.refusal.ok()) return machine.refusal;
   if (machine.no_row) {
+    SHUGO_RETURN_IF_ERROR(FieldOrActorRefusal(command, facts));
     return Status::FailedPrecondition("「" + std::string(JapaneseName(from)) + "」の委任状に「" +
                                       std::string(JapaneseName(command)) +
                                       "」はできません（status: " + std::string(CodeName(from)) +

@@ -1,7 +1,5 @@
 #include "core/non_insured.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <cctype>
 
@@ -17,23 +15,6 @@ using RS = RegistrationStatus;
 std::string Label(RegistrationId id) { return "非保険医療機関の登録" + std::to_string(id); }
 
 }  // namespace
-
-std::string EmailDigest(std::string_view email) {
-  std::string lower(email);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_Digest(lower.data(), lower.size(), digest, &size, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(size * 2);
-  for (unsigned int i = 0; i < size; ++i) {
-    out.push_back(kHex[digest[i] >> 4]);
-    out.push_back(kHex[digest[i] & 0xf]);
-  }
-  return out;
-}
 
 namespace {
 
@@ -198,7 +179,11 @@ Status DecideSubmitNonInsuredRegistration(Draft& d, const SubmitNonInsuredRegist
   SHUGO_ASSIGN_OR_RETURN(std::string email, CheckEmail(r.email));
   // One address per institution (seed: アドレス重複チェック). Municipal addresses are not in the
   // state yet (organisations have no email field): only other entries are checked.
-  const std::string digest = EmailDigest(email);
+  if (r.email_digest.empty() || r.email_digest.size() > 128) {
+    return Status::InvalidArgument(
+        "email_digest", "メールアドレスの照合値がありません（入力リンクから送ってください）");
+  }
+  const std::string& digest = r.email_digest;
   if (s.RegistrationByEmail(digest) != nullptr) {
     return Status::InvalidArgument(
         "email",

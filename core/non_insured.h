@@ -18,10 +18,6 @@ namespace shugo::core {
 
 class Draft;
 
-// The digest the log keeps of a mail address (invariant 11): SHA-256 of it in lower case, as 64
-// lower-case hex digits.
-std::string EmailDigest(std::string_view email);
-
 // The user of Actor::System that enters data through an input link (the HTTP layer checks the
 // link's token before it submits as this user).
 inline constexpr char kInputLinkUser[] = "input-link";
@@ -34,13 +30,17 @@ struct IssueNonInsuredLink {
 
 // The institution enters its data through link `registration` (Actor::System(kInputLinkUser)).
 // Required: name, address, municipality_code (a municipality of the link's prefecture),
-// site_kind, email (not used by another registration), phone; kana is optional.
+// site_kind, email (not used by another registration), phone; kana is optional. The log keeps
+// only `email_digest` of the address (invariant 11): a keyed digest that the caller computes
+// (the HTTP layer: AccountStore::EmailDigest, HMAC-SHA-256 under a key of the account store,
+// of the address in lower case) — the core holds no key and never hashes the address itself.
 struct SubmitNonInsuredRegistration {
   RegistrationId registration = 0;
   std::string name, kana, address;
   std::string municipality_code;  // where the site is
   std::string site_kind;          // 集団接種会場, 職域接種, 矯正施設 …
   std::string email, phone;
+  std::string email_digest;  // required: equal for the same address in any case
 };
 
 // F_画面7-1-2: the approving prefecture approves entry `registration` (the institution is

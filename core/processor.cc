@@ -20,7 +20,7 @@ using DK = OrganisationDateKind;
 
 // ---- F-1 masters
 
-// Who may register or change an organisation of each kind (F-1-1 … F-1-5); the system (initial
+// The kind of organisation that keeps the master of each kind (F-1-1 … F-1-5); the system (initial
 // setup) may register any.
 bool MayKeepMaster(K registrar, K kind) {
   switch (kind) {
@@ -35,10 +35,45 @@ bool MayKeepMaster(K registrar, K kind) {
     case K::kInsuredInstitution:
       return registrar == K::kMunicipality || registrar == K::kWideAreaUnion;  // F-1-4-2
     case K::kNonInsuredInstitution:
-      return registrar == K::kPrefecture || registrar == K::kMunicipality;  // F-1-5
+      return registrar == K::kPrefecture;  // F-1-5 (a municipality issues an input link)
     default:
-      return false;  // national bodies: initial setup only
+      return false;  // national bodies and 国保連合会: initial setup only
   }
+}
+
+// The keeper of a record by kind and by area (docs/core.md "The keeper of a master record"):
+// MHLW and 国保中央会 keep theirs for all Japan; an insured institution is kept by the
+// municipality where it is located or the union that municipality is a member of (F-1-4-2), a
+// non-insured site by the prefecture where it is (F-1-5). `municipality` and `prefecture` are
+// the record's location; `verb` is 登録 or 変更; `field` the member a refusal names.
+Status MayKeep(const State& s, const Organisation& by, K kind, OrgId municipality, int prefecture,
+               const std::string& what, const char* verb, const char* field) {
+  if (!MayKeepMaster(by.kind, kind)) {
+    return Status(StatusCode::kPermissionDenied,
+                  std::string(JapaneseName(by.kind)) + "は" + what + "を" + verb + "できません",
+                  field);
+  }
+  if (!IsInstitution(kind)) return Status::Ok();
+  Organisation at;  // the record's location, read as F-7's locating authority reads it
+  at.kind = kind;
+  at.municipality = municipality;
+  at.prefecture = prefecture;
+  if (IsLocatingAuthority(s, by, at)) return Status::Ok();
+  std::string where;
+  if (kind == K::kInsuredInstitution) {
+    const Organisation* m = s.FindOrg(municipality);
+    where = m == nullptr ? std::string("他の市区町村") : m->name;
+  } else {
+    const Organisation* p = s.PrefectureOf(prefecture);
+    where = p == nullptr ? std::string("他の都道府県") : p->name;
+  }
+  return Status(
+      StatusCode::kPermissionDenied,
+      by.name + "は" + where + "に所在する" + what + "を" + verb + "できません（" +
+          (kind == K::kInsuredInstitution ? "所在地の市区町村またはその広域連合が行います、F-1-4-2"
+                                          : "所在地の都道府県が行います、F-1-5") +
+          "）",
+      field);
 }
 
 }  // namespace
@@ -47,9 +82,10 @@ bool MayKeepMaster(K registrar, K kind) {
 Status DecideRegister(Draft& d, const RegisterOrganisation& r) {
   SHUGO_ASSIGN_OR_RETURN(const Organisation* by, ActingOrg(d));
   if (by != nullptr && !MayKeepMaster(by->kind, r.kind)) {
-    return Status(StatusCode::kPermissionDenied, std::string(JapaneseName(by->kind)) + "は" +
-                                                     std::string(JapaneseName(r.kind)) +
-                                                     "を登録できません");
+    return Status(StatusCode::kPermissionDenied,
+                  std::string(JapaneseName(by->kind)) + "は" + std::string(JapaneseName(r.kind)) +
+                      "を登録できません",
+                  "kind");
   }
   const State& s = d.state();
   OrganisationRegistered e;
@@ -152,6 +188,11 @@ Status DecideRegister(Draft& d, const RegisterOrganisation& r) {
   } else if (IsInstitution(r.kind) || r.kind == K::kLocalMedicalAssociation) {
     return Status::InvalidArgument("municipality_code", "所在市区町村を入力してください");
   }
+  if (by != nullptr) {  // by area: the location just read (F-1-4-2, F-1-5)
+    SHUGO_RETURN_IF_ERROR(
+        MayKeep(s, *by, r.kind, e.municipality, e.prefecture, std::string(JapaneseName(r.kind)),
+                "登録", r.kind == K::kInsuredInstitution ? "municipality_code" : "prefecture"));
+  }
   if (r.kind == K::kLocalMedicalAssociation) {
     SHUGO_ASSIGN_OR_RETURN(const Organisation* p,
                            OrgOfKind(s, r.parent_code, "parent_code",
@@ -161,6 +202,10 @@ Status DecideRegister(Draft& d, const RegisterOrganisation& r) {
     SHUGO_ASSIGN_OR_RETURN(const Organisation* p,
                            OrgOfKind(s, r.parent_code, "parent_code",
                                      {K::kMunicipality, K::kPrefecture}, "設置した自治体"));
+    if (p->prefecture != e.prefecture) {
+      return Status::InvalidArgument("parent_code",
+                                     "設置した自治体（" + p->name + "）が会場と別の都道府県です");
+    }
     e.parent = p->id;
   } else if (!r.parent_code.empty()) {
     return Status::InvalidArgument("parent_code", "この種別には上位の組織を指定できません");
@@ -196,9 +241,11 @@ Status DecideChange(Draft& d, const ChangeOrganisation& c, std::optional<uint64_
   const State& s = d.state();
   const Organisation* o = s.FindOrgByCode(c.code);
   if (o == nullptr) return Status::NotFound("組織（" + c.code + "）が登録されていません");
-  if (by != nullptr && !MayKeepMaster(by->kind, o->kind) && by->id != o->id) {
-    return Status(StatusCode::kPermissionDenied,
-                  std::string(JapaneseName(by->kind)) + "は" + o->name + "を変更できません");
+  // The keeper changes a record, by kind and by area; the organisation itself reports its
+  // changes to its keeper (F-1-1, F-1-3 "厚生労働省に報告する", F-1-4-2, F-1-5 "都道府県に報告し").
+  if (by != nullptr) {
+    SHUGO_RETURN_IF_ERROR(
+        MayKeep(s, *by, o->kind, o->municipality, o->prefecture, o->name, "変更", "code"));
   }
   if (expected && *expected != o->version) {
     return Status::Aborted(o->name + "は他の操作で更新されています。画面を更新してください",
@@ -255,7 +302,8 @@ Status DecideDate(Draft& d, const EnterOrganisationDate& r, std::optional<uint64
   };
   auto need_by = [&](K kind, const char* who) -> Status {
     if (by == nullptr || by->kind == kind) return Status::Ok();
-    return Status(StatusCode::kPermissionDenied, std::string("この登録は") + who + "が行います");
+    return Status(StatusCode::kPermissionDenied, std::string("この登録は") + who + "が行います",
+                  "code");
   };
   auto future = [&](const char* label) -> Status {
     if (r.date > d.today()) return Status::Ok();
@@ -267,25 +315,31 @@ Status DecideDate(Draft& d, const EnterOrganisationDate& r, std::optional<uint64
   e.date = r.date;
   switch (r.kind) {
     case DK::kOpeningScheduled:  // F-1-8-1
+      SHUGO_RETURN_IF_ERROR(future("開設日"));
       SHUGO_RETURN_IF_ERROR(need_by(K::kMhlw, "厚生労働省"));
       SHUGO_RETURN_IF_ERROR(need_kind({K::kMunicipality, K::kWideAreaUnion}, "開設日"));
-      SHUGO_RETURN_IF_ERROR(future("開設日"));
       if (!o->opening_date) {
         return Status::FailedPrecondition(o->name + "は開設済みです");
       }
       break;
     case DK::kAbolitionScheduled:  // F-1-8-2
+      SHUGO_RETURN_IF_ERROR(future("廃止日"));
       SHUGO_RETURN_IF_ERROR(need_by(K::kMhlw, "厚生労働省"));
       SHUGO_RETURN_IF_ERROR(need_kind({K::kMunicipality, K::kWideAreaUnion}, "廃止日"));
-      SHUGO_RETURN_IF_ERROR(future("廃止日"));
       if (o->abolished) return Status::FailedPrecondition(o->name + "は廃止済みです");
       break;
     case DK::kUnionJoinScheduled: {  // F-1-9-1
-      SHUGO_RETURN_IF_ERROR(need_by(K::kMhlw, "厚生労働省"));
-      SHUGO_RETURN_IF_ERROR(need_kind({K::kMunicipality}, "広域連合への加入日"));
       SHUGO_RETURN_IF_ERROR(future("加入日"));
       SHUGO_ASSIGN_OR_RETURN(const Organisation* u, OrgOfKind(s, r.union_code, "union_code",
                                                               {K::kWideAreaUnion}, "広域連合"));
+      SHUGO_RETURN_IF_ERROR(need_by(K::kMhlw, "厚生労働省"));
+      SHUGO_RETURN_IF_ERROR(need_kind({K::kMunicipality}, "広域連合への加入日"));
+      // **project**: a union of its own prefecture, whose 国保連合会 and prefecture its letters
+      // go to (domain.md §3, F-5-2).
+      if (u->prefecture != o->prefecture) {
+        return Status::InvalidArgument(
+            "union_code", o->name + "は別の都道府県の広域連合（" + u->name + "）に加入できません");
+      }
       // One union at a time: a member leaves (and the leave is carried out) before it joins
       // again, so the join and leave dates of one membership never overlap.
       if (o->in_union || s.HasPending(o->id, DK::kUnionJoinScheduled) ||
@@ -298,39 +352,37 @@ Status DecideDate(Draft& d, const EnterOrganisationDate& r, std::optional<uint64
       break;
     }
     case DK::kUnionLeaveScheduled:  // F-1-9-2
-      SHUGO_RETURN_IF_ERROR(need_by(K::kMhlw, "厚生労働省"));
       SHUGO_RETURN_IF_ERROR(future("脱退日"));
-      if (!o->in_union && !s.HasPending(o->id, DK::kUnionJoinScheduled)) {
-        return Status::FailedPrecondition(o->name + "は広域連合に加入していません");
-      }
       if (o->union_join_date && r.date < *o->union_join_date) {
         return Status::InvalidArgument("date", "脱退日は加入日（" + o->union_join_date->ToString() +
                                                    "）以降の日付を入力してください");
+      }
+      SHUGO_RETURN_IF_ERROR(need_by(K::kMhlw, "厚生労働省"));
+      if (!o->in_union && !s.HasPending(o->id, DK::kUnionJoinScheduled)) {
+        return Status::FailedPrecondition(o->name + "は広域連合に加入していません");
       }
       e.other = o->union_id;
       break;
     case DK::kPaymentConsignmentRegistered:         // F-5-2 締結日
     case DK::kPaymentConsignmentCancelScheduled: {  // F-5-2 解除日
+      if (r.kind == DK::kPaymentConsignmentRegistered && r.date > d.today()) {
+        return Status::InvalidArgument("date", "締結日に未来の日付は入力できません");
+      }
+      if (r.kind == DK::kPaymentConsignmentCancelScheduled && r.date < d.today()) {
+        return Status::InvalidArgument("date", "解除日は本日以降の日付を入力してください");
+      }
       SHUGO_RETURN_IF_ERROR(need_by(K::kPrefecturalFederation, "国保連合会"));
       SHUGO_RETURN_IF_ERROR(need_kind({K::kMunicipality, K::kWideAreaUnion}, "支払事務委託"));
       if (by != nullptr && by->prefecture != o->prefecture) {
         return Status(StatusCode::kPermissionDenied,
-                      "他の都道府県の自治体の支払事務委託は登録できません");
+                      "他の都道府県の自治体の支払事務委託は登録できません", "code");
       }
       if (r.kind == DK::kPaymentConsignmentRegistered) {
         if (o->payment_consignment) {
           return Status::AlreadyExists(o->name + "の支払事務委託は登録済みです");
         }
-        if (r.date > d.today()) {
-          return Status::InvalidArgument("date", "締結日に未来の日付は入力できません");
-        }
-      } else {
-        if (!o->payment_consignment) {
-          return Status::FailedPrecondition(o->name + "の支払事務委託は登録されていません");
-        }
-        if (r.date < d.today()) {
-          return Status::InvalidArgument("date", "解除日は本日以降の日付を入力してください");
-        }
+      } else if (!o->payment_consignment) {
+        return Status::FailedPrecondition(o->name + "の支払事務委託は登録されていません");
       }
       break;
     }
@@ -404,6 +456,22 @@ Status MayDelegate(const State& s, const Organisation& o) {
   return Status::Ok();
 }
 
+// The delegate code an application names (F-3), as the request's own field: a code that names
+// no organisation is refused naming `delegate`, with the code's own rule when it breaks one (a
+// 全国地方公共団体コード's or 医療機関コード's check digit).
+Status CheckDelegateCode(const State& s, const std::string& code) {
+  if (code.empty() || s.FindOrgByCode(code) != nullptr) return Status::Ok();
+  if (IsDigits(code, 6)) SHUGO_RETURN_IF_ERROR(LocalGovCode::Parse(code, "delegate").status());
+  if (IsDigits(code, 10)) {
+    SHUGO_RETURN_IF_ERROR(MedicalInstitutionCode::Parse(code, "delegate").status());
+  }
+  return Status::InvalidArgument("delegate", "委任先（" + code + "）が登録されていません");
+}
+
+// F-3. Checks in the order of every command: the request's fields (the 委託契約書, the campaign,
+// the delegate's code), then who applies (for a temporary letter: the campaign's area, 実施主体
+// and deadlines) and where the chain table routes it (the delegate named must be the routed
+// one), then the state (the delegator's abolition or union, a live letter of the type: 409).
 Status DecideApply(Draft& d, const ApplyLetter& r) {
   SHUGO_ASSIGN_OR_RETURN(const Organisation* o, ActingOrg(d));
   if (o == nullptr) {
@@ -414,13 +482,13 @@ Status DecideApply(Draft& d, const ApplyLetter& r) {
     return Status::InvalidArgument("document_confirmed",
                                    "委託契約書を確認したうえで申請してください（F-3）");
   }
-  SHUGO_RETURN_IF_ERROR(CheckCampaignApplication(d, *o, r.contract_type, r.campaign));  // F-10-2
-  SHUGO_RETURN_IF_ERROR(MayDelegate(s, *o));
-  if (const Letter* open = s.OpenLetter(o->id, r.contract_type, r.campaign); open != nullptr) {
-    return Status::AlreadyExists(
-        "「" + std::string(JapaneseName(r.contract_type)) + "」の" + LetterLabel(open->id) + "（" +
-        std::string(JapaneseName(open->status)) + "）があるため、新たに申請できません");
-  }
+  // F-10-2: the campaign named (one for a temporary letter, none otherwise, a declared one) is
+  // the request's field; whether the campaign takes an application from this delegator comes
+  // after the other fields.
+  const Status campaign = CheckCampaignApplication(d, *o, r.contract_type, r.campaign);
+  if (campaign.code() == StatusCode::kInvalidArgument) return campaign;
+  SHUGO_RETURN_IF_ERROR(CheckDelegateCode(s, r.delegate_code));
+  SHUGO_RETURN_IF_ERROR(campaign);
   SHUGO_ASSIGN_OR_RETURN(const ChainRule* rule,
                          FindChainRule(o->kind, o->affiliation, r.contract_type));
   SHUGO_ASSIGN_OR_RETURN(const Organisation* delegate, Resolve(s, rule->delegate.hop, *o, *o));
@@ -438,6 +506,12 @@ Status DecideApply(Draft& d, const ApplyLetter& r) {
   }
   LetterFacts f(LetterActor::kDelegator, d.today(), r.contract_type, o->kind);
   SHUGO_RETURN_IF_ERROR(DecideTransition(LetterStatus::kNone, LetterCommand::kApply, f).status());
+  SHUGO_RETURN_IF_ERROR(MayDelegate(s, *o));
+  if (const Letter* open = s.OpenLetter(o->id, r.contract_type, r.campaign); open != nullptr) {
+    return Status::AlreadyExists(
+        "「" + std::string(JapaneseName(r.contract_type)) + "」の" + LetterLabel(open->id) + "（" +
+        std::string(JapaneseName(open->status)) + "）があるため、新たに申請できません");
+  }
   LetterApplied e;
   e.id = d.NewLetterId();
   e.delegator = o->id;
@@ -593,19 +667,44 @@ Status DecideSimple(Draft& d, LetterId id, LetterCommand command, std::optional<
     SHUGO_RETURN_IF_ERROR(DecideTransition(d.StatusOf(*l), command, f).status());
     SHUGO_RETURN_IF_ERROR(CheckCampaignLetter(d, *l, command));  // F-10-2
   }
-  return d.Transition(*l, command, f, command == LetterCommand::kTerminate ? date : std::nullopt,
+  return d.Transition(*l, command, f, std::nullopt, std::nullopt);
+}
+
+// F-7 解除 by the locating authority: a 解除日 of today terminates the letter at once (in effect
+// from that date); a later one is scheduled on the letter (its status does not change) and the
+// day job terminates it on that date; an earlier one is refused (**project**, docs/core.md). A
+// scheduled 解除日 may be moved, or brought forward to today; one on or after a 脱退日 already
+// scheduled is refused (the letter secedes first).
+Status DecideTerminate(Draft& d, const TerminateLetter& r, std::optional<uint64_t> expected) {
+  SHUGO_RETURN_IF_ERROR(NeedReason(r.reason));
+  SHUGO_ASSIGN_OR_RETURN(const Letter* l, FindOriginal(d, r.letter, expected));
+  SHUGO_ASSIGN_OR_RETURN(LetterActor actor, RelationOf(d, *l, LetterCommand::kTerminate));
+  LetterFacts f = d.Facts(*l, actor);
+  f.date = r.date;
+  f.reason = r.reason;
+  const LetterCommand command =
+      r.date > d.today() ? LetterCommand::kScheduleTermination : LetterCommand::kTerminate;
+  SHUGO_RETURN_IF_ERROR(DecideTransition(d.StatusOf(*l), command, f).status());
+  if (d.StatusOf(*l) == LetterStatus::kSecessionScheduled && l->date && r.date >= *l->date) {
+    return Status::InvalidArgument("date", "脱退日（" + l->date->ToString() +
+                                               "）に脱退する委任状です。解除日はそれより前の日付を"
+                                               "入力してください");
+  }
+  return d.Transition(*l, command, f,
+                      command == LetterCommand::kTerminate ? std::optional(r.date) : std::nullopt,
                       std::nullopt);
 }
 
 }  // namespace
 
-Result<std::unique_ptr<Processor>> Processor::Open(events::EventStore* store, const Clock* clock,
-                                                   ProcessorOptions options) {
-  std::unique_ptr<Processor> p(new Processor(store, clock, options));
+namespace {
+
+// The state the log holds: every domain event from position 1 up to the head. Sets the position
+// read to and how many domain events were applied.
+Status LoadState(const events::EventStore& store, State& state, events::Position& last,
+                 uint64_t& applied) {
   Status failure;
-  uint64_t applied = 0;
-  events::Position last = 0;
-  Status read = store->ReadAll(1, [&](events::Position pos, std::string_view bytes) {
+  Status read = store.ReadAll(1, [&](events::Position pos, std::string_view bytes) {
     last = pos;
     Result<DomainEvent> e = Decode(*fb::GetEvent(bytes.data()));
     if (!e.ok()) {
@@ -613,7 +712,7 @@ Result<std::unique_ptr<Processor>> Processor::Open(events::EventStore* store, co
       failure = Status::DataLoss("position " + std::to_string(pos) + ": " + e.status().message());
       return false;
     }
-    if (Status s = p->state_.Apply(*e); !s.ok()) {
+    if (Status s = state.Apply(*e); !s.ok()) {
       failure = Status::DataLoss("position " + std::to_string(pos) + ": " + s.message());
       return false;
     }
@@ -621,19 +720,55 @@ Result<std::unique_ptr<Processor>> Processor::Open(events::EventStore* store, co
     return true;
   });
   SHUGO_RETURN_IF_ERROR(read);
-  SHUGO_RETURN_IF_ERROR(failure);
-  p->loaded_position_ = last;
-  p->loaded_events_ = applied;
+  return failure;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Processor>> Processor::Open(events::EventStore* store, const Clock* clock,
+                                                   ProcessorOptions options) {
+  std::unique_ptr<Processor> p(new Processor(store, clock, options));
+  SHUGO_RETURN_IF_ERROR(LoadState(*store, p->state_, p->loaded_position_, p->loaded_events_));
   return p;
 }
 
+Status Processor::write_failure() const {
+  if (broken_.load()) {
+    return Status::Unavailable(
+        "書き込みに失敗した後、状態をイベントログから復元できませんでした。再起動してください");
+  }
+  return store_->write_failure();
+}
+
+// On the writer thread, when a group this processor applied decisions of could not be written:
+// the state goes back to exactly what the log holds (its head did not move), before the writer
+// decides anything else. Once per failed group (the first discard; the others find it done).
+void Processor::DiscardUnwritten() {
+  if (!ahead_) return;
+  ahead_ = false;
+  State durable;
+  events::Position last = 0;
+  uint64_t applied = 0;
+  if (!LoadState(*store_, durable, last, applied).ok()) {
+    broken_.store(true);  // neither state can be trusted: refuse commands until a restart
+    return;
+  }
+  std::unique_lock lock(mu_);
+  state_ = std::move(durable);
+}
+
 Result<Outcome> Processor::Submit(const std::string& command_id, const Actor& actor,
-                                  const std::function<Status(Draft&)>& decide) {
+                                  const std::function<Status(Draft&)>& decide,
+                                  const std::string& request_digest) {
   if (broken_.load()) {
     return Status::Unavailable("書き込みに失敗したため停止しています。再起動してください");
   }
+  if (Status failed = store_->write_failure(); !failed.ok()) {  // sticky until a restart
+    return Status::Unavailable(
+        "イベントログへの書き込みに失敗したため停止しています。再起動してください（" +
+        failed.message() + "）");
+  }
   std::vector<uint64_t> created;
-  bool applied = false;
   Result<events::AppendResult> r =
       store_->AppendDecided(command_id, [&](events::Position) -> Result<events::Decision> {
         Draft d(state_, clock_->Today(), options_, actor);
@@ -642,6 +777,7 @@ Result<Outcome> Processor::Submit(const std::string& command_id, const Actor& ac
         events::Decision decision;
         decision.command.actor_user = actor.user;
         decision.command.actor_org = actor.org_code;
+        decision.command.request_digest = request_digest;
         auto decided = std::make_shared<std::vector<DomainEvent>>();
         decided->reserve(d.out().size());
         for (Draft::Out& o : d.out()) {
@@ -656,41 +792,54 @@ Result<Outcome> Processor::Submit(const std::string& command_id, const Actor& ac
           decision.command.streams.back().events.push_back(Encode(std::move(o.event), o.effective));
         }
         created = std::move(d.created());
-        decision.apply = [this, decided, &applied] {
-          applied = true;
+        decision.apply = [this, decided] {
+          ahead_ = true;  // until the group is written
           std::unique_lock lock(mu_);
           for (const DomainEvent& e : *decided) {
             if (!state_.Apply(e).ok()) broken_.store(true);
           }
         };
+        // The group was not written: nothing of this decision may stay in the state.
+        decision.discard = [this] { DiscardUnwritten(); };
         return decision;
       });
-  if (!r.ok()) {
-    if (applied) broken_.store(true);  // the state is ahead of the log: reopen to rebuild
-    return r.status();
-  }
+  if (!r.ok()) return r.status();
   if (r->duplicate && r->first_position != 0) {
     // A retry answers the first result (invariant 5): what it created is read back from the log.
-    SHUGO_RETURN_IF_ERROR(
-        store_->ReadAll(r->first_position, [&](events::Position pos, std::string_view bytes) {
-          if (pos > r->last_position) return false;
-          Result<DomainEvent> e = Decode(*fb::GetEvent(bytes.data()));
-          if (e.ok()) {
-            std::visit(
-                [&](const auto& ev) {
-                  using E = std::decay_t<decltype(ev)>;
-                  if constexpr (std::is_same_v<E, OrganisationRegistered> ||
-                                std::is_same_v<E, LetterApplied> ||
-                                std::is_same_v<E, RedelegationCreated> ||
-                                std::is_same_v<E, CampaignDeclared> ||
-                                std::is_same_v<E, NonInsuredLinkIssued>) {
-                    created.push_back(ev.id);
-                  }
-                },
-                *e);
-          }
-          return pos < r->last_position;
-        }));
+    // Its id sent with another request than the first is refused instead, appending nothing.
+    bool reused = false;
+    SHUGO_RETURN_IF_ERROR(store_->ReadAll(r->first_position, [&](events::Position pos,
+                                                                 std::string_view bytes) {
+      if (pos > r->last_position) return false;
+      const fb::Event& record = *fb::GetEvent(bytes.data());
+      if (pos == r->first_position && !request_digest.empty() &&
+          record.request_digest() != nullptr && record.request_digest()->str() != request_digest) {
+        reused = true;
+        return false;
+      }
+      Result<DomainEvent> e = Decode(record);
+      if (e.ok()) {
+        std::visit(
+            [&](const auto& ev) {
+              using E = std::decay_t<decltype(ev)>;
+              if constexpr (std::is_same_v<E, OrganisationRegistered> ||
+                            std::is_same_v<E, LetterApplied> ||
+                            std::is_same_v<E, RedelegationCreated> ||
+                            std::is_same_v<E, CampaignDeclared> ||
+                            std::is_same_v<E, NonInsuredLinkIssued>) {
+                created.push_back(ev.id);
+              }
+            },
+            *e);
+      }
+      return pos < r->last_position;
+    }));
+    if (reused) {
+      return Status::InvalidArgument(
+          "idempotency_key",
+          "この Idempotency-Key は別の内容の操作に使われています。新しい操作には新しいキーを指定"
+          "してください（同じキーで再送できるのは最初と同じ内容の操作だけです）");
+    }
   }
   return Outcome{std::move(*r), std::move(created)};
 }
@@ -708,7 +857,21 @@ constexpr bool kTakesNoVersion =
     std::is_same_v<T, DeclareCampaign> || std::is_same_v<T, IssueNonInsuredLink> ||
     std::is_same_v<T, ImportEligibilityMaster> || std::is_same_v<T, SubmitNonInsuredRegistration>;
 
-// Every command's decision: the events it would append go to `d`, or a refusal.
+// A refusal of the request itself (its fields, its target) or of who sends it, as opposed to a
+// conflict with the state (kFailedPrecondition, kAlreadyExists, kAborted: HTTP 409).
+bool RequestOrAuthorityRefusal(const Status& s) {
+  return s.code() == StatusCode::kInvalidArgument || s.code() == StatusCode::kPermissionDenied ||
+         s.code() == StatusCode::kNotFound || s.code() == StatusCode::kUnauthenticated;
+}
+
+Status DecideOn(Draft& d, const CommandRequest& request, std::optional<uint64_t> expected);
+
+// Every command's decision: the events it would append go to `d`, or a refusal. Checks come in
+// one order for every command (docs/core.md "Order of checks"): the request's own fields, then
+// who acts and where the request routes, then the state (a status, a live letter, the version
+// the caller saw). Each decider orders its own checks so; the version is checked last here for
+// all of them: the command is decided first on the current state, and only a decision that is
+// not refused for its fields or its actor is decided again at the version the caller saw.
 Status Decide(Draft& d, const CommandRequest& request) {
   const auto expected = request.expected_version;
   const bool no_version = std::visit(
@@ -718,6 +881,14 @@ Status Decide(Draft& d, const CommandRequest& request) {
         "expected_version",
         "この操作は新しい記録を作るため（またはシステムの取込のため）、版を指定できません");
   }
+  if (expected) {
+    Draft current(d.state(), d.today(), d.options(), d.actor());
+    if (Status s = DecideOn(current, request, std::nullopt); RequestOrAuthorityRefusal(s)) return s;
+  }
+  return DecideOn(d, request, expected);
+}
+
+Status DecideOn(Draft& d, const CommandRequest& request, std::optional<uint64_t> expected) {
   {
     return std::visit(
         [&](const auto& r) -> Status {
@@ -746,7 +917,7 @@ Status Decide(Draft& d, const CommandRequest& request) {
           } else if constexpr (kIsFeeRequest<T>) {
             return DecideFees(d, r, expected);  // F-2 (core/fees.cc)
           } else if constexpr (std::is_same_v<T, TerminateLetter>) {
-            return DecideSimple(d, r.letter, LetterCommand::kTerminate, r.date, r.reason, expected);
+            return DecideTerminate(d, r, expected);  // F-7
           } else if constexpr (std::is_same_v<T, ImportEligibilityMaster>) {
             return DecideImportEligibility(d, r);
           } else if constexpr (std::is_same_v<T, RequestCodeChange>) {
@@ -781,7 +952,9 @@ Status Decide(Draft& d, const CommandRequest& request) {
 }  // namespace
 
 Result<Outcome> Processor::Execute(const CommandRequest& request) {
-  return Submit(request.id, request.actor, [&](Draft& d) { return Decide(d, request); });
+  return Submit(
+      request.id, request.actor, [&](Draft& d) { return Decide(d, request); },
+      request.request_digest);
 }
 
 Result<std::vector<DomainEvent>> Processor::Preview(const CommandRequest& request) const {
@@ -905,6 +1078,18 @@ Result<bool> DecideDue(Draft& d, JapanDate day, std::string* command_id) {
     if (!f.took_effect()) continue;  // waits for payment consignment or the opening
     SHUGO_RETURN_IF_ERROR(d.Activate(l));
     *command_id = DayCommandId(day, "activate", id);
+    return true;
+  }
+  // F-7: a 解除日 scheduled by the locating authority (before a secession due the same day).
+  for (const auto& [date, id] : s.terminations_by_date()) {
+    if (date > day) break;
+    const Letter& l = *s.FindLetter(id);
+    LetterFacts f = d.Facts(l, LetterActor::kSystem);
+    f.date = l.termination_date;
+    f.reason = l.termination_reason;
+    SHUGO_RETURN_IF_ERROR(
+        d.Transition(l, LetterCommand::kTerminate, f, l.termination_date, std::nullopt));
+    *command_id = DayCommandId(day, "terminate", id);
     return true;
   }
   for (const auto& [date, id] : s.secessions_by_date()) {

@@ -152,6 +152,10 @@ struct CommandRequest {
   // "expected_version").
   std::optional<uint64_t> expected_version;
   Request request;
+  // A digest of the request the command came from (an HTTP command: method, route and body),
+  // recorded with its events. A command id seen before with another digest is refused
+  // (kInvalidArgument, field "idempotency_key"), appending nothing; empty: not compared.
+  std::string request_digest = {};
 };
 
 struct Outcome {
@@ -215,6 +219,14 @@ class Processor {
     return read(static_cast<const State&>(state_));
   }
 
+  // Whether commands can be written, for health checks and 503 answers (thread-safe, cheap). Ok
+  // while they can. Otherwise why not, until a restart: the log refused a write (its first error,
+  // EventStore::write_failure(): kResourceExhausted for a full disk, kInternal for an I/O error
+  // …), or this processor could not rebuild its state from the log after a refused write
+  // (kUnavailable). Every command gets kUnavailable meanwhile. A refused write never leaves
+  // anything of its commands in the state: it is put back to what the log holds at once.
+  Status write_failure() const;
+
   JapanDate Today() const { return clock_->Today(); }
   events::EventStore& store() const { return *store_; }
   // The log position the state reflects at Open(), and how many domain events it applied.
@@ -225,8 +237,10 @@ class Processor {
   Processor(events::EventStore* store, const Clock* clock, ProcessorOptions options)
       : store_(store), clock_(clock), options_(options) {}
   Result<Outcome> Submit(const std::string& command_id, const Actor& actor,
-                         const std::function<Status(class Draft&)>& decide);
+                         const std::function<Status(class Draft&)>& decide,
+                         const std::string& request_digest = {});
   Result<bool> RunOneDue(JapanDate day);
+  void DiscardUnwritten();  // writer thread
 
   events::EventStore* store_;
   const Clock* clock_;
@@ -235,6 +249,7 @@ class Processor {
   std::mutex day_mu_;  // one day job at a time (the schedule and an admin's request)
   State state_;
   std::atomic<bool> broken_{false};
+  bool ahead_ = false;  // writer thread: decisions applied whose group is not written yet
   events::Position loaded_position_ = 0;
   uint64_t loaded_events_ = 0;
 };

@@ -355,7 +355,17 @@ Status State::ApplyEvent(const LetterTransitioned& e) {
   Unindex(*l);
   l->status = e.status;
   if (e.contract_date) l->contract_date = e.contract_date;
-  if (e.date) l->date = e.date;
+  if (e.command == LetterCommand::kScheduleTermination) {
+    // F-7: a future 解除日, carried out by the day job; the 脱退日 (if any) stays.
+    l->termination_date = e.date;
+    l->termination_reason = e.reason;
+  } else if (e.date) {
+    l->date = e.date;
+  }
+  if (IsTerminal(l->status)) {  // carried out, or ended otherwise first
+    l->termination_date.reset();
+    l->termination_reason.clear();
+  }
   if (!e.reason.empty()) l->reason = e.reason;
   if (e.upper != 0) l->upper = e.upper;
   ++l->version;
@@ -639,6 +649,7 @@ void State::Unindex(const Letter& letter) {
   } else if (letter.status == LetterStatus::kSecessionScheduled && letter.date) {
     secessions_.erase({*letter.date, letter.id});
   }
+  if (letter.termination_date) terminations_.erase({*letter.termination_date, letter.id});
 }
 
 void State::Index(const Letter& letter) {
@@ -647,6 +658,7 @@ void State::Index(const Letter& letter) {
   } else if (letter.status == LetterStatus::kSecessionScheduled && letter.date) {
     secessions_.insert({*letter.date, letter.id});
   }
+  if (letter.termination_date) terminations_.insert({*letter.termination_date, letter.id});
 }
 
 void State::SetLive(Letter& letter, bool was_live) {

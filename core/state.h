@@ -59,8 +59,12 @@ struct Letter {
   LetterId upper = 0;  // the re-delegation this letter stands under, once approved
   std::optional<JapanDate> contract_date;
   std::optional<JapanDate> date;  // 脱退日 or 解除日
-  std::string reason;             // the last reason given
-  uint32_t live_below = 0;        // a re-delegation: letters under it approved or in force
+  // F-7: a 解除日 scheduled for the future and its reason, until the day job terminates the letter
+  // on it (cleared once the letter ends, whichever way).
+  std::optional<JapanDate> termination_date;
+  std::string termination_reason;
+  std::string reason;       // the last reason given
+  uint32_t live_below = 0;  // a re-delegation: letters under it approved or in force
   uint64_t version = 0;
 
   // Approved, in force or scheduled to secede: what keeps a re-delegation alive.
@@ -197,6 +201,10 @@ class State {
   const std::set<std::pair<JapanDate, LetterId>>& approved_by_date() const { return approved_; }
   // Letters scheduled to secede, by 脱退日.
   const std::set<std::pair<JapanDate, LetterId>>& secessions_by_date() const { return secessions_; }
+  // Letters with a 解除日 scheduled (F-7), by 解除日.
+  const std::set<std::pair<JapanDate, LetterId>>& terminations_by_date() const {
+    return terminations_;
+  }
   // Dated organisation changes entered and not yet carried out, by date.
   struct Pending {
     JapanDate date;
@@ -259,6 +267,7 @@ class State {
   std::map<OrganisationKind, OrgId> singletons_;
   std::set<std::pair<JapanDate, LetterId>> approved_;
   std::set<std::pair<JapanDate, LetterId>> secessions_;
+  std::set<std::pair<JapanDate, LetterId>> terminations_;
   std::set<Pending> pending_;
   std::optional<JapanDate> last_closed_day_;
   uint64_t day_version_ = 0;

@@ -99,6 +99,7 @@ Status ValidateCommand(const Command& c) {
   SHUGO_RETURN_IF_ERROR(CheckId(c.actor_org, "actor_org", false));
   SHUGO_RETURN_IF_ERROR(CheckId(c.correlation_id, "correlation_id", false));
   SHUGO_RETURN_IF_ERROR(CheckId(c.causation_id, "causation_id", false));
+  SHUGO_RETURN_IF_ERROR(CheckId(c.request_digest, "request_digest", false));
   if (c.streams.empty())
     return Status::InvalidArgument("streams", "a command appends at least one event");
   size_t total = 0;
@@ -141,6 +142,7 @@ std::string EncodeRecord(const Command& c, const StreamAppend& s, const NewEvent
   auto actor_org = opt_string(c.actor_org);
   auto correlation = opt_string(c.correlation_id);
   auto causation = opt_string(c.causation_id);
+  auto request_digest = opt_string(c.request_digest);
   auto payload = e.payload(fbb);
   fb::Header header(0, 0, 0, fb::Hash256());
   fb::EventBuilder b(fbb);
@@ -154,6 +156,7 @@ std::string EncodeRecord(const Command& c, const StreamAppend& s, const NewEvent
   b.add_causation_id(causation);
   b.add_payload_type(e.type);
   b.add_payload(payload);
+  b.add_request_digest(request_digest);
   fb::FinishEventBuffer(fbb, b.Finish());
   return std::string(reinterpret_cast<const char*>(fbb.GetBufferPointer()), fbb.GetSize());
 }

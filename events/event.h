@@ -66,6 +66,8 @@ struct Command {
   std::string actor_org;
   std::string correlation_id;
   std::string causation_id;
+  // A digest of the request the command came from, kept in each record (empty: none).
+  std::string request_digest;
   std::vector<StreamAppend> streams;
 };
 
@@ -74,6 +76,10 @@ struct Command {
 struct Decision {
   Command command;              // its id is set by AppendDecided
   std::function<void()> apply;  // may be empty; called on the writer thread, in log order
+  // May be empty; called on the writer thread, after `apply`, when the group the command joined
+  // could not be written (nothing of it is in the log): commands of the group last first, before
+  // the writer decides anything else.
+  std::function<void()> discard;
 };
 
 struct StreamVersion {

@@ -50,6 +50,12 @@ Result<AppendResult> EventStore::AppendDecided(std::string command_id, const Dec
   return std::move(request.result);
 }
 
+Status EventStore::write_failure() const {
+  if (!impl_->write_failed.load(std::memory_order_acquire)) return Status::Ok();
+  std::lock_guard lk(impl_->failure_mu);
+  return impl_->reported_failure;
+}
+
 Position EventStore::head() const { return impl_->head.load(std::memory_order_acquire); }
 
 Result<Version> EventStore::StreamHead(std::string_view stream) const {

@@ -21,6 +21,14 @@ namespace internal {
 class Store;
 }
 
+// A fault of the test file system that a test may change while the store is open.
+struct WriteFault {
+  // Bytes that file writes may still spend before every write fails; -1: no fault.
+  std::atomic<int64_t> budget{-1};
+  // What a refused write answers: an I/O error (the device failed) instead of ENOSPC (a full disk).
+  std::atomic<bool> io_error{false};
+};
+
 // Hooks for tests of the writer's mechanics; production leaves them unset.
 struct StoreTestHooks {
   // On the writer thread, with the number of commands it took, before it decides them.
@@ -40,6 +48,9 @@ struct StoreOptions {
   // Test hook: once open, fail every file write after this many more bytes (a full disk).
   // -1: never.
   int64_t fail_writes_after_bytes = -1;
+  // Test hook: a fault the test changes while the store is open (space back, an I/O error). Not
+  // owned; must outlive the store.
+  WriteFault* write_fault = nullptr;
   // Not owned; must outlive the store.
   const StoreTestHooks* test_hooks = nullptr;
 };
@@ -64,8 +75,9 @@ class EventStore {
 
   // Appends one command's events atomically. kInvalidArgument (field named) on a malformed
   // command; kAborted on a version conflict (field = the stream, message the versions; nothing
-  // appended); kResourceExhausted on a full disk; kUnavailable when closed. A command id seen
-  // before returns its first result with duplicate = true and appends nothing.
+  // appended); kResourceExhausted on a full disk (and after one, see write_failure());
+  // kUnavailable when closed. A command id seen before returns its first result with
+  // duplicate = true and appends nothing.
   Result<AppendResult> Append(const Command& command);
 
   // Decides and appends one command on the writer thread, in log order: `decide` sees every
@@ -74,8 +86,11 @@ class EventStore {
   // result without calling `decide`. If `decide` refuses, or its command is malformed or meets a
   // version conflict, nothing is appended and `apply` is not called; otherwise `apply` runs as the
   // command joins the batch, before the sync. Should that group's write then fail, the caller's
-  // state is ahead of the log: the store refuses appends until reopened, and the caller rebuilds
-  // its state from the log. `decide` must be quick and must not call the store.
+  // state is ahead of the log: the store calls the decision's `discard` on the writer thread, for
+  // every command of the group whose `apply` ran (last first), before it decides anything else; the
+  // caller puts its state back to what the log holds there (it may read the log: the head did not
+  // move); the store itself refuses appends from then on (write_failure()). `decide` must be quick
+  // and must not append to the store.
   using Decider = std::function<Result<Decision>(Position next)>;
   Result<AppendResult> AppendDecided(std::string command_id, const Decider& decide);
 
@@ -112,6 +127,13 @@ class EventStore {
   // Walks the log from position 1 recomputing the hash chain (invariant 9). A mismatch is a
   // report, not an error; kDataLoss only if the log cannot be read at all.
   Result<VerifyReport> Verify(const std::function<void(Position)>& progress = {}) const;
+
+  // Whether appends are refused because a write failed, for health checks (thread-safe, cheap):
+  // Ok while the log takes appends; otherwise the first refused write's error, naming RocksDB's
+  // (kResourceExhausted for a full disk, kInternal for an I/O error …). Sticky: every later
+  // append gets that error until the store is reopened (a restart, once space was freed), which
+  // recovers the WAL to its last sync.
+  Status write_failure() const;
 
   GroupStats group_stats() const;
   // Commands queued for the writer, not yet taken into a group (a gauge for metrics).

@@ -1,5 +1,6 @@
-// The file system of tests: runs out of space after a byte budget (a full disk) and reports every
-// sync of a WAL file. Used only when StoreOptions asks for it.
+// The file system of tests: runs out of space after a byte budget (a full disk), or fails writes
+// with an I/O error, as StoreOptions and its WriteFault say, and reports every sync of a WAL file.
+// Used only when StoreOptions asks for it.
 #include <rocksdb/file_system.h>
 
 #include <atomic>
@@ -18,19 +19,19 @@ class TestFile final : public rocksdb::FSWritableFileOwnerWrapper {
 
   rocksdb::IOStatus Append(const rocksdb::Slice& data, const rocksdb::IOOptions& o,
                            rocksdb::IODebugContext* dbg) override {
-    if (!Spend(data.size())) return rocksdb::IOStatus::NoSpace("simulated full disk");
+    if (rocksdb::IOStatus s = Spend(data.size()); !s.ok()) return s;
     return FSWritableFileOwnerWrapper::Append(data, o, dbg);
   }
   rocksdb::IOStatus Append(const rocksdb::Slice& data, const rocksdb::IOOptions& o,
                            const rocksdb::DataVerificationInfo& info,
                            rocksdb::IODebugContext* dbg) override {
-    if (!Spend(data.size())) return rocksdb::IOStatus::NoSpace("simulated full disk");
+    if (rocksdb::IOStatus s = Spend(data.size()); !s.ok()) return s;
     return FSWritableFileOwnerWrapper::Append(data, o, info, dbg);
   }
   rocksdb::IOStatus PositionedAppend(const rocksdb::Slice& data, uint64_t offset,
                                      const rocksdb::IOOptions& o,
                                      rocksdb::IODebugContext* dbg) override {
-    if (!Spend(data.size())) return rocksdb::IOStatus::NoSpace("simulated full disk");
+    if (rocksdb::IOStatus s = Spend(data.size()); !s.ok()) return s;
     return FSWritableFileOwnerWrapper::PositionedAppend(data, offset, o, dbg);
   }
   rocksdb::IOStatus Sync(const rocksdb::IOOptions& o, rocksdb::IODebugContext* dbg) override {
@@ -41,8 +42,24 @@ class TestFile final : public rocksdb::FSWritableFileOwnerWrapper {
   }
 
  private:
-  bool Spend(size_t n) {
-    return state_->left.fetch_sub(static_cast<int64_t>(n)) >= static_cast<int64_t>(n);
+  rocksdb::IOStatus Spend(size_t n) {
+    const auto need = static_cast<int64_t>(n);
+    if (state_->left.fetch_sub(need) < need)
+      return rocksdb::IOStatus::NoSpace("simulated full disk");
+    WriteFault* fault = state_->fault;
+    if (fault == nullptr || !state_->armed.load()) return rocksdb::IOStatus::OK();
+    // -1 is "no fault"; a write larger than what is left spends all of it (the disk stays full).
+    int64_t left = fault->budget.load();
+    for (;;) {
+      if (left < 0) return rocksdb::IOStatus::OK();
+      const int64_t after = left >= need ? left - need : 0;
+      if (fault->budget.compare_exchange_weak(left, after)) {
+        if (left >= need) return rocksdb::IOStatus::OK();
+        break;
+      }
+    }
+    if (fault->io_error.load()) return rocksdb::IOStatus::IOError("simulated device failure");
+    return rocksdb::IOStatus::NoSpace("simulated full disk");
   }
   rocksdb::IOStatus Synced(rocksdb::IOStatus s) {
     if (s.ok() && wal_ && state_->after_wal_sync) state_->after_wal_sync();

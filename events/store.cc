@@ -105,9 +105,10 @@ Status Store::OpenDb(const std::filesystem::path& data_dir) {
   o.allow_concurrent_memtable_write = false;  // one writer thread; the commands memtable is a hash
   o.max_manifest_file_size = 64 << 20;
   std::shared_ptr<TestFileSystemState> test_fs;
-  if (options.fail_writes_after_bytes >= 0 ||
+  if (options.fail_writes_after_bytes >= 0 || options.write_fault != nullptr ||
       (options.test_hooks && options.test_hooks->after_wal_sync)) {
     test_fs = std::make_shared<TestFileSystemState>();
+    test_fs->fault = options.write_fault;
     if (options.test_hooks) test_fs->after_wal_sync = options.test_hooks->after_wal_sync;
     env = rocksdb::NewCompositeEnv(NewTestFileSystem(test_fs));
     o.env = env.get();
@@ -161,6 +162,7 @@ Status Store::OpenDb(const std::filesystem::path& data_dir) {
   head.store(last, std::memory_order_release);
   if (test_fs && options.fail_writes_after_bytes >= 0)
     test_fs->left.store(options.fail_writes_after_bytes);
+  if (test_fs) test_fs->armed.store(true);
   return Status::Ok();
 }
 

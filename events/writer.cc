@@ -144,13 +144,22 @@ bool Store::Decide(Request& r, Position next) {
   r.decided = std::move(decision->command);
   r.decided.id = std::move(id);
   r.apply = std::move(decision->apply);
+  r.discard = std::move(decision->discard);
   r.command = &r.decided;
   if (Status s = EncodeCommand(r.decided, r.records); !s.ok()) {
     r.result = std::move(s);
     r.apply = nullptr;
+    r.discard = nullptr;
     return false;
   }
   return true;
+}
+
+void Store::SetWriteFailure(Status failure) {
+  write_failure = failure;
+  std::lock_guard lk(failure_mu);
+  reported_failure = std::move(failure);
+  write_failed.store(true, std::memory_order_release);
 }
 
 Result<Version> Store::LookupStreamHead(const std::string& stream) {
@@ -163,7 +172,9 @@ Result<Version> Store::LookupStreamHead(const std::string& stream) {
 
 void Store::CommitGroup(std::vector<Request*>& group) {
   // A refused write leaves the WAL in an unknown state: refuse every later append until the
-  // store is reopened (after space was freed), which recovers the WAL to its last sync.
+  // store is reopened (after space was freed), which recovers the WAL to its last sync. Not
+  // DB::Resume(): in RocksDB 7.8 it starts no new WAL when the memtables are empty, and the next
+  // write then goes to the WAL writer that failed (an assertion in WritableFileWriter).
   if (!write_failure.ok()) {
     for (Request* r : group) r->result = write_failure;
     return;
@@ -177,6 +188,7 @@ void Store::CommitGroup(std::vector<Request*>& group) {
   std::unordered_map<std::string_view, size_t> in_group;  // command id -> index in group
   std::vector<bool> stored_answer(group.size(), false);   // a retry answered from `commands`
   std::vector<size_t> retry_of(group.size(), SIZE_MAX);   // a retry of a command in this group
+  std::vector<bool> applied(group.size(), false);         // its decision's `apply` ran
 
   for (size_t i = 0; i < group.size(); ++i) {
     Request& r = *group[i];
@@ -254,7 +266,10 @@ void Store::CommitGroup(std::vector<Request*>& group) {
     batch.Put(commands_cf, c.id, EncodeCommandResult(result));
     r.result = std::move(result);
     in_group.emplace(c.id, i);
-    if (r.apply) r.apply();  // the decider's state follows the log, in log order
+    if (r.apply) {
+      r.apply();  // the decider's state follows the log, in log order
+      applied[i] = true;
+    }
   }
 
   if (pos >= first) {
@@ -264,11 +279,16 @@ void Store::CommitGroup(std::vector<Request*>& group) {
     wo.sync = options.sync;
     rocksdb::Status s = db->Write(wo, &batch);
     if (!s.ok()) {
-      write_failure = FromRocks(s, "appending to the event log");
+      Status failure = FromRocks(s, "appending to the event log");
       for (size_t i = 0; i < group.size(); ++i) {
         // Everything decided in this group (conflicts too: they were judged against versions that
         // never committed) gets the error; only answers read back from `commands` stand.
-        if (!stored_answer[i]) group[i]->result = write_failure;
+        if (!stored_answer[i]) group[i]->result = failure;
+      }
+      SetWriteFailure(std::move(failure));
+      // The deciders' state is ahead of the log: they put it back before anything else is decided.
+      for (size_t i = group.size(); i-- > 0;) {
+        if (applied[i] && group[i]->discard) group[i]->discard();
       }
       return;
     }

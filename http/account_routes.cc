@@ -194,7 +194,7 @@ Response Login(Call& call) {
     }
   }
   const std::string device = RequestCookie(call, "shugo_device");
-  auto checked = ctx.accounts->CheckLogin(*login_id, *password, device);
+  auto checked = ctx.accounts->CheckLogin(*login_id, *password, device, address);
   if (!checked.ok()) return FromStatus(call, checked.status());
   switch (checked->kind) {
     case LoginResult::Kind::kWrong:
@@ -203,8 +203,10 @@ Response Login(Call& call) {
                    "ログインIDまたはパスワードが正しくありません");
     case LoginResult::Kind::kLocked: {
       if (ctx.limiter != nullptr) ctx.limiter->Failed(address, now);
+      // The same answer whether this address is locked out of the login id (wrong passwords
+      // from it) or the account itself is locked (wrong codes inside a session).
       Response res = Error(call, bhttp::status::too_many_requests, "account_locked",
-                           "パスワードの誤りが続いたため、このアカウントを一時的にロックしました。"
+                           "誤りが続いたため、このアカウントへのログインを一時的に止めています。"
                            "しばらくしてから再度お試しいただくか、組織の管理者に連絡してください");
       res.set(bhttp::field::retry_after, std::to_string(checked->retry_after_us / 1'000'000 + 1));
       return res;
@@ -239,7 +241,9 @@ Response SecondFactor(Call& call) {
   if (Status s = OnlyFields(call, {"code"}); !s.ok()) return FromStatus(call, s);
   auto code = StringField(call, "code");
   if (!code.ok()) return FromStatus(call, code.status());
-  auto device = call.ctx.accounts->VerifySecondFactor(call.session->user, *code);
+  const auto agent = call.req[bhttp::field::user_agent];
+  auto device = call.ctx.accounts->VerifySecondFactor(call.session->user, *code,
+                                                      std::string_view(agent.data(), agent.size()));
   if (!device.ok()) return FromStatus(call, device.status());
   return AfterStep(call, call.session->user, *device);
 }
@@ -316,6 +320,34 @@ Response UpdateMe(Call& call) {
   return Me(call);
 }
 
+Response ListDevices(Call& call) {
+  auto devices =
+      call.ctx.accounts->TrustedDevicesOf(call.session->user, RequestCookie(call, "shugo_device"));
+  if (!devices.ok()) return FromStatus(call, devices.status());
+  json::array items;
+  for (const TrustedDeviceInfo& d : *devices) {
+    json::object o{{"id", d.id},
+                   {"created", JapanTime(d.created_at)},
+                   {"expires", JapanTime(d.expires)},
+                   {"user_agent", d.user_agent},
+                   {"current", d.current}};
+    o["last_used"] = d.last_used > 0 ? json::value(JapanTime(d.last_used)) : json::value(nullptr);
+    items.push_back(std::move(o));
+  }
+  return Json(bhttp::status::ok, call.req.version(),
+              json::object{{"items", std::move(items)}, {"total", devices->size()}});
+}
+
+Response RevokeDevice(Call& call) {
+  auto current = call.ctx.accounts->RevokeDevice(call.session->user, call.params.at(0),
+                                                 RequestCookie(call, "shugo_device"));
+  if (!current.ok()) return FromStatus(call, current.status());
+  Response res{bhttp::status::no_content, call.req.version()};
+  // This browser's own device: its cookie goes too.
+  if (*current) res.set(bhttp::field::set_cookie, DeviceCookie(call, "", 0));
+  return res;
+}
+
 Response RequestEmailChange(Call& call) {
   if (Status s = OnlyFields(call, {"email", "password"}); !s.ok()) return FromStatus(call, s);
   auto email = StringField(call, "email");
@@ -326,10 +358,8 @@ Response RequestEmailChange(Call& call) {
   if (Status s = call.ctx.accounts->VerifyPassword(call.session->user, *password); !s.ok()) {
     return FromStatus(call, s);
   }
-  std::string base = call.ctx.tls ? "https://" : "http://";
-  const auto host = call.req[bhttp::field::host];
-  base += host.empty() ? std::string_view("localhost") : std::string_view(host.data(), host.size());
-  base += "/email/confirm?token=";
+  // The configured address of the server: a Host header is the client's word.
+  const std::string base = call.ctx.public_base_url + "/email/confirm?token=";
   if (Status s = call.ctx.accounts->RequestEmailChange(call.session->user, *email, base); !s.ok()) {
     return FromStatus(call, s);
   }

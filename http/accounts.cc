@@ -1,13 +1,19 @@
 #include "http/accounts.h"
 
 #include <sodium.h>
+#include <zxcvbn.h>
 
+#include <algorithm>
 #include <array>
+#include <atomic>
+#include <cctype>
+#include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
 #include <mutex>
 #include <sstream>
+#include <thread>
 #include <unordered_map>
 
 #include "base/text.h"
@@ -77,7 +83,10 @@ CREATE TABLE IF NOT EXISTS trusted_devices (   -- browsers that passed the secon
   token_hash  TEXT PRIMARY KEY,                -- BLAKE2b of the shugo_device cookie's token
   user        INTEGER NOT NULL,
   expires     INTEGER NOT NULL,                -- µs: the second factor is asked again after
-  created_at  INTEGER NOT NULL
+  created_at  INTEGER NOT NULL,
+  id          TEXT,                            -- what the user names it by (not the token)
+  last_used   INTEGER,                         -- µs of the last sign-in it spared a code
+  user_agent  TEXT NOT NULL DEFAULT ''         -- a summary: "Chrome / Windows"
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS trusted_devices_user ON trusted_devices (user);
 CREATE TABLE IF NOT EXISTS password_resets (   -- F-9-2: a temporary password not used yet
@@ -86,11 +95,14 @@ CREATE TABLE IF NOT EXISTS password_resets (   -- F-9-2: a temporary password no
   expires       INTEGER NOT NULL,
   created_at    INTEGER NOT NULL
 );
-CREATE TABLE IF NOT EXISTS unknown_logins (    -- failures of login ids that do not exist
-  digest       TEXT PRIMARY KEY,               -- BLAKE2b of the login id tried
-  failures     INTEGER NOT NULL,
-  locked_until INTEGER NOT NULL,
-  updated_at   INTEGER NOT NULL
+DROP TABLE IF EXISTS unknown_logins;          -- replaced by login_failures
+CREATE TABLE IF NOT EXISTS login_failures (    -- wrong passwords by login id (real or not)
+  login        TEXT NOT NULL,                  -- BLAKE2b of the login id tried
+  address      TEXT NOT NULL,                  -- the client's address block; '*': all of them
+  failures     INTEGER NOT NULL,               -- in the window that began at `since`
+  since        INTEGER NOT NULL,               -- µs
+  locked_until INTEGER NOT NULL,               -- µs: this address is locked out of this id
+  PRIMARY KEY (login, address)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS input_links (       -- F-1-5: an institution enters its data by a link
   token_hash   TEXT PRIMARY KEY,                -- BLAKE2b of the link's token
@@ -101,6 +113,10 @@ CREATE TABLE IF NOT EXISTS input_links (       -- F-1-5: an institution enters i
   used_at      INTEGER
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS input_links_registration ON input_links (registration);
+CREATE TABLE IF NOT EXISTS store_keys (        -- secrets of this file, made once
+  name         TEXT PRIMARY KEY,                -- email_digest: the F-1-5 address digest's key
+  key          TEXT NOT NULL                    -- hex
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS input_link_entries (  -- what an entry gave to be reached by
   registration INTEGER PRIMARY KEY,
   name         TEXT NOT NULL,
@@ -112,6 +128,9 @@ CREATE TABLE IF NOT EXISTS input_link_entries (  -- what an entry gave to be rea
 
 constexpr int64_t kCodeLifetimeUs = int64_t{10} * 60'000'000;
 constexpr int kCodeAttempts = 5;
+// Below this estimate (bits of zxcvbn) a password is refused as common or guessable: "password1234"
+// is 3, "sunshine2025" 14, "alllowercaseletters" 32, "Another-Pass-2025" 41.
+constexpr double kMinimumPasswordBits = 35;
 constexpr int64_t kEmailLinkLifetimeUs = int64_t{24} * 3'600'000'000;
 constexpr int64_t kLastSeenPersistUs = int64_t{60} * 1'000'000;
 
@@ -125,6 +144,9 @@ std::string Digest(std::string_view text, std::string_view salt = {}) {
   crypto_generichash_final(&st, out.data(), out.size());
   return HexOf(out);
 }
+
+// What login_failures count a login id by, real or not.
+std::string LoginDigest(std::string_view login_id) { return Digest(login_id, "login"); }
 
 std::string RandomToken() {
   std::array<unsigned char, 32> bytes{};
@@ -194,6 +216,48 @@ bool ValidLoginId(std::string_view id) {
     if (!ok) return false;
   }
   return true;
+}
+
+// What a device list shows of a User-Agent header: the browser and the system it names
+// ("Chrome / Windows"), or its first 60 printable characters when it names neither.
+std::string DeviceSummary(std::string_view ua) {
+  const auto has = [&](std::string_view s) { return ua.find(s) != std::string_view::npos; };
+  std::string browser, system;
+  if (has("Edg/")) {
+    browser = "Edge";
+  } else if (has("OPR/")) {
+    browser = "Opera";
+  } else if (has("Firefox/")) {
+    browser = "Firefox";
+  } else if (has("Chrome/") || has("CriOS/")) {
+    browser = "Chrome";
+  } else if (has("Safari/")) {
+    browser = "Safari";
+  }
+  if (has("iPhone")) {
+    system = "iPhone";
+  } else if (has("iPad")) {
+    system = "iPad";
+  } else if (has("Android")) {
+    system = "Android";
+  } else if (has("Windows")) {
+    system = "Windows";
+  } else if (has("Mac OS X") || has("Macintosh")) {
+    system = "macOS";
+  } else if (has("CrOS")) {
+    system = "ChromeOS";
+  } else if (has("Linux")) {
+    system = "Linux";
+  }
+  if (!browser.empty() || !system.empty()) {
+    return browser + (!browser.empty() && !system.empty() ? " / " : "") + system;
+  }
+  std::string out;
+  for (char c : ua) {
+    if (out.size() == 60) break;
+    if (c >= 0x20 && c < 0x7f) out += c;
+  }
+  return out;
 }
 
 // RFC 2047 encoded word for a header in UTF-8.
@@ -372,9 +436,10 @@ struct AccountStore::Impl {
     if (!row || st.IsNull(0)) return std::optional<int64_t>();
     return std::optional<int64_t>(st.Int(0));
   }
-  // One more failure (a wrong password or second-factor code) on the user as it is now; at
-  // max_failed_logins the account locks for lockout_us, its sessions end, and the log records it.
-  // Under `mu`. True when it locked now.
+  // One more failure inside a session (a wrong second-factor code, or a wrong current password on
+  // a mail change: whoever made it knew the password) on the user as it is now; at
+  // max_failed_logins the account itself locks for lockout_us, its sessions end, and the log
+  // records it. Under `mu`. True when it locked now.
   Result<bool> CountFailure(const User& u) {
     const int failures = u.failed_logins + 1;
     const bool lock_now = failures >= options.max_failed_logins;
@@ -392,44 +457,97 @@ struct AccountStore::Impl {
     if (!t.ok()) return t;
     return lock_now;
   }
-  // Failures of login ids that do not exist, counted like a real account's and written to the
-  // file like them (a wrong password on a real account and an unknown id cost the same time):
-  // the wait before the next try (0: none). Under `mu`.
-  Result<int64_t> UnknownFailure(const std::string& digest) {
+  // The row of login id digest `login` and `address` ('*': the id's count over all addresses):
+  // failures in its window, the window's start, the lock. Under `mu`.
+  struct FailureRow {
+    int64_t failures = 0, since = 0, locked_until = 0;
+  };
+  Result<FailureRow> Failures(const std::string& login, std::string_view address) {
+    SHUGO_ASSIGN_OR_RETURN(Statement st,
+                           db.Prepare("SELECT failures, since, locked_until FROM login_failures "
+                                      "WHERE login = ?1 AND address = ?2"));
+    st.Bind(1, login).Bind(2, address);
+    SHUGO_ASSIGN_OR_RETURN(bool row, st.Step());
+    FailureRow r;
+    if (row) r = FailureRow{st.Int(0), st.Int(1), st.Int(2)};
+    st.Reset();
+    return r;
+  }
+  Status PutFailures(const std::string& login, std::string_view address, const FailureRow& r) {
+    SHUGO_ASSIGN_OR_RETURN(
+        Statement st, db.Prepare("INSERT OR REPLACE INTO login_failures (login, address, "
+                                 "failures, since, locked_until) VALUES (?1, ?2, ?3, ?4, ?5)"));
+    return st.Bind(1, login)
+        .Bind(2, address)
+        .Bind(3, r.failures)
+        .Bind(4, r.since)
+        .Bind(5, r.locked_until)
+        .Run();
+  }
+  // How long a try on `login` waits before its check: nothing until slowdown_failures wrong
+  // passwords from all addresses in the window, then slowdown_step_us per failure past it, at
+  // most max_delay_us. Under `mu`.
+  Result<int64_t> SlowdownOf(const std::string& login) {
+    SHUGO_ASSIGN_OR_RETURN(FailureRow all, Failures(login, "*"));
+    if (all.since + options.slowdown_window_us <= Now()) return int64_t{0};
+    const int64_t past = all.failures - options.slowdown_failures + 1;
+    if (past <= 0) return int64_t{0};
+    return std::min(options.max_delay_us, past * options.slowdown_step_us);
+  }
+  // A wrong password on `login` from `address`, counted the same for a real login id and one that
+  // does not exist (the same rows, the same write): the wait before `address` may try `login`
+  // again (0: none). A try while `address` is locked out does not count. Under `mu`.
+  Result<int64_t> WrongPassword(const std::string& login, std::string_view address) {
     const int64_t now = Now();
     int64_t wait = 0;
     Status t = InTransaction([&]() -> Status {
-      SHUGO_ASSIGN_OR_RETURN(
-          Statement st,
-          db.Prepare("SELECT failures, locked_until FROM unknown_logins WHERE digest = ?1"));
-      st.Bind(1, digest);
-      SHUGO_ASSIGN_OR_RETURN(bool row, st.Step());
-      int64_t failures = row ? st.Int(0) : 0;
-      const int64_t locked_until = row ? st.Int(1) : 0;
-      st.Reset();
-      if (locked_until > now) {
-        wait = locked_until - now;
+      SHUGO_ASSIGN_OR_RETURN(FailureRow one, Failures(login, address));
+      if (one.locked_until > now) {
+        wait = one.locked_until - now;
         return Status::Ok();
       }
-      int64_t lock = 0;
-      if (++failures >= options.max_failed_logins) {
-        failures = 0;
-        lock = now + options.lockout_us;
+      if (one.since + options.lockout_us <= now) one = FailureRow{0, now, 0};
+      if (++one.failures >= options.max_failed_logins) {
+        one = FailureRow{0, now, now + options.lockout_us};
         wait = options.lockout_us;
       }
-      SHUGO_ASSIGN_OR_RETURN(Statement up,
-                             db.Prepare("INSERT OR REPLACE INTO unknown_logins (digest, failures, "
-                                        "locked_until, updated_at) VALUES (?1, ?2, ?3, ?4)"));
-      return up.Bind(1, digest).Bind(2, failures).Bind(3, lock).Bind(4, now).Run();
+      SHUGO_RETURN_IF_ERROR(PutFailures(login, address, one));
+      SHUGO_ASSIGN_OR_RETURN(FailureRow all, Failures(login, "*"));
+      if (all.since + options.slowdown_window_us <= now) all = FailureRow{0, now, 0};
+      ++all.failures;
+      return PutFailures(login, "*", all);
     });
     if (!t.ok()) return t;
     return wait;
   }
+  // The lock of `address` on `login`: µs left, 0 when none. Under `mu`.
+  Result<int64_t> AddressLock(const std::string& login, std::string_view address) {
+    SHUGO_ASSIGN_OR_RETURN(FailureRow one, Failures(login, address));
+    return one.locked_until > Now() ? one.locked_until - Now() : int64_t{0};
+  }
+  Status DropFailures(const std::string& login, std::optional<std::string_view> address) {
+    SHUGO_ASSIGN_OR_RETURN(Statement st,
+                           db.Prepare(address ? "DELETE FROM login_failures WHERE login = ?1 AND "
+                                                "address = ?2"
+                                              : "DELETE FROM login_failures WHERE login = ?1"));
+    st.Bind(1, login);
+    if (address) st.Bind(2, *address);
+    return st.Run();
+  }
+  std::atomic<int> delayed{0};  // sign-ins waiting out a slowdown now
+  // The key of the F-1-5 address digest (store_keys), read when the store opens.
+  std::array<unsigned char, crypto_auth_hmacsha256_KEYBYTES> email_key{};
   std::string dummy_hash;  // argon2id at the store's cost: what an unknown login id is checked by
+  std::atomic<uint64_t> verifications{0};
+  // One argon2id verification (tens of milliseconds by design); outside `mu`.
+  bool Verify(const std::string& hash, std::string_view password) {
+    verifications.fetch_add(1, std::memory_order_relaxed);
+    return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
+  }
 
   // Whether `device` (a shugo_device cookie's token) passed the second factor for `user` and has
-  // not expired. Under `mu`.
-  Result<bool> Trusted(uint64_t user, std::string_view device) {
+  // not expired; `used`: it spares a code now (its last use moves). Under `mu`.
+  Result<bool> Trusted(uint64_t user, std::string_view device, bool used = false) {
     if (device.empty() || device.size() > 128) return false;
     SHUGO_ASSIGN_OR_RETURN(
         Statement st,
@@ -438,6 +556,12 @@ struct AccountStore::Impl {
     st.Bind(1, Digest(device, "device")).Bind(2, static_cast<int64_t>(user)).Bind(3, Now());
     SHUGO_ASSIGN_OR_RETURN(bool row, st.Step());
     st.Reset();
+    if (row && used) {
+      SHUGO_ASSIGN_OR_RETURN(
+          Statement up,
+          db.Prepare("UPDATE trusted_devices SET last_used = ?2 WHERE token_hash = ?1"));
+      SHUGO_RETURN_IF_ERROR(up.Bind(1, Digest(device, "device")).Bind(2, Now()).Run());
+    }
     return row;
   }
   // A user's pending F-9-2 temporary password: its hash and expiry, or nullopt. Under `mu`.
@@ -564,6 +688,7 @@ struct AccountStore::Impl {
                               .Run());
     SHUGO_RETURN_IF_ERROR(DropSessionsOf(u.id));
     SHUGO_RETURN_IF_ERROR(DropPendingReset(u.id));
+    SHUGO_RETURN_IF_ERROR(DropFailures(LoginDigest(u.login_id), std::nullopt));
     return MailTemporaryPassword(u, password, reset);
   }
 };
@@ -581,6 +706,18 @@ Result<std::unique_ptr<AccountStore>> AccountStore::Open(AccountOptions options,
   SHUGO_RETURN_IF_ERROR(impl->db.Exec(
       "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = OFF;"));
   SHUGO_RETURN_IF_ERROR(impl->db.Exec(kSchema));
+  // A file from before devices could be listed: their columns, and an id for each device.
+  SHUGO_ASSIGN_OR_RETURN(auto listed, impl->db.QueryInt("SELECT count(*) FROM pragma_table_info("
+                                                        "'trusted_devices') WHERE name = 'id'"));
+  if (listed.value_or(0) == 0) {
+    SHUGO_RETURN_IF_ERROR(impl->db.Exec(
+        "ALTER TABLE trusted_devices ADD COLUMN id TEXT; "
+        "ALTER TABLE trusted_devices ADD COLUMN last_used INTEGER; "
+        "ALTER TABLE trusted_devices ADD COLUMN user_agent TEXT NOT NULL DEFAULT ''"));
+  }
+  SHUGO_RETURN_IF_ERROR(
+      impl->db.Exec("UPDATE trusted_devices SET id = lower(hex(randomblob(8))) WHERE id IS NULL; "
+                    "CREATE INDEX IF NOT EXISTS trusted_devices_id ON trusted_devices (id)"));
   // Hashes, sessions and the outbox (which holds temporary passwords and codes until the
   // notifications issue delivers and clears them): the owner only.
   for (const char* suffix : {"", "-wal", "-shm"}) {
@@ -621,10 +758,31 @@ Result<std::unique_ptr<AccountStore>> AccountStore::Open(AccountOptions options,
   for (const char* sql :
        {"DELETE FROM trusted_devices WHERE expires <= ?1",
         "DELETE FROM password_resets WHERE expires <= ?1",
-        "DELETE FROM unknown_logins WHERE locked_until <= ?1 AND updated_at <= ?1 "
-        "- 86400000000"}) {
+        "DELETE FROM login_failures WHERE locked_until <= ?1 AND since <= ?1 - 86400000000"}) {
     SHUGO_ASSIGN_OR_RETURN(Statement stale, impl->db.Prepare(sql));
     SHUGO_RETURN_IF_ERROR(stale.Bind(1, now).Run());
+  }
+  // The key of the F-1-5 address digest: made with the file, kept in it.
+  {
+    std::array<unsigned char, crypto_auth_hmacsha256_KEYBYTES> fresh{};
+    crypto_auth_hmacsha256_keygen(fresh.data());
+    SHUGO_ASSIGN_OR_RETURN(
+        Statement put,
+        impl->db.Prepare(
+            "INSERT OR IGNORE INTO store_keys (name, key) VALUES ('email_digest', ?1)"));
+    SHUGO_RETURN_IF_ERROR(put.Bind(1, HexOf(fresh)).Run());
+    sodium_memzero(fresh.data(), fresh.size());
+    SHUGO_ASSIGN_OR_RETURN(
+        Statement get, impl->db.Prepare("SELECT key FROM store_keys WHERE name = 'email_digest'"));
+    SHUGO_ASSIGN_OR_RETURN(bool row, get.Step());
+    const std::string_view hex = row ? get.Text(0) : std::string_view();
+    size_t size = 0;
+    if (sodium_hex2bin(impl->email_key.data(), impl->email_key.size(), hex.data(), hex.size(),
+                       nullptr, &size, nullptr) != 0 ||
+        size != impl->email_key.size()) {
+      return Status::Internal("the account store's email_digest key is missing or malformed");
+    }
+    get.Reset();
   }
   // What an unknown login id is checked against: a hash at the store's own cost, made once here
   // so that no sign-in pays for it.
@@ -638,29 +796,18 @@ Status AccountStore::CheckPassword(std::string_view password, std::string_view l
   if (!IsValidUtf8(password)) {
     return Status::InvalidArgument(f, "パスワードに使えない文字が含まれています");
   }
+  // OWASP ASVS 2.1 (docs/security.md): length over composition — 12 to 128 characters of any
+  // kind (2.1.1, 2.1.2, 2.1.4, 2.1.9), no control characters.
   size_t characters = 0;
-  bool upper = false, lower = false, digit = false, symbol = false;
   for (size_t i = 0; i < password.size(); ++i) {
     const auto c = static_cast<unsigned char>(password[i]);
     if ((c & 0xC0) != 0x80) ++characters;
-    if (c >= 'A' && c <= 'Z') {
-      upper = true;
-    } else if (c >= 'a' && c <= 'z') {
-      lower = true;
-    } else if (c >= '0' && c <= '9') {
-      digit = true;
-    } else if (c < 0x20 || c == 0x7f) {
+    if (c < 0x20 || c == 0x7f) {
       return Status::InvalidArgument(f, "パスワードに制御文字は使えません");
-    } else {
-      symbol = true;
     }
   }
-  if (characters < 10 || characters > 128) {
-    return Status::InvalidArgument(f, "パスワードは10文字以上128文字以内で設定してください");
-  }
-  if (int{upper} + int{lower} + int{digit} + int{symbol} < 3) {
-    return Status::InvalidArgument(
-        f, "パスワードには英大文字・英小文字・数字・記号のうち3種類以上を含めてください");
+  if (characters < 12 || characters > 128) {
+    return Status::InvalidArgument(f, "パスワードは12文字以上128文字以内で設定してください");
   }
   if (!login_id.empty()) {
     std::string lower_pw(password), lower_id(login_id);
@@ -669,6 +816,17 @@ Status AccountStore::CheckPassword(std::string_view password, std::string_view l
     if (lower_pw.find(lower_id) != std::string::npos) {
       return Status::InvalidArgument(f, "パスワードにログインIDを含めることはできません");
     }
+  }
+  // Common and guessable passwords (2.1.7): zxcvbn's shipped lists of leaked passwords, words,
+  // names, keyboard walks, repeats and dates, with the login id as a word of its own.
+  const std::string text(password);
+  const std::string id(login_id);
+  const char* user_words[] = {id.c_str(), "shugo", nullptr};
+  if (ZxcvbnMatch(text.c_str(), user_words, nullptr) < kMinimumPasswordBits) {
+    return Status::InvalidArgument(
+        f,
+        "よく使われるパスワードや推測されやすい並び（単語・キーボード"
+        "配列・連続した文字・日付など）です。別のパスワードにしてください");
   }
   return Status::Ok();
 }
@@ -771,6 +929,24 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, ?11, ?11))"));
   }
 }
 
+std::string AccountStore::EmailDigest(std::string_view email) const {
+  std::string lower(email);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::array<unsigned char, crypto_auth_hmacsha256_BYTES> out{};
+  crypto_auth_hmacsha256(out.data(), reinterpret_cast<const unsigned char*>(lower.data()),
+                         lower.size(), impl_->email_key.data());
+  return HexOf(out);
+}
+
+uint64_t AccountStore::password_verifications() const {
+  return impl_->verifications.load(std::memory_order_relaxed);
+}
+
+Status AccountStore::health() {
+  std::lock_guard lock(impl_->mu);
+  return impl_->db.Exec("SELECT count(*) FROM users WHERE id = 0");
+}
+
 Result<std::optional<User>> AccountStore::FindUser(uint64_t id) {
   std::lock_guard lock(impl_->mu);
   return impl_->ById(id);
@@ -797,11 +973,13 @@ Result<std::vector<User>> AccountStore::UsersOf(core::OrgId org) {
 }
 
 Result<LoginResult> AccountStore::CheckLogin(std::string_view login_id, std::string_view password,
-                                             std::string_view device) {
+                                             std::string_view device, std::string_view address) {
   Impl& m = *impl_;
+  const std::string login = LoginDigest(login_id);
   std::string hash;
   std::optional<User> user;
   std::optional<std::pair<std::string, int64_t>> pending;
+  int64_t delay = 0;
   {
     std::lock_guard lock(m.mu);
     const auto by_login = [&](Statement& st) { st.Bind(1, login_id); };
@@ -810,36 +988,63 @@ Result<LoginResult> AccountStore::CheckLogin(std::string_view login_id, std::str
       SHUGO_ASSIGN_OR_RETURN(hash, m.PasswordHash(user->id));
       SHUGO_ASSIGN_OR_RETURN(pending, m.PendingReset(user->id));
     }
+    // A login id under attack: a browser that is not a trusted device of the user waits first
+    // (the owner's own browser does not), whatever the password, so that the wait tells nothing.
+    SHUGO_ASSIGN_OR_RETURN(delay, m.SlowdownOf(login));
+    SHUGO_ASSIGN_OR_RETURN(const bool trusted, m.Trusted(user ? user->id : 0, device));
+    if (trusted) delay = 0;
   }
   LoginResult r;
-  if (!user) {
-    // An unknown login id costs the same argon2id work and the same write to the file, and locks
-    // the same way after as many tries, so neither timing nor answers tell which ids exist.
-    [[maybe_unused]] const int ignored =
-        crypto_pwhash_str_verify(m.dummy_hash.c_str(), password.data(), password.size());
-    std::lock_guard lock(m.mu);
-    SHUGO_ASSIGN_OR_RETURN(const int64_t wait, m.UnknownFailure(Digest(login_id)));
+  if (delay > 0) {
+    // On this worker thread, but never on more than max_delayed_logins at once: the others are
+    // answered as locked, unchecked, so that an attack cannot hold every worker.
+    if (m.delayed.fetch_add(1) >= m.options.max_delayed_logins) {
+      m.delayed.fetch_sub(1);
+      r.kind = LoginResult::Kind::kLocked;
+      r.retry_after_us = m.options.max_delay_us;
+      return r;
+    }
+    if (m.options.sleep) {
+      m.options.sleep(delay);
+    } else {
+      std::this_thread::sleep_for(std::chrono::microseconds(delay));
+    }
+    m.delayed.fetch_sub(1);
+    r.delayed_us = delay;
+  }
+  // Hashing runs outside the lock (tens of milliseconds by design); what it decides is applied
+  // under the lock to the rows as they are then, so concurrent tries count one by one. Every try
+  // runs two verifications: the password, and a pending F-9-2 temporary password (both stay
+  // valid until the temporary one is used or expires) or the dummy hash when none is pending, so
+  // that the time taken tells neither whether a reset is pending nor whether the id exists.
+  const bool match = m.Verify(user ? hash : m.dummy_hash, password) && user.has_value();
+  const bool second = m.Verify(pending ? pending->first : m.dummy_hash, password);
+  const bool temporary_match = !match && pending && second;
+  std::lock_guard lock(m.mu);
+  std::optional<User> fresh;
+  if (user) {
+    SHUGO_ASSIGN_OR_RETURN(fresh, m.ById(user->id));
+  }
+  const int64_t now = m.Now();
+  if (fresh && fresh->locked_until && *fresh->locked_until > now) {
+    r.kind = LoginResult::Kind::kLocked;
+    r.retry_after_us = *fresh->locked_until - now;
+    return r;
+  }
+  // This address is locked out of this login id: even the right password waits.
+  SHUGO_ASSIGN_OR_RETURN(const int64_t held, m.AddressLock(login, address));
+  if (held > 0) {
+    r.kind = LoginResult::Kind::kLocked;
+    r.retry_after_us = held;
+    return r;
+  }
+  if (!fresh) {
+    // An unknown login id: the same writes and the same lock as a real one's wrong password.
+    SHUGO_ASSIGN_OR_RETURN(const int64_t wait, m.WrongPassword(login, address));
     if (wait > 0) {
       r.kind = LoginResult::Kind::kLocked;
       r.retry_after_us = wait;
     }
-    return r;
-  }
-  // Hashing runs outside the lock (tens of milliseconds by design); what it decides is applied
-  // under the lock to the row as it is then, so concurrent tries count one by one. A pending
-  // F-9-2 temporary password is tried only when the current password does not match (both stay
-  // valid until the temporary one is used or expires).
-  const bool match = crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
-  const bool temporary_match =
-      !match && pending &&
-      crypto_pwhash_str_verify(pending->first.c_str(), password.data(), password.size()) == 0;
-  std::lock_guard lock(m.mu);
-  SHUGO_ASSIGN_OR_RETURN(auto fresh, m.ById(user->id));
-  if (!fresh) return r;
-  const int64_t now = m.Now();
-  if (fresh->locked_until && *fresh->locked_until > now) {
-    r.kind = LoginResult::Kind::kLocked;
-    r.retry_after_us = *fresh->locked_until - now;
     return r;
   }
   SHUGO_ASSIGN_OR_RETURN(auto temporary_until, m.TemporaryUntil(fresh->id));
@@ -847,10 +1052,10 @@ Result<LoginResult> AccountStore::CheckLogin(std::string_view login_id, std::str
       (match && fresh->must_change_password && temporary_until && *temporary_until < now) ||
       (temporary_match && pending->second < now);
   if ((!match && !temporary_match) || expired) {
-    SHUGO_ASSIGN_OR_RETURN(bool locked, m.CountFailure(*fresh));
-    if (locked) {
+    SHUGO_ASSIGN_OR_RETURN(const int64_t wait, m.WrongPassword(login, address));
+    if (wait > 0) {
       r.kind = LoginResult::Kind::kLocked;
-      r.retry_after_us = m.options.lockout_us;
+      r.retry_after_us = wait;
     }
     return r;
   }
@@ -859,9 +1064,10 @@ Result<LoginResult> AccountStore::CheckLogin(std::string_view login_id, std::str
     return r;
   }
   const bool was_locked = fresh->locked_until.has_value();
-  // The count of failures starts again once signing in is complete: now, unless a mailed code
-  // is still to come on this browser (wrong codes add to wrong passwords until one is right).
-  SHUGO_ASSIGN_OR_RETURN(const bool trusted, m.Trusted(fresh->id, device));
+  // This address's wrong passwords on this login id are forgotten now. The count of wrong codes
+  // starts again once signing in is complete: now, unless a mailed code is still to come on this
+  // browser (wrong codes add up across sign-ins until one is right).
+  SHUGO_ASSIGN_OR_RETURN(const bool trusted, m.Trusted(fresh->id, device, true));
   const bool code_due = !trusted;
   if (Status t = m.InTransaction([&]() -> Status {
         if (temporary_match) {
@@ -879,6 +1085,7 @@ Result<LoginResult> AccountStore::CheckLogin(std::string_view login_id, std::str
           SHUGO_RETURN_IF_ERROR(
               m.Record(fresh->id, fresh->org, "password_reset", fresh->role, {"password"}));
         }
+        SHUGO_RETURN_IF_ERROR(m.DropFailures(login, address));
         SHUGO_ASSIGN_OR_RETURN(
             Statement st,
             m.db.Prepare("UPDATE users SET failed_logins = CASE WHEN ?2 THEN failed_logins "
@@ -998,7 +1205,8 @@ Status AccountStore::SendSecondFactor(const User& user) {
   });
 }
 
-Result<std::string> AccountStore::VerifySecondFactor(uint64_t user, std::string_view code) {
+Result<std::string> AccountStore::VerifySecondFactor(uint64_t user, std::string_view code,
+                                                     std::string_view user_agent) {
   Impl& m = *impl_;
   std::lock_guard lock(m.mu);
   SHUGO_ASSIGN_OR_RETURN(
@@ -1052,17 +1260,62 @@ Result<std::string> AccountStore::VerifySecondFactor(uint64_t user, std::string_
         Statement old,
         m.db.Prepare("DELETE FROM trusted_devices WHERE user = ?1 AND expires <= ?2"));
     SHUGO_RETURN_IF_ERROR(old.Bind(1, static_cast<int64_t>(user)).Bind(2, now).Run());
-    SHUGO_ASSIGN_OR_RETURN(Statement ins,
-                           m.db.Prepare("INSERT INTO trusted_devices (token_hash, user, expires, "
-                                        "created_at) VALUES (?1, ?2, ?3, ?4)"));
+    SHUGO_ASSIGN_OR_RETURN(
+        Statement ins,
+        m.db.Prepare("INSERT INTO trusted_devices (token_hash, user, expires, created_at, id, "
+                     "user_agent) VALUES (?1, ?2, ?3, ?4, lower(hex(randomblob(8))), ?5)"));
     return ins.Bind(1, Digest(device, "device"))
         .Bind(2, static_cast<int64_t>(user))
         .Bind(3, now + m.options.second_factor_every_us)
         .Bind(4, now)
+        .Bind(5, DeviceSummary(user_agent))
         .Run();
   });
   if (!t.ok()) return t;
   return device;
+}
+
+Result<std::vector<TrustedDeviceInfo>> AccountStore::TrustedDevicesOf(uint64_t user,
+                                                                      std::string_view device) {
+  Impl& m = *impl_;
+  const std::string current =
+      device.empty() || device.size() > 128 ? std::string() : Digest(device, "device");
+  std::lock_guard lock(m.mu);
+  SHUGO_ASSIGN_OR_RETURN(
+      Statement st,
+      m.db.Prepare("SELECT id, created_at, coalesce(last_used, 0), expires, user_agent, "
+                   "token_hash = ?3 FROM trusted_devices WHERE user = ?1 AND expires > ?2 "
+                   "ORDER BY created_at DESC, id"));
+  st.Bind(1, static_cast<int64_t>(user)).Bind(2, m.Now()).Bind(3, current);
+  std::vector<TrustedDeviceInfo> out;
+  for (;;) {
+    SHUGO_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.push_back(TrustedDeviceInfo{std::string(st.Text(0)), st.Int(1), st.Int(2), st.Int(3),
+                                    std::string(st.Text(4)), st.Int(5) != 0});
+  }
+  return out;
+}
+
+Result<bool> AccountStore::RevokeDevice(uint64_t user, std::string_view id,
+                                        std::string_view device) {
+  Impl& m = *impl_;
+  const std::string current =
+      device.empty() || device.size() > 128 ? std::string() : Digest(device, "device");
+  std::lock_guard lock(m.mu);
+  SHUGO_ASSIGN_OR_RETURN(Statement st,
+                         m.db.Prepare("SELECT token_hash FROM trusted_devices WHERE id = ?1 AND "
+                                      "user = ?2 AND expires > ?3"));
+  st.Bind(1, id).Bind(2, static_cast<int64_t>(user)).Bind(3, m.Now());
+  SHUGO_ASSIGN_OR_RETURN(bool row, st.Step());
+  // Another user's device is not there for this user.
+  if (!row) return Status(StatusCode::kNotFound, "この信頼済みの端末は見つかりません", "id");
+  const std::string token_hash(st.Text(0));
+  st.Reset();
+  SHUGO_ASSIGN_OR_RETURN(Statement del,
+                         m.db.Prepare("DELETE FROM trusted_devices WHERE token_hash = ?1"));
+  SHUGO_RETURN_IF_ERROR(del.Bind(1, token_hash).Run());
+  return token_hash == current;
 }
 
 Status AccountStore::MarkInstitutionConfirmed(uint64_t user) {

@@ -42,8 +42,8 @@ struct User {
   bool institution_code_confirmed = false;
   bool suspended = false;
   std::optional<int64_t> second_factor_at;  // µs of the last code entered
-  std::optional<int64_t> locked_until;      // µs; too many wrong passwords
-  int failed_logins = 0;
+  std::optional<int64_t> locked_until;      // µs; too many wrong codes inside a session
+  int failed_logins = 0;                    // wrong codes (and current passwords) in a session
   int64_t created_at = 0;
 };
 
@@ -70,6 +70,15 @@ struct InputLink {
   std::string used_by;  // the command that used it; empty while unused
 };
 
+// A browser that passed the second factor (GET /api/me/devices): never its token.
+struct TrustedDeviceInfo {
+  std::string id;  // 64 random bits as hex: names the device to revoke it
+  int64_t created_at = 0, last_used = 0, expires = 0;  // µs; last_used 0: not used to sign in yet
+  std::string
+      user_agent;  // a summary of the browser's User-Agent when it passed ("Chrome / Windows")
+  bool current = false;  // the browser asking
+};
+
 // What an F-1-5 entry gave to be reached by (invariant 11: not in the log, which keeps only the
 // address's digest).
 struct InputLinkContact {
@@ -87,8 +96,23 @@ struct AccountOptions {
   int64_t session_absolute_us = int64_t{12} * 3'600'000'000;
   int64_t second_factor_every_us = int64_t{90} * 86'400'000'000;  // about 3 months
   int64_t temporary_password_us = int64_t{7} * 86'400'000'000;
-  int max_failed_logins = 5;  // then the account is locked for lockout_us
+  // Wrong passwords (docs/security.md "Sign-in throttling"): max_failed_logins from one client
+  // address on one login id lock that address out of that login id for lockout_us (the owner
+  // elsewhere still signs in); wrong second-factor codes and a wrong current password inside a
+  // session lock the account itself for lockout_us.
+  int max_failed_logins = 5;
   int64_t lockout_us = int64_t{15} * 60'000'000;
+  // A login id under attack: past slowdown_failures wrong passwords from all addresses within
+  // slowdown_window_us, every further try from a browser that is not a trusted device of the user
+  // waits slowdown_step_us more per failure past it, at most max_delay_us, before it is checked;
+  // at most max_delayed_logins such waits at once (the others answer 429 unchecked).
+  int slowdown_failures = 20;
+  int64_t slowdown_window_us = int64_t{15} * 60'000'000;
+  int64_t slowdown_step_us = 250'000;
+  int64_t max_delay_us = 3'000'000;
+  int max_delayed_logins = 2;
+  // How a wait is spent (tests: recorded); empty: the calling thread sleeps.
+  std::function<void(int64_t)> sleep;
   // argon2id cost (libsodium crypto_pwhash): interactive by default; tests use the minimum.
   unsigned long long hash_ops = 0;  // 0: crypto_pwhash_OPSLIMIT_INTERACTIVE
   size_t hash_memory = 0;           // 0: crypto_pwhash_MEMLIMIT_INTERACTIVE
@@ -129,6 +153,7 @@ struct LoginResult {
   enum class Kind { kOk, kWrong, kLocked, kSuspended } kind = Kind::kWrong;
   std::optional<User> user;
   int64_t retry_after_us = 0;  // kLocked
+  int64_t delayed_us = 0;      // how long the try waited before its check (a login id under attack)
 };
 
 class AccountStore {
@@ -149,11 +174,15 @@ class AccountStore {
   Result<std::optional<User>> FindByLogin(std::string_view login_id);
   Result<std::vector<User>> UsersOf(core::OrgId org);
 
-  // Checks a password (or a pending F-9-2 temporary one, which then replaces it); counts failures
-  // and locks the account after max_failed_logins. `device`: the browser's shugo_device cookie
-  // (a trusted browser's failures are reset now, others' once the mailed code is right).
+  // Checks a password (or a pending F-9-2 temporary one, which then replaces it) from client
+  // `address` (its block: AddressBlock). Failures count per login id and address: after
+  // max_failed_logins that address is locked out of that login id (kLocked), and past
+  // slowdown_failures from all addresses every untrusted try waits first (AccountOptions). A
+  // login id that does not exist costs and writes the same. `device`: the browser's shugo_device
+  // cookie (a trusted browser waits for no slowdown; its user's code failures are reset now,
+  // others' once the mailed code is right).
   Result<LoginResult> CheckLogin(std::string_view login_id, std::string_view password,
-                                 std::string_view device = {});
+                                 std::string_view device = {}, std::string_view address = {});
   // A new session for `user` at `stage`: its token (the cookie's value) and the session.
   Result<std::pair<std::string, Session>> OpenSession(const User& user, Stage stage);
   // The live session of a cookie's token (idle and absolute expiry), its last_seen moved on.
@@ -169,8 +198,17 @@ class AccountStore {
   // Mails a fresh six-digit code (valid 10 minutes, 5 tries).
   Status SendSecondFactor(const User& user);
   // kInvalidArgument (field "code") for a wrong or expired code. Right: the token of a new trusted
-  // device (the shugo_device cookie), valid second_factor_every_us for this user only.
-  Result<std::string> VerifySecondFactor(uint64_t user, std::string_view code);
+  // device (the shugo_device cookie), valid second_factor_every_us for this user only;
+  // `user_agent` (the request's header) is kept as a summary to tell the device by.
+  Result<std::string> VerifySecondFactor(uint64_t user, std::string_view code,
+                                         std::string_view user_agent = {});
+  // The user's live trusted devices, newest first; `device` (the asking browser's shugo_device
+  // cookie) marks the current one.
+  Result<std::vector<TrustedDeviceInfo>> TrustedDevicesOf(uint64_t user, std::string_view device);
+  // Ends trusted device `id` of `user`: its next sign-in asks the mailed code again. kNotFound
+  // (field "id") when the user has no such live device. True when it was `device` (the asking
+  // browser's cookie).
+  Result<bool> RevokeDevice(uint64_t user, std::string_view id, std::string_view device);
   Status MarkInstitutionConfirmed(uint64_t user);
   // The user changes their password (current checked); kInvalidArgument naming the field.
   Status ChangePassword(uint64_t user, std::string_view current, std::string_view next);
@@ -214,6 +252,19 @@ class AccountStore {
                       std::string_view command_id, const std::function<Status()>& submit);
   // The contact an entry gave (for the first user of the institution on approval).
   Result<std::optional<InputLinkContact>> InputLinkContactOf(uint64_t registration);
+
+  // The digest the log keeps of an F-1-5 entry's mail address (invariant 11, the core's
+  // SubmitNonInsuredRegistration::email_digest): HMAC-SHA-256 of the address in lower case under
+  // this store's key (256 random bits made when the file was created, kept in the file, never in
+  // the log), as 64 hex digits. Without the file the digest cannot be computed from an address.
+  std::string EmailDigest(std::string_view email) const;
+
+  // Whether the store's file answers a query (for /api/health).
+  Status health();
+
+  // How many argon2id verifications sign-ins have run so far (tests: every path of CheckLogin
+  // costs the same number).
+  uint64_t password_verifications() const;
 
  private:
   struct Impl;

@@ -126,6 +126,8 @@ Result<core::SubmitNonInsuredRegistration> EntryBody(const Call& call, core::Reg
   SHUGO_ASSIGN_OR_RETURN(r.site_kind, RequiredText(call, "site_kind"));
   SHUGO_ASSIGN_OR_RETURN(r.email, RequiredText(call, "email"));
   SHUGO_ASSIGN_OR_RETURN(r.phone, RequiredText(call, "phone"));
+  // The log keeps only the address's digest, keyed by the account store (invariant 11).
+  r.email_digest = call.ctx.accounts->EmailDigest(r.email);
   return r;
 }
 
@@ -175,6 +177,7 @@ Response SubmitInputLink(Call& call) {
   auto command_id = CommandId(call, "input-link-" + std::to_string(id));
   if (!command_id.ok()) return FromStatus(call, command_id.status());
   c.id = *command_id;
+  c.request_digest = RequestDigest(call);
   c.actor = core::Actor::System(core::kInputLinkUser);
   c.request = *entry;
   if (!(*link)->used_by.empty()) {

@@ -96,6 +96,7 @@ void WriteLetter(JsonWriter& w, const projections::LetterItem& l) {
   if (!l.contract_date.empty()) w.Member("contract_date", l.contract_date);
   if (!l.end_date.empty()) w.Member("end_date", l.end_date);
   if (!l.reason.empty()) w.Member("reason", l.reason);
+  if (!l.termination_date.empty()) w.Member("termination_date", l.termination_date);
   w.EndObject();
 }
 
@@ -159,6 +160,7 @@ Response CommandAnswer(Call& call, const core::Outcome& outcome, core::LetterId 
       out["version"] = l->version;
       if (l->contract_date) out["contract_date"] = l->contract_date->ToString();
       if (l->date) out["end_date"] = l->date->ToString();
+      if (l->termination_date) out["termination_date"] = l->termination_date->ToString();
       etag = "\"" + std::to_string(l->version) + "\"";
     }
     return 0;
@@ -211,19 +213,25 @@ Result<std::string> CommandId(const Call& call, std::string_view scope) {
   if (key.size() > 128 || !IsValidUtf8(std::string_view(key.data(), key.size()))) {
     return Status::InvalidArgument("Idempotency-Key", "Idempotency-Key は128バイト以内です");
   }
-  // Scoped to the caller and to the request: two callers' keys never meet, and a key reused for
-  // another route or body is another command.
+  // Scoped to the caller: two callers' keys never meet. The request it was first sent with is
+  // kept beside it (RequestDigest): sent again with another request it is refused, not run.
+  return "http:" + std::string(scope) + ":" + std::string(key);
+}
+
+std::string RequestDigest(const Call& call) {
+  if (call.req["Idempotency-Key"].empty()) return {};
   const std::string what = std::string(call.req.method_string()) + " " +
                            std::string(call.req.target()) + "\n" + call.req.body();
   std::array<unsigned char, 16> digest{};
   crypto_generichash(digest.data(), digest.size(),
                      reinterpret_cast<const unsigned char*>(what.data()), what.size(), nullptr, 0);
-  return "http:" + std::string(scope) + ":" + HexOf(digest) + ":" + std::string(key);
+  return HexOf(digest);
 }
 
 Result<core::CommandRequest> NewCommand(const Call& call, core::Request request) {
   core::CommandRequest c;
   SHUGO_ASSIGN_OR_RETURN(c.id, CommandId(call, std::to_string(call.session->user)));
+  c.request_digest = RequestDigest(call);
   c.actor = core::Actor{"user-" + std::to_string(call.session->user),
                         call.ctx.processor->Read([&](const core::State& s) {
                           const core::Organisation* o = s.FindOrg(call.session->org);
@@ -253,6 +261,11 @@ Response DomainRefusal(const Call& call, const Status& s) {
     return FromStatus(
         call, Status::InvalidArgument(
                   "If-Match", "この操作には If-Match を指定できません（" + s.message() + "）"));
+  }
+  // The Idempotency-Key was first sent with another request (invariant 5): nothing was run.
+  if (s.code() == StatusCode::kInvalidArgument && s.field() == "idempotency_key") {
+    return Error(call, bhttp::status::unprocessable_entity, "idempotency_key_reused", s.message(),
+                 "Idempotency-Key");
   }
   if (s.code() == StatusCode::kAborted) {
     return Error(call, bhttp::status::conflict, "version_conflict",

@@ -1,6 +1,7 @@
 #include "http/internal/routes.h"
 
 #include <sodium.h>
+#include <spdlog/spdlog.h>
 
 #include <array>
 #include <boost/json.hpp>
@@ -41,6 +42,11 @@ void AddState(const Context& ctx, boost::json::object& body) {
     return 0;
   });
 }
+
+// How far the live projections may stand behind the log before /api/health calls them lagging:
+// under load they follow within milliseconds (docs/benchmarks.md), so this many events behind
+// means they are stuck or far too slow.
+constexpr events::Position kHealthyLag = 10'000;
 
 // The projections' state for /api/health: the position every projection has applied, how far
 // behind the log it is, each checkpoint, the current file and a rebuild in progress.
@@ -115,6 +121,83 @@ std::optional<Response> WaitForPosition(const Context& ctx, unsigned version,
   Response res = ErrorResponse(bhttp::status::service_unavailable, version, "projection_behind",
                                s.message(), "min_position");
   res.set(bhttp::field::retry_after, "1");
+  return res;
+}
+
+// Whether a request reads the projections: the GETs of letters, organisations, campaigns, code
+// changes and the public search. The account routes read their own store.
+bool ReadsProjections(const Request& req, std::string_view path) {
+  if (req.method() != bhttp::verb::get && req.method() != bhttp::verb::head) return false;
+  for (std::string_view prefix :
+       {"/api/letters", "/api/organisations", "/api/campaigns", "/api/code-changes", "/api/public/",
+        "/api/collective-contract", "/api/non-insured"}) {
+    if (path.starts_with(prefix)) return true;
+  }
+  return false;
+}
+
+// While the projections catch up after a start, what they hold is not an answer yet: a search
+// would say "not found" for what exists. Such a read answers 503 with Retry-After instead.
+std::optional<Response> NotReadYet(const Context& ctx, const Request& req, std::string_view path) {
+  if (ctx.projections == nullptr || !ctx.projections->catching_up()) return std::nullopt;
+  if (!ReadsProjections(req, path)) return std::nullopt;
+  Response res = ErrorResponse(bhttp::status::service_unavailable, req.version(), "catching_up",
+                               "起動直後のため一覧と検索を準備しています（" +
+                                   std::to_string(ctx.projections->position()) + " / " +
+                                   std::to_string(ctx.projections->start_target()) +
+                                   "）。しばらくしてからやり直してください",
+                               "");
+  res.set(bhttp::field::retry_after, "2");
+  return res;
+}
+
+// GET /api/health: 200 with "status": "ok" only when every part is up; otherwise 503 with
+// "catching_up" (the projections are still reaching the log after a start) or "down", and
+// "problems" naming each part that is not up and why.
+Response Health(const Context& ctx, unsigned version) {
+  boost::json::array problems;
+  auto problem = [&](std::string_view part, std::string_view code, const std::string& message) {
+    problems.push_back(boost::json::object{{"part", part}, {"code", code}, {"message", message}});
+  };
+  bool catching_up = false;
+  if (ctx.processor != nullptr) {
+    if (Status s = ctx.processor->write_failure(); !s.ok()) {
+      problem("log", "write_failed", s.ToString());
+    }
+  }
+  // A server started without projections or accounts (some tests) has no such part to be down.
+  if (ctx.projections != nullptr) {
+    if (Status s = ctx.projections->health(); !s.ok()) {
+      problem("projections", "stopped", s.ToString());
+    } else if (ctx.projections->catching_up()) {
+      catching_up = true;
+    } else {
+      const events::Position head = ctx.store->head();
+      const events::Position position = ctx.projections->position();
+      if (head > position + kHealthyLag) {
+        problem("projections", "lagging",
+                std::to_string(head - position) + " events behind the log (more than " +
+                    std::to_string(kHealthyLag) + ")");
+      }
+    }
+  }
+  if (ctx.accounts != nullptr) {
+    if (Status s = ctx.accounts->health(); !s.ok()) {
+      problem("accounts", "unavailable", s.ToString());
+    }
+  }
+  const bool down = !problems.empty();
+  boost::json::object body{{"status", down          ? "down"
+                                      : catching_up ? "catching_up"
+                                                    : "ok"},
+                           {"problems", std::move(problems)},
+                           {"head", ctx.store->head()},
+                           {"demo", ctx.demo},
+                           {"projections", ProjectionHealth(ctx)}};
+  if (ctx.processor != nullptr) AddState(ctx, body);
+  Response res = Json(down || catching_up ? bhttp::status::service_unavailable : bhttp::status::ok,
+                      version, body);
+  if (catching_up) res.set(bhttp::field::retry_after, "2");
   return res;
 }
 
@@ -261,8 +344,8 @@ Response PublicInstitutions(const Context& ctx, const Request& req, bool csv) {
     if (result.status().code() == StatusCode::kInvalidArgument) {
       return BadRequest(req.version(), result.status());
     }
-    return ErrorResponse(bhttp::status::internal_server_error, req.version(),
-                         StatusCodeName(result.status().code()), result.status().message(), "");
+    return ServerFailure(req.version(), result.status().ToString(),
+                         result.status().code() == StatusCode::kUnavailable);
   }
   if (csv && result->more) {
     return ErrorResponse(bhttp::status::bad_request, req.version(), "too_many_rows",
@@ -323,6 +406,27 @@ Response ErrorResponse(bhttp::status status, unsigned version, std::string_view 
   return Json(status, version, boost::json::object{{"error", std::move(err)}});
 }
 
+Response ServerFailure(unsigned version, std::string_view detail, bool unavailable,
+                       std::string_view for_users) {
+  std::array<unsigned char, 8> bytes{};
+  randombytes_buf(bytes.data(), bytes.size());
+  const std::string id = HexOf(bytes);
+  spdlog::error("error {}: {}", id, detail);
+  std::string message(for_users);
+  if (message.empty()) {
+    message = unavailable ? "現在処理できません。しばらくしてからやり直してください"
+                          : "サーバー内部でエラーが発生しました。管理者にエラーIDをお伝えください";
+  }
+  message += "（エラーID: " + id + "）";
+  boost::json::object error{
+      {"code", unavailable ? "unavailable" : "internal"}, {"message", message}, {"error_id", id}};
+  Response res =
+      Json(unavailable ? bhttp::status::service_unavailable : bhttp::status::internal_server_error,
+           version, boost::json::object{{"error", std::move(error)}});
+  if (unavailable) res.set(bhttp::field::retry_after, "5");
+  return res;
+}
+
 Response Error(const Call& call, bhttp::status status, std::string_view code,
                std::string_view message, std::string_view field) {
   return ErrorResponse(status, call.req.version(), code, message, field);
@@ -351,11 +455,15 @@ Response FromStatus(const Call& call, const Status& s, bool rule) {
     case StatusCode::kResourceExhausted:
       status = bhttp::status::too_many_requests;
       break;
-    case StatusCode::kUnavailable:
-      status = bhttp::status::service_unavailable;
-      break;
+    case StatusCode::kUnavailable: {
+      // Text written for users is Japanese; English text is the server's own detail.
+      const std::string& m = s.message();
+      const bool japanese = std::any_of(
+          m.begin(), m.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+      return ServerFailure(call.req.version(), s.ToString(), true, japanese ? m : "");
+    }
     default:
-      break;
+      return ServerFailure(call.req.version(), s.ToString());
   }
   return Error(call, status, StatusCodeName(s.code()), s.message(), s.field());
 }
@@ -451,7 +559,7 @@ std::string SessionCookie(const Call& call, std::string_view token) {
   std::string cookie =
       "shugo_session=" + std::string(token) + "; Path=/; HttpOnly; SameSite=Strict";
   if (token.empty()) cookie += "; Max-Age=0";
-  if (call.ctx.tls) cookie += "; Secure";
+  if (call.https) cookie += "; Secure";
   return cookie;
 }
 
@@ -459,7 +567,7 @@ std::string DeviceCookie(const Call& call, std::string_view token, int64_t max_a
   std::string cookie =
       "shugo_device=" + std::string(token) +
       "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age_us / 1'000'000);
-  if (call.ctx.tls) cookie += "; Secure";
+  if (call.https) cookie += "; Secure";
   return cookie;
 }
 
@@ -487,6 +595,8 @@ const std::vector<Route>& Routes() {
       {V::get, "/api/me", Access::kAnyStage, false, Me},
       {V::post, "/api/me", Access::kReady, true, UpdateMe},
       {V::post, "/api/me/email", Access::kReady, true, RequestEmailChange},
+      {V::get, "/api/me/devices", Access::kReady, false, ListDevices},
+      {V::delete_, "/api/me/devices/{}", Access::kReady, false, RevokeDevice},
       {V::post, "/api/email/confirm", Access::kPublic, true, ConfirmEmail},
       {V::post, "/api/password/forgot", Access::kPublic, true, ForgotPassword},
       {V::post, "/api/login-id/forgot", Access::kPublic, true, ForgotLoginId},
@@ -648,23 +758,22 @@ Response Dispatch(const Route& route, Call& call) {
   return route.handler(call);
 }
 
-}  // namespace
-
-Response Handle(const Context& ctx, const Request& req, const Peer& peer, LogFields* log) {
+Response HandleRequest(const Context& ctx, const Request& req, const Peer& peer, LogFields* log) {
   const std::string_view target = req.target();
   const std::string_view path = target.substr(0, target.find('?'));
+  if (log != nullptr &&
+      (path == "/" || path == "/api/health" || path == "/api/public/institutions" ||
+       path == "/api/public/institutions.csv")) {
+    log->route = std::string(path);
+  }
   if (path == "/api/health") {
     if (req.method() != bhttp::verb::get && req.method() != bhttp::verb::head) {
       return ErrorResponse(bhttp::status::method_not_allowed, req.version(), "method_not_allowed",
                            "このURLでは GET のみ使えます", "");
     }
-    boost::json::object body{{"status", "ok"},
-                             {"head", ctx.store->head()},
-                             {"demo", ctx.demo},
-                             {"projections", ProjectionHealth(ctx)}};
-    if (ctx.processor != nullptr) AddState(ctx, body);
-    return Json(bhttp::status::ok, req.version(), body);
+    return Health(ctx, req.version());
   }
+  if (std::optional<Response> wait = NotReadYet(ctx, req, path)) return std::move(*wait);
   if (path == "/api/public/institutions") return PublicInstitutions(ctx, req, false);
   if (path == "/api/public/institutions.csv") return PublicInstitutions(ctx, req, true);
   if (path == "/" && req.method() == bhttp::verb::get) {
@@ -673,7 +782,7 @@ Response Handle(const Context& ctx, const Request& req, const Peer& peer, LogFie
     res.body() = std::string(kLandingPage);
     return res;
   }
-  Call call{ctx, req, {}, {}, {}, std::nullopt, {}, peer.address, log};
+  Call call{ctx, req, {}, {}, {}, std::nullopt, {}, peer.address, log, peer.https};
   auto url = boost::urls::parse_origin_form(target);
   if (!url) {
     return ErrorResponse(bhttp::status::bad_request, req.version(), "bad_request",
@@ -683,13 +792,9 @@ Response Handle(const Context& ctx, const Request& req, const Peer& peer, LogFie
   std::string allowed;
   for (const Route& route : Routes()) {
     if (!Match(route.pattern, path, call.params)) continue;
+    if (log != nullptr) log->route = route.pattern;
     if (route.method == req.method()) {
-      try {
-        return Dispatch(route, call);
-      } catch (const std::exception& e) {
-        return Error(call, bhttp::status::internal_server_error, "internal",
-                     "サーバー内部でエラーが発生しました");
-      }
+      return Dispatch(route, call);
     }
     if (!allowed.empty()) allowed += ", ";
     allowed += std::string(bhttp::to_string(route.method));
@@ -703,6 +808,31 @@ Response Handle(const Context& ctx, const Request& req, const Peer& peer, LogFie
   }
   return ErrorResponse(bhttp::status::not_found, req.version(), "not_found",
                        "指定されたURLは存在しません", "");
+}
+
+}  // namespace
+
+void AddSecurityHeaders(Response& res, bool https) {
+  res.set("X-Content-Type-Options", "nosniff");
+  res.set("Referrer-Policy", "no-referrer");
+  res.set("X-Frame-Options", "DENY");
+  if (res.find("Content-Security-Policy") == res.end()) {
+    res.set("Content-Security-Policy", "frame-ancestors 'none'");
+  }
+  if (res.find(bhttp::field::cache_control) == res.end()) {
+    res.set(bhttp::field::cache_control, "no-store");
+  }
+  if (https) res.set(bhttp::field::strict_transport_security, "max-age=31536000");
+}
+
+Response Handle(const Context& ctx, const Request& req, const Peer& peer, LogFields* log) {
+  try {
+    return HandleRequest(ctx, req, peer, log);
+  } catch (const std::exception& e) {
+    return ServerFailure(req.version(), std::string("exception: ") + e.what());
+  } catch (...) {
+    return ServerFailure(req.version(), "exception of an unknown type");
+  }
 }
 
 }  // namespace shugo::http::internal

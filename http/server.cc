@@ -2,6 +2,7 @@
 
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
 #include <array>
 #include <atomic>
@@ -16,10 +17,12 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "http/internal/letter_cache.h"
 #include "http/internal/limiter.h"
+#include "http/internal/request_reader.h"
 #include "http/internal/routes.h"
 
 namespace shugo::http {
@@ -36,9 +39,6 @@ using Socket = asio::basic_stream_socket<tcp, Executor>;
 using Stream = beast::basic_stream<tcp, Executor, beast::unlimited_rate_policy>;
 
 namespace {
-
-constexpr size_t kHeaderLimit = 16 * 1024;
-constexpr size_t kBodyLimit = 1 << 20;
 
 // The access log: JSON lines on stderr, off until a server asks for it.
 spdlog::logger& AccessLogger() {
@@ -57,12 +57,12 @@ void AccessLog(const internal::Request& req, const internal::Response& res,
                std::chrono::steady_clock::time_point start) {
   spdlog::logger& logger = AccessLogger();
   if (!logger.should_log(spdlog::level::info)) return;
-  const std::string_view target = req.target();
   const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
                       std::chrono::steady_clock::now() - start)
                       .count();
+  // The route's pattern, not the path: a path may carry an input link's token or a code.
   boost::json::object line{{"method", std::string(req.method_string())},
-                           {"path", target.substr(0, target.find('?'))},
+                           {"route", log.route.empty() ? std::string("-") : log.route},
                            {"status", res.result_int()},
                            {"us", us},
                            {"peer", from.address}};
@@ -71,22 +71,57 @@ void AccessLog(const internal::Request& req, const internal::Response& res,
   logger.info(boost::json::serialize(line));
 }
 
-// Whether a request is answered on the I/O thread that read it: reads that never wait. Commands
-// (they wait for the log's sync), sign-in steps (argon2id takes tens of ms) and reads that wait
-// for a position go to the workers, so that they never hold up the other connections of the
-// thread.
-bool AnswerInline(const internal::Request& req) {
-  if (req.method() != bhttp::verb::get && req.method() != bhttp::verb::head) return false;
+// Where a request is answered: on the I/O thread that read it (reads that never wait), on the
+// workers (commands wait for the log's sync, sign-in steps for argon2id), or on the waiters
+// (reads with min_position wait up to 2 s for the projections). Nothing that waits holds up the
+// other connections of an I/O thread, and reads that wait never hold up commands.
+enum class Lane { kInline, kWorkers, kWaiters };
+Lane LaneOf(const internal::Request& req) {
   const std::string_view target = req.target();
-  return target.find("min_position=") == std::string_view::npos;
+  if (target.find("min_position=") != std::string_view::npos) return Lane::kWaiters;
+  if (req.method() != bhttp::verb::get && req.method() != bhttp::verb::head) return Lane::kWorkers;
+  return Lane::kInline;
 }
+
+// Open connections per client address (an IPv6 client by its /64), so that one client cannot
+// take every connection. The trusted proxy carries many clients and is not counted.
+class AddressCounts {
+ public:
+  explicit AddressCounts(int64_t limit) : limit_(limit) {}
+  // Counts a new connection from `a`; false (nothing counted) when `a` is at its limit.
+  bool TryAdd(const asio::ip::address& a) {
+    std::lock_guard lk(mu_);
+    int64_t& n = counts_[Key(a)];
+    if (n >= limit_) return false;
+    ++n;
+    return true;
+  }
+  void Remove(const asio::ip::address& a) {
+    std::lock_guard lk(mu_);
+    auto it = counts_.find(Key(a));
+    if (it != counts_.end() && --it->second <= 0) counts_.erase(it);
+  }
+
+ private:
+  static std::string Key(const asio::ip::address& a) {
+    if (!a.is_v6()) return a.to_string();
+    asio::ip::address_v6::bytes_type b = a.to_v6().to_bytes();
+    std::fill(b.begin() + 8, b.end(), 0);
+    return asio::ip::address_v6(b).to_string();
+  }
+  std::mutex mu_;
+  const int64_t limit_;
+  std::unordered_map<std::string, int64_t> counts_;
+};
 
 struct Shared {
   const internal::Context& ctx;
   const ServerTimeouts& timeouts;
   asio::thread_pool& workers;
+  asio::thread_pool& waiters;
   std::atomic<int64_t>& connections;
   const std::optional<asio::ip::address>& trusted_proxy;
+  AddressCounts& per_address;
 };
 
 // An IPv4-mapped IPv6 address as its IPv4 address (a dual-stack socket reports those).
@@ -97,15 +132,10 @@ asio::ip::address Plain(const asio::ip::address& a) {
   return a;
 }
 
-// The client a request came from: the socket's peer, or — when the peer is the trusted proxy —
-// the last hop of X-Forwarded-For, which that proxy appended (earlier hops are the client's own
-// word and are ignored). A last hop that is not an address leaves the peer.
-std::string ClientAddress(const asio::ip::address& peer, const internal::Request& req,
-                          const std::optional<asio::ip::address>& trusted_proxy) {
-  const asio::ip::address from = Plain(peer);
-  if (!trusted_proxy || from != *trusted_proxy) return from.to_string();
+// The last hop of a header a proxy appends to ("a, b" and repeated fields: "b"), trimmed.
+std::string_view LastHop(const internal::Request& req, std::string_view name) {
   std::string_view last;
-  const auto [first, end] = req.equal_range("X-Forwarded-For");
+  const auto [first, end] = req.equal_range(name);
   for (auto it = first; it != end; ++it) {
     last = std::string_view(it->value().data(), it->value().size());
   }
@@ -114,10 +144,23 @@ std::string ClientAddress(const asio::ip::address& peer, const internal::Request
   }
   while (!last.empty() && (last.front() == ' ' || last.front() == '\t')) last.remove_prefix(1);
   while (!last.empty() && (last.back() == ' ' || last.back() == '\t')) last.remove_suffix(1);
+  return last;
+}
+
+// The client a request came from: the socket's peer, or — when the peer is the trusted proxy —
+// the last hop of X-Forwarded-For, which that proxy appended (earlier hops are the client's own
+// word and are ignored). A last hop that is not an address leaves the peer. HTTPS when the
+// connection is TLS, or when the trusted proxy's X-Forwarded-Proto says so.
+internal::Peer ClientOf(const asio::ip::address& peer, const internal::Request& req,
+                        const std::optional<asio::ip::address>& trusted_proxy, bool tls) {
+  const asio::ip::address from = Plain(peer);
+  if (!trusted_proxy || from != *trusted_proxy) return {from.to_string(), tls};
+  const bool https = tls || LastHop(req, "X-Forwarded-Proto") == "https";
   beast::error_code ec;
-  const asio::ip::address hop = asio::ip::make_address(std::string(last), ec);
-  if (ec) return from.to_string();
-  return Plain(hop).to_string();
+  const asio::ip::address hop =
+      asio::ip::make_address(std::string(LastHop(req, "X-Forwarded-For")), ec);
+  if (ec) return {from.to_string(), https};
+  return {Plain(hop).to_string(), https};
 }
 
 // One connection over a plain or TLS stream: read a request, answer it (inline or on a worker),
@@ -125,14 +168,20 @@ std::string ClientAddress(const asio::ip::address& peer, const internal::Request
 template <typename Derived>
 class Connection {
  public:
-  explicit Connection(const Shared& shared) : shared_(shared) { ++shared_.connections; }
-  ~Connection() { --shared_.connections; }
+  // `counted`: the client address the connection is counted under in Shared::per_address.
+  Connection(const Shared& shared, std::optional<asio::ip::address> counted)
+      : shared_(shared), counted_(std::move(counted)) {
+    ++shared_.connections;
+  }
+  ~Connection() {
+    --shared_.connections;
+    if (counted_) shared_.per_address.Remove(*counted_);
+  }
 
  protected:
   void Read() {
     parser_.emplace();
-    parser_->header_limit(kHeaderLimit);
-    parser_->body_limit(kBodyLimit);
+    internal::LimitParser(*parser_);
     // Waiting for the next request and receiving its header share the idle deadline; the body
     // then has the read deadline. A client that trickles bytes is closed at either.
     Layer().expires_after(shared_.timeouts.idle);
@@ -153,20 +202,10 @@ class Connection {
   }
 
   void OnRead(beast::error_code ec, size_t) {
-    if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
-        ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
-        ec == asio::ssl::error::stream_truncated) {
-      return Self().Close();
-    }
-    if (ec == bhttp::error::body_limit || ec == bhttp::error::header_limit) {
-      return Send(internal::ErrorResponse(bhttp::status::payload_too_large, 11, "payload_too_large",
-                                          "リクエストが大きすぎます", ""),
-                  false);
-    }
     if (ec) {
-      return Send(internal::ErrorResponse(bhttp::status::bad_request, 11, "bad_request",
-                                          "リクエストを解釈できません", ""),
-                  false);
+      std::optional<internal::Response> answer = internal::ReadFailure(ec);
+      if (!answer) return Self().Close();
+      return Send(std::move(*answer), false);
     }
     Layer().expires_never();
     auto job = std::make_shared<Job>();
@@ -177,12 +216,15 @@ class Connection {
       const auto peer = Layer().socket().remote_endpoint(peer_ec);
       if (!peer_ec) peer_ = peer.address();
     }
-    if (peer_) job->from.address = ClientAddress(*peer_, job->req, shared_.trusted_proxy);
-    if (AnswerInline(job->req)) return Answer(*job);
-    asio::post(shared_.workers, [self = Self().shared(), job] {
-      job->res = internal::Handle(self->shared_.ctx, job->req, job->from, &job->log);
-      asio::dispatch(self->stream().get_executor(), [self, job] { self->Finish(*job); });
-    });
+    if (peer_) job->from = ClientOf(*peer_, job->req, shared_.trusted_proxy, Derived::kTls);
+    https_ = job->from.https;
+    const Lane lane = LaneOf(job->req);
+    if (lane == Lane::kInline) return Answer(*job);
+    asio::post(lane == Lane::kWaiters ? shared_.waiters : shared_.workers,
+               [self = Self().shared(), job] {
+                 job->res = internal::Handle(self->shared_.ctx, job->req, job->from, &job->log);
+                 asio::dispatch(self->stream().get_executor(), [self, job] { self->Finish(*job); });
+               });
   }
 
   struct Job {
@@ -203,6 +245,7 @@ class Connection {
   }
 
   void Send(internal::Response res, bool keep_alive) {
+    internal::AddSecurityHeaders(res, https_);
     res.keep_alive(keep_alive);
     res.prepare_payload();
     auto sp = std::make_shared<internal::Response>(std::move(res));
@@ -216,16 +259,19 @@ class Connection {
   }
 
   const Shared& shared_;
+  const std::optional<asio::ip::address> counted_;
   std::optional<asio::ip::address> peer_;  // the client's (or its proxy's) address
-  beast::flat_buffer buffer_;
+  bool https_ = Derived::kTls;             // of the last request: HSTS on its answers
+  beast::flat_buffer buffer_{internal::kReadBufferLimit};
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
 };
 
 class PlainConnection : public Connection<PlainConnection>,
                         public std::enable_shared_from_this<PlainConnection> {
  public:
-  PlainConnection(Socket socket, const Shared& shared)
-      : Connection(shared), stream_(std::move(socket)) {}
+  static constexpr bool kTls = false;
+  PlainConnection(Socket socket, const Shared& shared, std::optional<asio::ip::address> counted)
+      : Connection(shared, std::move(counted)), stream_(std::move(socket)) {}
   void Run() {
     asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->Read(); });
   }
@@ -258,9 +304,12 @@ class PlainConnection : public Connection<PlainConnection>,
 class TlsConnection : public Connection<TlsConnection>,
                       public std::enable_shared_from_this<TlsConnection> {
  public:
+  static constexpr bool kTls = true;
   TlsConnection(Socket socket, asio::ssl::context& tls, const Shared& shared,
-                std::chrono::seconds handshake_timeout)
-      : Connection(shared), stream_(std::move(socket), tls), handshake_(handshake_timeout) {}
+                std::optional<asio::ip::address> counted, std::chrono::seconds handshake_timeout)
+      : Connection(shared, std::move(counted)),
+        stream_(std::move(socket), tls),
+        handshake_(handshake_timeout) {}
   void Run() {
     asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
       beast::get_lowest_layer(self->stream_).expires_after(self->handshake_);
@@ -284,6 +333,17 @@ class TlsConnection : public Connection<TlsConnection>,
   beast::ssl_stream<Stream> stream_;
   std::chrono::seconds handshake_;
 };
+
+// Every connection and every SQLite and RocksDB file takes a descriptor: the soft limit goes up to
+// the hard one at start.
+void RaiseOpenFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+  limit.rlim_cur = limit.rlim_max;
+  if (setrlimit(RLIMIT_NOFILE, &limit) != 0) {
+    spdlog::warn("cannot raise the open file limit to {}", limit.rlim_max);
+  }
+}
 
 Result<std::unique_ptr<asio::ssl::context>> TlsContext(const ServerOptions& o) {
   auto tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
@@ -316,6 +376,7 @@ struct Server::Impl {
       : options(o),
         limiter(20, int64_t{10} * 60'000'000),
         letter_cache(o.letter_cache_bytes),
+        per_address(o.max_connections_per_address),
         ctx{&store,
             o.demo,
             o.processor,
@@ -326,28 +387,73 @@ struct Server::Impl {
             o.clock,
             !o.tls_certificate.empty(),
             &limiter,
-            o.letter_cache_bytes > 0 ? &letter_cache : nullptr},
-        shared{ctx, options.timeouts, workers, connections, trusted_proxy},
+            o.letter_cache_bytes > 0 ? &letter_cache : nullptr,
+            o.public_base_url},
+        shared{ctx, options.timeouts, workers, waiters, connections, trusted_proxy, per_address},
         workers(static_cast<size_t>(std::max(1, o.workers))),
+        waiters(static_cast<size_t>(std::max(1, o.waiters))),
         contexts(MakeContexts(o.io_threads)),
-        acceptor(*contexts.front()) {}
+        acceptor(*contexts.front()),
+        accept_retry(*contexts.front()) {}
   void Accept() {
     asio::io_context& next = *contexts[next_context++ % contexts.size()];
     acceptor.async_accept(next, [this](beast::error_code ec, Socket socket) {
       if (ec == asio::error::operation_aborted) return;
-      if (!ec) {
-        if (connections.load() >= options.max_connections) {
-          // Over the limit: closed at once rather than starving the others.
-          socket.close(ec);
-        } else if (tls) {
-          std::make_shared<TlsConnection>(std::move(socket), *tls, shared, options.timeouts.idle)
-              ->Run();
-        } else {
-          std::make_shared<PlainConnection>(std::move(socket), shared)->Run();
-        }
+      if (ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space ||
+          ec == asio::error::no_memory ||
+          ec == boost::system::errc::too_many_files_open_in_system) {
+        return AcceptLater(ec);
       }
+      if (accept_backoff.count() > 0) {
+        spdlog::warn("accepting connections again");
+        accept_backoff = std::chrono::milliseconds(0);
+      }
+      if (!ec) Admit(std::move(socket));
       Accept();
     });
+  }
+  // Out of file descriptors (or kernel memory): the pending connections wait in the listen
+  // backlog while the open ones are served; accepting is retried after 50 ms, doubling up to 1 s,
+  // instead of looping hot. Logged once until accepting works again.
+  void AcceptLater(const beast::error_code& ec) {
+    ++accept_failures;
+    if (accept_backoff.count() == 0) {
+      spdlog::error("cannot accept connections ({}): retrying, the open ones are still served",
+                    ec.message());
+      accept_backoff = std::chrono::milliseconds(50);
+    } else {
+      accept_backoff = std::min(accept_backoff * 2, std::chrono::milliseconds(1000));
+    }
+    accept_retry.expires_after(accept_backoff);
+    accept_retry.async_wait([this](beast::error_code wait_ec) {
+      if (!wait_ec) Accept();
+    });
+  }
+  void Admit(Socket socket) {
+    beast::error_code ec;
+    const tcp::endpoint remote = socket.remote_endpoint(ec);
+    if (ec) return;  // already gone
+    std::optional<asio::ip::address> counted;
+    const asio::ip::address from = Plain(remote.address());
+    if (connections.load() >= options.max_connections) {
+      // Over the limit: closed at once rather than starving the others.
+      socket.close(ec);
+      return;
+    }
+    if (!trusted_proxy || from != *trusted_proxy) {
+      if (!per_address.TryAdd(from)) {
+        socket.close(ec);
+        return;
+      }
+      counted = from;
+    }
+    if (tls) {
+      std::make_shared<TlsConnection>(std::move(socket), *tls, shared, std::move(counted),
+                                      options.timeouts.idle)
+          ->Run();
+    } else {
+      std::make_shared<PlainConnection>(std::move(socket), shared, std::move(counted))->Run();
+    }
   }
   static std::vector<std::unique_ptr<asio::io_context>> MakeContexts(int n) {
     std::vector<std::unique_ptr<asio::io_context>> out;
@@ -361,15 +467,20 @@ struct Server::Impl {
   std::mutex business_date_mu;
   internal::LoginLimiter limiter;
   internal::LetterCache letter_cache;
+  AddressCounts per_address;
   std::optional<asio::ip::address> trusted_proxy;
   internal::Context ctx;
   std::atomic<int64_t> connections{0};
   std::unique_ptr<asio::ssl::context> tls;
   Shared shared;
   asio::thread_pool workers;
+  asio::thread_pool waiters;
   std::vector<std::unique_ptr<asio::io_context>> contexts;
   tcp::acceptor acceptor;
-  size_t next_context = 0;  // on the acceptor's thread only
+  asio::steady_timer accept_retry;
+  size_t next_context = 0;                      // on the acceptor's thread only
+  std::chrono::milliseconds accept_backoff{0};  // on the acceptor's thread only
+  std::atomic<uint64_t> accept_failures{0};
   std::vector<std::thread> threads;
   std::mutex mu;
   bool stopped = false;
@@ -387,7 +498,12 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options,
   if (options.tls_certificate.empty() != options.tls_key.empty()) {
     return Status::InvalidArgument("tls", "TLS needs both a certificate and its private key");
   }
+  RaiseOpenFileLimit();
   auto impl = std::make_unique<Impl>(options, store);
+  if (impl->ctx.public_base_url.empty()) {
+    impl->ctx.public_base_url = std::string(options.tls_certificate.empty() ? "http" : "https") +
+                                "://" + options.address + ":" + std::to_string(options.port);
+  }
   if (!options.trusted_proxy.empty()) {
     beast::error_code ec;
     const asio::ip::address proxy = asio::ip::make_address(options.trusted_proxy, ec);
@@ -415,15 +531,28 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options,
   impl->Accept();
   for (auto& context : impl->contexts) {
     impl->threads.emplace_back([ioc = context.get()] {
-      // Runs until Stop(), even while it has no connection.
+      // Runs until Stop(), even while it has no connection. A handler that throws ends only its
+      // own connection: the exception unwinds that handler, which held the connection's last
+      // reference, and run() carries on with the others (Asio allows it without restart()).
       auto guard = asio::make_work_guard(*ioc);
-      ioc->run();
+      for (;;) {
+        try {
+          ioc->run();
+          return;
+        } catch (const std::exception& e) {
+          spdlog::error("a connection ended by an exception: {}", e.what());
+        } catch (...) {
+          spdlog::error("a connection ended by an exception of an unknown type");
+        }
+      }
     });
   }
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 
 uint16_t Server::port() const { return impl_->acceptor.local_endpoint().port(); }
+
+uint64_t Server::accept_failures() const { return impl_->accept_failures.load(); }
 
 void Server::Stop() {
   std::lock_guard lk(impl_->mu);
@@ -432,6 +561,7 @@ void Server::Stop() {
   for (auto& context : impl_->contexts) context->stop();
   for (auto& t : impl_->threads) t.join();
   impl_->workers.join();
+  impl_->waiters.join();
 }
 
 Result<std::pair<std::string, uint16_t>> ParseListen(const std::string& text,

@@ -30,7 +30,13 @@ struct ServerOptions {
   // Threads that answer what may wait: commands (the log's sync), sign-in (argon2id) and reads
   // waiting for a position. Reads that never wait are answered on the I/O threads.
   int workers = 8;
+  // Threads for reads that wait for a position (min_position, up to 2 s each): apart from the
+  // workers, so that waiting reads never hold up commands.
+  int waiters = 4;
   int64_t max_connections = 10'000;  // more are closed at once
+  // Open connections from one client address (an IPv6 client by its /64; the trusted proxy is not
+  // counted): more are closed at once, so that one client cannot take them all.
+  int64_t max_connections_per_address = 256;
   ServerTimeouts timeouts;
   // TLS (PEM files; both or neither): the server then speaks HTTPS only, cookies are Secure.
   std::string tls_certificate, tls_key;
@@ -49,6 +55,9 @@ struct ServerOptions {
   // X-Forwarded-For believed, and only its last hop (what that proxy appended): the client address
   // of rate limits and access logs.
   std::string trusted_proxy;
+  // Where users reach the server, without a trailing slash ("https://shugo.example.jp"): links in
+  // mails are built from it. Empty: http(s)://ADDRESS:PORT of the listen address.
+  std::string public_base_url;
   // Structured access log lines (JSON) on stderr.
   bool access_log = false;
   // Bytes of letter objects kept for letters pages (http/internal/letter_cache.h); 0: none, every
@@ -67,6 +76,8 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   uint16_t port() const;
+  // Accepts that failed for want of descriptors or memory (each is retried after a back-off).
+  uint64_t accept_failures() const;
   // Stops accepting, closes connections, joins the I/O threads. Idempotent; thread-safe.
   void Stop();
 

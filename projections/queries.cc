@@ -74,7 +74,8 @@ Status SetTotal(Statement& count, Page<T>& page) {
 constexpr const char* kLetterColumns =
     "l.id, l.delegator, l.delegator_code, l.delegator_name, l.delegate, l.delegate_code, "
     "l.delegate_name, l.contract_type, l.status, l.campaign, l.depth, l.under, l.upper, "
-    "l.contract_date, l.end_date, l.reason, l.applied_at, l.updated_at, l.version, l.revision";
+    "l.contract_date, l.end_date, l.reason, l.applied_at, l.updated_at, l.version, l.revision, "
+    "l.termination_date";
 
 LetterItem ReadLetter(const Statement& st) {
   LetterItem it;
@@ -98,6 +99,7 @@ LetterItem ReadLetter(const Statement& st) {
   it.updated_at = st.Int(17);
   it.version = static_cast<uint64_t>(st.Int(18));
   it.revision = static_cast<events::Position>(st.Int(19));
+  it.termination_date = Column(st, 20);
   return it;
 }
 

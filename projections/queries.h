@@ -61,6 +61,7 @@ struct LetterItem {
   int depth = 0;
   core::LetterId under = 0, upper = 0;
   std::string contract_date, end_date, reason;  // empty when none
+  std::string termination_date;                 // a F-7 解除日 scheduled; empty when none
   int64_t applied_at = 0, updated_at = 0;       // µs
   uint64_t version = 0;
   // The position of the last event that changed any of the above (the letter's own, or a party's

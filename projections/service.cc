@@ -262,6 +262,9 @@ Result<std::unique_ptr<ProjectionService>> ProjectionService::Open(events::Event
   s->generation_ = std::make_shared<Generation>(dir / current);
   s->position_ = s->runner_->position();
   s->PublishState();
+  // The log's head when the service starts: until the projections reach it they are catching up
+  // (a first start, or a new generation built from the log), and their reads are not answers yet.
+  s->start_target_ = store.head();
   s->live_thread_ = std::thread([p = s.get()] { p->RunLive(); });
   return s;
 }
@@ -323,8 +326,10 @@ void ProjectionService::PublishState() {
 Status ProjectionService::WaitFor(events::Position position,
                                   std::chrono::milliseconds timeout) const {
   std::unique_lock lock(position_mu_);
+  ++waiting_;
   position_cv_.wait_for(lock, timeout,
                         [&] { return position_.load() >= position || stopping_.load(); });
+  --waiting_;
   if (position_.load() >= position) return Status::Ok();
   return Status::Unavailable("投影が位置 " + std::to_string(position) +
                              " にまだ追いついていません（現在 " + std::to_string(position_.load()) +

@@ -104,9 +104,15 @@ class ProjectionService {
   std::vector<Checkpoint> checkpoints() const;
   // The runner's failure, if it stopped on one (queries then keep answering from what it wrote).
   Status health() const;
+  // Still catching up with the log as it was when the service started: what the files hold is
+  // not yet an answer (a national log's first start takes seconds). The position to reach.
+  bool catching_up() const { return position_.load() < start_target_; }
+  events::Position start_target() const { return start_target_; }
 
   // Waits until position() ≥ `position`; kUnavailable naming both positions after `timeout`.
   Status WaitFor(events::Position position, std::chrono::milliseconds timeout) const;
+  // How many callers wait in WaitFor() now.
+  int waiting() const { return waiting_.load(); }
 
   // Runs `query` on a read-only connection to the current file (never blocks the runner).
   template <typename F>
@@ -163,9 +169,11 @@ class ProjectionService {
   std::shared_ptr<Generation> generation_;
 
   std::atomic<events::Position> position_{0};
+  events::Position start_target_ = 0;  // set before the runner starts
   // Moves whenever queries must see the file again (the position moved, or Reshaped()): a read
   // connection keeps its read transaction while the view stays (ReadWith).
   std::atomic<uint64_t> view_{1};
+  mutable std::atomic<int> waiting_{0};
   mutable std::mutex position_mu_;
   mutable std::condition_variable position_cv_;
 

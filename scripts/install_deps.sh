@@ -5,8 +5,8 @@ packages=(
   cmake ninja-build g++ ccache pkg-config git
   librocksdb-dev flatbuffers-compiler libflatbuffers-dev
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libcli11-dev doctest-dev libspdlog-dev libsodium-dev libssl-dev libsqlite3-dev libicu-dev zlib1g-dev
-  clang-format clang-tidy
+  libcli11-dev doctest-dev libspdlog-dev libsodium-dev libzxcvbn-dev libssl-dev libsqlite3-dev libicu-dev zlib1g-dev
+  clang-format clang-tidy clang libclang-rt-14-dev
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -27,6 +27,9 @@ rocksdb::ColumnFamilyOptions LogCfOptions();
 struct TestFileSystemState {
   std::atomic<int64_t> left{INT64_MAX};
   std::function<void()> after_wal_sync;
+  // StoreOptions::write_fault, applied once the log is open (`armed`).
+  WriteFault* fault = nullptr;
+  std::atomic<bool> armed{false};
 };
 std::shared_ptr<rocksdb::FileSystem> NewTestFileSystem(std::shared_ptr<TestFileSystemState> state);
 
@@ -37,6 +40,7 @@ struct Request {
   const EventStore::Decider* decider = nullptr;
   Command decided;
   std::function<void()> apply;
+  std::function<void()> discard;
   const std::string& id() const { return decider ? decided.id : command->id; }
   std::vector<std::string> records;  // encoded in command order; patched by the writer
   Result<AppendResult> result = Status::Internal("not committed");
@@ -110,6 +114,11 @@ class Store {
   int64_t last_recorded_at = 0;
   std::unordered_map<std::string, Version> stream_heads;
   Status write_failure;  // sticky: once RocksDB refused a write, later appends get it
+  // Publishes write_failure to EventStore::write_failure(). Writer thread.
+  void SetWriteFailure(Status failure);
+  std::atomic<bool> write_failed{false};  // set once reported_failure is
+  mutable std::mutex failure_mu;
+  Status reported_failure;  // guarded by failure_mu
 
   std::atomic<uint64_t> groups{0};
   std::atomic<uint64_t> commands{0};

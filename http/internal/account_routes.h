@@ -12,6 +12,8 @@ Response ConfirmInstitutionCode(Call& call);
 Response Logout(Call& call);
 Response Me(Call& call);
 Response UpdateMe(Call& call);
+Response ListDevices(Call& call);
+Response RevokeDevice(Call& call);
 Response RequestEmailChange(Call& call);
 Response ConfirmEmail(Call& call);
 Response ForgotPassword(Call& call);

@@ -44,6 +44,7 @@ struct Call {
   std::string token;  // the session cookie's value
   std::string peer;   // the client's address
   LogFields* log = nullptr;
+  bool https = false;  // Peer::https: cookies are Secure
 };
 
 Response Json(bhttp::status status, unsigned version, const boost::json::value& body);
@@ -71,9 +72,12 @@ Result<int64_t> QueryNumber(const Call& call, const std::string& name, int64_t f
 std::optional<Response> WaitMinPosition(const Call& call);
 
 // The id of a command of `scope` (the caller: a user id, or an F-1-5 registration), from the
-// Idempotency-Key header (scoped to `scope`, the route and the body; a fresh one without).
-// kInvalidArgument naming the header when malformed.
+// Idempotency-Key header (scoped to `scope`; a fresh one without). kInvalidArgument naming the
+// header when malformed.
 Result<std::string> CommandId(const Call& call, std::string_view scope);
+// The digest of the request kept beside its Idempotency-Key (method, target and body, hex); empty
+// without the header. The core refuses the key sent again with another digest.
+std::string RequestDigest(const Call& call);
 // A command of the signed-in caller: its id from the Idempotency-Key header (scoped to the user;
 // a fresh one without), the caller as actor, the version of If-Match. kInvalidArgument naming the
 // header when malformed.

@@ -164,14 +164,15 @@ class Letters final : public Projection {
 INSERT INTO letters (id, delegator, delegate, contract_type, campaign, status, depth, under, upper,
   contract_date, end_date, reason, applied_at, updated_at, delegator_kind, delegator_prefecture,
   delegator_municipality, delegate_kind, delegate_prefecture, version, delegator_code,
-  delegator_name, delegate_code, delegate_name, revision)
+  delegator_name, delegate_code, delegate_name, revision, termination_date)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
-  ?21, ?22, ?23, ?24, ?25)
+  ?21, ?22, ?23, ?24, ?25, ?26)
 ON CONFLICT (id) DO UPDATE SET delegator = excluded.delegator, delegate = excluded.delegate,
   delegator_code = excluded.delegator_code, delegator_name = excluded.delegator_name,
   delegate_code = excluded.delegate_code, delegate_name = excluded.delegate_name,
   status = excluded.status, under = excluded.under, upper = excluded.upper,
   contract_date = excluded.contract_date, end_date = excluded.end_date, reason = excluded.reason,
+  termination_date = excluded.termination_date,
   applied_at = CASE WHEN excluded.applied_at > 0 THEN excluded.applied_at ELSE applied_at END,
   updated_at = CASE WHEN excluded.updated_at > 0 THEN excluded.updated_at ELSE updated_at END,
   delegator_kind = excluded.delegator_kind, delegator_prefecture = excluded.delegator_prefecture,
@@ -208,7 +209,8 @@ ON CONFLICT (id) DO UPDATE SET delegator = excluded.delegator, delegate = exclud
           .Bind(22, row.delegator_name)
           .Bind(23, row.delegate_code)
           .Bind(24, row.delegate_name)
-          .Bind(25, static_cast<int64_t>(row.revision));
+          .Bind(25, static_cast<int64_t>(row.revision))
+          .Bind(26, l.termination_date);
       SHUGO_RETURN_IF_ERROR(st.Run());
     }
     return Status::Ok();

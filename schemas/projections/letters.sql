@@ -18,6 +18,7 @@ CREATE TABLE letters (
   upper          INTEGER,           -- the re-delegation this letter stands under, once approved
   contract_date  TEXT,              -- 契約日
   end_date       TEXT,              -- 脱退日 / 解除日
+  termination_date TEXT,            -- a 解除日 scheduled (F-7) until the day job carries it out
   reason         TEXT,              -- the last reason given (差戻, 取下げ, 脱退, 解除)
   applied_at     INTEGER NOT NULL,  -- recorded_at (µs) of the application / creation
   updated_at     INTEGER NOT NULL,  -- recorded_at (µs) of its last event

@@ -10,6 +10,15 @@ start_server() {
   echo "$line"
   [[ "$line" =~ ^shugo:\ serving\ http://127\.0\.0\.1:([0-9]+)/ ]] || { echo "unexpected: $line" >&2; return 1; }
   PORT=${BASH_REMATCH[1]}
+  # Ready once the projections have caught up with the log: /api/health answers 200 (503 with
+  # "catching_up" until then). At most a minute.
+  local i
+  for i in $(seq 1 600); do
+    head -1 <<<"$(http_get /api/health)" | grep -q ' 200 ' && return 0
+    sleep 0.1
+  done
+  echo "the server did not catch up: $(http_get /api/health)" >&2
+  return 1
 }
 
 # http_get PATH: prints the whole HTTP response from the started server.

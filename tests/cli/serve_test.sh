@@ -8,6 +8,15 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 dir=$(mktemp -d)
 trap 'kill "${SERVER_PID:-}" 2>/dev/null || true; rm -rf "$dir"' EXIT
+# Without --dir, serve refuses to start unless the demo is asked for: an operator who forgot the
+# data directory never gets demo data by accident.
+if refused=$(cd "$dir" && "$1" serve --listen 127.0.0.1:0 2>&1); then
+  echo "serve without --dir started: $refused" >&2
+  exit 1
+fi
+grep -q -- '--dir DIR is required' <<<"$refused"
+[ ! -e "$dir/shugo-demo-data" ]
+
 start_server "$1" "$dir/data"
 response=$(http_get /api/health)
 grep -q '^HTTP/1.1 200 OK' <<<"$response"

@@ -371,7 +371,8 @@ TEST_CASE("F-10-2 temporary applications need a campaign open to the delegator")
   const std::string chuo = World::kChuo;
 
   // No campaign, an unknown one, a campaign named on another type.
-  w.Refused(As(chuo), ApplyLetter{kTemp, 0, true}, StatusCode::kFailedPrecondition);
+  CHECK_EQ(w.Refusal(As(chuo), ApplyLetter{kTemp, 0, true}, StatusCode::kInvalidArgument).field(),
+           "campaign");
   CHECK_EQ(w.Refusal(As(chuo), ApplyLetter{kTemp, 9, true}, StatusCode::kInvalidArgument).field(),
            "campaign");
   CHECK_EQ(w.Refusal(As(chuo), ApplyLetter{ContractType::kRoutine, c, true},

@@ -6,6 +6,7 @@
 
 #include <doctest/doctest.h>
 
+#include <cctype>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,13 @@ RegistrationId Issue(World& w, const std::string& by, JapanDate expires) {
   return o.created[0];
 }
 
+// What the HTTP layer gives the core as an address's digest (there, HMAC-SHA-256 under the
+// account store's key of the address in lower case): the core keeps it as given.
+std::string Digest(std::string email) {
+  for (char& c : email) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return "keyed-digest-of-" + email;
+}
+
 // What a 職域接種 site enters through link `id`.
 SubmitNonInsuredRegistration Entry(RegistrationId id, std::string email = "sesshu@example.jp") {
   SubmitNonInsuredRegistration r;
@@ -36,6 +44,7 @@ SubmitNonInsuredRegistration Entry(RegistrationId id, std::string email = "sessh
   r.address = "東京都中央区築地1-1-1";
   r.municipality_code = World::kChuo;
   r.site_kind = "職域接種";
+  r.email_digest = Digest(email);
   r.email = std::move(email);
   r.phone = "03-1234-5678";
   return r;
@@ -49,7 +58,7 @@ NonInsuredRegistrationSubmitted Submitted(RegistrationId id, OrgId municipality,
                                          "東京都中央区築地1-1-1",
                                          municipality,
                                          "職域接種",
-                                         EmailDigest(email)};
+                                         Digest(email)};
 }
 
 ReviewNonInsuredRegistration Approve(RegistrationId id) { return {id, true, ""}; }
@@ -95,9 +104,7 @@ TEST_CASE("F-1-5 the prefecture's input link: entered and approved registers a n
   CHECK(r.status == RS::kSubmitted);
   REQUIRE(r.data.has_value());
   // The log keeps the address's digest, never the address or the phone (invariant 11).
-  CHECK_EQ(r.data->email_sha256, EmailDigest("sesshu@example.jp"));
-  CHECK_EQ(r.data->email_sha256.size(), 64u);
-  CHECK_EQ(EmailDigest("Sesshu@Example.JP"), EmailDigest("sesshu@example.jp"));
+  CHECK_EQ(r.data->email_sha256, Digest("sesshu@example.jp"));
   // F_画面7-1-1: it waits for 東京都's approval.
   CHECK_EQ(Awaiting(w, w.tokyo), std::vector<RegistrationId>{id});
   CHECK(Awaiting(w, w.chuo).empty());
@@ -372,7 +379,7 @@ TEST_CASE("F-1-5 a site that joins a 医師会 still delegates to the authority 
   ChangeOrganisation c;
   c.code = w.Code(w.site_municipal);
   c.member_of_code = World::kChiyodaMa;
-  w.Ok(As(World::kChiyoda), c);
+  w.Ok(As(World::kTokyo), c);  // the prefecture keeps the site's record (F-1-5)
   CHECK(w.Org(w.site_municipal).affiliation == Affiliation::kMunicipalSite);
   const LetterId id = w.Apply(w.site_municipal);
   CHECK_EQ(w.L(id).delegate, w.chiyoda);

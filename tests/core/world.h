@@ -408,14 +408,15 @@ class World : public testing::StoreFixture {
     inst_member2 = RegisterInstitution("1310137455", kChiyodaMa);           // 千代田区
     inst_nonmember = RegisterInstitution("1310235432");                     // 中央区
     inst_aggregated = RegisterInstitution("1310338574", Code(aggregator));  // 港区
-    {  // F-1-5: mass-vaccination sites, numbered by the system.
+    {  // F-1-5: mass-vaccination sites, numbered by the system and registered by the prefecture
+       // where they are, whoever set them up.
       RegisterOrganisation r;
       r.kind = K::kNonInsuredInstitution;
       r.name = "千代田区集団接種会場";
       r.prefecture = 13;
       r.municipality_code = kChiyoda;
       r.parent_code = kChiyoda;
-      site_municipal = Register(As(kChiyoda), r);
+      site_municipal = Register(As(kTokyo), r);
       r.name = "東京都大規模接種会場";
       r.municipality_code = kMinato;
       r.parent_code = kTokyo;

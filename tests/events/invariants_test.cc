@@ -295,6 +295,7 @@ TEST_CASE_FIXTURE(StoreFixture,
   Command c = OneStream("cmd-env", "letter-5", ExpectedVersion::NoStream());
   c.correlation_id = "corr-1";
   c.causation_id = "cause-1";
+  c.request_digest = "0123456789abcdef0123456789abcdef";
   c.streams[0].events[0] = Opaque("approve", JapanDate(2025, 5, 1));
   REQUIRE(Append(c).ok());
   auto events = store->ReadStream("letter-5");
@@ -307,6 +308,7 @@ TEST_CASE_FIXTURE(StoreFixture,
   CHECK_EQ(e.actor_org()->str(), "131016");
   CHECK_EQ(e.correlation_id()->str(), "corr-1");
   CHECK_EQ(e.causation_id()->str(), "cause-1");
+  CHECK_EQ(e.request_digest()->str(), "0123456789abcdef0123456789abcdef");
   CHECK_EQ(e.payload_type(), fb::Payload::Opaque);
   CHECK_EQ(testing::OpaqueData(events->front()), "approve");
 }

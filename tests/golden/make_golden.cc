@@ -2,6 +2,8 @@
 // schema grows (a new directory, never an edit of an old one):
 //   build/tests/make_golden tests/golden/v1        (envelope, Opaque payloads)
 //   build/tests/make_golden tests/golden/v2 v2     (the domain events, tests/golden/domain_v2.h)
+//   build/tests/make_golden tests/golden/v3 v3     (every domain event type, all fields set,
+//                                                    tests/golden/domain_v3.h)
 #include <cstdio>
 #include <fstream>
 
@@ -9,6 +11,7 @@
 #include "events/event_store.h"
 #include "events/opaque.h"
 #include "tests/golden/domain_v2.h"
+#include "tests/golden/domain_v3.h"
 #include "tests/testing/temp_dir.h"
 
 using namespace shugo;
@@ -16,11 +19,11 @@ using namespace shugo;
 using events::OpaqueEvent;
 
 int main(int argc, char** argv) {
-  if (argc != 2 && !(argc == 3 && std::string(argv[2]) == "v2")) {
-    std::fprintf(stderr, "usage: make_golden OUT_DIR [v2]\n");
+  const std::string set = argc == 3 ? argv[2] : "v1";
+  if (argc < 2 || argc > 3 || (set != "v1" && set != "v2" && set != "v3")) {
+    std::fprintf(stderr, "usage: make_golden OUT_DIR [v2|v3]\n");
     return 2;
   }
-  const bool v2 = argc == 3;
   testing::TempDir dir;
   ManualClock clock(JapanDate(2025, 4, 1).StartUnixMicros() + 123456);
   events::StoreOptions o;
@@ -29,12 +32,13 @@ int main(int argc, char** argv) {
   auto store = events::EventStore::Open(dir.path(), o);
   if (!store.ok()) return 1;
   events::Command c;
-  if (v2) {
-    // One command per domain event, each on its own stream, in the order of DomainV2().
+  if (set != "v1") {
+    // One command per domain event, each on its own stream, in the order of DomainV2() or
+    // DomainV3().
     int n = 0;
-    for (const core::DomainEvent& e : golden::DomainV2()) {
+    for (const core::DomainEvent& e : set == "v2" ? golden::DomainV2() : golden::DomainV3()) {
       events::Command d;
-      d.id = "golden-v2-" + std::to_string(++n);
+      d.id = "golden-" + set + "-" + std::to_string(++n);
       d.actor_user = "u-0002";
       d.actor_org = "011002";
       d.streams.push_back({"golden-" + std::to_string(n),

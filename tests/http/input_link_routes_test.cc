@@ -4,6 +4,8 @@
 // token never issued, expired, used or replaced is refused and appends nothing; unusable tokens
 // from one address are limited like failed logins. The token and the entry's mail address and
 // phone stay in the account store (invariant 11).
+#include <sodium.h>
+
 #include "core/non_insured.h"
 #include "tests/http/organisation_commands.h"
 
@@ -63,6 +65,63 @@ void ExpectEntryRefused(Served& w, const std::string& path, const json::object& 
   CHECK_MESSAGE(r.result() == status, r.body());
   if (!field.empty() && r.result() == status) CHECK_EQ(ErrorField(r), field);
   CHECK_EQ(w.Head(), before);
+}
+
+// SHA-256 of `text` as lower-case hex: the bare digest the log must not hold.
+std::string BareSha256(const std::string& text) {
+  unsigned char out[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(out, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned char c : out) {
+    hex.push_back(kHex[c >> 4]);
+    hex.push_back(kHex[c & 0xf]);
+  }
+  return hex;
+}
+
+TEST_CASE("input links: the log holds no bare SHA-256 of the entry's mail address") {
+  Served w;
+  Browser tokyo = w.SignedIn(w.tokyo);
+  const std::string link = IssueLink(w, tokyo, "2025-04-15");
+  Res sent = PublicPost(w, link, Entry("Desk@Marunouchi-Site.example.jp"));
+  REQUIRE_MESSAGE(sent.result() == bhttp::status::ok, sent.body());
+  const std::string log = LogBytes(w);
+  for (const std::string address :
+       {"desk@marunouchi-site.example.jp", "Desk@Marunouchi-Site.example.jp"}) {
+    CAPTURE(address);
+    CHECK(log.find(address) == std::string::npos);
+    CHECK(log.find(BareSha256(address)) == std::string::npos);
+  }
+  // It holds the digest keyed by the account store, of the address in lower case.
+  const std::string keyed = w.accounts->EmailDigest("desk@marunouchi-site.example.jp");
+  CHECK_EQ(keyed.size(), 64u);
+  CHECK(log.find(keyed) != std::string::npos);
+  CHECK_EQ(w.accounts->EmailDigest("Desk@Marunouchi-Site.example.jp"), keyed);
+}
+
+TEST_CASE("input links: two account stores with their own keys digest one address differently") {
+  Served w;
+  const auto open = [&](const std::string& name) {
+    AccountOptions ao;
+    ao.file = w.dir.path() / name;
+    ao.clock = &w.clock;
+    ao.hash_ops = 1;
+    ao.hash_memory = 8192;
+    auto a = AccountStore::Open(ao, nullptr);
+    REQUIRE_MESSAGE(a.ok(), a.status().ToString());
+    return std::move(a).value();
+  };
+  const std::string address = "desk@marunouchi-site.example.jp";
+  const std::string mine = w.accounts->EmailDigest(address);
+  const std::string other = open("other.sqlite")->EmailDigest(address);
+  CHECK_NE(mine, other);
+  CHECK_NE(mine, BareSha256(address));
+  CHECK_NE(other, BareSha256(address));
+  // The key is made once and kept in the file: the same file digests the same after a reopen.
+  CHECK_EQ(open("accounts.sqlite")->EmailDigest(address), mine);
+  CHECK_EQ(open("other.sqlite")->EmailDigest(address), other);
+  CHECK_NE(w.accounts->EmailDigest("other@marunouchi-site.example.jp"), mine);
 }
 
 TEST_CASE(

@@ -143,15 +143,65 @@ TEST_CASE("letters: an Idempotency-Key retry answers the first result and append
   CHECK_EQ(Id(Body(again)), Id(Body(first)));
   CHECK_EQ(Body(again).at("position"), Body(first).at("position"));
   CHECK(Body(again).at("duplicate").as_bool());
-  // The same key on another route is another command, not a replay of the first.
+  // The same key on another route is refused (422 idempotency_key_reused), not run as a new
+  // command; a new key runs it.
   const std::string id = Id(Body(first));
   Res withdraw =
+      testing::HttpCall(w.server->port(), bhttp::verb::post, "/api/letters/" + id + "/withdraw",
+                        R"({"reason":"申請内容を見直すため"})", h);
+  CHECK_EQ(withdraw.result(), bhttp::status::unprocessable_entity);
+  CHECK_EQ(ErrorCode(withdraw), "idempotency_key_reused");
+  CHECK_EQ(w.Head(), head);
+  h.back().second = "withdraw-2025-04-01-001";
+  withdraw =
       testing::HttpCall(w.server->port(), bhttp::verb::post, "/api/letters/" + id + "/withdraw",
                         R"({"reason":"申請内容を見直すため"})", h);
   REQUIRE_EQ(withdraw.result(), bhttp::status::ok);
   CHECK_FALSE(Body(withdraw).at("duplicate").as_bool());
   CHECK_EQ(Body(withdraw).at("status").as_string(), "withdrawn");
   CHECK_EQ(w.Head(), head + 1);
+}
+
+TEST_CASE(
+    "letters: F-3 an Idempotency-Key reused with a different body is 422 idempotency_key_reused "
+    "and appends nothing") {
+  Served w;
+  Browser inst = w.SignedIn(w.inst_member);
+  testing::HttpHeaders h{{"Content-Type", "application/json"},
+                         {"Cookie", "shugo_session=" + inst.cookie},
+                         {"X-CSRF-Token", inst.csrf},
+                         {"Idempotency-Key", "apply-routine"}};
+  const std::string routine = R"({"contract_type":"routine","document_confirmed":true})";
+  Res first = testing::HttpCall(w.server->port(), bhttp::verb::post, "/api/letters", routine, h);
+  REQUIRE_EQ(first.result(), bhttp::status::created);
+  const auto head = w.Head();
+  // Another body under the same key: refused, in Japanese, naming the header; nothing appended.
+  Res other =
+      testing::HttpCall(w.server->port(), bhttp::verb::post, "/api/letters",
+                        R"({"contract_type":"voluntary_subsidy","document_confirmed":true})", h);
+  CHECK_EQ(other.result(), bhttp::status::unprocessable_entity);
+  CHECK_EQ(ErrorCode(other), "idempotency_key_reused");
+  const json::object error = Body(other).at("error").as_object();
+  CHECK_EQ(error.at("field").as_string(), "Idempotency-Key");
+  CHECK_NE(std::string(error.at("message").as_string()).find("Idempotency-Key"), std::string::npos);
+  CHECK_NE(std::string(error.at("message").as_string()).find("別の内容"), std::string::npos);
+  CHECK_EQ(w.Head(), head);
+  // The same key with the first body keeps answering the first result.
+  for (int again = 0; again < 2; ++again) {
+    Res retry = testing::HttpCall(w.server->port(), bhttp::verb::post, "/api/letters", routine, h);
+    REQUIRE_EQ(retry.result(), bhttp::status::created);
+    CHECK(Body(retry).at("duplicate").as_bool());
+    CHECK_EQ(Id(Body(retry)), Id(Body(first)));
+    CHECK_EQ(Body(retry).at("position"), Body(first).at("position"));
+  }
+  CHECK_EQ(w.Head(), head);
+  // Another user's same key is that user's own command.
+  Browser other_inst = w.SignedIn(w.inst_member2);
+  h[1].second = "shugo_session=" + other_inst.cookie;
+  h[2].second = other_inst.csrf;
+  Res theirs = testing::HttpCall(w.server->port(), bhttp::verb::post, "/api/letters", routine, h);
+  REQUIRE_EQ(theirs.result(), bhttp::status::created);
+  CHECK_FALSE(Body(theirs).at("duplicate").as_bool());
 }
 
 TEST_CASE(
@@ -211,6 +261,82 @@ TEST_CASE(
   // A status that does not allow it: 409.
   r = inst.Post("/api/letters/" + id + "/withdraw", {{"reason", "もう一度"}});
   CHECK_EQ(r.result(), bhttp::status::conflict);
+}
+
+TEST_CASE(
+    "letters: F-3 F-10 a malformed or unrouted delegate and a temporary letter without a campaign "
+    "are 422 while a live letter of the type exists") {
+  Served w;
+  Browser chiyoda = w.SignedIn(w.chiyoda);
+  Apply(chiyoda);  // 千代田区's routine letter to 東京都
+  const auto before = w.Head();
+  // A wrong check digit (東京都 is 130001), and a 郡市区医師会 the chain table does not route a
+  // municipality to: the field, not the live letter.
+  for (const std::string& code : {std::string("130002"), std::string(World::kChiyodaMa)}) {
+    CAPTURE(code);
+    Res r = chiyoda.Post(
+        "/api/letters",
+        {{"contract_type", "routine"}, {"document_confirmed", true}, {"delegate", code}});
+    CHECK_EQ(r.result(), bhttp::status::unprocessable_entity);
+    CHECK_EQ(Body(r).at("error").as_object().at("field").as_string(), "delegate");
+  }
+  // A temporary letter names its campaign.
+  Res r =
+      chiyoda.Post("/api/letters", {{"contract_type", "temporary"}, {"document_confirmed", true}});
+  CHECK_EQ(r.result(), bhttp::status::unprocessable_entity);
+  CHECK_EQ(Body(r).at("error").as_object().at("field").as_string(), "campaign");
+  // Well formed and routed right: the live letter (409).
+  r = chiyoda.Post(
+      "/api/letters",
+      {{"contract_type", "routine"}, {"document_confirmed", true}, {"delegate", World::kTokyo}});
+  CHECK_EQ(r.result(), bhttp::status::conflict);
+  CHECK_EQ(w.Head(), before);
+}
+
+TEST_CASE(
+    "letters: F-7 the locating municipality terminates today and schedules a future 解除日 that "
+    "the day job carries out") {
+  Served w;
+  const core::LetterId now = w.ApplyApproved(w.inst_member);  // both in 千代田区
+  const core::LetterId later = w.ApplyApproved(w.inst_member2);
+  w.RunTo(core::test::Day(1));
+  Browser chiyoda = w.SignedIn(w.chiyoda);
+  const std::string today = w.Today().ToString();
+  const std::string future = w.Today().AddDays(3).ToString();
+  // A past 解除日 is refused naming the date, and nothing is appended.
+  const auto before = w.Head();
+  Res r = chiyoda.Post("/api/letters/" + std::to_string(now) + "/terminate",
+                       {{"date", w.Today().AddDays(-1).ToString()}, {"reason", "接種誤りの多発"}});
+  CHECK_EQ(r.result(), bhttp::status::unprocessable_entity);
+  CHECK_EQ(Body(r).at("error").as_object().at("field").as_string(), "date");
+  CHECK_EQ(w.Head(), before);
+  // Today: terminated at once.
+  r = chiyoda.Post("/api/letters/" + std::to_string(now) + "/terminate",
+                   {{"date", today}, {"reason", "接種誤りの多発"}});
+  REQUIRE_MESSAGE(r.result() == bhttp::status::ok, r.body());
+  CHECK_EQ(Body(r).at("status").as_string(), "terminated");
+  CHECK_EQ(Body(r).at("end_date").as_string(), today);
+  // A future date: scheduled; the letter stays in contract and shows its 解除日.
+  r = chiyoda.Post("/api/letters/" + std::to_string(later) + "/terminate",
+                   {{"date", future}, {"reason", "不正接種の確認"}});
+  REQUIRE_MESSAGE(r.result() == bhttp::status::ok, r.body());
+  const json::object scheduled = Body(r);
+  CHECK_EQ(scheduled.at("status").as_string(), "in_contract");
+  CHECK_EQ(scheduled.at("termination_date").as_string(), future);
+  Res one = GetAnswered(chiyoda, scheduled);
+  REQUIRE_EQ(one.result(), bhttp::status::ok);
+  CHECK_EQ(Body(one).at("status").as_string(), "in_contract");
+  CHECK_EQ(Body(one).at("termination_date").as_string(), future);
+  // On that date the day job terminates it (the session has expired meanwhile: sign in again).
+  w.RunTo(w.Today().AddDays(3));
+  const std::string login = "admin-" + w.Code(w.chiyoda);
+  w.SignIn(chiyoda, login, login + "@example.jp");
+  one = chiyoda.Get("/api/letters/" + std::to_string(later) +
+                    "?min_position=" + std::to_string(w.Head()));
+  REQUIRE_EQ(one.result(), bhttp::status::ok);
+  CHECK_EQ(Body(one).at("status").as_string(), "terminated");
+  CHECK_EQ(Body(one).at("end_date").as_string(), future);
+  CHECK_FALSE(Body(one).contains("termination_date"));
 }
 
 TEST_CASE("letters: bulk approval is all or nothing and names the failing ids") {

@@ -255,7 +255,8 @@ TEST_CASE("organisation commands: F-10-1 F-10-4 campaign fees additional fees an
 void Submit(Served& w, core::RegistrationId id, const std::string& email) {
   w.Ok(core::Actor::System(core::kInputLinkUser),
        core::SubmitNonInsuredRegistration{id, "丸の内職域接種会場", "", "東京都千代田区丸の内1-1-1",
-                                          World::kChiyoda, "職域接種", email, "03-1234-5678"});
+                                          World::kChiyoda, "職域接種", email, "03-1234-5678",
+                                          w.accounts->EmailDigest(email)});
 }
 
 TEST_CASE("organisation commands: F-1-5 a prefecture issues an input link and reviews the entry") {

@@ -287,5 +287,79 @@ TEST_CASE(
   CHECK_EQ(w.Org(w.hachioji).union_id, w.wide_union);
 }
 
+// The keeper by area (issue 23): the municipality where an insured institution is located, the
+// prefecture where a non-insured site is (docs/core.md "The keeper of a master record").
+constexpr const char* kSapporo = "011002";   // 札幌市
+constexpr const char* kHokkaido = "010006";  // 北海道
+
+TEST_CASE(
+    "organisation commands: F-1-4-2 the keeper by area: 札幌市 may not change a 千代田区 clinic") {
+  Served w;
+  Browser sapporo = w.SignedIn(w.RegisterLocalGov(kSapporo));
+  const std::string path = "/api/organisations/" + w.Code(w.inst_member) + "/changes";
+  const json::object rename{{"name", "札幌の紀尾井町クリニック"}};
+  // The preview and the change: 403 naming the record, and nothing appended.
+  for (const std::string& suffix : std::vector<std::string>{"/preview", ""}) {
+    ExpectRefused(w, sapporo, path + suffix, rename, bhttp::status::forbidden, "code");
+  }
+  Res r = Command(w, sapporo, path, rename);
+  CHECK_EQ(ErrorCode(r), "permission_denied");
+  CHECK_EQ(std::string(Body(r).at("error").as_object().at("message").as_string()),
+           "札幌市は千代田区に所在する紀尾井町クリニックを変更できません"
+           "（所在地の市区町村またはその広域連合が行います、F-1-4-2）");
+  // Another municipality of the same prefecture neither.
+  Browser chuo = w.SignedIn(w.chuo);
+  ExpectRefused(w, chuo, path, rename, bhttp::status::forbidden, "code");
+  CHECK_EQ(w.Org(w.inst_member).name, "紀尾井町クリニック");
+  // The municipality where it is located changes it.
+  Browser chiyoda = w.SignedIn(w.chiyoda);
+  Res preview = Command(w, chiyoda, path + "/preview", rename);
+  REQUIRE_MESSAGE(preview.result() == bhttp::status::ok, preview.body());
+  r = Command(w, chiyoda, path, rename, IfMatch(Number(Body(preview), "version")));
+  REQUIRE_MESSAGE(r.result() == bhttp::status::ok, r.body());
+  CHECK_EQ(w.Org(w.inst_member).name, "札幌の紀尾井町クリニック");
+
+  // Registering: 札幌市 may not register a clinic of 中央区; 中央区 does.
+  const json::object clinic{{"kind", "insured_institution"},
+                            {"code", "1310237487"},
+                            {"name", "ＧＩＮＺＡ Ｂｅａｕｔｙ Ａｎｇｅｌ クリニック"},
+                            {"municipality_code", World::kChuo}};
+  ExpectRefused(w, sapporo, "/api/organisations", clinic, bhttp::status::forbidden,
+                "municipality_code");
+  ExpectRefused(w, chiyoda, "/api/organisations", clinic, bhttp::status::forbidden,
+                "municipality_code");
+  r = Command(w, chuo, "/api/organisations", clinic);
+  REQUIRE_MESSAGE(r.result() == bhttp::status::created, r.body());
+  CHECK_EQ(w.Org(Number(Body(r), "id")).municipality, w.chuo);
+}
+
+TEST_CASE("organisation commands: F-1-5 the keeper by area: only the site's prefecture keeps it") {
+  Served w;
+  Browser hokkaido = w.SignedIn(w.RegisterLocalGov(kHokkaido, core::OrganisationKind::kPrefecture));
+  const std::string path = "/api/organisations/" + w.Code(w.site_municipal) + "/changes";
+  const json::object rename{{"name", "千代田区第二集団接種会場"}};
+  for (const std::string& suffix : std::vector<std::string>{"/preview", ""}) {
+    ExpectRefused(w, hokkaido, path + suffix, rename, bhttp::status::forbidden, "code");
+  }
+  // The municipality that set it up reports changes to the prefecture (F-1-5).
+  ExpectRefused(w, w.SignedIn(w.chiyoda), path, rename, bhttp::status::forbidden, "code");
+  Browser tokyo = w.SignedIn(w.tokyo);
+  Res r = Command(w, tokyo, path, rename);
+  REQUIRE_MESSAGE(r.result() == bhttp::status::ok, r.body());
+  CHECK_EQ(w.Org(w.site_municipal).name, "千代田区第二集団接種会場");
+  // Registering a site of 東京都: not 北海道, nor the municipality where it is; 東京都 does.
+  const json::object site{{"kind", "non_insured_institution"},
+                          {"name", "港区集団接種会場"},
+                          {"prefecture", 13},
+                          {"municipality_code", World::kMinato},
+                          {"parent_code", World::kMinato}};
+  ExpectRefused(w, hokkaido, "/api/organisations", site, bhttp::status::forbidden, "prefecture");
+  ExpectRefused(w, w.SignedIn(w.minato), "/api/organisations", site, bhttp::status::forbidden,
+                "kind");
+  r = Command(w, tokyo, "/api/organisations", site);
+  REQUIRE_MESSAGE(r.result() == bhttp::status::created, r.body());
+  CHECK_EQ(w.Org(Number(Body(r), "id")).parent, w.minato);
+}
+
 }  // namespace
 }  // namespace shugo::http

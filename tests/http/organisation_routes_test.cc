@@ -363,7 +363,7 @@ TEST_CASE("organisations: min_position shows an organisation command appended th
   change.code = code;
   change.name = "九段坂下ワクチンクリニック";
   change.kana = "クダンザカシタワクチンクリニック";
-  const core::Outcome done = w.Ok(As(code), change);
+  const core::Outcome done = w.Ok(As(World::kChiyoda), change);  // its municipality (F-1-4-2)
   // Read-your-writes: with the command's position the search and the record show the change.
   CHECK_EQ(Names(b, "q=" + Enc("ｻﾞｶｼﾀ") + "&min_position=" + Pos(done)),
            std::set<std::string>{"九段坂下ワクチンクリニック"});
@@ -428,11 +428,11 @@ TEST_CASE("organisations: F-21 CSV has a BOM and a Japanese header with the JSON
   core::ChangeOrganisation quote;
   quote.code = first;
   quote.name = "紀尾井町クリニック, \"本院\"";
-  w.Ok(As(first), quote);
+  w.Ok(As(World::kChiyoda), quote);  // both are in 千代田区, which keeps them (F-1-4-2)
   core::ChangeOrganisation formula;
   formula.code = second;
   formula.name = "=1+1 九段クリニック";
-  w.Ok(As(second), formula);
+  w.Ok(As(World::kChiyoda), formula);
   w.ApplyApproved(w.inst_member);
   w.ApplyApproved(w.inst_member2);
   w.ApplyApproved(w.inst_nonmember);

@@ -6,6 +6,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
+#include <future>
 
 #include "http/server.h"
 #include "projections/service.h"
@@ -65,6 +66,34 @@ TEST_CASE("http: /api/health shows every projection's position") {
     CAPTURE(name);
     CHECK_EQ(p.at("checkpoints").as_object().at(name).to_number<uint64_t>(), w.Head());
   }
+}
+
+TEST_CASE(
+    "http: while the projections catch up after a start reads answer 503 and health says so") {
+  // The catch-up is held at its first commit until the checks are done.
+  auto gate = std::make_shared<std::promise<void>>();
+  std::shared_future<void> open = gate->get_future().share();
+  projections::ServiceOptions po;
+  po.before_commit = [open](events::Position) { open.wait(); };
+  Served w(po);
+  REQUIRE(w.projection->catching_up());
+  auto search = Call(w.server->port(), bhttp::verb::get,
+                     std::string("/api/public/institutions?municipality=") + World::kChiyoda);
+  CHECK_EQ(search.result(), bhttp::status::service_unavailable);
+  CHECK_EQ(search[bhttp::field::retry_after], "2");
+  CHECK_EQ(Body(search).at("error").as_object().at("code").as_string(), "catching_up");
+  auto health = Call(w.server->port(), bhttp::verb::get, "/api/health");
+  CHECK_EQ(health.result(), bhttp::status::service_unavailable);
+  CHECK_EQ(Body(health).at("status").as_string(), "catching_up");
+  gate->set_value();
+  REQUIRE(w.projection->WaitFor(w.Head(), std::chrono::seconds(30)).ok());
+  health = Call(w.server->port(), bhttp::verb::get, "/api/health");
+  CHECK_EQ(health.result(), bhttp::status::ok);
+  CHECK_EQ(Body(health).at("status").as_string(), "ok");
+  CHECK(Body(health).at("problems").as_array().empty());
+  search = Call(w.server->port(), bhttp::verb::get,
+                std::string("/api/public/institutions?municipality=") + World::kChiyoda);
+  CHECK_EQ(search.result(), bhttp::status::ok);
 }
 
 TEST_CASE("http: F-21 public search answers after the command's position with its errors named") {

@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include <array>
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
@@ -32,6 +33,7 @@ struct Browser {
   std::string device;         // shugo_device: passed the second factor
   std::string forwarded_for;  // sent as X-Forwarded-For (a proxy's client)
   bool send_csrf = true;
+  testing::HttpHeaders extra;  // sent with every request (over the others: Host too)
 
   Res Send(bhttp::verb verb, const std::string& target, const std::string& body = {}) {
     testing::HttpHeaders h;
@@ -42,6 +44,7 @@ struct Browser {
     if (!cookies.empty()) h.emplace_back("Cookie", cookies);
     if (send_csrf && !csrf.empty()) h.emplace_back("X-CSRF-Token", csrf);
     if (!forwarded_for.empty()) h.emplace_back("X-Forwarded-For", forwarded_for);
+    h.insert(h.end(), extra.begin(), extra.end());
     Res res = testing::HttpCall(port, verb, target, body, h);
     const auto [first, end] = res.equal_range(bhttp::field::set_cookie);
     for (auto it = first; it != end; ++it) {
@@ -67,6 +70,33 @@ struct Browser {
   Res Get(const std::string& target) { return Send(bhttp::verb::get, target); }
 };
 
+// Sends `bytes` on a fresh connection (then half-closes when `finish`) and returns everything the
+// server sends back until it closes. A server that neither answers nor closes within 20 s fails
+// the test (the socket's receive deadline), it does not hang it.
+inline std::string Raw(uint16_t port, const std::string& bytes, bool finish = false) {
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::socket socket(ioc);
+  socket.connect(boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
+  struct timeval deadline {
+    20, 0
+  };
+  setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &deadline, sizeof deadline);
+  boost::system::error_code ec;
+  boost::asio::write(socket, boost::asio::buffer(bytes), ec);
+  if (finish) socket.shutdown(boost::asio::ip::tcp::socket::shutdown_send, ec);
+  std::string got;
+  std::array<char, 4096> chunk{};
+  for (;;) {
+    const size_t n = socket.read_some(boost::asio::buffer(chunk), ec);
+    got.append(chunk.data(), n);
+    if (ec) break;
+  }
+  const std::string why = "the server neither answered nor closed: " + ec.message();
+  REQUIRE_MESSAGE((ec == boost::asio::error::eof || ec == boost::asio::error::connection_reset),
+                  why);
+  return got;
+}
+
 inline json::object Body(const Res& res) { return json::parse(res.body()).as_object(); }
 inline std::string ErrorCode(const Res& res) {
   return std::string(Body(res).at("error").as_object().at("code").as_string());
@@ -80,6 +110,8 @@ struct Served : World {
     auto p = projections::ProjectionService::Open(*store, dir.path(), po);
     REQUIRE_MESSAGE(p.ok(), p.status().ToString());
     projection = std::move(p).value();
+    // The server answers reads once the projections have caught up with the world (503 before).
+    REQUIRE(projection->WaitFor(store->head(), std::chrono::seconds(60)).ok());
     mail_dir = dir.path() / "mail";
     AccountOptions ao;
     ao.file = dir.path() / "accounts.sqlite";

@@ -44,6 +44,15 @@ inline events::Command OneStream(std::string id, std::string stream,
   return c;
 }
 
+// The sticky error of a device that failed under the fault-injecting file system: an I/O error
+// (not a full disk), naming RocksDB's message.
+inline void CheckSimulatedDeviceFailure(const Status& failure) {
+  CHECK_FALSE(failure.ok());
+  CHECK_NE(failure.code(), StatusCode::kResourceExhausted);
+  CHECK_MESSAGE(failure.message().find("simulated device failure") != std::string::npos,
+                failure.ToString());
+}
+
 inline std::string OpaqueData(const events::RecordedEvent& e) {
   return events::OpaqueData(e.event());
 }
