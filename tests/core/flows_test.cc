@@ -845,24 +845,24 @@ TEST_CASE("F-7 a future 解除日 is scheduled and the day job terminates the le
   w.RunTo(Day(3));
   CHECK_EQ(w.StatusOf(a), "in_contract");
   CHECK_EQ(w.StatusOf(c), "secession_scheduled");
-  h = w.Head();
-  w.RunTo(Day(4));
-  got = w.Since(h);
-  REQUIRE_GE(got.size(), 2u);
-  CHECK_EQ(Show(got[0].event),
-           Show(Moved(c, LC::kTerminate, LS::kTerminated, std::nullopt, Day(4), "不正接種の確認")));
-  CHECK_EQ(DateText(got[0].effective), Day(4).ToString());
+  // What the day job appends on `day`: first the termination of `id` on it.
+  const auto terminated_on = [&w](LetterId id, int day, const char* reason) {
+    const Position before = w.Head();
+    w.RunTo(Day(day));
+    std::vector<Logged> out = w.Since(before);
+    REQUIRE_GE(out.size(), 2u);
+    CHECK_EQ(Show(out[0].event),
+             Show(Moved(id, LC::kTerminate, LS::kTerminated, std::nullopt, Day(day), reason)));
+    CHECK_EQ(DateText(out[0].effective), Day(day).ToString());
+    return out;
+  };
+  terminated_on(c, 4, "不正接種の確認");
   CHECK_EQ(w.StatusOf(c), "terminated");
   CHECK_EQ(w.StatusOf(a), "in_contract");  // the day before its 解除日
 
   // On the 解除日 the day job terminates it; its chain stays for b.
-  h = w.Head();
-  w.RunTo(Day(5));
-  got = w.Since(h);
+  got = terminated_on(a, 5, "接種誤りの多発");
   REQUIRE_EQ(got.size(), 2u);
-  CHECK_EQ(Show(got[0].event),
-           Show(Moved(a, LC::kTerminate, LS::kTerminated, std::nullopt, Day(5), "接種誤りの多発")));
-  CHECK_EQ(DateText(got[0].effective), Day(5).ToString());
   CHECK_EQ(got[0].command_id, "day-20250406-terminate-" + std::to_string(a));
   CHECK_EQ(Show(got[1].event), Show(Closed(Day(5))));
   CHECK_EQ(w.StatusOf(a), "terminated");

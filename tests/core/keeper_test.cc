@@ -31,12 +31,8 @@ struct Japan : World {
   Japan() {
     hokkaido = RegisterLocalGov(kHokkaido, K::kPrefecture);
     sapporo = RegisterLocalGov(kSapporo);
-    RegisterOrganisation f;
-    f.kind = K::kPrefecturalFederation;
-    f.code = kHokkaidoFederation;
-    f.name = "北海道国民健康保険団体連合会";
-    f.prefecture = 1;
-    hokkaido_federation = Register(Actor::System("operator"), f);
+    hokkaido_federation =
+        RegisterFederation(kHokkaidoFederation, "北海道国民健康保険団体連合会", 1);
     for (const char* member : {kHachioji, kTachikawa}) {
       Ok(As(kMhlw), EnterOrganisationDate{member, DK::kUnionJoinScheduled, Day(1), kUnion});
     }
@@ -46,18 +42,6 @@ struct Japan : World {
   }
   OrgId hokkaido = 0, sapporo = 0, hokkaido_federation = 0;
 };
-
-// The F-1-4-2 registration of a clinic of the reference sample located in `municipality`.
-RegisterOrganisation Insured(const std::string& code, const std::string& municipality) {
-  const auto row = ReferenceRow("medical_institutions_sample.csv", code);
-  RegisterOrganisation r;
-  r.kind = K::kInsuredInstitution;
-  r.code = code;
-  r.name = row[4];
-  r.address = row[6] + row[7];
-  r.municipality_code = municipality;
-  return r;
-}
 
 // A F-1-5 mass-vaccination site in `municipality` of `prefecture`, set up by `set_up_by`.
 RegisterOrganisation Site(int prefecture, const std::string& municipality,

@@ -56,6 +56,19 @@ inline std::vector<std::string> ReferenceRow(const std::string& file, const std:
   return {};
 }
 
+// The F-1-4-2 registration of a clinic of medical_institutions_sample.csv, located where the
+// sample says or in `municipality`.
+inline RegisterOrganisation Insured(const std::string& code, const std::string& municipality = "") {
+  const auto row = ReferenceRow("medical_institutions_sample.csv", code);
+  RegisterOrganisation r;
+  r.kind = K::kInsuredInstitution;
+  r.code = code;
+  r.name = row[4];
+  r.address = row[6] + row[7];
+  r.municipality_code = municipality.empty() ? row[8] : municipality;
+  return r;
+}
+
 // ---- events as text, so that a mismatch shows every field of both
 
 inline void Fields(std::ostream& o, const OrganisationRegistered& e) {
@@ -311,19 +324,22 @@ class World : public testing::StoreFixture {
     r.opening_date = opening_date;
     return Register(As(kMhlw), r);
   }
+  // A 国保連合会, set up by the operator (initial setup).
+  OrgId RegisterFederation(const std::string& code, const std::string& name, int prefecture) {
+    RegisterOrganisation r;
+    r.kind = K::kPrefecturalFederation;
+    r.code = code;
+    r.name = name;
+    r.prefecture = prefecture;
+    return Register(Actor::System("operator"), r);
+  }
 
   // An insured institution of medical_institutions_sample.csv, registered by the municipality it
   // is in (F-1-4-2).
   OrgId RegisterInstitution(const std::string& code, const std::string& member_of = "") {
-    const auto row = ReferenceRow("medical_institutions_sample.csv", code);
-    RegisterOrganisation r;
-    r.kind = K::kInsuredInstitution;
-    r.code = code;
-    r.name = row[4];
-    r.address = row[6] + row[7];
-    r.municipality_code = row[8];
+    RegisterOrganisation r = Insured(code);
     r.member_of_code = member_of;
-    return Register(As(row[8]), r);
+    return Register(As(r.municipality_code), r);
   }
 
   // Every row of medical_institutions_sample.csv as the オンライン資格確認 master (F_バッチ_2-1).
@@ -361,14 +377,7 @@ class World : public testing::StoreFixture {
     minato = RegisterLocalGov(kMinato);
     hachioji = RegisterLocalGov(kHachioji);
     tachikawa = RegisterLocalGov(kTachikawa);
-    {
-      RegisterOrganisation r;
-      r.kind = K::kPrefecturalFederation;
-      r.code = kFederation;
-      r.name = "東京都国民健康保険団体連合会";
-      r.prefecture = 13;
-      federation = Register(Actor::System("operator"), r);
-    }
+    federation = RegisterFederation(kFederation, "東京都国民健康保険団体連合会", 13);
     {  // F-1-2: the 医師会 master is kept by 国保中央会.
       RegisterOrganisation r;
       r.kind = K::kPrefecturalMedicalAssociation;

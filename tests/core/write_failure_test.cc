@@ -25,6 +25,13 @@ void UseFault(World& w, events::WriteFault& fault) {
   w.OpenProcessor();
 }
 
+// The test world on a store whose writes `fault` decides, and the clinic that applies.
+struct FaultyWorld : World {
+  FaultyWorld() : institution(As(Code(inst_member))) { UseFault(*this, fault); }
+  events::WriteFault fault;
+  const Actor institution;
+};
+
 std::vector<std::string> EveryCode(const World& w) {
   return w.proc->Read([](const State& s) {
     std::vector<std::string> codes;
@@ -58,10 +65,9 @@ void Restart(World& w) {
 }
 
 TEST_CASE("invariant 6: an application the full disk refused leaves no letter behind") {
-  World w;
-  events::WriteFault fault;
-  UseFault(w, fault);
-  const Actor institution = As(w.Code(w.inst_member));
+  FaultyWorld w;
+  events::WriteFault& fault = w.fault;
+  const Actor& institution = w.institution;
   const Position h0 = w.Head();
   const LetterId next = w.proc->Read([](const State& s) { return s.next_letter_id(); });
 
@@ -136,10 +142,9 @@ TEST_CASE("invariant 6: an approval the full disk refused leaves the letter appl
 }
 
 TEST_CASE("invariant 6: after an I/O error every command is refused as unavailable until restart") {
-  World w;
-  events::WriteFault fault;
-  UseFault(w, fault);
-  const Actor institution = As(w.Code(w.inst_member));
+  FaultyWorld w;
+  events::WriteFault& fault = w.fault;
+  const Actor& institution = w.institution;
   const Position h0 = w.Head();
   CHECK(w.proc->write_failure().ok());
 

@@ -631,7 +631,7 @@ TEST_CASE(
   const auto cost = [&](const std::string& login_id, const std::string& password) {
     const uint64_t before = w.accounts->password_verifications();
     auto r = w.accounts->CheckLogin(login_id, password);
-    REQUIRE(r.ok());
+    REQUIRE_MESSAGE(r.ok(), r.status().ToString());
     return w.accounts->password_verifications() - before;
   };
   CHECK_EQ(cost("chiyoda-admin", "Wrong-Pass-123"), 2u);

@@ -126,18 +126,39 @@ TEST_CASE(
   CHECK_EQ(now.at("status").as_string(), "approved");
 }
 
-TEST_CASE("letters: an Idempotency-Key retry answers the first result and appends nothing") {
+// POST /api/letters with `body` and headers `h`.
+Res PostLetter(Served& w, const std::string& body, const testing::HttpHeaders& h) {
+  return testing::HttpCall(w.server->port(), bhttp::verb::post, "/api/letters", body, h);
+}
+
+// The headers of a JSON command of `b` under Idempotency-Key `key` (the key last, so that a test
+// may change it).
+testing::HttpHeaders Keyed(const Browser& b, const std::string& key) {
+  return {{"Content-Type", "application/json"},
+          {"Cookie", "shugo_session=" + b.cookie},
+          {"X-CSRF-Token", b.csrf},
+          {"Idempotency-Key", key}};
+}
+
+// A clinic's routine application, sent under Idempotency-Key `key` and created.
+struct KeyedApplication {
+  static constexpr const char* kBody = R"({"contract_type":"routine","document_confirmed":true})";
+  explicit KeyedApplication(const std::string& key)
+      : inst(w.SignedIn(w.inst_member)), h(Keyed(inst, key)), first(PostLetter(w, kBody, h)) {
+    REQUIRE_EQ(first.result(), bhttp::status::created);
+    head = w.Head();
+  }
   Served w;
-  Browser inst = w.SignedIn(w.inst_member);
-  testing::HttpHeaders h{{"Content-Type", "application/json"},
-                         {"Cookie", "shugo_session=" + inst.cookie},
-                         {"X-CSRF-Token", inst.csrf},
-                         {"Idempotency-Key", "apply-2025-04-01-001"}};
-  const std::string body = R"({"contract_type":"routine","document_confirmed":true})";
-  Res first = testing::HttpCall(w.server->port(), bhttp::verb::post, "/api/letters", body, h);
-  REQUIRE_EQ(first.result(), bhttp::status::created);
-  const auto head = w.Head();
-  Res again = testing::HttpCall(w.server->port(), bhttp::verb::post, "/api/letters", body, h);
+  Browser inst;
+  testing::HttpHeaders h;
+  Res first;
+  uint64_t head = 0;
+};
+
+TEST_CASE("letters: an Idempotency-Key retry answers the first result and appends nothing") {
+  KeyedApplication a("apply-2025-04-01-001");
+  auto& [w, inst, h, first, head] = a;
+  Res again = PostLetter(w, KeyedApplication::kBody, h);
   REQUIRE_EQ(again.result(), bhttp::status::created);
   CHECK_EQ(w.Head(), head);
   CHECK_EQ(Id(Body(again)), Id(Body(first)));
@@ -165,20 +186,12 @@ TEST_CASE("letters: an Idempotency-Key retry answers the first result and append
 TEST_CASE(
     "letters: F-3 an Idempotency-Key reused with a different body is 422 idempotency_key_reused "
     "and appends nothing") {
-  Served w;
-  Browser inst = w.SignedIn(w.inst_member);
-  testing::HttpHeaders h{{"Content-Type", "application/json"},
-                         {"Cookie", "shugo_session=" + inst.cookie},
-                         {"X-CSRF-Token", inst.csrf},
-                         {"Idempotency-Key", "apply-routine"}};
-  const std::string routine = R"({"contract_type":"routine","document_confirmed":true})";
-  Res first = testing::HttpCall(w.server->port(), bhttp::verb::post, "/api/letters", routine, h);
-  REQUIRE_EQ(first.result(), bhttp::status::created);
-  const auto head = w.Head();
+  KeyedApplication a("apply-routine");
+  auto& [w, inst, h, first, head] = a;
+  const std::string routine = KeyedApplication::kBody;
   // Another body under the same key: refused, in Japanese, naming the header; nothing appended.
   Res other =
-      testing::HttpCall(w.server->port(), bhttp::verb::post, "/api/letters",
-                        R"({"contract_type":"voluntary_subsidy","document_confirmed":true})", h);
+      PostLetter(w, R"({"contract_type":"voluntary_subsidy","document_confirmed":true})", h);
   CHECK_EQ(other.result(), bhttp::status::unprocessable_entity);
   CHECK_EQ(ErrorCode(other), "idempotency_key_reused");
   const json::object error = Body(other).at("error").as_object();
@@ -188,7 +201,7 @@ TEST_CASE(
   CHECK_EQ(w.Head(), head);
   // The same key with the first body keeps answering the first result.
   for (int again = 0; again < 2; ++again) {
-    Res retry = testing::HttpCall(w.server->port(), bhttp::verb::post, "/api/letters", routine, h);
+    Res retry = PostLetter(w, routine, h);
     REQUIRE_EQ(retry.result(), bhttp::status::created);
     CHECK(Body(retry).at("duplicate").as_bool());
     CHECK_EQ(Id(Body(retry)), Id(Body(first)));
@@ -199,7 +212,7 @@ TEST_CASE(
   Browser other_inst = w.SignedIn(w.inst_member2);
   h[1].second = "shugo_session=" + other_inst.cookie;
   h[2].second = other_inst.csrf;
-  Res theirs = testing::HttpCall(w.server->port(), bhttp::verb::post, "/api/letters", routine, h);
+  Res theirs = PostLetter(w, routine, h);
   REQUIRE_EQ(theirs.result(), bhttp::status::created);
   CHECK_FALSE(Body(theirs).at("duplicate").as_bool());
 }
