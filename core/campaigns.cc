@@ -181,7 +181,6 @@ Status DecideChangeCampaignFees(Draft& d, const ChangeCampaignFees& r,
     return Denied(Quoted(*c) + "の基本委託料は登録した" +
                   std::string(JapaneseName(d.Org(c->declared_by).kind)) + "が変更します");
   }
-  SHUGO_RETURN_IF_ERROR(NotOver(*c, d.today()));
   if (r.fees.empty()) {
     return Status::InvalidArgument("fees", "臨時接種で取り扱うワクチンを1つ以上登録してください");
   }
@@ -200,6 +199,7 @@ Status DecideChangeCampaignFees(Draft& d, const ChangeCampaignFees& r,
       }
     }
   }
+  SHUGO_RETURN_IF_ERROR(NotOver(*c, d.today()));  // the state last (docs/core.md)
   return d.Emit(std::move(e), std::nullopt);
 }
 
@@ -211,6 +211,7 @@ Status DecideSetAdditionalFees(Draft& d, const SetAdditionalFees& r,
   if (by == nullptr || !IsMunicipal(by->kind)) {
     return Denied("加算委託料は実施主体の市区町村・広域連合が登録します");
   }
+  SHUGO_ASSIGN_OR_RETURN(Fees fees, CheckFees(d, r.fees, &c->fees));
   if (c->implementer != CampaignImplementer::kMunicipalities) {
     return Status::FailedPrecondition(
         Quoted(*c) + "の実施主体は都道府県です（市区町村の加算委託料はありません）");
@@ -220,7 +221,6 @@ Status DecideSetAdditionalFees(Draft& d, const SetAdditionalFees& r,
   }
   if (by->abolished) return Status::FailedPrecondition(by->name + "は廃止されています");
   SHUGO_RETURN_IF_ERROR(NotOver(*c, d.today()));
-  SHUGO_ASSIGN_OR_RETURN(Fees fees, CheckFees(d, r.fees, &c->fees));
   static const Fees kNone;
   auto now = c->additional_fees.find(by->id);
   CampaignFeesChanged e;
@@ -239,7 +239,6 @@ Status DecideRegisterCampaignEnd(Draft& d, const RegisterCampaignEnd& r,
   if (by == nullptr || (by->kind != K::kMhlw && by->id != c->declared_by)) {
     return Denied(Quoted(*c) + "の終了日は厚生労働省または登録した都道府県が登録します");
   }
-  SHUGO_RETURN_IF_ERROR(NotOver(*c, d.today()));
   if (r.end_date <= d.today()) {
     return Status::InvalidArgument("end_date", "脱退日（終了日）は未来の日付を入力してください");
   }
@@ -249,6 +248,7 @@ Status DecideRegisterCampaignEnd(Draft& d, const RegisterCampaignEnd& r,
                                                    "）より後の日付を入力してください");
   }
   if (c->end_date == r.end_date) return Status::InvalidArgument("end_date", "変更内容がありません");
+  SHUGO_RETURN_IF_ERROR(NotOver(*c, d.today()));
   return d.Emit(CampaignEndRegistered{c->id, r.end_date}, std::nullopt);
 }
 
@@ -291,7 +291,7 @@ Status CheckCampaignApplication(const Draft& d, const Organisation& delegator, C
 Status CheckCampaignLetter(const Draft& d, const Letter& l, LetterCommand command) {
   if (l.contract_type != ContractType::kTemporary) return Status::Ok();
   const Campaign* c = d.state().FindCampaign(l.campaign);
-  if (c == nullptr) return Status::Internal(LetterLabel(l.id) + " names no campaign");
+  if (c == nullptr) return Status::Internal(LetterLabel(l.id) + "のキャンペーンが見つかりません");
   SHUGO_RETURN_IF_ERROR(NotOver(*c, d.today()));
   if (command == LetterCommand::kReapply && d.today() > c->application_deadline) {
     return Status::FailedPrecondition(Quoted(*c) + "の申請期限（" +

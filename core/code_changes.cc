@@ -103,11 +103,6 @@ Status DecideRequestCodeChange(Draft& d, const RequestCodeChange& r,
     return Status::Aborted(o->name + "は他の操作で更新されています。画面を更新してください",
                            "org-" + std::to_string(o->id));
   }
-  if (o->pending_code_change) {
-    return Status::FailedPrecondition("承認待ちの申請（申請" +
-                                      std::to_string(o->pending_code_change->request) +
-                                      "）があります。承認または差戻の後に申請してください");
-  }
   SHUGO_RETURN_IF_ERROR(NeedReason(r.reason));
   if (!r.consent) {
     return Status::InvalidArgument(
@@ -123,17 +118,26 @@ Status DecideRequestCodeChange(Draft& d, const RequestCodeChange& r,
   e.consent = true;
   e.personal_data = r.personal_data;
   e.designation_copy = r.designation_copy;
-  if (r.change == CodeChangeKind::kToNonInsured) {
-    if (o->kind != K::kInsuredInstitution) {
-      return Status::FailedPrecondition("非保険医療機関への変更は保険医療機関が申請します");
+  // The state last (docs/core.md "Order of checks"): one request at a time.
+  auto emit = [&]() -> Status {
+    if (o->pending_code_change) {
+      return Status::FailedPrecondition("承認待ちの申請（申請" +
+                                        std::to_string(o->pending_code_change->request) +
+                                        "）があります。承認または差戻の後に申請してください");
     }
+    return d.Emit(std::move(e), std::nullopt);
+  };
+  if (r.change == CodeChangeKind::kToNonInsured) {
     if (!r.new_code.empty()) {
       return Status::InvalidArgument("new_code", "非保険医療機関のコードはシステムが採番します");
+    }
+    if (o->kind != K::kInsuredInstitution) {
+      return Status::FailedPrecondition("非保険医療機関への変更は保険医療機関が申請します");
     }
     const Organisation* pref = s.PrefectureOf(o->prefecture);
     if (pref == nullptr) return Status::FailedPrecondition("所在の都道府県が登録されていません");
     e.approver = pref->id;
-    return d.Emit(std::move(e), std::nullopt);
+    return emit();
   }
   SHUGO_ASSIGN_OR_RETURN(MedicalInstitutionCode code,
                          MedicalInstitutionCode::Parse(r.new_code, "new_code"));
@@ -147,12 +151,29 @@ Status DecideRequestCodeChange(Draft& d, const RequestCodeChange& r,
                                        "が使用しています（合併の場合は「合併」を選んでください）");
   }
   if (holder != nullptr) {  // 吸収合併: into an existing institution
-    if (holder->id == o->id || holder->kind != K::kInsuredInstitution) {
-      return Status::InvalidArgument("new_code", "合併先には他の保険医療機関を指定してください");
+    // A non-insured institution's new code is chosen from the institution master (F-1-4-3
+    // "非保険医療機関の場合、新医療機関コードは医療機関マスタを情報源に選択させる"): it may
+    // merge into another non-insured one, approved by that one's prefecture.
+    const bool non_insured =
+        o->kind == K::kNonInsuredInstitution && holder->kind == K::kNonInsuredInstitution;
+    if (holder->id == o->id || (holder->kind != K::kInsuredInstitution && !non_insured)) {
+      return Status::InvalidArgument(
+          "new_code",
+          o->kind == K::kNonInsuredInstitution
+              ? "合併先には他の医療機関（保険医療機関または非保険医療機関）を指定してください"
+              : "合併先には他の保険医療機関を指定してください");
     }
     e.new_code = holder->code;
-    e.approver = holder->municipality;
-    return d.Emit(std::move(e), std::nullopt);
+    if (non_insured) {
+      const Organisation* pref = s.PrefectureOf(holder->prefecture);
+      if (pref == nullptr) {
+        return Status::FailedPrecondition("合併先の所在の都道府県が登録されていません");
+      }
+      e.approver = pref->id;
+    } else {
+      e.approver = holder->municipality;
+    }
+    return emit();
   }
   // A new code (code change, 新設合併): chosen from the オンライン資格確認 master.
   const EligibilityRow* row = s.FindEligible(code.str());
@@ -165,7 +186,7 @@ Status DecideRequestCodeChange(Draft& d, const RequestCodeChange& r,
   SHUGO_ASSIGN_OR_RETURN(const Organisation* m, LocationOf(s, *row));
   e.new_code = code.str();
   e.approver = m->id;
-  return d.Emit(std::move(e), std::nullopt);
+  return emit();
 }
 
 Status DecideReviewCodeChange(Draft& d, const ReviewCodeChange& r,
@@ -177,9 +198,12 @@ Status DecideReviewCodeChange(Draft& d, const ReviewCodeChange& r,
   // A request the institution never made is unknown (404); one it made that is no longer
   // waiting (approved, returned, or replaced) is a conflict with its status (409).
   if (r.request == 0 || r.request > o->code_change_requests) {
-    return Status::NotFound(o->name + "の医療機関コード変更の申請（申請" +
-                            std::to_string(r.request) + "）はありません");
+    return Status(
+        StatusCode::kNotFound,
+        o->name + "の医療機関コード変更の申請（申請" + std::to_string(r.request) + "）はありません",
+        "request");
   }
+  if (!r.approve) SHUGO_RETURN_IF_ERROR(NeedReason(r.reason));  // 差戻 needs its reason
   if (expected && *expected != o->version) {
     return Status::Aborted(o->name + "は他の操作で更新されています。画面を更新してください",
                            "org-" + std::to_string(o->id));
@@ -201,7 +225,6 @@ Status DecideReviewCodeChange(Draft& d, const ReviewCodeChange& r,
   e.municipality = o->municipality;
   e.affiliation = o->affiliation;
   if (!r.approve) {  // 差戻 (FG-11-003)
-    SHUGO_RETURN_IF_ERROR(NeedReason(r.reason));
     e.reason = r.reason;
     return d.Emit(std::move(e), d.today());
   }
@@ -222,7 +245,8 @@ Status DecideReviewCodeChange(Draft& d, const ReviewCodeChange& r,
                                       "に合併されています。差し戻してください");
   } else if (holder != nullptr && holder->id != o->id) {
     if (p.change == CodeChangeKind::kCodeChange || holder->merged_into != 0 ||
-        holder->kind != K::kInsuredInstitution) {
+        (holder->kind != K::kInsuredInstitution &&
+         (holder->kind != K::kNonInsuredInstitution || o->kind != K::kNonInsuredInstitution))) {
       return Status::FailedPrecondition("医療機関コード" + p.new_code + "は申請の後に" +
                                         holder->name + "に登録されました。差し戻してください");
     }
@@ -247,6 +271,19 @@ Status DecideReviewCodeChange(Draft& d, const ReviewCodeChange& r,
   const std::string code = e.code;
   const OrgId moved_to = e.municipality;
   SHUGO_RETURN_IF_ERROR(d.Emit(std::move(e), d.today()));
+  if (survivor != 0) {
+    // The survivor's own stream records what merged into it (its version moves): the codes of
+    // the institutions merged into it, in order.
+    std::string before;
+    for (OrgId id : d.Org(survivor).merged_from) {
+      before += (before.empty() ? "" : ",") + d.Org(id).code;
+    }
+    OrganisationChanged merged;
+    merged.id = survivor;
+    merged.changes.push_back(
+        {"merged_from", before, before + (before.empty() ? "" : ",") + old_code});
+    SHUGO_RETURN_IF_ERROR(d.Emit(std::move(merged), d.today()));
+  }
 
   // F-11-3: in the transition period a relocated institution keeps its letters only when its new
   // municipality takes part; otherwise they are seceded (脱退日: the approval date, **project**).

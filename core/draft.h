@@ -3,6 +3,7 @@
 // functions of processor.cc and of each area (fees, campaigns, code changes) use it.
 #pragma once
 
+#include <algorithm>
 #include <functional>
 #include <initializer_list>
 #include <optional>
@@ -112,6 +113,9 @@ class Draft {
     f.payment_consignment = d.payment_consignment;
     f.contract_date = ContractDateOf(l);
     f.opening_date = d.opening_date;
+    f.dated_by_former_opening =
+        f.contract_date && std::find(d.former_opening_dates.begin(), d.former_opening_dates.end(),
+                                     *f.contract_date) != d.former_opening_dates.end();
     return f;
   }
 
@@ -169,8 +173,11 @@ class Draft {
       if (StatusOf(r) != LetterStatus::kApproved) break;
       LetterFacts rf = Facts(r, LetterActor::kSystem);
       rf.underlying_in_force = true;
-      if (!rf.contract_date || today_ < *rf.contract_date) rf.contract_date = today_;
-      SHUGO_RETURN_IF_ERROR(Transition(r, LetterCommand::kActivate, rf, today_, std::nullopt));
+      // A re-delegation created with a later 契約日 (under a letter of a municipality opening
+      // later, F-1-8-1) and reused by this one takes effect with it: its 契約日 moves to today.
+      std::optional<JapanDate> moved;
+      if (!rf.contract_date || today_ < *rf.contract_date) moved = rf.contract_date = today_;
+      SHUGO_RETURN_IF_ERROR(Transition(r, LetterCommand::kActivate, rf, today_, moved));
       up = r.upper;
     }
     return Status::Ok();
@@ -198,6 +205,21 @@ class Draft {
       f.reason = cause;
       SHUGO_RETURN_IF_ERROR(
           Transition(l, LetterCommand::kSecedeBySystem, f, effective, std::nullopt));
+    }
+    return Status::Ok();
+  }
+
+  // Secedes every live original letter addressed to `org`, abolished on `date` (F-1-8-2, F-1-2,
+  // F-1-3): 脱退日 = 廃止日. The re-delegations above them end with them.
+  Status SecedeAddressed(const Organisation& org, JapanDate date) {
+    const std::string cause = "委任先（" + org.name + "）の廃止";
+    for (LetterId id : state_.LettersTo(org.id)) {
+      const Letter& l = *state_.FindLetter(id);
+      if (!IsLive(StatusOf(l)) || l.redelegation) continue;
+      LetterFacts f = Facts(l, LetterActor::kSystem);
+      f.date = date;
+      f.reason = cause;
+      SHUGO_RETURN_IF_ERROR(Transition(l, LetterCommand::kSecedeBySystem, f, date, std::nullopt));
     }
     return Status::Ok();
   }

@@ -56,7 +56,11 @@ std::optional<FieldTexts> TextsOf(const Map* rows, const Key& key) {
   return it == rows->end() ? std::nullopt : std::optional<FieldTexts>(Texts(it->second));
 }
 
-Status NothingChanges() { return Status::FailedPrecondition("変更する内容がありません"); }
+// The values sent are the ones in force: a conflict with the state, naming the value the user
+// would change.
+Status NothingChanges(const char* field) {
+  return Status(StatusCode::kFailedPrecondition, "変更する内容がありません", field);
+}
 
 MunicipalVaccineSet EventOf(OrgId owner, const MunicipalVaccine& v) {
   MunicipalVaccineSet e;
@@ -128,21 +132,22 @@ Result<const Organisation*> MunicipalOwner(const Draft& d, const std::string& co
 
 Status MaySetMunicipal(const Draft& d, const Organisation& owner, JapanDate day) {
   SHUGO_ASSIGN_OR_RETURN(const Organisation* by, ActingOrg(d));
+  if (by->id != owner.id) {
+    if (by->kind != K::kWideAreaUnion || !MemberOn(owner, by->id, day)) {
+      return Status(StatusCode::kPermissionDenied,
+                    by->name + "は" + owner.name + "の委託料・助成額を設定できません");
+    }
+    const FeeSettings* u = d.state().fees().Find(by->id);
+    if ((u == nullptr ? VaccineSettingUnit::kPerUnion : u->UnitOn(day)) !=
+        VaccineSettingUnit::kPerMember) {
+      return Status::InvalidArgument(
+          "municipality_code", by->name + "のワクチン設定単位は" + day.ToString() +
+                                   "に「広域連合単位」のため、構成市区町村ごとには設定できません"
+                                   "（F_画面8-2-9）");
+    }
+  }
   if (owner.abolished) {
     return Status::FailedPrecondition(owner.name + "は廃止されています（F-1-8-2）");
-  }
-  if (by->id == owner.id) return Status::Ok();
-  if (by->kind != K::kWideAreaUnion || !MemberOn(owner, by->id, day)) {
-    return Status(StatusCode::kPermissionDenied,
-                  by->name + "は" + owner.name + "の委託料・助成額を設定できません");
-  }
-  const FeeSettings* u = d.state().fees().Find(by->id);
-  if ((u == nullptr ? VaccineSettingUnit::kPerUnion : u->UnitOn(day)) !=
-      VaccineSettingUnit::kPerMember) {
-    return Status::InvalidArgument(
-        "municipality_code", by->name + "のワクチン設定単位は" + day.ToString() +
-                                 "に「広域連合単位」のため、構成市区町村ごとには設定できません"
-                                 "（F_画面8-2-9）");
   }
   return Status::Ok();
 }
@@ -195,13 +200,13 @@ bool MemberOn(const Organisation& m, OrgId union_id, JapanDate day) {
 
 Status DecideFees(Draft& d, const SetMunicipalVaccine& r, std::optional<uint64_t> expected) {
   SHUGO_ASSIGN_OR_RETURN(const Organisation* owner, MunicipalOwner(d, r.municipality_code));
-  SHUGO_RETURN_IF_ERROR(MaySetMunicipal(d, *owner, r.start));
-  SHUGO_RETURN_IF_ERROR(CheckVersion(d, *owner, expected));
   SHUGO_RETURN_IF_ERROR(KnownVaccine(d, r.vaccine).status());
   SHUGO_RETURN_IF_ERROR(NotTemporary(r.contract_type));
   SHUGO_ASSIGN_OR_RETURN(Yen amount, Yen::Parse(r.amount, "amount"));
   SHUGO_RETURN_IF_ERROR(CheckPeriod(r.start, r.end, "取扱開始日", "取扱終了日"));
   SHUGO_RETURN_IF_ERROR(CheckConditions(r));
+  SHUGO_RETURN_IF_ERROR(MaySetMunicipal(d, *owner, r.start));
+  SHUGO_RETURN_IF_ERROR(CheckVersion(d, *owner, expected));
   MunicipalVaccine row{r.vaccine, r.contract_type, amount.value(), r.start,      r.end,
                        r.sex,     r.age_min,       r.age_max,      r.contractors};
   const FeeSettings* fs = d.state().fees().Find(owner->id);
@@ -209,7 +214,7 @@ Status DecideFees(Draft& d, const SetMunicipalVaccine& r, std::optional<uint64_t
   e.changes = Diff(TextsOf<MunicipalVaccine>(fs ? &fs->vaccines : nullptr,
                                              VaccineKey{r.vaccine, r.contract_type}),
                    Texts(row));
-  if (e.changes.empty()) return NothingChanges();
+  if (e.changes.empty()) return NothingChanges("amount");
   return d.Emit(std::move(e), r.start);
 }
 
@@ -226,14 +231,14 @@ Status DecideFees(Draft& d, const EndMunicipalVaccine& r, std::optional<uint64_t
     return Status::NotFound(owner->name + "の「" + std::string(JapaneseName(r.contract_type)) +
                             "」" + r.vaccine + "は登録されていません");
   }
-  SHUGO_RETURN_IF_ERROR(MaySetMunicipal(d, *owner, now->start));
-  SHUGO_RETURN_IF_ERROR(CheckVersion(d, *owner, expected));
   MunicipalVaccine row = *now;
   row.end = r.end;
   SHUGO_RETURN_IF_ERROR(CheckPeriod(row.start, row.end, "取扱開始日", "取扱終了日"));
+  SHUGO_RETURN_IF_ERROR(MaySetMunicipal(d, *owner, now->start));
+  SHUGO_RETURN_IF_ERROR(CheckVersion(d, *owner, expected));
   MunicipalVaccineSet e = EventOf(owner->id, row);
   e.changes = Diff(Texts(*now), Texts(row));
-  if (e.changes.empty()) return NothingChanges();
+  if (e.changes.empty()) return NothingChanges("end_date");
   return d.Emit(std::move(e), r.end);
 }
 
@@ -243,15 +248,15 @@ Status DecideFees(Draft& d, const SetVaccineSettingUnit& r, std::optional<uint64
     return Status(StatusCode::kPermissionDenied,
                   "ワクチン設定単位は広域連合が設定します（F_画面8-2-9）");
   }
-  SHUGO_RETURN_IF_ERROR(CheckVersion(d, *by, expected));
   if (r.switch_date < d.today()) {
     return Status::InvalidArgument("switch_date", "切替日は本日以降の日付を入力してください");
   }
+  SHUGO_RETURN_IF_ERROR(CheckVersion(d, *by, expected));
   // Nothing changes when the unit is already in force from that date on (no later switch).
   const FeeSettings* fs = d.state().fees().Find(by->id);
   const bool later = fs != nullptr && fs->units.upper_bound(r.switch_date) != fs->units.end();
   const auto unit = fs == nullptr ? VaccineSettingUnit::kPerUnion : fs->UnitOn(r.switch_date);
-  if (unit == r.unit && !later) return NothingChanges();
+  if (unit == r.unit && !later) return NothingChanges("unit");
   return d.Emit(VaccineSettingUnitSet{by->id, r.unit, r.switch_date}, r.switch_date);
 }
 
@@ -259,7 +264,6 @@ Status DecideFees(Draft& d, const SetVaccineSettingUnit& r, std::optional<uint64
 
 Status DecideFees(Draft& d, const SetContractMunicipality& r, std::optional<uint64_t> expected) {
   SHUGO_ASSIGN_OR_RETURN(const Organisation* inst, ActingInstitution(d));
-  SHUGO_RETURN_IF_ERROR(CheckVersion(d, *inst, expected));
   const State& s = d.state();
   OrgId municipality = 0;  // 全国
   if (!r.municipality_code.empty()) {
@@ -300,13 +304,13 @@ Status DecideFees(Draft& d, const SetContractMunicipality& r, std::optional<uint
   e.changes = Diff(TextsOf<InstitutionContract>(fs ? &fs->contracts : nullptr,
                                                 ContractKey{r.contract_type, municipality}),
                    Texts(row));
-  if (e.changes.empty()) return NothingChanges();
+  SHUGO_RETURN_IF_ERROR(CheckVersion(d, *inst, expected));
+  if (e.changes.empty()) return NothingChanges("municipality_code");
   return d.Emit(std::move(e), r.start);
 }
 
 Status DecideFees(Draft& d, const SetInstitutionVaccine& r, std::optional<uint64_t> expected) {
   SHUGO_ASSIGN_OR_RETURN(const Organisation* inst, ActingInstitution(d));
-  SHUGO_RETURN_IF_ERROR(CheckVersion(d, *inst, expected));
   SHUGO_RETURN_IF_ERROR(KnownVaccine(d, r.vaccine).status());
   SHUGO_RETURN_IF_ERROR(NotTemporary(r.contract_type));
   std::optional<int64_t> cost;
@@ -328,20 +332,21 @@ Status DecideFees(Draft& d, const SetInstitutionVaccine& r, std::optional<uint64
   e.changes = Diff(TextsOf<InstitutionVaccine>(fs ? &fs->handled : nullptr,
                                                VaccineKey{r.vaccine, r.contract_type}),
                    Texts(row));
-  if (e.changes.empty()) return NothingChanges();
+  SHUGO_RETURN_IF_ERROR(CheckVersion(d, *inst, expected));
+  if (e.changes.empty()) return NothingChanges("cost");
   return d.Emit(std::move(e), r.start);
 }
 
 Status DecideFees(Draft& d, const SetFeeFloor& r, std::optional<uint64_t> expected) {
   SHUGO_ASSIGN_OR_RETURN(const Organisation* inst, ActingInstitution(d));
-  SHUGO_RETURN_IF_ERROR(CheckVersion(d, *inst, expected));
   std::optional<int64_t> floor;
   if (!r.floor.empty()) {
     SHUGO_ASSIGN_OR_RETURN(Yen yen, Yen::Parse(r.floor, "floor"));
     floor = yen.value();
   }
+  SHUGO_RETURN_IF_ERROR(CheckVersion(d, *inst, expected));
   const FeeSettings* fs = d.state().fees().Find(inst->id);
-  if ((fs == nullptr ? std::nullopt : fs->floor) == floor) return NothingChanges();
+  if ((fs == nullptr ? std::nullopt : fs->floor) == floor) return NothingChanges("floor");
   return d.Emit(FeeFloorSet{inst->id, floor}, std::nullopt);
 }
 

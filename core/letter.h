@@ -77,8 +77,10 @@ struct LetterFacts {
   bool underlying_in_force = false;  // a re-delegation: the letter under it takes effect with it
   std::optional<JapanDate> contract_date;  // 契約日, once approved
   std::optional<JapanDate> opening_date;  // 開設日 of a municipality opening in the future (F-1-8)
-  std::optional<JapanDate> date;          // the date the command carries (脱退日, 解除日)
-  std::string reason;                     // 差戻・取下げ・脱退・解除 reasons
+  // F-1-8-1: the 契約日 is a 開設日 entered before and moved earlier since.
+  bool dated_by_former_opening = false;
+  std::optional<JapanDate> date;  // the date the command carries (脱退日, 解除日)
+  std::string reason;             // 差戻・取下げ・脱退・解除 reasons
 
   bool municipal_letter() const {
     return delegator_kind == OrganisationKind::kMunicipality ||

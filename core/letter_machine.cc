@@ -166,7 +166,7 @@ SHUGO_GUARD(CanOpen, {
                   Status::FailedPrecondition("開設日の有効化は開設予定の自治体の委任状だけです"));
   }
   if (f.today < *f.opening_date) return Refuse(fsm, Status::FailedPrecondition("開設日前です"));
-  if (!(*f.contract_date < *f.opening_date)) {
+  if (!(*f.contract_date < *f.opening_date) && !f.dated_by_former_opening) {
     return Refuse(fsm,
                   Status::FailedPrecondition("契約日が開設日以後の委任状は通常の有効化によります"));
   }

@@ -82,7 +82,7 @@ Status NotIn(const NonInsuredRegistration& r, const char* what) {
     case RS::kReturned:
       return Status::FailedPrecondition(Label(r.id) + "は差戻済みです。" + what);
   }
-  return Status::Internal("unknown registration status");
+  return Status::Internal("登録の状態が不明です");
 }
 
 }  // namespace
@@ -153,14 +153,7 @@ Status DecideSubmitNonInsuredRegistration(Draft& d, const SubmitNonInsuredRegist
   const NonInsuredRegistration* reg = s.FindRegistration(r.registration);
   if (reg == nullptr)
     return Status::NotFound("入力リンク（" + Label(r.registration) + "）は存在しません");
-  if (reg->status != RS::kIssued) {
-    return NotIn(*reg, "発行元に新しい入力リンクの発行を依頼してください");
-  }
-  if (reg->expired_on(d.today())) {
-    return Status::FailedPrecondition(
-        "入力リンクの有効期限（" + reg->expires.ToString() +
-        "）が過ぎています。発行元に新しい入力リンクの発行を依頼してください");
-  }
+  // The entry's own fields first, then the link's state (docs/core.md "Order of checks").
   SHUGO_RETURN_IF_ERROR(CheckText(r.name, "name", "医療機関名", true));
   SHUGO_RETURN_IF_ERROR(CheckText(r.kana, "kana", "カナ名称", false));
   SHUGO_RETURN_IF_ERROR(CheckText(r.address, "address", "所在地", true));
@@ -191,6 +184,14 @@ Status DecideSubmitNonInsuredRegistration(Draft& d, const SubmitNonInsuredRegist
         "してください");
   }
   SHUGO_RETURN_IF_ERROR(CheckPhone(r.phone));
+  if (reg->status != RS::kIssued) {
+    return NotIn(*reg, "発行元に新しい入力リンクの発行を依頼してください");
+  }
+  if (reg->expired_on(d.today())) {
+    return Status::FailedPrecondition(
+        "入力リンクの有効期限（" + reg->expires.ToString() +
+        "）が過ぎています。発行元に新しい入力リンクの発行を依頼してください");
+  }
   NonInsuredRegistrationSubmitted e;
   e.id = reg->id;
   e.name = r.name;
@@ -218,13 +219,16 @@ Status DecideReviewNonInsuredRegistration(Draft& d, const ReviewNonInsuredRegist
     return Status::Aborted(Label(reg->id) + "は他の操作で更新されています。画面を更新してください",
                            "registration-" + std::to_string(reg->id));
   }
+  if (!r.approve) {
+    SHUGO_RETURN_IF_ERROR(NeedReason(r.reason));
+  } else {
+    SHUGO_RETURN_IF_ERROR(CheckText(r.reason, "reason", "コメント", false, 2000));
+  }
   if (reg->status != RS::kSubmitted) return NotIn(*reg, "新しい入力リンクを発行してください");
   const NonInsuredRegistrationSubmitted& data = *reg->data;
   if (!r.approve) {  // 差戻 (FG-7-003/004): closed; the institution is told by mail
-    SHUGO_RETURN_IF_ERROR(NeedReason(r.reason));
     return d.Emit(NonInsuredRegistrationDecided{reg->id, false, 0, r.reason}, d.today());
   }
-  SHUGO_RETURN_IF_ERROR(CheckText(r.reason, "reason", "コメント", false, 2000));
   // The institution enters the master as any non-insured site would (F-1-5 新規登録分): the
   // system numbers its 類似コード; its setting-up authority is the issuer, which routes its letters
   // (domain.md §3, the municipal or prefectural site row).

@@ -76,6 +76,20 @@ Status MayKeep(const State& s, const Organisation& by, K kind, OrgId municipalit
       field);
 }
 
+// The 郡市区医師会 or 取りまとめ団体 an institution joins (F-1-4-2 所属先): one abolished or about
+// to be (F-1-2, F-1-3) is refused, naming the field.
+Result<const Organisation*> MembershipOf(const State& s, const std::string& code) {
+  SHUGO_ASSIGN_OR_RETURN(
+      const Organisation* m,
+      OrgOfKind(s, code, "member_of_code", {K::kLocalMedicalAssociation, K::kOtherAggregator},
+                "郡市区医師会または取りまとめ団体"));
+  if (m->abolished || m->abolition_date) {
+    return Status::InvalidArgument("member_of_code",
+                                   m->name + "は廃止（予定）のため所属先に指定できません");
+  }
+  return m;
+}
+
 }  // namespace
 
 // Also the approval of a F-1-5 entry (core/non_insured.cc).
@@ -166,16 +180,10 @@ Status DecideRegister(Draft& d, const RegisterOrganisation& r) {
       break;
     }
     default: {
-      if (s.Singleton(r.kind) != nullptr) {
-        return Status::AlreadyExists(std::string(JapaneseName(r.kind)) + "は登録済みです");
-      }
       SHUGO_RETURN_IF_ERROR(CheckText(r.code, "code", "コード", true, 40));
       e.code = r.code;
       break;
     }
-  }
-  if (const Organisation* dup = s.FindOrgByCode(e.code); dup != nullptr) {
-    return Status::AlreadyExists("コード" + e.code + "は" + dup->name + "に登録済みです");
   }
   if (!r.municipality_code.empty()) {
     SHUGO_ASSIGN_OR_RETURN(
@@ -187,11 +195,6 @@ Status DecideRegister(Draft& d, const RegisterOrganisation& r) {
     }
   } else if (IsInstitution(r.kind) || r.kind == K::kLocalMedicalAssociation) {
     return Status::InvalidArgument("municipality_code", "所在市区町村を入力してください");
-  }
-  if (by != nullptr) {  // by area: the location just read (F-1-4-2, F-1-5)
-    SHUGO_RETURN_IF_ERROR(
-        MayKeep(s, *by, r.kind, e.municipality, e.prefecture, std::string(JapaneseName(r.kind)),
-                "登録", r.kind == K::kInsuredInstitution ? "municipality_code" : "prefecture"));
   }
   if (r.kind == K::kLocalMedicalAssociation) {
     SHUGO_ASSIGN_OR_RETURN(const Organisation* p,
@@ -214,10 +217,7 @@ Status DecideRegister(Draft& d, const RegisterOrganisation& r) {
     if (!IsInstitution(r.kind)) {
       return Status::InvalidArgument("member_of_code", "所属先を指定できるのは医療機関だけです");
     }
-    SHUGO_ASSIGN_OR_RETURN(const Organisation* m,
-                           OrgOfKind(s, r.member_of_code, "member_of_code",
-                                     {K::kLocalMedicalAssociation, K::kOtherAggregator},
-                                     "郡市区医師会または取りまとめ団体"));
+    SHUGO_ASSIGN_OR_RETURN(const Organisation* m, MembershipOf(s, r.member_of_code));
     e.member_of = m->id;
   }
   if (IsInstitution(r.kind)) e.affiliation = InstitutionAffiliation(s, e.parent, e.member_of);
@@ -230,6 +230,18 @@ Status DecideRegister(Draft& d, const RegisterOrganisation& r) {
     }
     e.opening_date = r.opening_date;
   }
+  if (by != nullptr) {  // by area: the location just read (F-1-4-2, F-1-5)
+    SHUGO_RETURN_IF_ERROR(
+        MayKeep(s, *by, r.kind, e.municipality, e.prefecture, std::string(JapaneseName(r.kind)),
+                "登録", r.kind == K::kInsuredInstitution ? "municipality_code" : "prefecture"));
+  }
+  // The state last (docs/core.md "Order of checks"): a national body once, a code once.
+  if (s.Singleton(r.kind) != nullptr) {
+    return Status::AlreadyExists(std::string(JapaneseName(r.kind)) + "は登録済みです");
+  }
+  if (const Organisation* dup = s.FindOrgByCode(e.code); dup != nullptr) {
+    return Status::AlreadyExists("コード" + e.code + "は" + dup->name + "に登録済みです");
+  }
   d.created().push_back(e.id);
   return d.Emit(std::move(e), std::nullopt);
 }
@@ -241,16 +253,6 @@ Status DecideChange(Draft& d, const ChangeOrganisation& c, std::optional<uint64_
   const State& s = d.state();
   const Organisation* o = s.FindOrgByCode(c.code);
   if (o == nullptr) return Status::NotFound("組織（" + c.code + "）が登録されていません");
-  // The keeper changes a record, by kind and by area; the organisation itself reports its
-  // changes to its keeper (F-1-1, F-1-3 "厚生労働省に報告する", F-1-4-2, F-1-5 "都道府県に報告し").
-  if (by != nullptr) {
-    SHUGO_RETURN_IF_ERROR(
-        MayKeep(s, *by, o->kind, o->municipality, o->prefecture, o->name, "変更", "code"));
-  }
-  if (expected && *expected != o->version) {
-    return Status::Aborted(o->name + "は他の操作で更新されています。画面を更新してください",
-                           "org-" + std::to_string(o->id));
-  }
   OrganisationChanged e;
   e.id = o->id;
   auto diff = [&](const std::optional<std::string>& v, const std::string& now, const char* field,
@@ -272,15 +274,22 @@ Status DecideChange(Draft& d, const ChangeOrganisation& c, std::optional<uint64_
     if (*c.member_of_code != now_code) {
       OrgId next = 0;
       if (!c.member_of_code->empty()) {
-        SHUGO_ASSIGN_OR_RETURN(const Organisation* m,
-                               OrgOfKind(s, *c.member_of_code, "member_of_code",
-                                         {K::kLocalMedicalAssociation, K::kOtherAggregator},
-                                         "郡市区医師会または取りまとめ団体"));
+        SHUGO_ASSIGN_OR_RETURN(const Organisation* m, MembershipOf(s, *c.member_of_code));
         next = m->id;
       }
       e.changes.push_back({"member_of", now_code, *c.member_of_code});
       e.member_of = next;
     }
+  }
+  // The keeper changes a record, by kind and by area; the organisation itself reports its
+  // changes to its keeper (F-1-1, F-1-3 "厚生労働省に報告する", F-1-4-2, F-1-5 "都道府県に報告し").
+  if (by != nullptr) {
+    SHUGO_RETURN_IF_ERROR(
+        MayKeep(s, *by, o->kind, o->municipality, o->prefecture, o->name, "変更", "code"));
+  }
+  if (expected && *expected != o->version) {
+    return Status::Aborted(o->name + "は他の操作で更新されています。画面を更新してください",
+                           "org-" + std::to_string(o->id));
   }
   if (e.changes.empty()) return Status::InvalidArgument("code", "変更内容がありません");
   return d.Emit(std::move(e), std::nullopt);
@@ -322,10 +331,18 @@ Status DecideDate(Draft& d, const EnterOrganisationDate& r, std::optional<uint64
         return Status::FailedPrecondition(o->name + "は開設済みです");
       }
       break;
-    case DK::kAbolitionScheduled:  // F-1-8-2
+    case DK::kAbolitionScheduled:  // F-1-8-2; F-1-2, F-1-3 (**project**, docs/core.md)
       SHUGO_RETURN_IF_ERROR(future("廃止日"));
-      SHUGO_RETURN_IF_ERROR(need_by(K::kMhlw, "厚生労働省"));
-      SHUGO_RETURN_IF_ERROR(need_kind({K::kMunicipality, K::kWideAreaUnion}, "廃止日"));
+      // The keeper of the master enters it: 国保中央会 for a 医師会 (its abolition is reported to
+      // it by the 医師会 or via MHLW, F-1-2), MHLW for the others.
+      SHUGO_RETURN_IF_ERROR(o->kind == K::kLocalMedicalAssociation ||
+                                    o->kind == K::kPrefecturalMedicalAssociation
+                                ? need_by(K::kCentralFederation, "国保中央会")
+                                : need_by(K::kMhlw, "厚生労働省"));
+      // A 都道府県医師会 (the top of its prefecture's chains) and the national bodies are not.
+      SHUGO_RETURN_IF_ERROR(need_kind(
+          {K::kMunicipality, K::kWideAreaUnion, K::kLocalMedicalAssociation, K::kOtherAggregator},
+          "廃止日"));
       if (o->abolished) return Status::FailedPrecondition(o->name + "は廃止済みです");
       break;
     case DK::kUnionJoinScheduled: {  // F-1-9-1
@@ -339,6 +356,9 @@ Status DecideDate(Draft& d, const EnterOrganisationDate& r, std::optional<uint64
       if (u->prefecture != o->prefecture) {
         return Status::InvalidArgument(
             "union_code", o->name + "は別の都道府県の広域連合（" + u->name + "）に加入できません");
+      }
+      if (u->abolished || u->abolition_date) {
+        return Status::FailedPrecondition(u->name + "は廃止（予定）のため加入できません");
       }
       // One union at a time: a member leaves (and the leave is carried out) before it joins
       // again, so the join and leave dates of one membership never overlap.
@@ -456,6 +476,15 @@ Status MayDelegate(const State& s, const Organisation& o) {
   return Status::Ok();
 }
 
+// Whether letters may be applied or re-applied to `delegate`: not abolished nor about to be
+// (F-1-8-2, F-1-2, F-1-3); its letters secede on its 廃止日.
+Status MayBeDelegate(const Organisation& delegate) {
+  if (!delegate.abolished && !delegate.abolition_date) return Status::Ok();
+  return Status::FailedPrecondition("委任先（" + delegate.name +
+                                    "）は廃止（予定）のため申請できません（所属先の変更後に申請して"
+                                    "ください）");
+}
+
 // The delegate code an application names (F-3), as the request's own field: a code that names
 // no organisation is refused naming `delegate`, with the code's own rule when it breaks one (a
 // 全国地方公共団体コード's or 医療機関コード's check digit).
@@ -507,6 +536,7 @@ Status DecideApply(Draft& d, const ApplyLetter& r) {
   LetterFacts f(LetterActor::kDelegator, d.today(), r.contract_type, o->kind);
   SHUGO_RETURN_IF_ERROR(DecideTransition(LetterStatus::kNone, LetterCommand::kApply, f).status());
   SHUGO_RETURN_IF_ERROR(MayDelegate(s, *o));
+  SHUGO_RETURN_IF_ERROR(MayBeDelegate(*delegate));
   if (const Letter* open = s.OpenLetter(o->id, r.contract_type, r.campaign); open != nullptr) {
     return Status::AlreadyExists(
         "「" + std::string(JapaneseName(r.contract_type)) + "」の" + LetterLabel(open->id) + "（" +
@@ -549,6 +579,11 @@ JapanDate ContractDate(const Draft& d, const Organisation& delegator) {
   if (delegator.union_leave_date && delegator.union_leave_date->AddDays(1) > date) {
     date = delegator.union_leave_date->AddDays(1);
   }
+  // A member of a union whose 廃止日 is entered leaves it on that date (F-1-9-2).
+  if (delegator.in_union) {
+    const Organisation* u = d.state().FindOrg(delegator.union_id);
+    if (u != nullptr && u->abolition_date && *u->abolition_date > date) date = *u->abolition_date;
+  }
   return date;
 }
 
@@ -581,6 +616,10 @@ Status DecideApprove(Draft& d, const ApproveLetters& r, std::optional<uint64_t> 
     if (delegator.abolished) {
       return Status::FailedPrecondition(LetterLabel(l->id) + "の委任元（" + delegator.name +
                                         "）は廃止されました。承認できません（F-1-8-2）");
+    }
+    if (const Organisation& delegate = d.Org(l->delegate); delegate.abolished) {
+      return Status::FailedPrecondition(LetterLabel(l->id) + "の委任先（" + delegate.name +
+                                        "）は廃止されました。承認できません");
     }
     if (delegator.in_union) {
       Status member = MayDelegate(s, delegator);
@@ -662,6 +701,7 @@ Status DecideSimple(Draft& d, LetterId id, LetterCommand command, std::optional<
   if (command == LetterCommand::kReapply) {
     SHUGO_RETURN_IF_ERROR(DecideTransition(d.StatusOf(*l), command, f).status());
     SHUGO_RETURN_IF_ERROR(MayDelegate(d.state(), d.Org(l->delegator)));  // F-1-8-2, F-1-9
+    SHUGO_RETURN_IF_ERROR(MayBeDelegate(d.Org(l->delegate)));            // F-1-2, F-1-3
   }
   if (command == LetterCommand::kReapply && l->contract_type == ContractType::kTemporary) {
     SHUGO_RETURN_IF_ERROR(DecideTransition(d.StatusOf(*l), command, f).status());
@@ -1015,13 +1055,19 @@ Result<bool> DecideDue(Draft& d, JapanDate day, std::string* command_id) {
       case DK::kOpeningScheduled: {  // F-1-8-1
         e.kind = DK::kOpened;
         SHUGO_RETURN_IF_ERROR(d.Emit(e, p.date));
+        // Letters approved before it: 契約日 := 開設日, those dated by an earlier 開設日 and
+        // those dated by a later one that was moved earlier since (docs/core.md).
+        const bool before_go_live = d.options().go_live && p.date < *d.options().go_live;
         for (LetterId id : s.LettersOf(o.id)) {
           const Letter& l = *s.FindLetter(id);
           if (l.redelegation || l.status != LetterStatus::kApproved || !l.contract_date ||
-              !(*l.contract_date < p.date) || !o.payment_consignment) {
+              !o.payment_consignment) {
             continue;
           }
           LetterFacts f = d.Facts(l, LetterActor::kSystem);
+          if (!(*l.contract_date < p.date) && (!f.dated_by_former_opening || before_go_live)) {
+            continue;
+          }
           SHUGO_RETURN_IF_ERROR(d.Transition(l, LetterCommand::kOpen, f, p.date, p.date));
           SHUGO_RETURN_IF_ERROR(d.ActivateAbove(l));  // together with its chain (F-4)
         }
@@ -1031,6 +1077,21 @@ Result<bool> DecideDue(Draft& d, JapanDate day, std::string* command_id) {
         e.kind = DK::kAbolished;
         SHUGO_RETURN_IF_ERROR(d.Emit(e, p.date));
         SHUGO_RETURN_IF_ERROR(d.SecedeAll(o, p.date, p.date, "自治体の廃止（F-1-8-2）"));
+        // The letters addressed to it (an institution's to its 郡市区医師会, 取りまとめ団体 or
+        // setting-up municipality) secede on the same date (**project**, docs/core.md).
+        SHUGO_RETURN_IF_ERROR(d.SecedeAddressed(o, p.date));
+        // A union's members leave it: their last day in it is the day before 廃止日 (F-1-9-2).
+        for (OrgId id : s.MembersOf(o.id)) {
+          const Organisation& m = d.Org(id);
+          if (!m.in_union || m.union_id != o.id) continue;
+          OrganisationDated left;
+          left.id = m.id;
+          left.kind = DK::kUnionLeft;
+          left.date = p.date.AddDays(-1);
+          left.other = o.id;
+          SHUGO_RETURN_IF_ERROR(d.Emit(left, p.date));
+          SHUGO_RETURN_IF_ERROR(DecideFeeDateEffects(d, DK::kUnionLeaveScheduled, m, left.date));
+        }
         break;
       case DK::kUnionJoinScheduled:  // F-1-9-1: 脱退日 = 加入日 − 1, in effect from 加入日
         e.kind = DK::kUnionJoined;
@@ -1050,7 +1111,7 @@ Result<bool> DecideDue(Draft& d, JapanDate day, std::string* command_id) {
         SHUGO_RETURN_IF_ERROR(d.SecedeAll(o, p.date, p.date, "支払事務委託の解除（F-5-2）"));
         break;
       default:
-        return Status::Internal("unexpected pending kind");
+        return Status::Internal("日次処理：予定の種類が不明です");
     }
     // The same dates move the F-2 vaccine and contract dates (core/fees.h).
     SHUGO_RETURN_IF_ERROR(DecideFeeDateEffects(d, p.kind, o, p.date));
@@ -1124,7 +1185,7 @@ Result<bool> Processor::RunOneDue(JapanDate day) {
       std::string id_now;
       SHUGO_ASSIGN_OR_RETURN(bool still, DecideDue(d, day, &id_now));
       if (!still || id_now != command_id) {
-        return Status::Aborted("the due transition changed meanwhile", "day");
+        return Status::Aborted("日次処理：処理中に対象の予定が変わりました", "day");
       }
       return Status::Ok();
     });
@@ -1134,11 +1195,11 @@ Result<bool> Processor::RunOneDue(JapanDate day) {
     }
     if (r->append.duplicate) {
       // The log has this transition, yet the state says it is due: never loop on it.
-      return Status::Internal("day job: " + command_id + " is in the log but due again");
+      return Status::Internal("日次処理：" + command_id + "は記録済みですが再び対象になりました");
     }
     return true;
   }
-  return Status::Internal("day job: what is due on " + day.ToString() + " keeps changing");
+  return Status::Internal("日次処理：" + day.ToString() + "の対象が変わり続けています");
 }
 
 Result<DayReport> Processor::RunDays(JapanDate upto) {
@@ -1148,8 +1209,16 @@ Result<DayReport> Processor::RunDays(JapanDate upto) {
         "date", "本日（" + Today().ToString() + "）より後の日付の日次処理は実行できません");
   }
   DayReport report;
-  std::optional<JapanDate> last = Read([](const State& s) { return s.last_closed_day(); });
-  JapanDate day = last ? last->AddDays(1) : upto;
+  // From the day after the last one closed; the very first run from the earliest date anything
+  // fell due, so that each transition carries its own date (an activation its 契約日).
+  const auto [last, earliest] =
+      Read([](const State& s) { return std::pair(s.last_closed_day(), s.EarliestDue()); });
+  JapanDate day = upto;
+  if (last) {
+    day = last->AddDays(1);
+  } else if (earliest && *earliest < upto) {
+    day = *earliest;
+  }
   for (; day <= upto; day = day.AddDays(1)) {
     for (;;) {
       SHUGO_ASSIGN_OR_RETURN(bool did, RunOneDue(day));

@@ -124,6 +124,28 @@ const std::vector<LetterId>& State::LettersOf(OrgId org) const {
   return it == letters_of_.end() ? kNoLetters : it->second;
 }
 
+std::optional<JapanDate> State::EarliestDue() const {
+  std::optional<JapanDate> first;
+  auto take = [&first](const auto& queue) {
+    if (queue.empty()) return;
+    const JapanDate date = queue.begin()->first;
+    if (!first || date < *first) first = date;
+  };
+  take(approved_);
+  take(secessions_);
+  take(terminations_);
+  take(campaign_ends_);
+  if (!pending_.empty() && (!first || pending_.begin()->date < *first)) {
+    first = pending_.begin()->date;
+  }
+  return first;
+}
+
+const std::vector<LetterId>& State::LettersTo(OrgId org) const {
+  auto it = letters_to_.find(org);
+  return it == letters_to_.end() ? kNoLetters : it->second;
+}
+
 const EligibilityRow* State::FindEligible(std::string_view code) const {
   auto it = eligibility_.find(std::string(code));
   return it == eligibility_.end() ? nullptr : &it->second;
@@ -216,6 +238,9 @@ Status State::ApplyEvent(const OrganisationChanged& e) {
           : group == nullptr                                  ? Affiliation::kNoMembership
           : group->kind == OrganisationKind::kOtherAggregator ? Affiliation::kOtherAggregator
                                                               : Affiliation::kMedicalAssociation;
+    } else if (c.field == "merged_from") {
+      // Recorded on the survivor's stream after the CodeChangeDecided that merged it (applied
+      // there): nothing more to change.
     } else if (c.field == "code") {
       if (by_code_.contains(c.after)) return Inconsistent("code " + c.after + " taken");
       o->old_codes.push_back(o->code);
@@ -243,11 +268,15 @@ Status State::ApplyEvent(const OrganisationDated& e) {
   };
   switch (e.kind) {
     case K::kOpeningScheduled:
+      if (o->opening_date && *o->opening_date != e.date) {
+        o->former_opening_dates.push_back(*o->opening_date);
+      }
       reschedule(o->opening_date, K::kOpeningScheduled);
       break;
     case K::kOpened:
       done(o->opening_date, K::kOpeningScheduled);
       o->opening_date.reset();
+      o->former_opening_dates.clear();
       break;
     case K::kAbolitionScheduled:
       reschedule(o->abolition_date, K::kAbolitionScheduled);
@@ -314,6 +343,7 @@ Status State::ApplyEvent(const LetterApplied& e) {
   }
   open_[LetterKey{l.delegator, 0, l.contract_type, l.campaign}] = l.id;
   letters_of_[l.delegator].push_back(l.id);
+  letters_to_[l.delegate].push_back(l.id);
   return Status::Ok();
 }
 
@@ -339,6 +369,7 @@ Status State::ApplyEvent(const RedelegationCreated& e) {
   l.version = 1;
   redelegated_[LetterKey{l.delegator, l.delegate, l.contract_type, l.campaign}] = l.id;
   letters_of_[l.delegator].push_back(l.id);
+  letters_to_[l.delegate].push_back(l.id);
   if (l.campaign != 0) campaign_letters_[l.campaign].push_back(l.id);
   Index(l);
   SetLive(l, false);
@@ -436,7 +467,9 @@ Status State::ApplyEvent(const CodeChangeDecided& e) {
       for (const std::string& c : m.old_codes) by_code_[c] = survivor->id;
       merged.insert(merged.end(), m.merged_from.begin(), m.merged_from.end());
     }
-    survivor->merged_from.push_back(o->id);  // no event of its stream: its version stays
+    // Its own stream records it too (an OrganisationChanged of `merged_from` follows; logs
+    // written before it did not have one).
+    survivor->merged_from.push_back(o->id);
     return Status::Ok();
   }
   if (e.code != o->code) {

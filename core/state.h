@@ -27,7 +27,10 @@ struct Organisation {
   int prefecture = 0;
   OrgId municipality = 0, parent = 0, member_of = 0;
   Affiliation affiliation = Affiliation::kNone;
-  std::optional<JapanDate> opening_date;    // F-1-8-1, while the municipality is not yet open
+  std::optional<JapanDate> opening_date;  // F-1-8-1, while the municipality is not yet open
+  // F-1-8-1: 開設日 entered before `opening_date` and moved since (letters approved meanwhile
+  // carry one as their 契約日), until the municipality opens.
+  std::vector<JapanDate> former_opening_dates;
   std::optional<JapanDate> abolition_date;  // F-1-8-2, once entered
   bool abolished = false;
   OrgId union_id = 0;  // F-1-9: the union it is a member of (from 加入日) or will join
@@ -160,6 +163,8 @@ class State {
   const Organisation* AreaAssociation(const Organisation& institution) const;
   // Letters whose delegator is `org` (every status), in id order.
   const std::vector<LetterId>& LettersOf(OrgId org) const;
+  // Letters whose delegate is `org` (originals and re-delegations, every status), in id order.
+  const std::vector<LetterId>& LettersTo(OrgId org) const;
   // The オンライン資格確認 master row of a 医療機関コード (F-1-4-1), or nullptr.
   const EligibilityRow* FindEligible(std::string_view code) const;
   size_t eligibility_size() const { return eligibility_.size(); }
@@ -213,6 +218,9 @@ class State {
     friend auto operator<=>(const Pending&, const Pending&) = default;
   };
   const std::set<Pending>& pending() const { return pending_; }
+  // The earliest date something scheduled above (a date, an activation, a 解除日, a 脱退日, a
+  // campaign's end) falls due, if any.
+  std::optional<JapanDate> EarliestDue() const;
   // Whether `org` has a date of this *_scheduled kind entered and not yet carried out.
   bool HasPending(OrgId org, OrganisationDateKind kind) const;
 
@@ -260,6 +268,7 @@ class State {
   std::map<LetterKey, LetterId> open_;         // originals, non-terminal
   std::map<LetterKey, LetterId> redelegated_;  // re-delegations, live
   std::unordered_map<OrgId, std::vector<LetterId>> letters_of_;
+  std::unordered_map<OrgId, std::vector<LetterId>> letters_to_;
   std::unordered_map<OrgId, std::vector<OrgId>> members_of_;
   std::unordered_map<OrgId, std::vector<OrgId>> associations_by_municipality_;
   std::map<int, std::vector<OrgId>> associations_by_prefecture_;

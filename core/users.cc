@@ -69,8 +69,8 @@ Status DecideRecordUser(Draft& d, const RecordUser& r, std::optional<uint64_t> e
   e.role = r.role;
   e.fields = r.fields;
   if (r.change == UserChange::kCreated) {
-    if (user != nullptr) return Status::AlreadyExists(Label(r.user) + "は作成済みです");
     SHUGO_ASSIGN_OR_RETURN(const Organisation* org, OrgForNewUser(s, r.org_code));
+    if (user != nullptr) return Status::AlreadyExists(Label(r.user) + "は作成済みです");
     e.org = org->id;
   } else {
     if (user == nullptr) {
@@ -81,15 +81,15 @@ Status DecideRecordUser(Draft& d, const RecordUser& r, std::optional<uint64_t> e
       return Status::InvalidArgument(
           "org_code", Label(r.user) + "は" + org.name + "（" + org.code + "）のユーザーです");
     }
-    if (expected && *expected != user->version) {
-      return Status::Aborted(Label(r.user) + "は他の操作で更新されています。画面を更新してください",
-                             "user-" + std::to_string(r.user));
-    }
     if (r.role != user->role &&
         std::find(r.fields.begin(), r.fields.end(), "role") == r.fields.end()) {
       return Status::InvalidArgument(
           "role", "権限を" + user->role + "から" + r.role +
                       "に変えるときは、変更項目（fields）に role を含めてください");
+    }
+    if (expected && *expected != user->version) {
+      return Status::Aborted(Label(r.user) + "は他の操作で更新されています。画面を更新してください",
+                             "user-" + std::to_string(r.user));
     }
     e.org = user->org;
   }

@@ -544,5 +544,26 @@ TEST_CASE("F-10 campaign events survive an encode and decode round trip") {
   }
 }
 
+TEST_CASE("F-10 order of checks: the fees and the end date before a campaign that is over") {
+  World w;
+  const CampaignId c = Declare(w, World::kMhlw, TokyoCampaign());
+  w.Ok(As(World::kMhlw), RegisterCampaignEnd{c, Day(12)});
+  w.RunTo(Day(12));
+  REQUIRE(CampaignOf(w, c).ended);
+  // Over (409), and the request's own fields wrong (422): the field is named.
+  CHECK_EQ(
+      w.Refusal(As(World::kMhlw), ChangeCampaignFees{c, {}}, StatusCode::kInvalidArgument).field(),
+      "fees");
+  CHECK_EQ(
+      w.Refusal(As(World::kMhlw), RegisterCampaignEnd{c, Day(11)}, StatusCode::kInvalidArgument)
+          .field(),
+      "end_date");
+  CHECK_EQ(w.Refusal(As(World::kChiyoda), SetAdditionalFees{c, {{"mumps_unknown", 100}}},
+                     StatusCode::kInvalidArgument)
+               .field(),
+           "fees");
+  w.Refused(As(World::kMhlw), RegisterCampaignEnd{c, Day(20)}, StatusCode::kFailedPrecondition);
+}
+
 }  // namespace
 }  // namespace shugo::core

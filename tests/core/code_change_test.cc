@@ -152,7 +152,11 @@ TEST_CASE(
             StatusCode::kFailedPrecondition);
   w.Refused(As(World::kChiyoda), ReviewCodeChange{old_code, 1, true, ""},
             StatusCode::kPermissionDenied);
-  w.Refused(As(World::kHachioji), ReviewCodeChange{old_code, 2, true, ""}, StatusCode::kNotFound);
+  // A wrong request number names the member (issue 23, item 9).
+  CHECK_EQ(w.Refusal(As(World::kHachioji), ReviewCodeChange{old_code, 2, true, ""},
+                     StatusCode::kNotFound)
+               .field(),
+           "request");
 
   // F_画面11-2-2 + F_バッチ_1-1: approved; the letters move to the new code, statuses unchanged.
   w.RunTo(Day(3));
@@ -358,6 +362,8 @@ TEST_CASE("F-1-4-3 merger into an existing institution moves its letters or sece
       h, {{Decided(w.inst_member2, 1, survivor_code, K::kInsuredInstitution, w.chiyoda,
                    Affiliation::kMedicalAssociation, w.inst_member),
            Day(2)},
+          // The survivor's own stream records the merger (issue 23, item 9).
+          {OrganisationChanged{w.inst_member, {{"merged_from", "", merged_code}}, 0}, Day(2)},
           {Moved(merged_routine, LC::kSecedeBySystem, LS::kSeceded, std::nullopt, Day(2), why),
            Day(2)},
           {Rekeyed(merged_consignment, w.inst_member, survivor_code, merged_code), Day(2)}});
@@ -639,6 +645,24 @@ TEST_CASE(
   // Without one, the same commands are decided by their rules (two of them here).
   w.Ok(As(World::kMhlw), municipality);
   w.Ok(As(w.Code(w.inst_member)), ApplyLetter{ContractType::kRoutine, 0, true});
+}
+
+TEST_CASE("F-1-4-3 a non-insured site merges into another of the institution master") {
+  World w;
+  const std::string site = w.Code(w.site_municipal);      // 千代田区集団接種会場
+  const std::string other = w.Code(w.site_prefectural);  // 東京都大規模接種会場
+  // An insured institution does not merge into a non-insured one.
+  CHECK_EQ(w.Refusal(As(w.Code(w.inst_member)), Change(CodeChangeKind::kMerger, other, "合併"),
+                     StatusCode::kInvalidArgument)
+               .field(),
+           "new_code");
+  w.Ok(As(site), Change(CodeChangeKind::kMerger, other, "会場の統合"));
+  // The survivor's prefecture approves (F-1-4-3: 非保険医療機関は都道府県の承認).
+  w.Refused(As(World::kChiyoda), ReviewCodeChange{site, 1, true, ""},
+            StatusCode::kPermissionDenied);
+  w.Ok(As(World::kTokyo), ReviewCodeChange{site, 1, true, ""});
+  CHECK_EQ(w.Org(w.site_municipal).merged_into, w.site_prefectural);
+  CHECK_EQ(w.Org(w.site_prefectural).merged_from, std::vector<OrgId>{w.site_municipal});
 }
 
 }  // namespace

@@ -393,7 +393,9 @@ TEST_CASE("F-2-5 an institution sets the vaccines it handles and its 希望す�
 
   h = w.Head();
   w.Ok(As(inst), SetFeeFloor{"3,000"});
-  w.Refused(As(inst), SetFeeFloor{"3000"}, StatusCode::kFailedPrecondition);
+  // The floor in force again: nothing to change, naming the value (issue 23, item 9).
+  CHECK_EQ(w.Refusal(As(inst), SetFeeFloor{"3000"}, StatusCode::kFailedPrecondition).field(),
+           "floor");
   CHECK_EQ(w.Refusal(As(inst), SetFeeFloor{"3000円"}, StatusCode::kInvalidArgument).field(),
            "floor");
   w.Ok(As(inst), SetFeeFloor{""});

@@ -473,6 +473,26 @@ TEST_CASE("F-4 approval creates the re-delegation chain of each routing row") {
   }
 }
 
+TEST_CASE("F-4 a re-delegation reused by a letter with an earlier 契約日 moves its 契約日 to it") {
+  World w;
+  RegisterOrganisation r;
+  r.kind = K::kMunicipality;
+  r.code = "132047";
+  r.name = ReferenceRow("municipalities.csv", "132047")[3];  // 三鷹市, opening on day 9
+  r.opening_date = Day(9);
+  const OrgId opening = w.Register(As(World::kMhlw), r);
+  const LetterId first = w.ApplyApproved(opening);
+  const LetterId hop = w.L(first).upper;  // 東京都 → 全国知事会, 契約日 = 開設日
+  REQUIRE_EQ(DateText(w.L(hop).contract_date), Day(9).ToString());
+  w.RegisterPaymentConsignment(w.chiyoda);
+  const LetterId second = w.ApplyApproved(w.chiyoda);  // 契約日 day 1, under the same hop
+  REQUIRE_EQ(w.L(second).upper, hop);
+  w.RunTo(Day(1));
+  CHECK_EQ(w.StatusOf(second), "in_contract");
+  CHECK_EQ(w.StatusOf(hop), "in_contract");
+  CHECK_EQ(DateText(w.L(hop).contract_date), Day(1).ToString());
+}
+
 TEST_CASE("F-4 bulk approval is all or none and shares the re-delegations it creates") {
   World w;
   const LetterId a = w.Apply(w.inst_member);
@@ -529,6 +549,29 @@ TEST_CASE("F-4 a refused bulk approval names every letter it is about and append
 }
 
 // ---- the day job (F_バッチ_3-1)
+
+TEST_CASE("day job: the first run starts on the earliest date due, each transition on its date") {
+  World w;
+  const LetterId inst = w.Apply(w.inst_member);
+  Outcome o = w.Approve({inst});
+  REQUIRE_EQ(o.created.size(), 2u);
+  const LetterId top = o.created[0], low = o.created[1];
+  REQUIRE_EQ(DateText(w.L(inst).contract_date), Day(1).ToString());
+  // No day was ever closed; the first run is on day 4: the activation is carried out on its
+  // 契約日 (day 1), and every day from it is closed.
+  w.clock.SetDate(Day(4));
+  Position h = w.Head();
+  DayReport r = w.RunTo(Day(4));
+  w.ExpectAppended(h, {{Moved(inst, LC::kActivate, LS::kInContract), Day(1)},
+                       {Moved(low, LC::kActivate, LS::kInContract), Day(1)},
+                       {Moved(top, LC::kActivate, LS::kInContract), Day(1)},
+                       {Closed(Day(1)), Day(1)},
+                       {Closed(Day(2)), Day(2)},
+                       {Closed(Day(3)), Day(3)},
+                       {Closed(Day(4)), Day(4)}});
+  CHECK_EQ(DateText(r.first), Day(1).ToString());
+  CHECK_EQ(r.commands, 1u);
+}
 
 TEST_CASE("day job activates approved letters on their 契約日 with their re-delegations") {
   World w;
@@ -948,6 +991,31 @@ TEST_CASE("F-1-8-1 a 開設日 moved later puts the letter and its chain into fo
   CHECK_EQ(w.StatusOf(hop), "in_contract");
 }
 
+TEST_CASE("F-1-8-1 a 開設日 moved earlier puts the letter into force on the new date") {
+  World w;
+  RegisterOrganisation r;
+  r.kind = K::kMunicipality;
+  r.code = "132047";
+  r.name = ReferenceRow("municipalities.csv", "132047")[3];  // 三鷹市
+  r.opening_date = Day(9);
+  const OrgId opening = w.Register(As(World::kMhlw), r);
+  const LetterId l = w.ApplyApproved(opening);
+  const LetterId hop = w.L(l).upper;
+  REQUIRE_EQ(DateText(w.L(l).contract_date), Day(9).ToString());
+  w.RegisterPaymentConsignment(opening);
+  w.Ok(As(World::kMhlw), EnterOrganisationDate{"132047", DK::kOpeningScheduled, Day(5), ""});
+  w.RunTo(Day(4));
+  CHECK_EQ(w.StatusOf(l), "approved");
+  Position h = w.Head();
+  w.RunTo(Day(5));
+  w.ExpectAppended(h, {{Dated(opening, DK::kOpened, Day(5)), Day(5)},
+                       {Moved(l, LC::kOpen, LS::kInContract, Day(5)), Day(5)},
+                       {Moved(hop, LC::kActivate, LS::kInContract, Day(5)), Day(5)},
+                       {Closed(Day(5)), Day(5)}});
+  CHECK_EQ(DateText(w.L(l).contract_date), Day(5).ToString());
+  CHECK_EQ(DateText(w.L(hop).contract_date), Day(5).ToString());
+}
+
 TEST_CASE(
     "F-1-8-2 a letter left applied or returned by an abolished municipality never takes effect") {
   World w;
@@ -1038,6 +1106,132 @@ TEST_CASE("F-1-8-2 abolition secedes the letters with 脱退日 = 廃止日") {
   CHECK(w.Org(w.chiyoda).abolished);
   CHECK_EQ(w.StatusOf(subsidy), "withdrawn");
   CHECK_EQ(DateText(w.L(routine).date), Day(9).ToString());
+}
+
+TEST_CASE("F-1-2 abolition of a 郡市区医師会 secedes the letters addressed to it on 廃止日") {
+  World w;
+  const LetterId l1 = w.ApplyApproved(w.inst_member);
+  const LetterId l2 = w.ApplyApproved(w.inst_member2);
+  const LetterId other = w.ApplyApproved(w.inst_nonmember);  // to 中央区医師会
+  const LetterId hop = w.L(l1).upper;
+  REQUIRE_EQ(w.L(l2).upper, hop);
+  REQUIRE_EQ(w.L(hop).delegator, w.chiyoda_ma);
+  w.RunTo(Day(1));
+  const LetterId pending = w.Apply(w.inst_member, ContractType::kVoluntaryConsignment);
+
+  // The 医師会 master's keeper enters it (F-1-2), a future date, for a 郡市区医師会 or 団体.
+  const EnterOrganisationDate abolish{World::kChiyodaMa, DK::kAbolitionScheduled, Day(5), ""};
+  CHECK_EQ(w.Refusal(As(World::kChuokai),
+                     EnterOrganisationDate{World::kChiyodaMa, DK::kAbolitionScheduled, Day(1), ""},
+                     StatusCode::kInvalidArgument)
+               .field(),
+           "date");
+  w.Refused(As(World::kMhlw), abolish, StatusCode::kPermissionDenied);
+  w.Refused(As(World::kChiyoda), abolish, StatusCode::kPermissionDenied);
+  w.Refused(As(World::kChuokai),
+            EnterOrganisationDate{World::kTokyoMa, DK::kAbolitionScheduled, Day(5), ""},
+            StatusCode::kFailedPrecondition);  // 都道府県医師会: the top of its chains
+  Position h = w.Head();
+  w.Ok(As(World::kChuokai), abolish);
+  w.ExpectAppended(h, {{Dated(w.chiyoda_ma, DK::kAbolitionScheduled, Day(5)), std::nullopt}});
+
+  // Meanwhile nobody applies to it, and no institution joins it.
+  CHECK(Contains(
+      w.Refusal(As(w.Code(w.inst_member)), ApplyLetter{ContractType::kVoluntarySubsidy, 0, true},
+                StatusCode::kFailedPrecondition)
+          .message(),
+      "廃止"));
+  ChangeOrganisation join;
+  join.code = w.Code(w.inst_nonmember);
+  join.member_of_code = World::kChiyodaMa;
+  CHECK_EQ(w.Refusal(As(World::kChuo), join, StatusCode::kInvalidArgument).field(),
+           "member_of_code");
+
+  w.RunTo(Day(5));
+  CHECK(w.Org(w.chiyoda_ma).abolished);
+  for (LetterId id : {l1, l2}) {
+    CAPTURE(id);
+    CHECK_EQ(w.StatusOf(id), "seceded");
+    CHECK_EQ(DateText(w.L(id).date), Day(5).ToString());
+    CHECK_EQ(w.L(id).reason, "委任先（千代田区医師会）の廃止");
+  }
+  CHECK_EQ(w.StatusOf(hop), "seceded");  // no letter is left under it
+  CHECK_EQ(w.StatusOf(other), "in_contract");
+  // A letter left applied stays: it is never approved, and its delegator withdraws it.
+  CHECK(Contains(
+      w.Refusal(As(World::kChiyodaMa), ApproveLetters{{pending}}, StatusCode::kFailedPrecondition)
+          .message(),
+      "廃止"));
+  w.Ok(As(w.Code(w.inst_member)), WithdrawLetter{pending, "医師会の廃止のため"});
+  // Moved to another 郡市区医師会 by its keeper, the institution applies there.
+  ChangeOrganisation move;
+  move.code = w.Code(w.inst_member);
+  move.member_of_code = World::kChuoMa;
+  w.Ok(As(World::kChiyoda), move);
+  const LetterId again = w.Apply(w.inst_member);
+  CHECK_EQ(w.L(again).delegate, w.chuo_ma);
+}
+
+TEST_CASE("F-1-3 abolition of a 取りまとめ団体 by MHLW secedes its members' letters") {
+  World w;
+  const LetterId l = w.ApplyApproved(w.inst_aggregated);
+  w.RunTo(Day(1));
+  const EnterOrganisationDate abolish{w.Code(w.aggregator), DK::kAbolitionScheduled, Day(3), ""};
+  w.Refused(As(World::kChuokai), abolish, StatusCode::kPermissionDenied);
+  w.Ok(As(World::kMhlw), abolish);
+  w.RunTo(Day(3));
+  CHECK_EQ(w.StatusOf(l), "seceded");
+  CHECK_EQ(DateText(w.L(l).date), Day(3).ToString());
+}
+
+TEST_CASE("F-1-8-2 abolition of a municipality secedes its sites' letters addressed to it") {
+  World w;
+  w.RegisterPaymentConsignment(w.chiyoda);
+  const LetterId site = w.ApplyApproved(w.site_municipal);
+  REQUIRE_EQ(w.L(site).delegate, w.chiyoda);
+  w.RunTo(Day(1));
+  CHECK_EQ(w.StatusOf(site), "in_contract");
+  w.Ok(As(World::kMhlw),
+       EnterOrganisationDate{World::kChiyoda, DK::kAbolitionScheduled, Day(4), ""});
+  w.RunTo(Day(4));
+  CHECK_EQ(w.StatusOf(site), "seceded");
+  CHECK_EQ(DateText(w.L(site).date), Day(4).ToString());
+  CHECK_EQ(w.L(site).reason, "委任先（千代田区）の廃止");
+}
+
+TEST_CASE("F-1-8-2 a union's abolition ends its members' membership on 廃止日") {
+  World w;
+  w.Ok(As(World::kMhlw),
+       EnterOrganisationDate{World::kHachioji, DK::kUnionJoinScheduled, Day(2), World::kUnion});
+  w.RunTo(Day(2));
+  REQUIRE(w.Org(w.hachioji).in_union);
+  w.Ok(As(World::kMhlw), EnterOrganisationDate{World::kUnion, DK::kAbolitionScheduled, Day(5), ""});
+  // Nobody joins a union about to be abolished.
+  w.Refused(
+      As(World::kMhlw),
+      EnterOrganisationDate{World::kTachikawa, DK::kUnionJoinScheduled, Day(7), World::kUnion},
+      StatusCode::kFailedPrecondition);
+  // The member may apply once the 廃止日 is entered (F-1-9-2); its letter takes effect on it.
+  w.RegisterPaymentConsignment(w.hachioji);
+  const LetterId l = w.ApplyApproved(w.hachioji);
+  CHECK_EQ(DateText(w.L(l).contract_date), Day(5).ToString());
+  Position h = w.Head();
+  w.RunTo(Day(5));
+  bool left = false;
+  for (const Logged& e : w.Since(h)) {
+    if (const auto* d = std::get_if<OrganisationDated>(&e.event);
+        d != nullptr && d->id == w.hachioji) {
+      CHECK_EQ(CodeName(d->kind), CodeName(DK::kUnionLeft));
+      CHECK_EQ(d->date.ToString(), Day(4).ToString());
+      CHECK_EQ(d->other, w.wide_union);
+      CHECK_EQ(DateText(e.effective), Day(5).ToString());
+      left = true;
+    }
+  }
+  CHECK(left);
+  CHECK(w.Org(w.wide_union).abolished);
+  CHECK_FALSE(w.Org(w.hachioji).in_union);
+  CHECK_EQ(w.StatusOf(l), "in_contract");
 }
 
 // ---- F-1-9 広域連合

@@ -287,6 +287,29 @@ TEST_CASE(
   CHECK_EQ(w.Org(w.hachioji).union_id, w.wide_union);
 }
 
+TEST_CASE(
+    "organisation commands: F-1-2 国保中央会 enters a 郡市区医師会's 廃止日 and applications to it "
+    "stop") {
+  Served w;
+  Browser chuokai = w.SignedIn(w.chuokai);
+  const std::string path = "/api/organisations/" + std::string(World::kChiyodaMa) + "/dates";
+  const json::object good{{"kind", "abolition_scheduled"}, {"date", "2025-05-01"}};
+  // The keeper of the 医師会 master only: not MHLW, nor another 医師会 of the same prefecture.
+  ExpectRefused(w, w.SignedIn(w.mhlw), path, good, bhttp::status::forbidden);
+  ExpectRefused(w, w.SignedIn(w.chuo_ma), path, good, bhttp::status::forbidden);
+  // A 都道府県医師会 is not abolished here (the top of its prefecture's chains).
+  ExpectRefused(w, chuokai, "/api/organisations/" + std::string(World::kTokyoMa) + "/dates", good,
+                bhttp::status::conflict);
+  const json::object done = ExpectIdempotent(w, chuokai, path, good, bhttp::status::ok);
+  CHECK_EQ(done.at("date_kind").as_string(), "abolition_scheduled");
+  CHECK(w.Org(w.chiyoda_ma).abolition_date.has_value());
+  // Its members apply no more until they move (409 in Japanese).
+  Res r = w.SignedIn(w.inst_member)
+              .Post("/api/letters", {{"contract_type", "routine"}, {"document_confirmed", true}});
+  CHECK_EQ(r.result(), bhttp::status::conflict);
+  CHECK_MESSAGE(r.body().find("廃止") != std::string::npos, r.body());
+}
+
 // The keeper by area (issue 23): the municipality where an insured institution is located, the
 // prefecture where a non-insured site is (docs/core.md "The keeper of a master record").
 constexpr const char* kSapporo = "011002";   // 札幌市
