@@ -139,15 +139,22 @@ Status DecideRequestCodeChange(Draft& d, const RequestCodeChange& r,
     e.approver = pref->id;
     return emit();
   }
-  SHUGO_ASSIGN_OR_RETURN(MedicalInstitutionCode code,
-                         MedicalInstitutionCode::Parse(r.new_code, "new_code"));
-  if (code.str() == o->code) {
+  // A code of the institution master: a 類似コード of a non-insured institution (F-1-5) is no
+  // 医療機関コード of the オンライン資格確認 master, and is taken as registered.
+  std::string new_code = r.new_code;
+  if (const Organisation* held = s.FindOrgByCode(new_code);
+      held == nullptr || held->kind != K::kNonInsuredInstitution) {
+    SHUGO_ASSIGN_OR_RETURN(MedicalInstitutionCode code,
+                           MedicalInstitutionCode::Parse(r.new_code, "new_code"));
+    new_code = code.str();
+  }
+  if (new_code == o->code) {
     return Status::InvalidArgument("new_code", "現在の医療機関コードと同じです");
   }
-  const Organisation* holder = s.FindOrgByCode(code.str());
+  const Organisation* holder = s.FindOrgByCode(new_code);
   if (holder != nullptr && r.change == CodeChangeKind::kCodeChange) {
     return Status::InvalidArgument("new_code",
-                                   "医療機関コード" + code.str() + "は" + holder->name +
+                                   "医療機関コード" + new_code + "は" + holder->name +
                                        "が使用しています（合併の場合は「合併」を選んでください）");
   }
   if (holder != nullptr) {  // 吸収合併: into an existing institution
@@ -176,15 +183,15 @@ Status DecideRequestCodeChange(Draft& d, const RequestCodeChange& r,
     return emit();
   }
   // A new code (code change, 新設合併): chosen from the オンライン資格確認 master.
-  const EligibilityRow* row = s.FindEligible(code.str());
+  const EligibilityRow* row = s.FindEligible(new_code);
   if (row == nullptr) {
     return Status::InvalidArgument(
-        "new_code", "医療機関コード" + code.str() +
+        "new_code", "医療機関コード" + new_code +
                         "はオンライン資格確認の医療機関情報に登録されていません。登録後に申請して"
                         "ください（F-1-4-3）");
   }
   SHUGO_ASSIGN_OR_RETURN(const Organisation* m, LocationOf(s, *row));
-  e.new_code = code.str();
+  e.new_code = new_code;
   e.approver = m->id;
   return emit();
 }

@@ -177,7 +177,10 @@ Status DecideSubmitNonInsuredRegistration(Draft& d, const SubmitNonInsuredRegist
         "email_digest", "メールアドレスの照合値がありません（入力リンクから送ってください）");
   }
   const std::string& digest = r.email_digest;
-  if (s.RegistrationByEmail(digest) != nullptr) {
+  // (The entry's own address is no other's: a second entry through a used link is refused for
+  // the link below.)
+  if (const NonInsuredRegistration* other = s.RegistrationByEmail(digest);
+      other != nullptr && other->id != reg->id) {
     return Status::InvalidArgument(
         "email",
         "このメールアドレスは他の医療機関の登録に使われています。医療機関ごとにメールアドレスを用意"

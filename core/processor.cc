@@ -1073,7 +1073,7 @@ Result<bool> DecideDue(Draft& d, JapanDate day, std::string* command_id) {
         }
         break;
       }
-      case DK::kAbolitionScheduled:  // F-1-8-2: 脱退日 = 廃止日
+      case DK::kAbolitionScheduled: {  // F-1-8-2: 脱退日 = 廃止日
         e.kind = DK::kAbolished;
         SHUGO_RETURN_IF_ERROR(d.Emit(e, p.date));
         SHUGO_RETURN_IF_ERROR(d.SecedeAll(o, p.date, p.date, "自治体の廃止（F-1-8-2）"));
@@ -1081,9 +1081,11 @@ Result<bool> DecideDue(Draft& d, JapanDate day, std::string* command_id) {
         // setting-up municipality) secede on the same date (**project**, docs/core.md).
         SHUGO_RETURN_IF_ERROR(d.SecedeAddressed(o, p.date));
         // A union's members leave it: their last day in it is the day before 廃止日 (F-1-9-2).
+        // (MembersOf lists a member once per join.)
+        std::unordered_set<OrgId> left_already;
         for (OrgId id : s.MembersOf(o.id)) {
           const Organisation& m = d.Org(id);
-          if (!m.in_union || m.union_id != o.id) continue;
+          if (!m.in_union || m.union_id != o.id || !left_already.insert(id).second) continue;
           OrganisationDated left;
           left.id = m.id;
           left.kind = DK::kUnionLeft;
@@ -1093,6 +1095,7 @@ Result<bool> DecideDue(Draft& d, JapanDate day, std::string* command_id) {
           SHUGO_RETURN_IF_ERROR(DecideFeeDateEffects(d, DK::kUnionLeaveScheduled, m, left.date));
         }
         break;
+      }
       case DK::kUnionJoinScheduled:  // F-1-9-1: 脱退日 = 加入日 − 1, in effect from 加入日
         e.kind = DK::kUnionJoined;
         e.other = o.union_id;

@@ -441,15 +441,18 @@ TEST_CASE("F-1-4-3 new-code merger gives the first the new code and merges the n
   const Position h = w.Head();
   w.Ok(As(World::kChuo), ReviewCodeChange{second_code, 1, true, ""});
   auto got = w.Since(h);
-  REQUIRE_EQ(got.size(), 3u);  // the decision, the second's letter, its re-delegation
+  // The decision, the survivor's record of it, the second's letter, its re-delegation.
+  REQUIRE_EQ(got.size(), 4u);
   const auto& decided = std::get<CodeChangeDecided>(got[0].event);
   CHECK_EQ(decided.survivor, w.inst_nonmember);
   CHECK_EQ(decided.code, kChuoCode);
+  CHECK_EQ(Show(got[1].event),
+           Show(OrganisationChanged{w.inst_nonmember, {{"merged_from", "", second_code}}, 0}));
   CHECK_EQ(
-      Show(got[1].event),
+      Show(got[2].event),
       Show(Moved(second, LC::kSecedeBySystem, LS::kSeceded, std::nullopt, w.Today(),
                  "医療機関の合併（F-1-4-3）：合併先の委任状" + std::to_string(first) + "に統合")));
-  CHECK_EQ(Show(got[2].event), Show(Moved(w.L(second).upper, LC::kSecedeBySystem, LS::kSeceded,
+  CHECK_EQ(Show(got[3].event), Show(Moved(w.L(second).upper, LC::kSecedeBySystem, LS::kSeceded,
                                           std::nullopt, w.Today(), kNoneBelow)));
 }
 
@@ -649,7 +652,7 @@ TEST_CASE(
 
 TEST_CASE("F-1-4-3 a non-insured site merges into another of the institution master") {
   World w;
-  const std::string site = w.Code(w.site_municipal);      // 千代田区集団接種会場
+  const std::string site = w.Code(w.site_municipal);     // 千代田区集団接種会場
   const std::string other = w.Code(w.site_prefectural);  // 東京都大規模接種会場
   // An insured institution does not merge into a non-insured one.
   CHECK_EQ(w.Refusal(As(w.Code(w.inst_member)), Change(CodeChangeKind::kMerger, other, "合併"),

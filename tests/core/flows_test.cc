@@ -550,7 +550,8 @@ TEST_CASE("F-4 a refused bulk approval names every letter it is about and append
 
 // ---- the day job (F_バッチ_3-1)
 
-TEST_CASE("day job: the first run starts on the earliest date due, each transition on its date") {
+TEST_CASE(
+    "day job: the first run starts on the earliest date due so each transition has its date") {
   World w;
   const LetterId inst = w.Apply(w.inst_member);
   Outcome o = w.Approve({inst});
