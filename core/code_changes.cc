@@ -30,13 +30,6 @@ bool Participates(const State& s, OrgId municipality) {
   return false;
 }
 
-// Whether `by` decides for `approver`: itself, or the union its municipality is a member of.
-bool DecidesFor(const State& s, const Organisation& by, OrgId approver) {
-  if (by.id == approver) return true;
-  const Organisation* m = s.FindOrg(approver);
-  return m != nullptr && m->in_union && m->union_id == by.id;
-}
-
 // The registered municipality of a master row (the approver of an insured code, F-1-4-3).
 Result<const Organisation*> LocationOf(const State& s, const EligibilityRow& row) {
   const Organisation* m = s.FindOrgByCode(row.municipality_code);

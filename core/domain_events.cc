@@ -34,6 +34,8 @@ static_assert(static_cast<int>(fb::CampaignImplementer::prefecture) ==
               static_cast<int>(CampaignImplementer::kPrefecture));
 static_assert(static_cast<int>(fb::UserChange::password_reset) ==
               static_cast<int>(UserChange::kPasswordReset));
+static_assert(static_cast<int>(fb::TerminationOutcome::lapsed) ==
+              static_cast<int>(TerminationOutcome::kLapsed));
 
 template <typename To, typename From>
 Result<To> EnumFrom(From value, From max, const char* field) {
@@ -253,6 +255,59 @@ flatbuffers::Offset<void> Write(flatbuffers::FlatBufferBuilder& fbb, const UserR
       .Union();
 }
 
+// ---- F-7 解除依頼
+
+flatbuffers::Offset<void> Write(flatbuffers::FlatBufferBuilder& fbb,
+                                const TerminationRequested& e) {
+  auto reason = fbb.CreateString(e.reason);
+  std::vector<fb::ContractType> types;
+  types.reserve(e.contract_types.size());
+  for (ContractType t : e.contract_types) types.push_back(EnumTo<fb::ContractType>(t));
+  auto contract_types = fbb.CreateVector(types);
+  return fb::CreateTerminationRequested(fbb, e.id, e.institution, e.requester, e.addressee, reason,
+                                        Ymd(e.date), contract_types)
+      .Union();
+}
+
+flatbuffers::Offset<void> Write(flatbuffers::FlatBufferBuilder& fbb,
+                                const TerminationRequestDecided& e) {
+  auto reason = fbb.CreateString(e.reason);
+  auto letters = fbb.CreateVector(e.letters);
+  return fb::CreateTerminationRequestDecided(fbb, e.id, EnumTo<fb::TerminationOutcome>(e.outcome),
+                                             reason, Ymd(e.date), letters)
+      .Union();
+}
+
+Result<DomainEvent> DecodeTerminationRequest(const fb::Event& event) {
+  if (event.payload_type() == fb::Payload::TerminationRequested) {
+    const auto* p = event.payload_as_TerminationRequested();
+    TerminationRequested e;
+    e.id = p->id();
+    e.institution = p->institution();
+    e.requester = p->requester();
+    e.addressee = p->addressee();
+    e.reason = Str(p->reason());
+    SHUGO_ASSIGN_OR_RETURN(e.date, OptDate(p->date(), "date"));
+    if (p->contract_types() != nullptr) {
+      for (fb::ContractType t : *p->contract_types()) {
+        SHUGO_ASSIGN_OR_RETURN(ContractType type, (EnumFrom<ContractType>(t, fb::ContractType::MAX,
+                                                                          "contract_types")));
+        e.contract_types.push_back(type);
+      }
+    }
+    return DomainEvent(std::move(e));
+  }
+  const auto* p = event.payload_as_TerminationRequestDecided();
+  TerminationRequestDecided e;
+  e.id = p->id();
+  SHUGO_ASSIGN_OR_RETURN(e.outcome, (EnumFrom<TerminationOutcome>(
+                                        p->outcome(), fb::TerminationOutcome::MAX, "outcome")));
+  e.reason = Str(p->reason());
+  SHUGO_ASSIGN_OR_RETURN(e.date, OptDate(p->date(), "date"));
+  if (p->letters() != nullptr) e.letters.assign(p->letters()->begin(), p->letters()->end());
+  return DomainEvent(std::move(e));
+}
+
 // ---- F-2 fees and vaccines
 
 int16_t OptInt(const std::optional<int>& v) { return v ? static_cast<int16_t>(*v) : int16_t{-1}; }
@@ -409,6 +464,10 @@ constexpr fb::Payload PayloadType() {
     return fb::Payload::NonInsuredRegistrationDecided;
   }
   if constexpr (std::is_same_v<T, UserRecorded>) return fb::Payload::UserRecorded;
+  if constexpr (std::is_same_v<T, TerminationRequested>) return fb::Payload::TerminationRequested;
+  if constexpr (std::is_same_v<T, TerminationRequestDecided>) {
+    return fb::Payload::TerminationRequestDecided;
+  }
 }
 
 }  // namespace
@@ -427,6 +486,15 @@ std::string_view JapaneseName(CodeChangeKind kind) {
       return "非保険医療機関への変更";
   }
   return "";
+}
+
+std::string_view CodeName(TerminationOutcome outcome) {
+  return fb::EnumNameTerminationOutcome(EnumTo<fb::TerminationOutcome>(outcome));
+}
+
+std::string_view JapaneseName(TerminationOutcome outcome) {
+  static constexpr std::string_view kNames[] = {"解除", "見送り", "終了（委任状が他の手続で終了）"};
+  return kNames[static_cast<size_t>(outcome)];
 }
 
 std::string_view CodeName(OrganisationDateKind kind) {
@@ -474,7 +542,9 @@ std::string_view EventTypeName(const DomainEvent& event) {
                                                 "non_insured_link_issued",
                                                 "non_insured_registration_submitted",
                                                 "non_insured_registration_decided",
-                                                "user_recorded"};
+                                                "user_recorded",
+                                                "termination_requested",
+                                                "termination_request_decided"};
   static_assert(std::size(kNames) == std::variant_size_v<DomainEvent>);
   return kNames[event.index()];
 }
@@ -500,6 +570,8 @@ std::string StreamOf(const DomainEvent& event) {
           return "registration-" + std::to_string(e.id);
         } else if constexpr (std::is_same_v<T, UserRecorded>) {
           return "user-" + std::to_string(e.user);
+        } else if constexpr (kIsTerminationRequestEvent<T>) {
+          return "termination-request-" + std::to_string(e.id);
         } else if constexpr (std::is_same_v<T, LetterApplied> ||
                              std::is_same_v<T, RedelegationCreated> ||
                              std::is_same_v<T, LetterTransitioned> ||
@@ -757,6 +829,9 @@ Result<DomainEvent> Decode(const fb::Event& event) {
       }
       return DomainEvent(std::move(e));
     }
+    case fb::Payload::TerminationRequested:
+    case fb::Payload::TerminationRequestDecided:
+      return DecodeTerminationRequest(event);  // F-7 解除依頼
     default:
       return DecodeFee(event);  // F-2 fees and vaccines, or not a domain event
   }

@@ -22,8 +22,9 @@ namespace shugo::core {
 using OrgId = uint64_t;     // numbered by the processor from 1; 0 means "none"
 using LetterId = uint64_t;  // numbered by the processor from 1; 0 means "none"
 using CampaignId = uint64_t;
-using RegistrationId = uint64_t;  // F-1-5 entries, numbered by the processor from 1
-using UserId = uint64_t;          // the account store's opaque user id; 0 means "none"
+using RegistrationId = uint64_t;        // F-1-5 entries, numbered by the processor from 1
+using UserId = uint64_t;                // the account store's opaque user id; 0 means "none"
+using TerminationRequestId = uint64_t;  // F-7 解除依頼, numbered by the processor from 1
 
 enum class OrganisationDateKind {
   kOpeningScheduled,
@@ -330,6 +331,41 @@ struct UserRecorded {
   friend bool operator==(const UserRecorded&, const UserRecorded&) = default;
 };
 
+// ---- F-7 解除依頼 (core/termination_requests.h): in the stream "termination-request-<id>".
+
+// How a termination request was closed: the addressee terminated the institution's letters or
+// declined (見送り), or the system closed it because the letters ended otherwise (**project**).
+enum class TerminationOutcome { kTerminated, kDeclined, kLapsed };
+std::string_view CodeName(TerminationOutcome outcome);  // terminated, declined, lapsed
+std::string_view JapaneseName(TerminationOutcome outcome);
+
+// A municipality or union with a voluntary contract relation asked the institution's locating
+// authority (the "最寄り自治体" the system found) to terminate its letters (FG-10-002).
+struct TerminationRequested {
+  TerminationRequestId id = 0;
+  OrgId institution = 0, requester = 0, addressee = 0;
+  std::string reason;             // 解除理由 (接種誤りの多発, 不正接種の確認 …)
+  std::optional<JapanDate> date;  // the 解除日 the requester wishes, if any
+  std::vector<ContractType> contract_types;  // the voluntary types of the relation
+  friend bool operator==(const TerminationRequested&, const TerminationRequested&) = default;
+};
+
+// The request was closed: terminated (with the 解除日 and the letters terminated or scheduled),
+// declined with a reason, or lapsed (the system's cause as reason).
+struct TerminationRequestDecided {
+  TerminationRequestId id = 0;
+  TerminationOutcome outcome = TerminationOutcome::kTerminated;
+  std::string reason;
+  std::optional<JapanDate> date;  // terminated: the 解除日
+  std::vector<LetterId> letters;  // terminated: the letters terminated or scheduled to be
+  friend bool operator==(const TerminationRequestDecided&,
+                         const TerminationRequestDecided&) = default;
+};
+
+template <typename T>
+inline constexpr bool kIsTerminationRequestEvent =
+    std::is_same_v<T, TerminationRequested> || std::is_same_v<T, TerminationRequestDecided>;
+
 template <typename T>
 inline constexpr bool kIsRegistrationEvent =
     std::is_same_v<T, NonInsuredLinkIssued> || std::is_same_v<T, NonInsuredRegistrationSubmitted> ||
@@ -348,13 +384,15 @@ using DomainEvent =
                  CampaignDeclared, CampaignFeesChanged, CampaignEndRegistered, CampaignEnded,
                  MunicipalVaccineSet, VaccineSettingUnitSet, InstitutionContractSet,
                  InstitutionVaccineSet, FeeFloorSet, NonInsuredLinkIssued,
-                 NonInsuredRegistrationSubmitted, NonInsuredRegistrationDecided, UserRecorded>;
+                 NonInsuredRegistrationSubmitted, NonInsuredRegistrationDecided, UserRecorded,
+                 TerminationRequested, TerminationRequestDecided>;
 
 // The code name of an event's type ("letter_transitioned", …), for logs, history and JSON.
 std::string_view EventTypeName(const DomainEvent& event);
 
 // The stream an event belongs to: "org-<id>", "letter-<id>", "campaign-<id>", "fees-<owner>",
-// "registration-<id>", "user-<id>", "day", "master-eligibility", "contract".
+// "registration-<id>", "user-<id>", "termination-request-<id>", "day", "master-eligibility",
+// "contract".
 std::string StreamOf(const DomainEvent& event);
 
 // Encodes one event for the store (the payload writer owns a copy of `event`).

@@ -34,6 +34,12 @@ bool IsLocatingAuthority(const State& s, const Organisation& actor, const Organi
   return m != nullptr && m->in_union && m->union_id == actor.id;
 }
 
+bool DecidesFor(const State& s, const Organisation& by, OrgId authority) {
+  if (by.id == authority) return true;
+  const Organisation* m = s.FindOrg(authority);
+  return m != nullptr && m->in_union && m->union_id == by.id;
+}
+
 Result<LetterActor> RelationOf(const Draft& d, const Letter& l, LetterCommand command) {
   SHUGO_ASSIGN_OR_RETURN(const Organisation* o, ActingOrg(d));
   if (o == nullptr) return LetterActor::kSystem;

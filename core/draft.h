@@ -76,6 +76,9 @@ class Draft {
           } else if constexpr (std::is_same_v<T, UserRecorded>) {
             const User* u = state_.FindUser(e.user);
             return u == nullptr ? 0 : u->version;
+          } else if constexpr (kIsTerminationRequestEvent<T>) {
+            const TerminationRequest* r = state_.FindTerminationRequest(e.id);
+            return r == nullptr ? 0 : r->version;
           } else if constexpr (std::is_same_v<T, LetterApplied> ||
                                std::is_same_v<T, RedelegationCreated> ||
                                std::is_same_v<T, LetterTransitioned> ||
@@ -245,11 +248,20 @@ Result<const Organisation*> ActingOrg(const Draft& d);
 // The municipality or union where an institution is located, or a non-insured site's prefecture
 // (F-7).
 bool IsLocatingAuthority(const State& s, const Organisation& actor, const Organisation& inst);
+// Whether `by` decides for `authority`: itself, or the union its municipality is a member of
+// (F-1-4-3 approvals, F-7 解除依頼).
+bool DecidesFor(const State& s, const Organisation& by, OrgId authority);
 // How the actor stands to letter `l` for `command`.
 Result<LetterActor> RelationOf(const Draft& d, const Letter& l, LetterCommand command);
 // Letter `id`, at `expected_version` when given (kAborted otherwise).
 Result<const Letter*> FindOriginal(const Draft& d, LetterId id,
                                    std::optional<uint64_t> expected_version);
+
+// ---- letters
+
+// F-7 解除 of letter `r.letter` by the locating authority (TerminateLetter): a 解除日 of today
+// terminates it at once, a later one is scheduled, an earlier one is refused (field `date`).
+Status DecideTerminate(Draft& d, const TerminateLetter& r, std::optional<uint64_t> expected);
 
 // ---- F-1 masters
 

@@ -9,6 +9,7 @@
 #include "core/codes.h"
 #include "core/draft.h"
 #include "core/non_insured.h"
+#include "core/termination_requests.h"
 #include "core/users.h"
 
 namespace shugo::core {
@@ -710,6 +711,8 @@ Status DecideSimple(Draft& d, LetterId id, LetterCommand command, std::optional<
   return d.Transition(*l, command, f, std::nullopt, std::nullopt);
 }
 
+}  // namespace
+
 // F-7 解除 by the locating authority: a 解除日 of today terminates the letter at once (in effect
 // from that date); a later one is scheduled on the letter (its status does not change) and the
 // day job terminates it on that date; an earlier one is refused (**project**, docs/core.md). A
@@ -734,8 +737,6 @@ Status DecideTerminate(Draft& d, const TerminateLetter& r, std::optional<uint64_
                       command == LetterCommand::kTerminate ? std::optional(r.date) : std::nullopt,
                       std::nullopt);
 }
-
-}  // namespace
 
 namespace {
 
@@ -813,6 +814,7 @@ Result<Outcome> Processor::Submit(const std::string& command_id, const Actor& ac
       store_->AppendDecided(command_id, [&](events::Position) -> Result<events::Decision> {
         Draft d(state_, clock_->Today(), options_, actor);
         SHUGO_RETURN_IF_ERROR(decide(d));
+        SHUGO_RETURN_IF_ERROR(CloseLapsedTerminationRequests(d));  // F-7 解除依頼
         if (d.out().empty()) return Status::FailedPrecondition("変更する内容がありません");
         events::Decision decision;
         decision.command.actor_user = actor.user;
@@ -866,7 +868,8 @@ Result<Outcome> Processor::Submit(const std::string& command_id, const Actor& ac
                             std::is_same_v<E, LetterApplied> ||
                             std::is_same_v<E, RedelegationCreated> ||
                             std::is_same_v<E, CampaignDeclared> ||
-                            std::is_same_v<E, NonInsuredLinkIssued>) {
+                            std::is_same_v<E, NonInsuredLinkIssued> ||
+                            std::is_same_v<E, TerminationRequested>) {
                 created.push_back(ev.id);
               }
             },
@@ -895,7 +898,8 @@ template <typename T>
 constexpr bool kTakesNoVersion =
     std::is_same_v<T, RegisterOrganisation> || std::is_same_v<T, ApplyLetter> ||
     std::is_same_v<T, DeclareCampaign> || std::is_same_v<T, IssueNonInsuredLink> ||
-    std::is_same_v<T, ImportEligibilityMaster> || std::is_same_v<T, SubmitNonInsuredRegistration>;
+    std::is_same_v<T, ImportEligibilityMaster> || std::is_same_v<T, SubmitNonInsuredRegistration> ||
+    std::is_same_v<T, RequestTermination>;
 
 // A refusal of the request itself (its fields, its target) or of who sends it, as opposed to a
 // conflict with the state (kFailedPrecondition, kAlreadyExists, kAborted: HTTP 409).
@@ -980,6 +984,10 @@ Status DecideOn(Draft& d, const CommandRequest& request, std::optional<uint64_t>
             return DecideReviewNonInsuredRegistration(d, r, expected);
           } else if constexpr (std::is_same_v<T, RecordUser>) {
             return DecideRecordUser(d, r, expected);  // user accounts (core/users.cc)
+          } else if constexpr (std::is_same_v<T, RequestTermination>) {
+            return DecideRequestTermination(d, r);  // F-7 解除依頼
+          } else if constexpr (std::is_same_v<T, AnswerTerminationRequest>) {
+            return DecideAnswerTerminationRequest(d, r, expected);
           } else {
             static_assert(std::is_same_v<T, RegisterCampaignEnd>);
             return DecideRegisterCampaignEnd(d, r, expected);
@@ -1001,6 +1009,7 @@ Result<std::vector<DomainEvent>> Processor::Preview(const CommandRequest& reques
   return Read([&](const State& s) -> Result<std::vector<DomainEvent>> {
     Draft d(s, clock_->Today(), options_, request.actor);
     SHUGO_RETURN_IF_ERROR(Decide(d, request));
+    SHUGO_RETURN_IF_ERROR(CloseLapsedTerminationRequests(d));
     if (d.out().empty()) return Status::FailedPrecondition("変更する内容がありません");
     std::vector<DomainEvent> events;
     events.reserve(d.out().size());

@@ -18,6 +18,7 @@
 #include "core/fees.h"
 #include "core/non_insured.h"
 #include "core/state.h"
+#include "core/termination_requests.h"
 #include "core/users.h"
 #include "events/event_store.h"
 
@@ -129,7 +130,8 @@ struct AnnounceCollectiveContract {
 // F-10 campaigns: DeclareCampaign, ChangeCampaignFees, SetAdditionalFees, RegisterCampaignEnd
 // (core/campaigns.h); F-2 fees and vaccines (core/fees.h); F-1-5 entries through an input link:
 // IssueNonInsuredLink, SubmitNonInsuredRegistration, ReviewNonInsuredRegistration
-// (core/non_insured.h); user accounts: RecordUser (core/users.h).
+// (core/non_insured.h); user accounts: RecordUser (core/users.h); F-7 解除依頼:
+// RequestTermination, AnswerTerminationRequest (core/termination_requests.h).
 using Request =
     std::variant<RegisterOrganisation, ChangeOrganisation, EnterOrganisationDate, ApplyLetter,
                  ReapplyLetter, ApproveLetters, ReturnLetter, WithdrawLetter, RequestSecession,
@@ -138,7 +140,7 @@ using Request =
                  RegisterCampaignEnd, SetMunicipalVaccine, EndMunicipalVaccine,
                  SetVaccineSettingUnit, SetContractMunicipality, SetInstitutionVaccine, SetFeeFloor,
                  IssueNonInsuredLink, SubmitNonInsuredRegistration, ReviewNonInsuredRegistration,
-                 RecordUser>;
+                 RecordUser, RequestTermination, AnswerTerminationRequest>;
 
 struct CommandRequest {
   std::string id;  // idempotency key (invariant 5)
@@ -146,8 +148,9 @@ struct CommandRequest {
   // The version of the target (organisation or the one letter) the user saw; a different current
   // version is a conflict (kAborted, invariant 4). Not set: decide on the current version. The
   // target of RequestCodeChange is the acting institution, of AnnounceCollectiveContract the
-  // "contract" stream (0 until signed). Commands that create their record (RegisterOrganisation,
-  // ApplyLetter, DeclareCampaign, IssueNonInsuredLink) or that no user saw a version of
+  // "contract" stream (0 until signed), of AnswerTerminationRequest the request. Commands that
+  // create their record (RegisterOrganisation, ApplyLetter, DeclareCampaign, IssueNonInsuredLink,
+  // RequestTermination) or that no user saw a version of
   // (ImportEligibilityMaster, SubmitNonInsuredRegistration) refuse one (kInvalidArgument, field
   // "expected_version").
   std::optional<uint64_t> expected_version;
@@ -160,8 +163,8 @@ struct CommandRequest {
 
 struct Outcome {
   events::AppendResult append;
-  std::vector<uint64_t> created;  // ids of the organisations, letters, campaigns or F-1-5
-                                  // registrations the command created
+  std::vector<uint64_t> created;  // ids of the organisations, letters, campaigns, F-1-5
+                                  // registrations or F-7 解除依頼 the command created
 };
 
 struct DayReport {

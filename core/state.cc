@@ -676,6 +676,52 @@ Status State::ApplyEvent(const UserRecorded& e) {
   return Status::Ok();
 }
 
+const TerminationRequest* State::FindTerminationRequest(TerminationRequestId id) const {
+  return id >= 1 && id <= termination_requests_.size() ? &termination_requests_[id - 1] : nullptr;
+}
+
+const TerminationRequest* State::OpenTerminationRequest(OrgId institution, OrgId requester) const {
+  auto it = open_termination_.find({institution, requester});
+  return it == open_termination_.end() ? nullptr : FindTerminationRequest(it->second);
+}
+
+std::vector<TerminationRequestId> State::OpenTerminationRequestsAbout(OrgId institution) const {
+  std::vector<TerminationRequestId> out;
+  for (auto it = open_termination_.lower_bound({institution, 0});
+       it != open_termination_.end() && it->first.first == institution; ++it) {
+    out.push_back(it->second);
+  }
+  return out;
+}
+
+Status State::ApplyEvent(const TerminationRequested& e) {
+  if (e.id != termination_requests_.size() + 1) {
+    return Inconsistent("termination request " + std::to_string(e.id) + " out of order");
+  }
+  for (OrgId org : {e.institution, e.requester, e.addressee}) {
+    if (FindOrg(org) == nullptr) {
+      return Inconsistent("termination request " + std::to_string(e.id) +
+                          " names unknown organisation " + std::to_string(org));
+    }
+  }
+  if (!open_termination_.emplace(std::pair{e.institution, e.requester}, e.id).second) {
+    return Inconsistent("a second open termination request " + std::to_string(e.id));
+  }
+  termination_requests_.push_back(TerminationRequest{e, std::nullopt, 1});
+  return Status::Ok();
+}
+
+Status State::ApplyEvent(const TerminationRequestDecided& e) {
+  if (e.id < 1 || e.id > termination_requests_.size() || !termination_requests_[e.id - 1].open()) {
+    return Inconsistent("decision on termination request " + std::to_string(e.id) + " not open");
+  }
+  TerminationRequest& r = termination_requests_[e.id - 1];
+  r.decision = e;
+  ++r.version;
+  open_termination_.erase({r.asked.institution, r.asked.requester});
+  return Status::Ok();
+}
+
 void State::Unindex(const Letter& letter) {
   if (letter.status == LetterStatus::kApproved && letter.contract_date) {
     approved_.erase({*letter.contract_date, letter.id});

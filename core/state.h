@@ -130,6 +130,18 @@ struct User {
   friend bool operator==(const User&, const User&) = default;
 };
 
+// F-7 解除依頼 (core/termination_requests.h): asked by a municipality or union with a voluntary
+// contract relation, addressed to the institution's locating authority; open until the addressee
+// terminates or declines, or the system closes it when the letters end otherwise.
+struct TerminationRequest {
+  TerminationRequested asked;                         // who asked whom, about what, and why
+  std::optional<TerminationRequestDecided> decision;  // none while open
+  uint64_t version = 0;                               // its stream's version
+
+  bool open() const { return !decision.has_value(); }
+  friend bool operator==(const TerminationRequest&, const TerminationRequest&) = default;
+};
+
 // Who delegates what to whom: at most one non-terminal original letter per key (**project**).
 struct LetterKey {
   OrgId delegator = 0;
@@ -202,6 +214,20 @@ class State {
   const User* FindUser(UserId id) const;
   const std::unordered_map<UserId, User>& users() const { return users_; }
 
+  // ---- F-7 解除依頼 (core/termination_requests.h)
+  const TerminationRequest* FindTerminationRequest(TerminationRequestId id) const;
+  const std::vector<TerminationRequest>& termination_requests() const {  // index = id − 1
+    return termination_requests_;
+  }
+  TerminationRequestId next_termination_request_id() const {
+    return termination_requests_.size() + 1;
+  }
+  // The open request of `requester` about `institution`, or nullptr (one at a time).
+  const TerminationRequest* OpenTerminationRequest(OrgId institution, OrgId requester) const;
+  // The open requests about `institution`, in requester order.
+  std::vector<TerminationRequestId> OpenTerminationRequestsAbout(OrgId institution) const;
+  bool any_open_termination_request() const { return !open_termination_.empty(); }
+
   // Approved letters waiting for their day (activation), by 契約日.
   const std::set<std::pair<JapanDate, LetterId>>& approved_by_date() const { return approved_; }
   // Letters scheduled to secede, by 脱退日.
@@ -254,6 +280,8 @@ class State {
   Status ApplyEvent(const NonInsuredRegistrationSubmitted& e);
   Status ApplyEvent(const NonInsuredRegistrationDecided& e);
   Status ApplyEvent(const UserRecorded& e);
+  Status ApplyEvent(const TerminationRequested& e);
+  Status ApplyEvent(const TerminationRequestDecided& e);
   Campaign* MutableCampaign(CampaignId id);
   Organisation* MutableOrg(OrgId id);
   Letter* MutableLetter(LetterId id);
@@ -293,6 +321,8 @@ class State {
   std::vector<NonInsuredRegistration> registrations_;
   std::unordered_map<std::string, RegistrationId> registration_emails_;
   std::unordered_map<UserId, User> users_;
+  std::vector<TerminationRequest> termination_requests_;
+  std::map<std::pair<OrgId, OrgId>, TerminationRequestId> open_termination_;  // (inst, requester)
 };
 
 }  // namespace shugo::core

@@ -222,16 +222,9 @@ Result<projections::OrganisationFilter> SearchFilter(Call& call) {
   if (f.q.size() > 200 || !IsValidUtf8(f.q)) {
     return Status::InvalidArgument("q", "q は200バイト以内の文字列で指定してください");
   }
-  SHUGO_ASSIGN_OR_RETURN(int64_t page, QueryNumber(call, "page", 1));
-  if (page < 1 || page > 1'000'000) {
-    return Status::InvalidArgument("page", "page は 1〜1000000 です");
-  }
-  SHUGO_ASSIGN_OR_RETURN(int64_t per_page, QueryNumber(call, "per_page", 50));
-  if (per_page < 1 || per_page > 500) {
-    return Status::InvalidArgument("per_page", "per_page は 1〜500 です");
-  }
-  f.page = static_cast<int>(page);
-  f.per_page = static_cast<int>(per_page);
+  SHUGO_ASSIGN_OR_RETURN(const auto paging, PageParams(call));
+  f.page = paging.first;
+  f.per_page = paging.second;
   return f;
 }
 

@@ -19,6 +19,7 @@
 #include "http/internal/input_link_routes.h"
 #include "http/internal/letter_routes.h"
 #include "http/internal/organisation_routes.h"
+#include "http/internal/termination_request_routes.h"
 #include "projections/queries.h"
 
 namespace shugo::http::internal {
@@ -130,7 +131,7 @@ bool ReadsProjections(const Request& req, std::string_view path) {
   if (req.method() != bhttp::verb::get && req.method() != bhttp::verb::head) return false;
   for (std::string_view prefix :
        {"/api/letters", "/api/organisations", "/api/campaigns", "/api/code-changes", "/api/public/",
-        "/api/collective-contract", "/api/non-insured"}) {
+        "/api/collective-contract", "/api/non-insured", "/api/termination-requests"}) {
     if (path.starts_with(prefix)) return true;
   }
   return false;
@@ -505,6 +506,18 @@ Result<int64_t> QueryNumber(const Call& call, const std::string& name, int64_t f
   return Number(call.query, name, fallback);
 }
 
+Result<std::pair<int, int>> PageParams(const Call& call) {
+  SHUGO_ASSIGN_OR_RETURN(int64_t page, QueryNumber(call, "page", 1));
+  if (page < 1 || page > 1'000'000) {
+    return Status::InvalidArgument("page", "page は 1〜1000000 です");
+  }
+  SHUGO_ASSIGN_OR_RETURN(int64_t per_page, QueryNumber(call, "per_page", 50));
+  if (per_page < 1 || per_page > 500) {
+    return Status::InvalidArgument("per_page", "per_page は 1〜500 です");
+  }
+  return std::pair{static_cast<int>(page), static_cast<int>(per_page)};
+}
+
 std::optional<Response> WaitMinPosition(const Call& call) {
   return WaitForPosition(call.ctx, call.req.version(), call.query);
 }
@@ -619,7 +632,7 @@ const std::vector<Route>& Routes() {
   static const std::vector<Route> all = [] {
     std::vector<Route> r = routes;
     for (std::vector<Route> (*area)() :
-         {OrganisationRoutes, OrganisationCommandRoutes, AdminRoutes}) {
+         {OrganisationRoutes, OrganisationCommandRoutes, AdminRoutes, TerminationRequestRoutes}) {
       std::vector<Route> more = area();
       r.insert(r.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
     }

@@ -787,4 +787,88 @@ Result<Page<PublicItem>> PublicSearchAll(const Reader& reader, const PublicFilte
   return page;
 }
 
+namespace {
+
+// The requests `viewer` may see in `box`, as a WHERE clause on `termination_requests t`.
+Where TerminationWhere(const Viewer& viewer, RequestBox box) {
+  const auto org = static_cast<int64_t>(viewer.org);
+  // Addressed to the viewer, or to a municipality of the 広域連合 it is (which decides for it).
+  const std::string received =
+      "(t.addressee = ? OR t.addressee IN (SELECT id FROM organisations WHERE union_id = ? AND "
+      "in_union = 1))";
+  Where w;
+  if (box == RequestBox::kReceived) {
+    w.Add(received);
+    w.binds.insert(w.binds.end(), {org, org});
+  } else if (box == RequestBox::kSent) {
+    w.Add("t.requester = ?", org);
+  } else if (viewer.org != 0 && core::LetterScopeOf(viewer.kind) != core::LetterScope::kAll) {
+    w.Add("(t.requester = ? OR " + received + ")");
+    w.binds.insert(w.binds.end(), {org, org, org});
+  }
+  return w;
+}
+
+constexpr const char* kTerminationFrom =
+    " FROM termination_requests t JOIN organisations i ON i.id = t.institution JOIN organisations "
+    "r ON r.id = t.requester JOIN organisations a ON a.id = t.addressee";
+
+Status TerminationRows(const Reader& reader, const Where& w, int64_t limit, int64_t offset,
+                       std::vector<TerminationRequestItem>& out) {
+  SHUGO_ASSIGN_OR_RETURN(
+      Statement st,
+      reader.db().Prepare(
+          std::string("SELECT t.id, t.institution, i.code, i.name, t.requester, r.code, r.name, "
+                      "t.addressee, a.code, a.name, t.status, t.reason, t.date, t.contract_types, "
+                      "t.decision_reason, t.decision_date, t.letters, t.version") +
+          kTerminationFrom + w.sql + " ORDER BY t.id DESC LIMIT ? OFFSET ?"));
+  const int next = BindAll(st, w.binds);
+  st.Bind(next, limit).Bind(next + 1, offset);
+  for (;;) {
+    SHUGO_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    TerminationRequestItem& it = out.emplace_back();
+    it.id = static_cast<core::TerminationRequestId>(st.Int(0));
+    // Three parties of three columns each (id, code, name), then the request's texts in order.
+    PartyItem* parties[] = {&it.institution, &it.requester, &it.addressee};
+    for (int p = 0; p < 3; ++p) {
+      *parties[p] = {static_cast<core::OrgId>(st.Int(1 + 3 * p)), Column(st, 2 + 3 * p),
+                     Column(st, 3 + 3 * p)};
+    }
+    std::string* texts[] = {&it.status,          &it.reason,        &it.date,   &it.contract_types,
+                            &it.decision_reason, &it.decision_date, &it.letters};
+    for (int t = 0; t < 7; ++t) *texts[t] = Column(st, 10 + t);
+    it.version = static_cast<uint64_t>(st.Int(17));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<Page<TerminationRequestItem>> ListTerminationRequests(
+    const Reader& reader, const Viewer& viewer, const TerminationRequestFilter& filter) {
+  Where w = TerminationWhere(viewer, filter.box);
+  if (!filter.status.empty()) w.Add("t.status = ?", filter.status);
+  Page<TerminationRequestItem> page;
+  SHUGO_ASSIGN_OR_RETURN(Statement count, reader.db().Prepare("SELECT count(*) FROM (SELECT 1 FROM "
+                                                              "termination_requests t" +
+                                                              w.sql + " LIMIT ?)"));
+  count.Bind(BindAll(count, w.binds), kCountLimit + 1);
+  SHUGO_RETURN_IF_ERROR(SetTotal(count, page));
+  const auto [per_page, offset] = PageOf(filter.page, filter.per_page);
+  if (offset >= page.total && !page.more) return page;
+  SHUGO_RETURN_IF_ERROR(TerminationRows(reader, w, per_page, offset, page.items));
+  return page;
+}
+
+Result<std::optional<TerminationRequestItem>> FindTerminationRequest(
+    const Reader& reader, const Viewer& viewer, core::TerminationRequestId id) {
+  Where w = TerminationWhere(viewer, RequestBox::kAll);
+  w.Add("t.id = ?", static_cast<int64_t>(id));
+  std::vector<TerminationRequestItem> found;
+  SHUGO_RETURN_IF_ERROR(TerminationRows(reader, w, 1, 0, found));
+  if (found.empty()) return std::optional<TerminationRequestItem>();
+  return std::optional<TerminationRequestItem>(std::move(found.front()));
+}
+
 }  // namespace shugo::projections

@@ -146,6 +146,44 @@ Result<std::vector<OrganisationItem>> UnionMembers(const Reader& reader, core::O
 Result<std::vector<LetterItem>> LettersFrom(const Reader& reader, const Viewer& viewer,
                                             core::OrgId org, int limit);
 
+// ---- F-7 解除依頼 (core/termination_requests.h)
+
+enum class RequestBox {
+  kAll,       // every request the viewer may see
+  kReceived,  // addressed to the viewer (or, for a 広域連合, to one of its members)
+  kSent,      // sent by the viewer
+};
+
+struct TerminationRequestFilter {
+  RequestBox box = RequestBox::kAll;
+  std::string status;  // open, terminated, declined, lapsed; empty: any
+  int page = 1, per_page = 50;
+};
+
+// One party of a request: its id, current code and name.
+struct PartyItem {
+  core::OrgId id = 0;
+  std::string code, name;
+};
+
+struct TerminationRequestItem {
+  core::TerminationRequestId id = 0;
+  PartyItem institution, requester, addressee;
+  std::string status, reason, date, contract_types;     // date: the 解除日 wished, or empty
+  std::string decision_reason, decision_date, letters;  // letters: ids, comma separated
+  uint64_t version = 0;
+};
+
+// The requests the viewer may see (F-8, **project**: its requester, its addressee and the union
+// the addressee is a member of, 厚生労働省 and 国保中央会 — core::MaySeeTerminationRequest), in the
+// box asked for, newest first.
+Result<Page<TerminationRequestItem>> ListTerminationRequests(
+    const Reader& reader, const Viewer& viewer, const TerminationRequestFilter& filter);
+// nullopt when the request does not exist or the viewer may not see it (both answer 404).
+Result<std::optional<TerminationRequestItem>> FindTerminationRequest(const Reader& reader,
+                                                                     const Viewer& viewer,
+                                                                     core::TerminationRequestId id);
+
 // ---- public search (F-21, no login)
 
 struct PublicFilter {

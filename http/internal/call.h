@@ -67,6 +67,9 @@ Result<std::optional<std::string>> OptionalString(const Call& call, std::string_
 Status OnlyParams(const Call& call, std::span<const std::string_view> known);
 // A query parameter as a whole number ≥ 0 (`fallback` when absent); kInvalidArgument naming it.
 Result<int64_t> QueryNumber(const Call& call, const std::string& name, int64_t fallback);
+// `page` (from 1, at most 1,000,000; default 1) and `per_page` (1–500; default 50) of a list;
+// kInvalidArgument naming the parameter otherwise.
+Result<std::pair<int, int>> PageParams(const Call& call);
 // Read-your-writes (invariant 8): with ?min_position=N, waits up to 2 s for the projections to
 // reach N. An answer (400 past the log head, 503 + Retry-After when not reached) or nullopt.
 std::optional<Response> WaitMinPosition(const Call& call);

@@ -58,6 +58,7 @@ struct Batch {
   std::vector<LetterRow> letters;
   std::vector<core::Campaign> campaigns;
   std::vector<core::NonInsuredRegistration> registrations;
+  std::vector<core::TerminationRequest> termination_requests;
   std::vector<PublicRow> public_rows;
   bool empty() const { return last == 0; }
 };

@@ -150,6 +150,8 @@ Status Fold::Apply(events::Position position, const fb::Event& record, Batch* ba
           campaigns_.Insert(e.id);
         } else if constexpr (core::kIsRegistrationEvent<E>) {
           registrations_.Insert(e.id);
+        } else if constexpr (core::kIsTerminationRequestEvent<E>) {
+          termination_requests_.Insert(e.id);
         }
       },
       event);
@@ -227,9 +229,15 @@ void Fold::Seal(Batch& batch, bool deferred) {
       batch.registrations.push_back(*r);
     }
   }
+  for (core::TerminationRequestId id : termination_requests_.Sorted()) {
+    if (const core::TerminationRequest* r = state_.FindTerminationRequest(id)) {
+      batch.termination_requests.push_back(*r);
+    }
+  }
   orgs_.Clear();
   campaigns_.Clear();
   registrations_.Clear();
+  termination_requests_.Clear();
   batch.deferred = deferred;
   if (deferred) return;
   const auto& letters = letters_.Sorted();

@@ -82,7 +82,7 @@ class Fold {
 
   core::State state_;
   events::Position position_ = 0;
-  TouchSet orgs_, public_, letters_, campaigns_, registrations_;
+  TouchSet orgs_, public_, letters_, campaigns_, registrations_, termination_requests_;
   // What a letter's row takes from the events of the current batch, by letter id.
   struct LetterMarks {
     int64_t created = 0, last = 0;  // recorded_at of its creation and last event (0: none)

@@ -45,7 +45,8 @@ class Organisations final : public Projection {
   std::string_view name() const override { return "organisations"; }
   std::string schema() const override { return std::string(schemas::k_organisations_sql); }
   std::vector<std::string> tables() const override {
-    return {"organisations", "organisation_codes", "organisation_search", "registrations"};
+    return {"organisations", "organisation_codes", "organisation_search", "registrations",
+            "termination_requests"};
   }
   std::vector<std::string> dependents() const override {
     return {"organisation_trigrams"};  // a view of organisation_search's index, no rows of its own
@@ -75,10 +76,17 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?
 INSERT OR REPLACE INTO registrations (id, issuer, approver, expires, status, name, kana, address,
   municipality, site_kind, org, reason, version)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13))"));
+    SHUGO_ASSIGN_OR_RETURN(upsert_termination_, db.Prepare(R"(
+INSERT OR REPLACE INTO termination_requests (id, institution, requester, addressee, status,
+  reason, date, contract_types, decision_reason, decision_date, letters, version)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12))"));
     return Status::Ok();
   }
   Status Write(const Batch& batch) override {
     for (const core::Organisation& o : batch.orgs) SHUGO_RETURN_IF_ERROR(WriteOrg(o));
+    for (const core::TerminationRequest& r : batch.termination_requests) {
+      SHUGO_RETURN_IF_ERROR(WriteTerminationRequest(r));
+    }
     for (const core::NonInsuredRegistration& r : batch.registrations) {
       Statement& st = upsert_registration_;
       st.Bind(1, static_cast<int64_t>(r.id))
@@ -147,8 +155,35 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13))"));
     return insert_search_.Bind(1, id).Bind(2, indexed).Run();
   }
 
+  // F-7 解除依頼: one row per request, as the state holds it after the batch.
+  Status WriteTerminationRequest(const core::TerminationRequest& r) {
+    const core::TerminationRequested& a = r.asked;
+    std::string types, letters;
+    for (core::ContractType t : a.contract_types) {
+      types += (types.empty() ? "" : ",") + std::string(core::CodeName(t));
+    }
+    Statement& st = upsert_termination_;
+    st.Bind(1, static_cast<int64_t>(a.id))
+        .Bind(2, static_cast<int64_t>(a.institution))
+        .Bind(3, static_cast<int64_t>(a.requester))
+        .Bind(4, static_cast<int64_t>(a.addressee))
+        .Bind(6, a.reason)
+        .Bind(7, a.date)
+        .Bind(8, types)
+        .Bind(12, static_cast<int64_t>(r.version));
+    if (!r.decision) return st.Bind(5, "open").Run();
+    for (core::LetterId l : r.decision->letters) {
+      letters += (letters.empty() ? "" : ",") + std::to_string(l);
+    }
+    st.Bind(5, core::CodeName(r.decision->outcome))
+        .Bind(9, r.decision->reason)
+        .Bind(10, r.decision->date);
+    if (!letters.empty()) st.Bind(11, letters);
+    return st.Run();
+  }
+
   Statement upsert_, delete_codes_, insert_code_, delete_search_, insert_search_, search_text_,
-      upsert_registration_;
+      upsert_registration_, upsert_termination_;
 };
 
 // ---- letters
@@ -450,9 +485,13 @@ std::pair<std::string_view, int64_t> EntityOf(std::string_view stream) {
   struct Prefix {
     std::string_view prefix, entity;
   };
-  static constexpr Prefix kPrefixes[] = {
-      {"letter-", "letter"},     {"org-", "organisation"},          {"fees-", "organisation"},
-      {"campaign-", "campaign"}, {"registration-", "registration"}, {"user-", "user"}};
+  static constexpr Prefix kPrefixes[] = {{"letter-", "letter"},
+                                         {"org-", "organisation"},
+                                         {"fees-", "organisation"},
+                                         {"campaign-", "campaign"},
+                                         {"registration-", "registration"},
+                                         {"user-", "user"},
+                                         {"termination-request-", "termination_request"}};
   for (const Prefix& p : kPrefixes) {
     if (stream.starts_with(p.prefix)) {
       int64_t id = 0;
@@ -592,6 +631,22 @@ struct Describe {
   void operator()(const core::NonInsuredRegistrationDecided& e) const {
     o["approved"] = e.approved;
     if (e.org) o["org"] = e.org;
+  }
+  void operator()(const core::TerminationRequested& e) const {
+    o["institution"] = e.institution;
+    o["requester"] = e.requester;
+    o["addressee"] = e.addressee;
+    if (e.date) o["date"] = e.date->ToString();
+    json::array types;
+    for (core::ContractType t : e.contract_types) types.emplace_back(core::CodeName(t));
+    o["contract_types"] = std::move(types);
+  }
+  void operator()(const core::TerminationRequestDecided& e) const {
+    o["outcome"] = core::CodeName(e.outcome);
+    if (e.date) o["date"] = e.date->ToString();
+    json::array letters;
+    for (core::LetterId l : e.letters) letters.emplace_back(l);
+    o["letters"] = std::move(letters);
   }
   void operator()(const core::UserRecorded& e) const {  // names of fields only (invariant 11)
     o["change"] = core::CodeName(e.change);

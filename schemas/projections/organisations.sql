@@ -1,5 +1,5 @@
 -- Projection "organisations": every organisation of every kind (domain.md §2), its codes old and
--- new (F-1-4-3), name search (F-8), and the F-1-5 entries awaiting a prefecture.
+-- new (F-1-4-3), name search (F-8), the F-1-5 entries awaiting a prefecture, and the F-7 解除依頼.
 CREATE TABLE organisations (
   id                INTEGER PRIMARY KEY,
   kind              TEXT NOT NULL,     -- code name (municipality, insured_institution, …)
@@ -55,6 +55,22 @@ CREATE TABLE registrations (
   reason     TEXT,
   version    INTEGER NOT NULL
 );
+-- F-7 解除依頼 (core/termination_requests.h): listed for their addressee (and its union) and their
+-- requester; 厚生労働省 and 国保中央会 see them all (F-8).
+CREATE TABLE termination_requests (
+  id              INTEGER PRIMARY KEY,
+  institution     INTEGER NOT NULL,
+  requester       INTEGER NOT NULL,  -- the municipality or union that asks
+  addressee       INTEGER NOT NULL,  -- the locating municipality, or a site's prefecture
+  status          TEXT NOT NULL,     -- open, terminated, declined, lapsed
+  reason          TEXT NOT NULL,     -- 解除理由 as asked
+  date            TEXT,              -- the 解除日 wished
+  contract_types  TEXT NOT NULL,     -- the voluntary types of the relation, comma separated
+  decision_reason TEXT,
+  decision_date   TEXT,              -- terminated: the 解除日
+  letters         TEXT,              -- terminated: the letter ids, comma separated
+  version         INTEGER NOT NULL
+);
 -- @indexes
 CREATE INDEX IF NOT EXISTS organisations_kind ON organisations (kind, prefecture, kana);
 CREATE INDEX IF NOT EXISTS organisations_prefecture ON organisations (prefecture, kind);
@@ -62,3 +78,5 @@ CREATE INDEX IF NOT EXISTS organisations_municipality ON organisations (municipa
 CREATE INDEX IF NOT EXISTS organisations_member_of ON organisations (member_of);
 CREATE INDEX IF NOT EXISTS organisation_codes_code ON organisation_codes (code);
 CREATE INDEX IF NOT EXISTS registrations_approver ON registrations (approver, status);
+CREATE INDEX IF NOT EXISTS termination_requests_addressee ON termination_requests (addressee, id);
+CREATE INDEX IF NOT EXISTS termination_requests_requester ON termination_requests (requester, id);

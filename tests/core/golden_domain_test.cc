@@ -1,4 +1,5 @@
-// inv12: the domain events written by earlier schemas (tests/golden/v2/ and v3/, one record each)
+// inv12: the domain events written by earlier schemas (tests/golden/v2/, v3/ and v4/, one record
+// each)
 // decode to exactly the values that were encoded, field by field, with their envelope; every event
 // type round-trips through Encode and Decode with every field set, and a type or field added
 // without a golden case fails here.
@@ -18,6 +19,7 @@
 #include "tests/core/round_trip.h"
 #include "tests/golden/domain_v2.h"
 #include "tests/golden/domain_v3.h"
+#include "tests/golden/domain_v4.h"
 
 namespace shugo::core {
 namespace {
@@ -35,6 +37,7 @@ std::string ReadGolden(const std::string& name) {
 std::vector<DomainEvent> EveryGoldenEvent() {
   std::vector<DomainEvent> all = golden::DomainV2();
   for (DomainEvent& e : golden::DomainV3()) all.push_back(std::move(e));
+  for (DomainEvent& e : golden::DomainV4()) all.push_back(std::move(e));
   return all;
 }
 
@@ -144,6 +147,17 @@ TEST_CASE("inv12: golden v3 records of every event type decode to the values tha
   CheckGoldenSet("v3", expected);
 }
 
+TEST_CASE(
+    "inv12: golden v4 records of the F-7 解除依頼 types decode to the values that were encoded") {
+  const std::vector<DomainEvent> expected = golden::DomainV4();
+  REQUIRE_EQ(expected.size(), 2u);
+  for (size_t i = 0; i < expected.size(); ++i) {
+    CAPTURE(i);
+    CHECK_EQ(expected[i].index(), golden::DomainV3().size() + i);  // the types after v3's, in order
+  }
+  CheckGoldenSet("v4", expected);
+}
+
 TEST_CASE("domain events: every golden case survives an encode and decode round trip") {
   for (const DomainEvent& e : EveryGoldenEvent()) {
     CAPTURE(EventTypeName(e));
@@ -181,7 +195,9 @@ TEST_CASE("inv12: every payload type of the schema has a golden case with every 
     CHECK_MESSAGE(covered, "no golden case sets every field; fields at their default: ", unset);
   }
   // And every alternative of the C++ variant maps to its own payload type, in the same order.
-  for (const DomainEvent& e : golden::DomainV3()) {
+  std::vector<DomainEvent> typed = golden::DomainV3();
+  for (DomainEvent& e : golden::DomainV4()) typed.push_back(std::move(e));
+  for (const DomainEvent& e : typed) {
     CAPTURE(EventTypeName(e));
     CHECK_EQ(static_cast<size_t>(Encode(e, std::nullopt).type),
              static_cast<size_t>(fb::Payload::Opaque) + 1 + e.index());

@@ -212,7 +212,9 @@ inline constexpr const char* kRequestNames[] = {"RegisterOrganisation",
                                                 "IssueNonInsuredLink",
                                                 "SubmitNonInsuredRegistration",
                                                 "ReviewNonInsuredRegistration",
-                                                "RecordUser"};
+                                                "RecordUser",
+                                                "RequestTermination",
+                                                "AnswerTerminationRequest"};
 static_assert(std::size(kRequestNames) == std::variant_size_v<Request>);
 
 // The seed of the random test: SHUGO_RANDOM_SEED when set (to try others), else a fixed one so
@@ -427,10 +429,29 @@ inline RandomRun RunRandomCommands(World& w, const std::function<void(int step)>
             if (l) right = w.Code(l->delegator);
           }
           break;
-        default:
-          request = TerminateLetter{id, some_date(-1, 5), reason()};
-          if (l) right = locating(w.Org(l->delegator));
+        default: {
+          const size_t f7 = pick(4);
+          const size_t asked =
+              w.proc->Read([](const State& s) { return s.termination_requests().size(); });
+          if (l && f7 == 0) {  // F-7 解除依頼 of its institution, by some municipality
+            request = RequestTermination{w.Code(l->delegator), reason(), maybe_date(-1, 5)};
+            right = w.Code(municipal[pick(municipal.size())]);
+            acted_on.reset();
+          } else if (f7 == 1 && asked > 0) {  // the answer to one of the last requests
+            const TerminationRequestId rid = asked - pick(std::min<size_t>(asked, 3));
+            const bool terminate = pick(2) == 0;
+            request = AnswerTerminationRequest{
+                rid, terminate, reason(),
+                terminate ? std::optional(some_date(-1, 5)) : std::nullopt};
+            right = w.Code(w.proc->Read(
+                [rid](const State& s) { return s.FindTerminationRequest(rid)->asked.addressee; }));
+            acted_on.reset();
+          } else {
+            request = TerminateLetter{id, some_date(-1, 5), reason()};
+            if (l) right = locating(w.Org(l->delegator));
+          }
           break;
+        }
       }
       actor = pick(10) < 7 ? right : everyone[pick(everyone.size())];
     } else if (op < 85) {  // F-1-8, F-1-9, F-5-2 dates, and membership changes (F-1-4-2)

@@ -45,10 +45,15 @@ inline auto Exposed(const Processor& p, const std::vector<std::string>& sample) 
     for (const std::string& code : sample) {
       if (const EligibilityRow* row = s.FindEligible(code)) eligible[code] = *row;
     }
+    std::map<OrgId, std::vector<TerminationRequestId>> open_requests;  // F-7 解除依頼
+    for (const TerminationRequest& r : s.termination_requests()) {
+      open_requests[r.asked.institution] = s.OpenTerminationRequestsAbout(r.asked.institution);
+    }
     return std::make_tuple(s.campaigns(), s.campaign_ends(), s.fees(), of, members, by_code, open,
                            of_campaign, live, eligible, s.eligibility_size(),
                            s.eligibility_version(), s.collective_contract(), s.contract_version(),
-                           s.registrations(), s.users(), s.terminations_by_date());
+                           s.registrations(), s.users(), s.terminations_by_date(),
+                           s.termination_requests(), open_requests);
   });
 }
 

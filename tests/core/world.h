@@ -206,6 +206,19 @@ inline void Fields(std::ostream& o, const UserRecorded& e) {
   for (const std::string& f : e.fields) o << f << ";";
 }
 
+// F-7 解除依頼 (core/termination_requests.h)
+inline void Fields(std::ostream& o, const TerminationRequested& e) {
+  o << "id=" << e.id << " institution=" << e.institution << " requester=" << e.requester
+    << " addressee=" << e.addressee << " reason=" << e.reason << " date=" << DateText(e.date)
+    << " types=";
+  for (ContractType t : e.contract_types) o << CodeName(t) << ";";
+}
+inline void Fields(std::ostream& o, const TerminationRequestDecided& e) {
+  o << "id=" << e.id << " outcome=" << CodeName(e.outcome) << " reason=" << e.reason
+    << " date=" << DateText(e.date) << " letters=";
+  for (LetterId l : e.letters) o << l << ";";
+}
+
 // An event as text with every field (a new event type needs its Fields overload above).
 inline std::string Show(const DomainEvent& event) {
   std::ostringstream o;

@@ -4,6 +4,8 @@
 //   build/tests/make_golden tests/golden/v2 v2     (the domain events, tests/golden/domain_v2.h)
 //   build/tests/make_golden tests/golden/v3 v3     (every domain event type, all fields set,
 //                                                    tests/golden/domain_v3.h)
+//   build/tests/make_golden tests/golden/v4 v4     (the types added since: F-7 解除依頼,
+//                                                    tests/golden/domain_v4.h)
 #include <cstdio>
 #include <fstream>
 
@@ -12,6 +14,7 @@
 #include "events/opaque.h"
 #include "tests/golden/domain_v2.h"
 #include "tests/golden/domain_v3.h"
+#include "tests/golden/domain_v4.h"
 #include "tests/testing/temp_dir.h"
 
 using namespace shugo;
@@ -20,8 +23,8 @@ using events::OpaqueEvent;
 
 int main(int argc, char** argv) {
   const std::string set = argc == 3 ? argv[2] : "v1";
-  if (argc < 2 || argc > 3 || (set != "v1" && set != "v2" && set != "v3")) {
-    std::fprintf(stderr, "usage: make_golden OUT_DIR [v2|v3]\n");
+  if (argc < 2 || argc > 3 || (set != "v1" && set != "v2" && set != "v3" && set != "v4")) {
+    std::fprintf(stderr, "usage: make_golden OUT_DIR [v2|v3|v4]\n");
     return 2;
   }
   testing::TempDir dir;
@@ -33,10 +36,13 @@ int main(int argc, char** argv) {
   if (!store.ok()) return 1;
   events::Command c;
   if (set != "v1") {
-    // One command per domain event, each on its own stream, in the order of DomainV2() or
-    // DomainV3().
+    // One command per domain event, each on its own stream, in the order of DomainV2(),
+    // DomainV3() or DomainV4().
     int n = 0;
-    for (const core::DomainEvent& e : set == "v2" ? golden::DomainV2() : golden::DomainV3()) {
+    const std::vector<core::DomainEvent> events = set == "v2"   ? golden::DomainV2()
+                                                  : set == "v3" ? golden::DomainV3()
+                                                                : golden::DomainV4();
+    for (const core::DomainEvent& e : events) {
       events::Command d;
       d.id = "golden-" + set + "-" + std::to_string(++n);
       d.actor_user = "u-0002";
