@@ -25,6 +25,16 @@ namespace {
 
 using namespace test;  // NOLINT(google-build-using-namespace): the shared test world
 
+// 三鷹市 (a real code of municipalities.csv), registered by MHLW to open on `opening` (F-1-8-1).
+OrgId RegisterMitaka(World& w, JapanDate opening) {
+  RegisterOrganisation r;
+  r.kind = K::kMunicipality;
+  r.code = "132047";
+  r.name = ReferenceRow("municipalities.csv", "132047")[3];
+  r.opening_date = opening;
+  return w.Register(As(World::kMhlw), r);
+}
+
 TEST_CASE("F-3 apply needs the confirmed contract document and one open letter per type") {
   World w;
   const Position h0 = w.Head();
@@ -475,12 +485,7 @@ TEST_CASE("F-4 approval creates the re-delegation chain of each routing row") {
 
 TEST_CASE("F-4 a re-delegation reused by a letter with an earlier 契約日 moves its 契約日 to it") {
   World w;
-  RegisterOrganisation r;
-  r.kind = K::kMunicipality;
-  r.code = "132047";
-  r.name = ReferenceRow("municipalities.csv", "132047")[3];  // 三鷹市, opening on day 9
-  r.opening_date = Day(9);
-  const OrgId opening = w.Register(As(World::kMhlw), r);
+  const OrgId opening = RegisterMitaka(w, Day(9));
   const LetterId first = w.ApplyApproved(opening);
   const LetterId hop = w.L(first).upper;  // 東京都 → 全国知事会, 契約日 = 開設日
   REQUIRE_EQ(DateText(w.L(hop).contract_date), Day(9).ToString());
@@ -966,12 +971,7 @@ TEST_CASE("F-1-8-1 opening gives 契約日 = 開設日 and the letter takes effe
 
 TEST_CASE("F-1-8-1 a 開設日 moved later puts the letter and its chain into force on the new date") {
   World w;
-  RegisterOrganisation r;
-  r.kind = K::kMunicipality;
-  r.code = "132047";
-  r.name = ReferenceRow("municipalities.csv", "132047")[3];  // 三鷹市
-  r.opening_date = Day(5);
-  const OrgId opening = w.Register(As(World::kMhlw), r);
+  const OrgId opening = RegisterMitaka(w, Day(5));
   const LetterId l = w.ApplyApproved(opening);
   const LetterId hop = w.L(l).upper;
   CHECK_EQ(DateText(w.L(l).contract_date), Day(5).ToString());
@@ -994,12 +994,7 @@ TEST_CASE("F-1-8-1 a 開設日 moved later puts the letter and its chain into fo
 
 TEST_CASE("F-1-8-1 a 開設日 moved earlier puts the letter into force on the new date") {
   World w;
-  RegisterOrganisation r;
-  r.kind = K::kMunicipality;
-  r.code = "132047";
-  r.name = ReferenceRow("municipalities.csv", "132047")[3];  // 三鷹市
-  r.opening_date = Day(9);
-  const OrgId opening = w.Register(As(World::kMhlw), r);
+  const OrgId opening = RegisterMitaka(w, Day(9));
   const LetterId l = w.ApplyApproved(opening);
   const LetterId hop = w.L(l).upper;
   REQUIRE_EQ(DateText(w.L(l).contract_date), Day(9).ToString());
