@@ -199,9 +199,21 @@ class Draft {
   // Secedes every live letter of `org` (F-1-8-2, F-1-9-1, F-5-2), with `date` as 脱退日.
   Status SecedeAll(const Organisation& org, JapanDate date, JapanDate effective,
                    const std::string& cause) {
-    for (LetterId id : state_.LettersOf(org.id)) {
+    return SecedeEach(state_.LettersOf(org.id), date, effective, cause);
+  }
+
+  // Secedes every live original letter addressed to `org`, abolished on `date` (F-1-8-2, F-1-2,
+  // F-1-3): 脱退日 = 廃止日.
+  Status SecedeAddressed(const Organisation& org, JapanDate date) {
+    return SecedeEach(state_.LettersTo(org.id), date, date, "委任先（" + org.name + "）の廃止");
+  }
+
+ private:
+  // Secedes the live original letters among `ids`; a re-delegation ends with the letters under it.
+  Status SecedeEach(const std::vector<LetterId>& ids, JapanDate date, JapanDate effective,
+                    const std::string& cause) {
+    for (LetterId id : ids) {
       const Letter& l = *state_.FindLetter(id);
-      // A re-delegation ends with the letters under it.
       if (!IsLive(StatusOf(l)) || l.redelegation) continue;
       LetterFacts f = Facts(l, LetterActor::kSystem);
       f.date = date;
@@ -212,22 +224,6 @@ class Draft {
     return Status::Ok();
   }
 
-  // Secedes every live original letter addressed to `org`, abolished on `date` (F-1-8-2, F-1-2,
-  // F-1-3): 脱退日 = 廃止日. The re-delegations above them end with them.
-  Status SecedeAddressed(const Organisation& org, JapanDate date) {
-    const std::string cause = "委任先（" + org.name + "）の廃止";
-    for (LetterId id : state_.LettersTo(org.id)) {
-      const Letter& l = *state_.FindLetter(id);
-      if (!IsLive(StatusOf(l)) || l.redelegation) continue;
-      LetterFacts f = Facts(l, LetterActor::kSystem);
-      f.date = date;
-      f.reason = cause;
-      SHUGO_RETURN_IF_ERROR(Transition(l, LetterCommand::kSecedeBySystem, f, date, std::nullopt));
-    }
-    return Status::Ok();
-  }
-
- private:
   const State& state_;
   JapanDate today_;
   const ProcessorOptions& options_;

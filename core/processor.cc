@@ -1090,11 +1090,9 @@ Result<bool> DecideDue(Draft& d, JapanDate day, std::string* command_id) {
         // setting-up municipality) secede on the same date (**project**, docs/core.md).
         SHUGO_RETURN_IF_ERROR(d.SecedeAddressed(o, p.date));
         // A union's members leave it: their last day in it is the day before 廃止日 (F-1-9-2).
-        // (MembersOf lists a member once per join.)
-        std::unordered_set<OrgId> left_already;
         for (OrgId id : s.MembersOf(o.id)) {
           const Organisation& m = d.Org(id);
-          if (!m.in_union || m.union_id != o.id || !left_already.insert(id).second) continue;
+          if (!m.in_union || m.union_id != o.id) continue;
           OrganisationDated left;
           left.id = m.id;
           left.kind = DK::kUnionLeft;

@@ -291,7 +291,11 @@ Status State::ApplyEvent(const OrganisationDated& e) {
       o->union_id = e.other;
       done(o->union_leave_date, K::kUnionLeaveScheduled);  // a leave not yet carried out goes too
       o->union_leave_date.reset();
-      members_of_[e.other].push_back(o->id);
+      // Once per member, however often it joins.
+      if (auto& members = members_of_[e.other];
+          std::find(members.begin(), members.end(), o->id) == members.end()) {
+        members.push_back(o->id);
+      }
       break;
     case K::kUnionJoined:
       done(o->union_join_date, K::kUnionJoinScheduled);

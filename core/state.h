@@ -186,7 +186,7 @@ class State {
   uint64_t contract_version() const { return contract_version_; }
   // The organisations abolished so far (F-1-8-2), in the order of their abolition.
   const std::vector<OrgId>& abolished() const { return abolished_; }
-  // Members of a union (every member that ever joined or is scheduled to).
+  // Members of a union (every member that ever joined or is scheduled to, once each).
   const std::vector<OrgId>& MembersOf(OrgId union_id) const;
 
   // ---- F-10 campaigns
