@@ -68,16 +68,30 @@ Result<JapanDate> Date(uint32_t ymd, const char* field) {
 
 std::string Str(const flatbuffers::String* s) { return s == nullptr ? std::string() : s->str(); }
 
+// A list of ids added in a later version: absent when empty, so that the records of the
+// versions before it keep their bytes.
+flatbuffers::Offset<flatbuffers::Vector<uint64_t>> OptionalIds(flatbuffers::FlatBufferBuilder& fbb,
+                                                               const std::vector<uint64_t>& ids) {
+  if (ids.empty()) return 0;
+  return fbb.CreateVector(ids);
+}
+
+std::vector<uint64_t> ReadIds(const flatbuffers::Vector<uint64_t>* ids) {
+  if (ids == nullptr) return {};
+  return {ids->begin(), ids->end()};
+}
+
 flatbuffers::Offset<void> Write(flatbuffers::FlatBufferBuilder& fbb,
                                 const OrganisationRegistered& e) {
   auto code = fbb.CreateString(e.code);
   auto name = fbb.CreateString(e.name);
   auto kana = fbb.CreateString(e.kana);
   auto address = fbb.CreateString(e.address);
+  auto predecessors = OptionalIds(fbb, e.predecessors);
   return fb::CreateOrganisationRegistered(
              fbb, e.id, EnumTo<fb::OrganisationKind>(e.kind), code, name, kana, address,
              static_cast<uint8_t>(e.prefecture), e.municipality, e.parent, e.member_of,
-             EnumTo<fb::Affiliation>(e.affiliation), Ymd(e.opening_date))
+             EnumTo<fb::Affiliation>(e.affiliation), Ymd(e.opening_date), predecessors)
       .Union();
 }
 
@@ -105,7 +119,10 @@ std::vector<FieldChange> ReadChanges(
 
 flatbuffers::Offset<void> Write(flatbuffers::FlatBufferBuilder& fbb, const OrganisationChanged& e) {
   auto changes = WriteChanges(fbb, e.changes);
-  return fb::CreateOrganisationChanged(fbb, e.id, changes, e.member_of).Union();
+  auto predecessors = OptionalIds(fbb, e.predecessors);
+  return fb::CreateOrganisationChanged(fbb, e.id, changes, e.member_of, e.municipality,
+                                       predecessors)
+      .Union();
 }
 
 flatbuffers::Offset<void> Write(flatbuffers::FlatBufferBuilder& fbb, const OrganisationDated& e) {
@@ -615,6 +632,7 @@ Result<DomainEvent> Decode(const fb::Event& event) {
           e.affiliation,
           (EnumFrom<Affiliation>(p->affiliation(), fb::Affiliation::MAX, "affiliation")));
       SHUGO_ASSIGN_OR_RETURN(e.opening_date, OptDate(p->opening_date(), "opening_date"));
+      e.predecessors = ReadIds(p->predecessors());
       return DomainEvent(std::move(e));
     }
     case fb::Payload::OrganisationChanged: {
@@ -622,6 +640,8 @@ Result<DomainEvent> Decode(const fb::Event& event) {
       OrganisationChanged e;
       e.id = p->id();
       e.member_of = p->member_of();
+      e.municipality = p->municipality();
+      e.predecessors = ReadIds(p->predecessors());
       e.changes = ReadChanges(p->changes());
       return DomainEvent(std::move(e));
     }

@@ -49,6 +49,7 @@ struct OrganisationRegistered {
   OrgId municipality = 0, parent = 0, member_of = 0;
   Affiliation affiliation = Affiliation::kNone;
   std::optional<JapanDate> opening_date;
+  std::vector<OrgId> predecessors;  // a municipality or union: the ones it succeeds (F-1-1)
   friend bool operator==(const OrganisationRegistered&, const OrganisationRegistered&) = default;
 };
 
@@ -60,7 +61,9 @@ struct FieldChange {
 struct OrganisationChanged {
   OrgId id = 0;
   std::vector<FieldChange> changes;
-  OrgId member_of = 0;
+  OrgId member_of = 0;              // the new value when "member_of" is among the changes
+  OrgId municipality = 0;           // the new value when "municipality_code" is among the changes
+  std::vector<OrgId> predecessors;  // the new list when "former_codes" is among the changes
   friend bool operator==(const OrganisationChanged&, const OrganisationChanged&) = default;
 };
 

@@ -91,6 +91,56 @@ Result<const Organisation*> MembershipOf(const State& s, const std::string& code
   return m;
 }
 
+// The municipalities (or unions) a municipal record of kind `kind` succeeds, named by their
+// （旧）全国地方公共団体コード (F-1-1): registered, of its own kind, each once, not itself and not
+// one that succeeds it. `self` is 0 at registration. A municipality may be named by several
+// (分立: the old area is split).
+Result<std::vector<OrgId>> PredecessorsOf(const State& s, K kind, OrgId self,
+                                          const std::vector<std::string>& codes) {
+  constexpr size_t kMaxFormerCodes = 64;
+  if (codes.empty()) return std::vector<OrgId>();
+  if (!IsMunicipal(kind)) {
+    return Status::InvalidArgument("former_codes",
+                                   "（旧）コードを持つのは市区町村・広域連合だけです");
+  }
+  if (codes.size() > kMaxFormerCodes) {
+    return Status::InvalidArgument(
+        "former_codes", "（旧）コードは" + std::to_string(kMaxFormerCodes) + "件まで入力できます");
+  }
+  std::vector<OrgId> out;
+  for (const std::string& text : codes) {
+    SHUGO_ASSIGN_OR_RETURN(LocalGovCode code, LocalGovCode::Parse(text, "former_codes"));
+    SHUGO_ASSIGN_OR_RETURN(
+        const Organisation* p,
+        OrgOfKind(s, code.str(), "former_codes", {kind},
+                  kind == K::kMunicipality ? "（旧）市区町村" : "（旧）広域連合"));
+    if (p->id == self) {
+      return Status::InvalidArgument("former_codes", "自身のコードは（旧）コードに指定できません");
+    }
+    if (std::find(out.begin(), out.end(), p->id) != out.end()) {
+      return Status::InvalidArgument("former_codes",
+                                     "（旧）コード" + code.str() + "が重複しています");
+    }
+    if (self != 0 &&
+        std::find(p->predecessors.begin(), p->predecessors.end(), self) != p->predecessors.end()) {
+      return Status::InvalidArgument("former_codes",
+                                     p->name + "はこの自治体を（旧）コードとしています");
+    }
+    out.push_back(p->id);
+  }
+  return out;
+}
+
+// The codes of `ids`, comma-separated: how a change of the list is shown and recorded.
+std::string CodesOf(const State& s, const std::vector<OrgId>& ids) {
+  std::string out;
+  for (OrgId id : ids) {
+    if (!out.empty()) out += ",";
+    if (const Organisation* o = s.FindOrg(id)) out += o->code;
+  }
+  return out;
+}
+
 }  // namespace
 
 // Also the approval of a F-1-5 entry (core/non_insured.cc).
@@ -222,6 +272,7 @@ Status DecideRegister(Draft& d, const RegisterOrganisation& r) {
     e.member_of = m->id;
   }
   if (IsInstitution(r.kind)) e.affiliation = InstitutionAffiliation(s, e.parent, e.member_of);
+  SHUGO_ASSIGN_OR_RETURN(e.predecessors, PredecessorsOf(s, r.kind, 0, r.former_codes));
   if (r.opening_date) {
     if (!IsMunicipal(r.kind)) {
       return Status::InvalidArgument("opening_date", "開設日を持つのは市区町村・広域連合だけです");
@@ -282,9 +333,49 @@ Status DecideChange(Draft& d, const ChangeOrganisation& c, std::optional<uint64_
       e.member_of = next;
     }
   }
+  // Moved to another municipality of its prefecture, by hand (a reorganisation into one
+  // successor moves it by itself on the 廃止日, DecideReorganisationDue).
+  const Organisation* moved_to = nullptr;
+  if (c.municipality_code) {
+    if (!IsInstitution(o->kind) && o->kind != K::kLocalMedicalAssociation) {
+      return Status::InvalidArgument("municipality_code",
+                                     "所在市区町村を変更できるのは医療機関・郡市区医師会だけです");
+    }
+    const Organisation* now = s.FindOrg(o->municipality);
+    const std::string now_code = now == nullptr ? "" : now->code;
+    if (*c.municipality_code != now_code) {
+      SHUGO_ASSIGN_OR_RETURN(moved_to, OrgOfKind(s, *c.municipality_code, "municipality_code",
+                                                 {K::kMunicipality}, "市区町村"));
+      if (moved_to->prefecture != o->prefecture) {
+        return Status::InvalidArgument("municipality_code", "所在市区町村が別の都道府県です");
+      }
+      if (moved_to->abolished) {
+        return Status::InvalidArgument(
+            "municipality_code", moved_to->name + "は廃止済みのため所在市区町村に指定できません");
+      }
+      e.changes.push_back({"municipality_code", now_code, moved_to->code});
+      e.municipality = moved_to->id;
+    }
+  }
+  if (c.former_codes) {
+    SHUGO_ASSIGN_OR_RETURN(std::vector<OrgId> ids,
+                           PredecessorsOf(s, o->kind, o->id, *c.former_codes));
+    if (ids != o->predecessors) {
+      e.changes.push_back({"former_codes", CodesOf(s, o->predecessors), CodesOf(s, ids)});
+      e.predecessors = std::move(ids);
+    }
+  }
   // The keeper changes a record, by kind and by area; the organisation itself reports its
   // changes to its keeper (F-1-1, F-1-3 "厚生労働省に報告する", F-1-4-2, F-1-5 "都道府県に報告し").
-  if (by != nullptr) {
+  // An institution left in an abolished municipality is moved out by that municipality's
+  // successor it moves into (the area was split, so no one successor takes it by itself).
+  const bool successor_takes_it =
+      by != nullptr && moved_to != nullptr && moved_to->id == by->id &&
+      o->kind == K::kInsuredInstitution && by->kind == K::kMunicipality &&
+      std::find(by->predecessors.begin(), by->predecessors.end(), o->municipality) !=
+          by->predecessors.end() &&
+      s.FindOrg(o->municipality) != nullptr && s.FindOrg(o->municipality)->abolished;
+  if (by != nullptr && !successor_takes_it) {
     SHUGO_RETURN_IF_ERROR(
         MayKeep(s, *by, o->kind, o->municipality, o->prefecture, o->name, "変更", "code"));
   }
@@ -292,7 +383,7 @@ Status DecideChange(Draft& d, const ChangeOrganisation& c, std::optional<uint64_
     return Status::Aborted(o->name + "は他の操作で更新されています。画面を更新してください",
                            "org-" + std::to_string(o->id));
   }
-  if (e.changes.empty()) return Status::InvalidArgument("code", "変更内容がありません");
+  if (e.changes.empty()) return Status::InvalidArgument("code", std::string(kNothingToChange));
   return d.Emit(std::move(e), std::nullopt);
 }
 
@@ -1044,6 +1135,35 @@ std::string DayCommandId(JapanDate day, std::string_view what, uint64_t id) {
          std::to_string(id);
 }
 
+// F-1-1 "On reorganisation the municipal code is updated in every master": once a municipality's
+// 廃止日 has come, the institutions and 医師会 located in it move to the one municipality that
+// names it as its （旧）コード, a bounded number per command. With no successor yet nothing moves
+// (a link entered later moves them on the next run); with several (分立) each successor takes its
+// own by hand (DecideChange).
+Result<bool> DecideReorganisationDue(Draft& d, JapanDate day, std::string* command_id) {
+  constexpr size_t kMaxMoves = 256;
+  const State& s = d.state();
+  for (OrgId id : s.abolished()) {
+    const Organisation& old = d.Org(id);
+    if (old.kind != K::kMunicipality || !old.abolition_date || day < *old.abolition_date) continue;
+    if (old.successors.size() != 1) continue;
+    const std::vector<OrgId>& located = s.LocatedIn(id);
+    if (located.empty()) continue;
+    const Organisation& next = d.Org(old.successors.front());
+    const size_t n = std::min(located.size(), kMaxMoves);
+    for (size_t i = 0; i < n; ++i) {
+      OrganisationChanged e;
+      e.id = located[i];
+      e.changes.push_back({"municipality_code", old.code, next.code});
+      e.municipality = next.id;
+      SHUGO_RETURN_IF_ERROR(d.Emit(std::move(e), *old.abolition_date));
+    }
+    *command_id = DayCommandId(day, "reorganisation", id) + "-" + std::to_string(located.front());
+    return true;
+  }
+  return false;
+}
+
 // The first transition due on `day`, decided into `d`; false when nothing is due.
 Result<bool> DecideDue(Draft& d, JapanDate day, std::string* command_id) {
   const State& s = d.state();
@@ -1137,6 +1257,8 @@ Result<bool> DecideDue(Draft& d, JapanDate day, std::string* command_id) {
                   std::to_string(std::get<InstitutionContractSet>(d.out().front().event).owner);
     return true;
   }
+  SHUGO_ASSIGN_OR_RETURN(bool reorganised, DecideReorganisationDue(d, day, command_id));
+  if (reorganised) return true;
   // F-10-4: a campaign's letters secede on its 脱退日 (rather than take effect on it).
   SHUGO_ASSIGN_OR_RETURN(bool campaign_due, DecideCampaignDue(d, day, command_id));
   if (campaign_due) return true;

@@ -43,11 +43,21 @@ struct RegisterOrganisation {
   std::string parent_code;     // 委任先医師会; the authority that set up a non-insured site
   std::string member_of_code;  // an institution's 郡市区医師会 or 取りまとめ団体
   std::optional<JapanDate> opening_date;  // F-1-8-1, future only
+  // F-1-1 （旧）全国地方公共団体コード: the municipalities (or unions) a new one succeeds.
+  std::vector<std::string> former_codes;
 };
 
+// The message of the refusal of a change that changes nothing (a preview shows it as such).
+inline constexpr std::string_view kNothingToChange = "変更内容がありません";
+
+// The members set are the new values; an absent one is unchanged.
 struct ChangeOrganisation {
   std::string code;
   std::optional<std::string> name, kana, address, member_of_code;
+  // Where an institution or 郡市区医師会 is located (a reorganisation moves them by itself when
+  // the abolished municipality has one successor).
+  std::optional<std::string> municipality_code;
+  std::optional<std::vector<std::string>> former_codes;  // F-1-1, the whole new list
 };
 
 // F-1-8 開設日/廃止日, F-1-9 加入日/脱退日, F-5-2 締結日/解除日 entered for an organisation.

@@ -14,6 +14,15 @@ Status Inconsistent(std::string what) {
   return Status::DataLoss("the log contradicts the domain state: " + what);
 }
 
+// Sorted id lists: ids are added mostly in increasing order.
+void AddSorted(std::vector<OrgId>& ids, OrgId id) {
+  ids.insert(std::lower_bound(ids.begin(), ids.end(), id), id);
+}
+void RemoveSorted(std::vector<OrgId>& ids, OrgId id) {
+  auto it = std::lower_bound(ids.begin(), ids.end(), id);
+  if (it != ids.end() && *it == id) ids.erase(it);
+}
+
 }  // namespace
 
 Status State::Apply(const DomainEvent& event) {
@@ -156,6 +165,26 @@ const std::vector<OrgId>& State::MembersOf(OrgId union_id) const {
   return it == members_of_.end() ? kNoOrgs : it->second;
 }
 
+const std::vector<OrgId>& State::LocatedIn(OrgId municipality) const {
+  auto it = located_in_.find(municipality);
+  return it == located_in_.end() ? kNoOrgs : it->second;
+}
+
+Status State::Succeed(Organisation& o, const std::vector<OrgId>& predecessors) {
+  for (OrgId p : o.predecessors) {
+    if (Organisation* before = MutableOrg(p)) RemoveSorted(before->successors, o.id);
+  }
+  for (OrgId p : predecessors) {
+    Organisation* before = MutableOrg(p);
+    if (before == nullptr || p == o.id) {
+      return Inconsistent("predecessor " + std::to_string(p) + " of " + std::to_string(o.id));
+    }
+    AddSorted(before->successors, o.id);
+  }
+  o.predecessors = predecessors;
+  return Status::Ok();
+}
+
 const Campaign* State::FindCampaign(CampaignId id) const {
   return id >= 1 && id <= campaigns_.size() ? &campaigns_[id - 1] : nullptr;
 }
@@ -194,6 +223,8 @@ Status State::ApplyEvent(const OrganisationRegistered& e) {
   o.opening_date = e.opening_date;
   o.version = 1;
   by_code_.emplace(o.code, o.id);
+  SHUGO_RETURN_IF_ERROR(Succeed(o, e.predecessors));
+  if (o.municipality != 0) AddSorted(located_in_[o.municipality], o.id);
   switch (o.kind) {
     case OrganisationKind::kMhlw:
     case OrganisationKind::kCentralFederation:
@@ -238,6 +269,19 @@ Status State::ApplyEvent(const OrganisationChanged& e) {
           : group == nullptr                                  ? Affiliation::kNoMembership
           : group->kind == OrganisationKind::kOtherAggregator ? Affiliation::kOtherAggregator
                                                               : Affiliation::kMedicalAssociation;
+    } else if (c.field == "municipality_code") {  // moved (by hand, or on reorganisation)
+      if (FindOrg(e.municipality) == nullptr) {
+        return Inconsistent("move into unknown municipality " + std::to_string(e.municipality));
+      }
+      RemoveSorted(located_in_[o->municipality], o->id);
+      AddSorted(located_in_[e.municipality], o->id);
+      if (o->kind == OrganisationKind::kLocalMedicalAssociation) {
+        RemoveSorted(associations_by_municipality_[o->municipality], o->id);
+        AddSorted(associations_by_municipality_[e.municipality], o->id);
+      }
+      o->municipality = e.municipality;
+    } else if (c.field == "former_codes") {
+      SHUGO_RETURN_IF_ERROR(Succeed(*o, e.predecessors));
     } else if (c.field == "merged_from") {
       // Recorded on the survivor's stream after the CodeChangeDecided that merged it (applied
       // there): nothing more to change.

@@ -40,6 +40,9 @@ struct Organisation {
   std::optional<JapanDate> payment_consignment_cancel_date;
   bool payment_consignment = false;
   // F-1-4-3
+  // F-1-1 （旧）全国地方公共団体コード: a municipality or union and the ones it succeeds; the
+  // successors are the other side of the same links, kept by the state.
+  std::vector<OrgId> predecessors, successors;
   OrgId merged_into = 0;              // merged into this survivor (its codes now find the survivor)
   std::vector<OrgId> merged_from;     // the institutions merged into it
   uint32_t code_change_requests = 0;  // requests made so far (numbers them)
@@ -188,6 +191,8 @@ class State {
   const std::vector<OrgId>& abolished() const { return abolished_; }
   // Members of a union (every member that ever joined or is scheduled to, once each).
   const std::vector<OrgId>& MembersOf(OrgId union_id) const;
+  // The organisations located in a municipality (institutions, 医師会), in id order.
+  const std::vector<OrgId>& LocatedIn(OrgId municipality) const;
 
   // ---- F-10 campaigns
   const Campaign* FindCampaign(CampaignId id) const;
@@ -282,6 +287,8 @@ class State {
   Status ApplyEvent(const UserRecorded& e);
   Status ApplyEvent(const TerminationRequested& e);
   Status ApplyEvent(const TerminationRequestDecided& e);
+  // Links `o` to the municipalities it succeeds (replacing its earlier list) and them to it.
+  Status Succeed(Organisation& o, const std::vector<OrgId>& predecessors);
   Campaign* MutableCampaign(CampaignId id);
   Organisation* MutableOrg(OrgId id);
   Letter* MutableLetter(LetterId id);
@@ -299,6 +306,7 @@ class State {
   std::unordered_map<OrgId, std::vector<LetterId>> letters_to_;
   std::unordered_map<OrgId, std::vector<OrgId>> members_of_;
   std::unordered_map<OrgId, std::vector<OrgId>> associations_by_municipality_;
+  std::unordered_map<OrgId, std::vector<OrgId>> located_in_;  // each sorted
   std::map<int, std::vector<OrgId>> associations_by_prefecture_;
   std::map<int, OrgId> prefectures_;
   std::map<OrganisationKind, OrgId> singletons_;

@@ -74,6 +74,20 @@ Result<std::optional<bool>> BoolMember(const Call& call, std::string_view name, 
   return std::optional<bool>(v->as_bool());
 }
 
+Result<std::optional<std::vector<std::string>>> StringListMember(const Call& call,
+                                                                 std::string_view name) {
+  constexpr size_t kMaxElements = 1000;  // the core's own limits are lower
+  SHUGO_ASSIGN_OR_RETURN(const json::value* v, Member(call, name, false));
+  if (v == nullptr) return std::optional<std::vector<std::string>>();
+  if (!v->is_array() || v->as_array().size() > kMaxElements) return WrongType(name, "文字列の配列");
+  std::vector<std::string> out;
+  for (const json::value& element : v->as_array()) {
+    if (!element.is_string()) return WrongType(name, "文字列の配列");
+    out.emplace_back(element.as_string());
+  }
+  return std::optional<std::vector<std::string>>(std::move(out));
+}
+
 Result<std::string> RequiredText(const Call& call, std::string_view name) {
   return StringField(call, name, /*required=*/true);
 }
@@ -254,9 +268,9 @@ Answer OrgAnswer(core::OrgId id) {
 // ---- F-1 masters
 
 Result<core::RegisterOrganisation> RegisterBody(const Call& call) {
-  SHUGO_RETURN_IF_ERROR(
-      OnlyFields(call, {"kind", "code", "name", "kana", "address", "prefecture",
-                        "municipality_code", "parent_code", "member_of_code", "opening_date"}));
+  SHUGO_RETURN_IF_ERROR(OnlyFields(
+      call, {"kind", "code", "name", "kana", "address", "prefecture", "municipality_code",
+             "parent_code", "member_of_code", "opening_date", "former_codes"}));
   core::RegisterOrganisation r;
   SHUGO_ASSIGN_OR_RETURN(std::string kind, RequiredText(call, "kind"));
   SHUGO_ASSIGN_OR_RETURN(r.kind, core::ParseOrganisationKind(kind, "kind"));
@@ -274,35 +288,40 @@ Result<core::RegisterOrganisation> RegisterBody(const Call& call) {
   SHUGO_ASSIGN_OR_RETURN(r.parent_code, OptionalText(call, "parent_code"));
   SHUGO_ASSIGN_OR_RETURN(r.member_of_code, OptionalText(call, "member_of_code"));
   SHUGO_ASSIGN_OR_RETURN(r.opening_date, DateMember(call, "opening_date", false));
+  SHUGO_ASSIGN_OR_RETURN(std::optional<std::vector<std::string>> former,
+                         StringListMember(call, "former_codes"));
+  if (former) r.former_codes = std::move(*former);
   return r;
 }
 
 // The body of a change and of its preview: the members sent are the new values (null: unchanged;
 // member_of_code "": no longer a member).
 Result<core::ChangeOrganisation> ChangeBody(const Call& call, const std::string& code) {
-  SHUGO_RETURN_IF_ERROR(OnlyFields(call, {"name", "kana", "address", "member_of_code"}));
+  SHUGO_RETURN_IF_ERROR(OnlyFields(
+      call, {"name", "kana", "address", "member_of_code", "municipality_code", "former_codes"}));
   core::ChangeOrganisation c;
   c.code = code;
   SHUGO_ASSIGN_OR_RETURN(c.name, OptionalString(call, "name"));
   SHUGO_ASSIGN_OR_RETURN(c.kana, OptionalString(call, "kana"));
   SHUGO_ASSIGN_OR_RETURN(c.address, OptionalString(call, "address"));
   SHUGO_ASSIGN_OR_RETURN(c.member_of_code, OptionalString(call, "member_of_code"));
+  SHUGO_ASSIGN_OR_RETURN(c.municipality_code, OptionalString(call, "municipality_code"));
+  SHUGO_ASSIGN_OR_RETURN(c.former_codes, StringListMember(call, "former_codes"));
   return c;
 }
 
-// F-1 "変更内容の表示": what `c` would change, as the core's OrganisationChanged records it.
-json::array PreviewDiff(const core::State& s, const core::Organisation& o,
-                        const core::ChangeOrganisation& c) {
+// F-1 "変更内容の表示": what the change would record, as the core decided it (none when it
+// changes nothing).
+json::array PreviewDiff(const Result<std::vector<core::DomainEvent>>& decided) {
   json::array out;
-  auto diff = [&](const std::optional<std::string>& v, const std::string& now, const char* field) {
-    if (v && *v != now)
-      out.push_back(json::object{{"field", field}, {"before", now}, {"after", *v}});
-  };
-  diff(c.name, o.name, "name");
-  diff(c.kana, o.kana, "kana");
-  diff(c.address, o.address, "address");
-  const core::Organisation* member = s.FindOrg(o.member_of);
-  diff(c.member_of_code, member == nullptr ? "" : member->code, "member_of");
+  if (!decided.ok()) return out;
+  for (const core::DomainEvent& event : *decided) {
+    const auto* e = std::get_if<core::OrganisationChanged>(&event);
+    if (e == nullptr) continue;
+    for (const core::FieldChange& c : e->changes) {
+      out.push_back(json::object{{"field", c.field}, {"before", c.before}, {"after", c.after}});
+    }
+  }
   return out;
 }
 
@@ -402,15 +421,14 @@ Response PreviewChangeRoute(Call& call) {
     const core::Organisation* o = s.FindOrg(org->id);
     if (o == nullptr) return 0;
     out = OrgJson(*o);
-    out["changes"] = PreviewDiff(s, *o, *change);
+    out["changes"] = PreviewDiff(decided);
     version = o->version;
     return 0;
   });
-  // Nothing to change is shown as such (the confirmation refuses it, 422) once the caller may
-  // change the organisation at all; every other refusal is the confirmation's.
-  const bool nothing = out.contains("changes") && out["changes"].as_array().empty();
-  if (!decided.ok() && !(nothing && (decided.status().code() == StatusCode::kInvalidArgument ||
-                                     decided.status().code() == StatusCode::kFailedPrecondition))) {
+  // Nothing to change is shown as such (the confirmation refuses it, 422): the core checks it
+  // last, once the caller may change the organisation and every value is valid. Every other
+  // refusal is the confirmation's.
+  if (!decided.ok() && decided.status().message() != core::kNothingToChange) {
     return DomainRefusal(call, decided.status());
   }
   Response res = Json(bhttp::status::ok, call.req.version(), out);

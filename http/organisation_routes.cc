@@ -138,6 +138,21 @@ Result<json::object> RecordJson(const Reader& r, const projections::Viewer& view
   if (o.merged_into) {
     SHUGO_ASSIGN_OR_RETURN(out["merged_into"], Ref(r, o.merged_into));
   }
+  if (o.kind == "municipality" || o.kind == "wide_area_union") {
+    // F-1-1 （旧）全国地方公共団体コード, and the other side of the same links.
+    SHUGO_ASSIGN_OR_RETURN(projections::Successions links, projections::SuccessionsOf(r, o.id));
+    auto refs = [](const std::vector<OrganisationItem>& items) {
+      json::array list;
+      for (const OrganisationItem& m : items) {
+        json::object item{{"id", m.id}, {"code", m.code}, {"name", m.name}};
+        SetDate(item, "abolition_date", m.abolition_date);
+        list.push_back(std::move(item));
+      }
+      return list;
+    };
+    out["former"] = refs(links.predecessors);
+    out["successors"] = refs(links.successors);
+  }
   out["version"] = o.version;
   if (!full) return out;
 

@@ -665,6 +665,27 @@ Result<std::vector<OrganisationItem>> UnionMembers(const Reader& reader, core::O
   return out;
 }
 
+Result<Successions> SuccessionsOf(const Reader& reader, core::OrgId org) {
+  Successions out;
+  auto read = [&](const char* where, std::vector<OrganisationItem>& into) -> Status {
+    SHUGO_ASSIGN_OR_RETURN(
+        Statement st, reader.db().Prepare(std::string("SELECT ") + kOrgColumns +
+                                          " FROM organisations o JOIN organisation_successions s "
+                                          "ON " +
+                                          where + " = ?1 ORDER BY o.code"));
+    st.Bind(1, static_cast<int64_t>(org));
+    for (;;) {
+      SHUGO_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) return Status::Ok();
+      SHUGO_ASSIGN_OR_RETURN(OrganisationItem it, ReadOrg(reader, st));
+      into.push_back(std::move(it));
+    }
+  };
+  SHUGO_RETURN_IF_ERROR(read("o.id = s.predecessor AND s.successor", out.predecessors));
+  SHUGO_RETURN_IF_ERROR(read("o.id = s.successor AND s.predecessor", out.successors));
+  return out;
+}
+
 namespace {
 
 // The F-21 filter as a WHERE clause on `public_institutions p`.

@@ -141,6 +141,12 @@ Result<std::vector<core::OrgId>> OrganisationsInScope(const Reader& reader, cons
 // The municipalities whose 広域連合 is `union_id` (members from their 加入日, and those that
 // will join), in code order.
 Result<std::vector<OrganisationItem>> UnionMembers(const Reader& reader, core::OrgId union_id);
+// F-1-1 （旧）全国地方公共団体コード: the municipalities (or unions) `org` succeeds and those that
+// succeed it, each by code.
+struct Successions {
+  std::vector<OrganisationItem> predecessors, successors;
+};
+Result<Successions> SuccessionsOf(const Reader& reader, core::OrgId org);
 // The letters whose delegator is `org` and which `viewer` may see (F-8), newest first, at most
 // `limit`.
 Result<std::vector<LetterItem>> LettersFrom(const Reader& reader, const Viewer& viewer,

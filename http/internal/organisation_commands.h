@@ -35,6 +35,9 @@ Result<std::optional<int64_t>> IntegerMember(const Call& call, std::string_view 
 Result<std::optional<std::string>> YenMember(const Call& call, std::string_view name,
                                              bool required);
 Result<std::optional<bool>> BoolMember(const Call& call, std::string_view name, bool required);
+// An array of strings (none when absent or null); its elements are checked by the core.
+Result<std::optional<std::vector<std::string>>> StringListMember(const Call& call,
+                                                                 std::string_view name);
 // A string member that must be present and not empty (StringField).
 Result<std::string> RequiredText(const Call& call, std::string_view name);
 // A string member, "" when absent or null.

@@ -33,6 +33,11 @@ std::string_view AffiliationName(core::Affiliation a) {
   return "none";
 }
 
+bool IsMunicipalKind(core::OrganisationKind kind) {
+  return kind == core::OrganisationKind::kMunicipality ||
+         kind == core::OrganisationKind::kWideAreaUnion;
+}
+
 template <typename T>
 std::optional<int64_t> NonZero(T id) {
   return id ? std::optional<int64_t>(static_cast<int64_t>(id)) : std::nullopt;
@@ -45,8 +50,8 @@ class Organisations final : public Projection {
   std::string_view name() const override { return "organisations"; }
   std::string schema() const override { return std::string(schemas::k_organisations_sql); }
   std::vector<std::string> tables() const override {
-    return {"organisations", "organisation_codes", "organisation_search", "registrations",
-            "termination_requests"};
+    return {"organisations",       "organisation_codes", "organisation_successions",
+            "organisation_search", "registrations",      "termination_requests"};
   }
   std::vector<std::string> dependents() const override {
     return {"organisation_trigrams"};  // a view of organisation_search's index, no rows of its own
@@ -65,6 +70,11 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?
         insert_code_,
         db.Prepare(
             "INSERT OR REPLACE INTO organisation_codes (org, code, current) VALUES (?1, ?2, ?3)"));
+    SHUGO_ASSIGN_OR_RETURN(delete_successions_,
+                           db.Prepare("DELETE FROM organisation_successions WHERE successor = ?1"));
+    SHUGO_ASSIGN_OR_RETURN(insert_succession_,
+                           db.Prepare("INSERT OR REPLACE INTO organisation_successions "
+                                      "(successor, predecessor) VALUES (?1, ?2)"));
     SHUGO_ASSIGN_OR_RETURN(delete_search_,
                            db.Prepare("DELETE FROM organisation_search WHERE rowid = ?1"));
     SHUGO_ASSIGN_OR_RETURN(
@@ -143,6 +153,13 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12))"));
       SHUGO_RETURN_IF_ERROR(insert_code_.Bind(1, id).Bind(2, old).Bind(3, int64_t{0}).Run());
     }
     SHUGO_RETURN_IF_ERROR(insert_code_.Bind(1, id).Bind(2, o.code).Bind(3, int64_t{1}).Run());
+    if (IsMunicipalKind(o.kind)) {
+      SHUGO_RETURN_IF_ERROR(delete_successions_.Bind(1, id).Run());
+      for (core::OrgId p : o.predecessors) {
+        SHUGO_RETURN_IF_ERROR(
+            insert_succession_.Bind(1, id).Bind(2, static_cast<int64_t>(p)).Run());
+      }
+    }
 
     // The FTS row changes only when the name or kana does: most events touch neither.
     const std::string indexed = text + std::string(kSearchSentinel);
@@ -182,8 +199,8 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12))"));
     return st.Run();
   }
 
-  Statement upsert_, delete_codes_, insert_code_, delete_search_, insert_search_, search_text_,
-      upsert_registration_, upsert_termination_;
+  Statement upsert_, delete_codes_, insert_code_, delete_successions_, insert_succession_,
+      delete_search_, insert_search_, search_text_, upsert_registration_, upsert_termination_;
 };
 
 // ---- letters

@@ -39,6 +39,12 @@ CREATE TABLE organisation_codes (
 -- look up the trigrams that start with them in organisation_trigrams (the index's vocabulary).
 CREATE VIRTUAL TABLE organisation_search USING fts5(text, tokenize = 'trigram');
 CREATE VIRTUAL TABLE IF NOT EXISTS organisation_trigrams USING fts5vocab(organisation_search, 'row');
+-- F-1-1 （旧）全国地方公共団体コード: a municipality (or union) and each one it succeeds.
+CREATE TABLE organisation_successions (
+  successor   INTEGER NOT NULL,
+  predecessor INTEGER NOT NULL,
+  PRIMARY KEY (successor, predecessor)
+) WITHOUT ROWID;
 -- F-1-5 entries through an input link (F_画面7-1-1).
 CREATE TABLE registrations (
   id         INTEGER PRIMARY KEY,
@@ -77,6 +83,8 @@ CREATE INDEX IF NOT EXISTS organisations_prefecture ON organisations (prefecture
 CREATE INDEX IF NOT EXISTS organisations_municipality ON organisations (municipality);
 CREATE INDEX IF NOT EXISTS organisations_member_of ON organisations (member_of);
 CREATE INDEX IF NOT EXISTS organisation_codes_code ON organisation_codes (code);
+CREATE INDEX IF NOT EXISTS organisation_successions_predecessor
+  ON organisation_successions (predecessor);
 CREATE INDEX IF NOT EXISTS registrations_approver ON registrations (approver, status);
 CREATE INDEX IF NOT EXISTS termination_requests_addressee ON termination_requests (addressee, id);
 CREATE INDEX IF NOT EXISTS termination_requests_requester ON termination_requests (requester, id);

@@ -208,8 +208,8 @@ TEST_CASE(
   const std::string stream = "org-" + std::to_string(w.inst_member);
   const uint64_t seen = w.Org(w.inst_member).version;
   // F_画面11-2-1: the institution moved on since the screen was shown (a change of its master).
-  w.Ok(As(World::kChiyoda),
-       ChangeOrganisation{code, std::nullopt, "イリョウキカン", std::nullopt, std::nullopt});
+  w.Ok(As(World::kChiyoda), ChangeOrganisation{code, std::nullopt, "イリョウキカン", std::nullopt,
+                                               std::nullopt, std::nullopt, std::nullopt});
   const uint64_t now = w.Org(w.inst_member).version;
   REQUIRE_EQ(now, seen + 1);
   const Status stale =
@@ -359,14 +359,15 @@ TEST_CASE("F-1-4-3 merger into an existing institution moves its letters or sece
   const std::string why =
       "医療機関の合併（F-1-4-3）：合併先の委任状" + std::to_string(survivor_routine) + "に統合";
   w.ExpectAppended(
-      h, {{Decided(w.inst_member2, 1, survivor_code, K::kInsuredInstitution, w.chiyoda,
-                   Affiliation::kMedicalAssociation, w.inst_member),
-           Day(2)},
-          // The survivor's own stream records the merger (issue 23, item 9).
-          {OrganisationChanged{w.inst_member, {{"merged_from", "", merged_code}}, 0}, Day(2)},
-          {Moved(merged_routine, LC::kSecedeBySystem, LS::kSeceded, std::nullopt, Day(2), why),
-           Day(2)},
-          {Rekeyed(merged_consignment, w.inst_member, survivor_code, merged_code), Day(2)}});
+      h,
+      {{Decided(w.inst_member2, 1, survivor_code, K::kInsuredInstitution, w.chiyoda,
+                Affiliation::kMedicalAssociation, w.inst_member),
+        Day(2)},
+       // The survivor's own stream records the merger (issue 23, item 9).
+       {OrganisationChanged{w.inst_member, {{"merged_from", "", merged_code}}, 0, 0, {}}, Day(2)},
+       {Moved(merged_routine, LC::kSecedeBySystem, LS::kSeceded, std::nullopt, Day(2), why),
+        Day(2)},
+       {Rekeyed(merged_consignment, w.inst_member, survivor_code, merged_code), Day(2)}});
   CHECK_EQ(w.StatusOf(merged_routine), "seceded");
   CHECK_EQ(w.L(merged_consignment).delegator, w.inst_member);
   CHECK_EQ(w.StatusOf(survivor_routine), "in_contract");
@@ -446,8 +447,9 @@ TEST_CASE("F-1-4-3 new-code merger gives the first the new code and merges the n
   const auto& decided = std::get<CodeChangeDecided>(got[0].event);
   CHECK_EQ(decided.survivor, w.inst_nonmember);
   CHECK_EQ(decided.code, kChuoCode);
-  CHECK_EQ(Show(got[1].event),
-           Show(OrganisationChanged{w.inst_nonmember, {{"merged_from", "", second_code}}, 0}));
+  CHECK_EQ(
+      Show(got[1].event),
+      Show(OrganisationChanged{w.inst_nonmember, {{"merged_from", "", second_code}}, 0, 0, {}}));
   CHECK_EQ(
       Show(got[2].event),
       Show(Moved(second, LC::kSecedeBySystem, LS::kSeceded, std::nullopt, w.Today(),

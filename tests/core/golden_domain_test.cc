@@ -1,5 +1,4 @@
-// inv12: the domain events written by earlier schemas (tests/golden/v2/, v3/ and v4/, one record
-// each)
+// inv12: the domain events written by earlier schemas (tests/golden/v2/ … v5/, one record each)
 // decode to exactly the values that were encoded, field by field, with their envelope; every event
 // type round-trips through Encode and Decode with every field set, and a type or field added
 // without a golden case fails here.
@@ -20,6 +19,7 @@
 #include "tests/golden/domain_v2.h"
 #include "tests/golden/domain_v3.h"
 #include "tests/golden/domain_v4.h"
+#include "tests/golden/domain_v5.h"
 
 namespace shugo::core {
 namespace {
@@ -33,11 +33,12 @@ std::string ReadGolden(const std::string& name) {
 }
 
 // Every golden set's events, oldest set first. A new event type, or a new field of an existing
-// one, gets a case in a new set (domain_v4.h and tests/golden/v4/, written by make_golden).
+// one, gets a case in a new set (domain_v5.h and tests/golden/v5/, written by make_golden).
 std::vector<DomainEvent> EveryGoldenEvent() {
   std::vector<DomainEvent> all = golden::DomainV2();
   for (DomainEvent& e : golden::DomainV3()) all.push_back(std::move(e));
   for (DomainEvent& e : golden::DomainV4()) all.push_back(std::move(e));
+  for (DomainEvent& e : golden::DomainV5()) all.push_back(std::move(e));
   return all;
 }
 
@@ -158,6 +159,14 @@ TEST_CASE(
   CheckGoldenSet("v4", expected);
 }
 
+TEST_CASE("inv12: golden v5 records of the grown organisation events decode to what was encoded") {
+  const std::vector<DomainEvent> expected = golden::DomainV5();
+  REQUIRE_EQ(expected.size(), 2u);
+  CHECK(std::holds_alternative<OrganisationRegistered>(expected[0]));
+  CHECK(std::holds_alternative<OrganisationChanged>(expected[1]));
+  CheckGoldenSet("v5", expected);
+}
+
 TEST_CASE("domain events: every golden case survives an encode and decode round trip") {
   for (const DomainEvent& e : EveryGoldenEvent()) {
     CAPTURE(EventTypeName(e));
@@ -206,14 +215,14 @@ TEST_CASE("inv12: every payload type of the schema has a golden case with every 
 
 TEST_CASE("inv12: a dropped field is caught by the every-field check") {
   // The check itself: one field back at its default is named.
-  DomainEvent e = golden::DomainV3()[0];
+  DomainEvent e = golden::DomainV5()[0];
   CHECK(UnsetFields(e).empty());
   std::get<OrganisationRegistered>(e).parent = 0;
   CHECK_EQ(UnsetFields(e).size(), 2u);  // zero, and the struct's initialiser
   DomainEvent l = golden::DomainV3()[5];
   std::get<LetterTransitioned>(l).date.reset();
   CHECK_FALSE(UnsetFields(l).empty());
-  DomainEvent c = golden::DomainV3()[1];
+  DomainEvent c = golden::DomainV5()[1];
   std::get<OrganisationChanged>(c).changes[1].before.clear();
   CHECK_EQ(UnsetFields(c), std::vector<std::string>{".#1[1].#1"});
 }

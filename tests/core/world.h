@@ -75,11 +75,15 @@ inline void Fields(std::ostream& o, const OrganisationRegistered& e) {
   o << "id=" << e.id << " kind=" << CodeName(e.kind) << " code=" << e.code << " name=" << e.name
     << " kana=" << e.kana << " address=" << e.address << " prefecture=" << e.prefecture
     << " municipality=" << e.municipality << " parent=" << e.parent << " member_of=" << e.member_of
-    << " affiliation=" << static_cast<int>(e.affiliation)
-    << " opening=" << DateText(e.opening_date);
+    << " affiliation=" << static_cast<int>(e.affiliation) << " opening=" << DateText(e.opening_date)
+    << " predecessors=";
+  for (OrgId p : e.predecessors) o << p << ",";
 }
 inline void Fields(std::ostream& o, const OrganisationChanged& e) {
-  o << "id=" << e.id << " member_of=" << e.member_of << " changes=";
+  o << "id=" << e.id << " member_of=" << e.member_of << " municipality=" << e.municipality
+    << " predecessors=";
+  for (OrgId p : e.predecessors) o << p << ",";
+  o << " changes=";
   for (const FieldChange& c : e.changes) {
     o << "[" << c.field << ":" << c.before << "->" << c.after << "]";
   }

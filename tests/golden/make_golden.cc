@@ -6,6 +6,8 @@
 //                                                    tests/golden/domain_v3.h)
 //   build/tests/make_golden tests/golden/v4 v4     (the types added since: F-7 解除依頼,
 //                                                    tests/golden/domain_v4.h)
+//   build/tests/make_golden tests/golden/v5 v5     (the fields added since: （旧）コード and a
+//                                                    move, tests/golden/domain_v5.h)
 #include <cstdio>
 #include <fstream>
 
@@ -15,6 +17,7 @@
 #include "tests/golden/domain_v2.h"
 #include "tests/golden/domain_v3.h"
 #include "tests/golden/domain_v4.h"
+#include "tests/golden/domain_v5.h"
 #include "tests/testing/temp_dir.h"
 
 using namespace shugo;
@@ -23,8 +26,9 @@ using events::OpaqueEvent;
 
 int main(int argc, char** argv) {
   const std::string set = argc == 3 ? argv[2] : "v1";
-  if (argc < 2 || argc > 3 || (set != "v1" && set != "v2" && set != "v3" && set != "v4")) {
-    std::fprintf(stderr, "usage: make_golden OUT_DIR [v2|v3|v4]\n");
+  if (argc < 2 || argc > 3 ||
+      (set != "v1" && set != "v2" && set != "v3" && set != "v4" && set != "v5")) {
+    std::fprintf(stderr, "usage: make_golden OUT_DIR [v2|v3|v4|v5]\n");
     return 2;
   }
   testing::TempDir dir;
@@ -37,11 +41,12 @@ int main(int argc, char** argv) {
   events::Command c;
   if (set != "v1") {
     // One command per domain event, each on its own stream, in the order of DomainV2(),
-    // DomainV3() or DomainV4().
+    // DomainV3(), DomainV4() or DomainV5().
     int n = 0;
     const std::vector<core::DomainEvent> events = set == "v2"   ? golden::DomainV2()
                                                   : set == "v3" ? golden::DomainV3()
-                                                                : golden::DomainV4();
+                                                  : set == "v4" ? golden::DomainV4()
+                                                                : golden::DomainV5();
     for (const core::DomainEvent& e : events) {
       events::Command d;
       d.id = "golden-" + set + "-" + std::to_string(++n);

@@ -235,6 +235,73 @@ TEST_CASE("organisation commands: F-1 preview and change refuse bad members and 
                 "member_of_code");
 }
 
+TEST_CASE(
+    "organisation commands: F-1-1 a new municipality names its （旧）コード and the record shows "
+    "both sides") {
+  Served w;
+  Browser mhlw = w.SignedIn(w.mhlw);
+  const json::object mitaka{{"kind", "municipality"},
+                            {"code", "132047"},
+                            {"name", "三鷹市"},
+                            {"former_codes", json::array{World::kChiyoda}}};
+  ExpectBadMembers(w, mhlw, "/api/organisations",
+                   {{With(mitaka, "former_codes", World::kChiyoda), "former_codes"},
+                    {With(mitaka, "former_codes", json::array{131016}), "former_codes"}});
+  ExpectRefused(w, mhlw, "/api/organisations", With(mitaka, "former_codes", json::array{"132063"}),
+                bhttp::status::unprocessable_entity, "former_codes");
+  // A caller of the right kind for another master, in the wrong place: 403.
+  Browser chiyoda = w.SignedIn(w.chiyoda);
+  ExpectRefused(w, chiyoda, "/api/organisations", mitaka, bhttp::status::forbidden);
+  Res r = Command(w, mhlw, "/api/organisations", mitaka);
+  REQUIRE_MESSAGE(r.result() == bhttp::status::created, r.body());
+  const core::OrgId id = Number(Body(r), "id");
+  CHECK_EQ(w.Org(id).predecessors, std::vector<core::OrgId>{w.chiyoda});
+  const std::string position = std::to_string(Number(Body(r), "position"));
+
+  Res successor = mhlw.Get("/api/organisations/132047?min_position=" + position);
+  REQUIRE_MESSAGE(successor.result() == bhttp::status::ok, successor.body());
+  const json::array former = Body(successor).at("former").as_array();
+  REQUIRE_EQ(former.size(), 1u);
+  CHECK_EQ(former[0].as_object().at("code").as_string(), World::kChiyoda);
+  Res old = mhlw.Get(std::string("/api/organisations/") + World::kChiyoda);
+  const json::array successors = Body(old).at("successors").as_array();
+  REQUIRE_EQ(successors.size(), 1u);
+  CHECK_EQ(successors[0].as_object().at("code").as_string(), "132047");
+  CHECK(Body(old).at("former").as_array().empty());
+}
+
+TEST_CASE(
+    "organisation commands: F-1-4-2 the keeper moves an institution and the preview shows it") {
+  Served w;
+  const std::string path = "/api/organisations/" + w.Code(w.inst_member) + "/changes";
+  Browser chiyoda = w.SignedIn(w.chiyoda);
+  Browser chuo = w.SignedIn(w.chuo);
+  ExpectBadMembers(w, chiyoda, path, {{{{"municipality_code", 131024}}, "municipality_code"}});
+  // A municipality of the right kind in the wrong area: 403, on the preview and on confirm.
+  ExpectRefused(w, chuo, path + "/preview", {{"municipality_code", World::kChuo}},
+                bhttp::status::forbidden);
+  ExpectRefused(w, chuo, path, {{"municipality_code", World::kChuo}}, bhttp::status::forbidden);
+  ExpectRefused(w, chiyoda, path, {{"municipality_code", World::kUnion}},
+                bhttp::status::unprocessable_entity, "municipality_code");
+  Res preview = Command(w, chiyoda, path + "/preview", {{"municipality_code", World::kChuo}});
+  REQUIRE_MESSAGE(preview.result() == bhttp::status::ok, preview.body());
+  CHECK_EQ(
+      Body(preview).at("changes").as_array(),
+      (json::array{json::object{
+          {"field", "municipality_code"}, {"before", World::kChiyoda}, {"after", World::kChuo}}}));
+  Res r = Command(w, chiyoda, path, {{"municipality_code", World::kChuo}},
+                  IfMatch(Number(Body(preview), "version")));
+  REQUIRE_MESSAGE(r.result() == bhttp::status::ok, r.body());
+  CHECK_EQ(w.Org(w.inst_member).municipality, w.chuo);
+  // Now 中央区's: its record says where it is, and 千代田区 no longer keeps it.
+  const std::string position = std::to_string(Number(Body(r), "position"));
+  Res record =
+      chuo.Get("/api/organisations/" + w.Code(w.inst_member) + "?min_position=" + position);
+  REQUIRE_MESSAGE(record.result() == bhttp::status::ok, record.body());
+  CHECK_EQ(Body(record).at("municipality").as_object().at("code").as_string(), World::kChuo);
+  ExpectRefused(w, chiyoda, path, {{"name", "移転後の名称"}}, bhttp::status::forbidden);
+}
+
 TEST_CASE("organisation commands: F-5-2 the federation registers payment consignment by date") {
   Served w;
   Browser federation = w.SignedIn(w.federation);
