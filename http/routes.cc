@@ -726,7 +726,7 @@ Response Dispatch(const Route& route, Call& call) {
       return Error(call, bhttp::status::unauthorized, "unauthenticated",
                    "ログインしてください（セッションがないか、有効期限が切れています）");
     }
-    if (route.access == Access::kReady && call.session->stage != Stage::kReady) {
+    if (route.access == Access::kReady && call.session->stage != accounts::Stage::kReady) {
       return Error(call, bhttp::status::forbidden, "sign_in_incomplete",
                    "ログイン手続きが完了していません", CodeName(call.session->stage));
     }
