@@ -10,6 +10,9 @@ namespace shugo::http::internal {
 
 // GET /api/organisations, /api/organisations/{code}, /api/organisations/{code}/history.
 std::vector<Route> OrganisationRoutes();
+// GET /api/organisations/{code}/fee-settings and /api/organisations/{code}/fees: F-2 settings
+// read back (http/fee_routes.cc).
+std::vector<Route> FeeRoutes();
 // POST routes of the masters, fees and vaccines, payment consignment, unions, code changes and
 // mergers, non-insured registration and campaigns.
 std::vector<Route> OrganisationCommandRoutes();
