@@ -13,6 +13,9 @@ std::vector<Route> OrganisationRoutes();
 // GET /api/organisations/{code}/fee-settings and /api/organisations/{code}/fees: F-2 settings
 // read back (http/fee_routes.cc).
 std::vector<Route> FeeRoutes();
+// GET /api/code-changes, /api/non-insured (the queues awaiting the caller's decision) and
+// /api/me/actions (http/queue_routes.cc).
+std::vector<Route> QueueRoutes();
 // POST routes of the masters, fees and vaccines, payment consignment, unions, code changes and
 // mergers, non-insured registration and campaigns.
 std::vector<Route> OrganisationCommandRoutes();
