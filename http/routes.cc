@@ -632,7 +632,8 @@ const std::vector<Route>& Routes() {
   static const std::vector<Route> all = [] {
     std::vector<Route> r = routes;
     for (std::vector<Route> (*area)() :
-         {OrganisationRoutes, OrganisationCommandRoutes, FeeRoutes, QueueRoutes, AdminRoutes,
+         {OrganisationRoutes, OrganisationCommandRoutes, FeeRoutes, QueueRoutes, CampaignRoutes,
+          AdminRoutes,
           TerminationRequestRoutes}) {
       std::vector<Route> more = area();
       r.insert(r.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));

@@ -16,6 +16,9 @@ std::vector<Route> FeeRoutes();
 // GET /api/code-changes, /api/non-insured (the queues awaiting the caller's decision) and
 // /api/me/actions (http/queue_routes.cc).
 std::vector<Route> QueueRoutes();
+// GET /api/campaigns, /api/campaigns/{id}, …/non-applicants, …/history, and the histories of an
+// F-1-5 entry and of a user (http/campaign_routes.cc).
+std::vector<Route> CampaignRoutes();
 // POST routes of the masters, fees and vaccines, payment consignment, unions, code changes and
 // mergers, non-insured registration and campaigns.
 std::vector<Route> OrganisationCommandRoutes();
