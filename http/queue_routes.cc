@@ -1,15 +1,14 @@
 // The signed-in user's work (docs/api.md "Queues and what needs my action"): the F-1-4-3 code
 // changes and F-1-5 entries awaiting its organisation's decision (F_画面11-2-1, 7-1-1), and a
-// summary of everything waiting for it with the list that opens each. Answered from the domain
-// state (every acknowledged command is in it); each lists only what the caller's organisation is
-// a party to — 厚生労働省 and 国保中央会, who see every record (F-8), see every queue.
+// summary of everything waiting for it with the list that opens each (core/work_queues.h).
+// Answered from the domain state (every acknowledged command is in it).
 #include <algorithm>
 #include <optional>
 #include <span>
 
 #include "core/non_insured.h"
 #include "core/state.h"
-#include "core/visibility.h"
+#include "core/work_queues.h"
 #include "http/internal/organisation_routes.h"
 
 namespace shugo::http::internal {
@@ -22,12 +21,6 @@ json::value Ref(const core::State& s, core::OrgId id) {
   const core::Organisation* o = s.FindOrg(id);
   if (o == nullptr) return nullptr;
   return json::object{{"id", o->id}, {"code", o->code}, {"name", o->name}};
-}
-
-// Whether the caller's organisation sees every queue (LetterScope::kAll: MHLW, 国保中央会).
-bool SeesAll(const core::State& s, core::OrgId viewer) {
-  const core::Organisation* v = s.FindOrg(viewer);
-  return v != nullptr && core::LetterScopeOf(v->kind) == core::LetterScope::kAll;
 }
 
 // A page of `items` (already in order), with the list conventions of the other routes.
@@ -44,34 +37,6 @@ json::object PageOf(json::array items, int page, int per_page) {
                       {"per_page", per_page}};
 }
 
-// The pending F-1-4-3 requests whose approver is `viewer` (all for MHLW and 国保中央会), oldest
-// organisation first.
-std::vector<const core::Organisation*> PendingCodeChanges(const core::State& s,
-                                                          core::OrgId viewer) {
-  const bool all = SeesAll(s, viewer);
-  std::vector<const core::Organisation*> out;
-  for (const core::Organisation& o : s.organisations()) {
-    if (o.pending_code_change && (all || o.pending_code_change->approver == viewer)) {
-      out.push_back(&o);
-    }
-  }
-  return out;
-}
-
-// The F-1-5 entries submitted and awaiting `viewer` as their approver (all for MHLW and
-// 国保中央会), in submission order.
-std::vector<const core::NonInsuredRegistration*> AwaitingApproval(const core::State& s,
-                                                                  core::OrgId viewer) {
-  const bool all = SeesAll(s, viewer);
-  std::vector<const core::NonInsuredRegistration*> out;
-  for (const core::NonInsuredRegistration& r : s.registrations()) {
-    if (r.status == core::RegistrationStatus::kSubmitted && (all || r.approver == viewer)) {
-      out.push_back(&r);
-    }
-  }
-  return out;
-}
-
 Response CodeChangeQueue(Call& call) {
   static constexpr std::string_view kKnown[] = {"page", "per_page"};
   if (Status st = OnlyParams(call, kKnown); !st.ok()) return FromStatus(call, st);
@@ -79,7 +44,8 @@ Response CodeChangeQueue(Call& call) {
   if (!paging.ok()) return FromStatus(call, paging.status());
   json::object out = call.ctx.processor->Read([&](const core::State& s) {
     json::array items;
-    for (const core::Organisation* o : PendingCodeChanges(s, call.session->org)) {
+    for (core::OrgId id : core::CodeChangesAwaiting(s, call.session->org)) {
+      const core::Organisation* o = s.FindOrg(id);
       const core::CodeChangeRequested& r = *o->pending_code_change;
       json::object item{{"institution", Ref(s, o->id)},
                         {"request", r.request},
@@ -105,7 +71,8 @@ Response RegistrationQueue(Call& call) {
   if (!paging.ok()) return FromStatus(call, paging.status());
   json::object out = call.ctx.processor->Read([&](const core::State& s) {
     json::array items;
-    for (const core::NonInsuredRegistration* r : AwaitingApproval(s, call.session->org)) {
+    for (core::RegistrationId id : core::RegistrationsAwaiting(s, call.session->org)) {
+      const core::NonInsuredRegistration* r = s.FindRegistration(id);
       json::object item{{"id", r->id},
                         {"status", core::CodeName(r->status)},
                         {"issuer", Ref(s, r->issuer)},
@@ -127,14 +94,6 @@ Response RegistrationQueue(Call& call) {
   return Json(bhttp::status::ok, call.req.version(), out);
 }
 
-// The first and last day of the month of `day`.
-std::pair<JapanDate, JapanDate> MonthOf(JapanDate day) {
-  const JapanDate first(day.year(), day.month(), 1);
-  const JapanDate next = day.month() == 12 ? JapanDate(day.year() + 1, 1, 1)
-                                           : JapanDate(day.year(), day.month() + 1, 1);
-  return {first, next.AddDays(-1)};
-}
-
 json::object Item(std::string_view key, std::string_view label, int64_t count,
                   json::object list) {
   return json::object{{"key", key}, {"label", label}, {"count", count}, {"list", std::move(list)}};
@@ -153,53 +112,26 @@ Response MyActions(Call& call) {
     return FromStatus(call, st);
   }
   const JapanDate today = call.ctx.processor->Today();
-  const auto [first, last] = MonthOf(today);
+  const auto [first, last] = core::MonthOf(today);
   json::object out = call.ctx.processor->Read([&](const core::State& s) {
     const core::OrgId me = call.session->org;
     const core::Organisation* org = s.FindOrg(me);
     const std::string code = org == nullptr ? "" : org->code;
-    int64_t awaiting = 0, returned = 0, leaving = 0;
-    auto leaves_this_month = [&](const core::Letter& l) {
-      const std::optional<JapanDate>& when =
-          l.status == core::LetterStatus::kSecessionScheduled ? l.date : l.termination_date;
-      return when && !(*when < first) && !(last < *when);
-    };
-    std::vector<core::LetterId> mine;
-    for (core::LetterId id : s.LettersTo(me)) {
-      const core::Letter& l = *s.FindLetter(id);
-      if (!l.redelegation && l.status == core::LetterStatus::kApplied) ++awaiting;
-      if (leaves_this_month(l)) ++leaving;
-    }
-    for (core::LetterId id : s.LettersOf(me)) {
-      const core::Letter& l = *s.FindLetter(id);
-      if (l.status == core::LetterStatus::kReturned) ++returned;
-      if (l.delegate != me && leaves_this_month(l)) ++leaving;
-    }
-    // F-7 解除依頼 received: addressed to it, or to a member of the union it is.
-    int64_t requests = 0;
-    for (const core::TerminationRequest& t : s.termination_requests()) {
-      if (!t.open()) continue;
-      const core::Organisation* to = s.FindOrg(t.asked.addressee);
-      if (t.asked.addressee == me || (to != nullptr && to->in_union && to->union_id == me)) {
-        ++requests;
-      }
-    }
+    const core::ActionCounts n = core::ActionsOf(s, me, today);
     json::array items;
-    items.push_back(Item("letters_to_approve", "承認待ちの委任状", awaiting,
+    items.push_back(Item("letters_to_approve", "承認待ちの委任状", n.letters_to_approve,
                          ListAt("/api/letters", {{"status", "applied"}, {"delegate", code}})));
-    items.push_back(Item("letters_returned", "差戻された委任状", returned,
+    items.push_back(Item("letters_returned", "差戻された委任状", n.letters_returned,
                          ListAt("/api/letters", {{"status", "returned"}, {"delegator", code}})));
-    items.push_back(Item("code_changes", "承認待ちの医療機関コード変更",
-                         static_cast<int64_t>(PendingCodeChanges(s, me).size()),
+    items.push_back(Item("code_changes", "承認待ちの医療機関コード変更", n.code_changes,
                          ListAt("/api/code-changes")));
-    items.push_back(Item("non_insured", "承認待ちの非保険医療機関",
-                         static_cast<int64_t>(AwaitingApproval(s, me).size()),
+    items.push_back(Item("non_insured", "承認待ちの非保険医療機関", n.non_insured,
                          ListAt("/api/non-insured")));
-    items.push_back(Item("termination_requests", "対応待ちの解除依頼", requests,
+    items.push_back(Item("termination_requests", "対応待ちの解除依頼", n.termination_requests,
                          ListAt("/api/termination-requests",
                                 {{"box", "received"}, {"status", "open"}})));
     // The list opens every scheduled secession (the letters list has no date filter).
-    items.push_back(Item("leaving_this_month", "今月脱退・解除となる委任状", leaving,
+    items.push_back(Item("leaving_this_month", "今月脱退・解除となる委任状", n.leaving_this_month,
                          ListAt("/api/letters", {{"status", "secession_scheduled"}})));
     return json::object{{"organisation", Ref(s, me)},
                         {"date", today.ToString()},
