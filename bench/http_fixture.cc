@@ -8,12 +8,12 @@
 #include <mutex>
 #include <thread>
 
+#include "accounts/accounts.h"
 #include "base/clock.h"
 #include "bench/bench.h"
 #include "bench/letter_load.h"
 #include "core/processor.h"
 #include "events/event_store.h"
-#include "http/accounts.h"
 
 namespace shugo::bench {
 
@@ -22,25 +22,25 @@ namespace {
 constexpr const char* kPassword = "Bench-Pass-2025";
 
 // A ready session of a new admin of `org` (argon2id at its minimum cost: bench users only).
-Result<std::pair<std::string, std::string>> SessionOf(http::AccountStore& accounts,
+Result<std::pair<std::string, std::string>> SessionOf(accounts::AccountStore& accounts,
                                                       const core::Organisation& org,
                                                       const std::string& login_id) {
-  http::NewUser n;
+  accounts::NewUser n;
   n.login_id = login_id;
   n.org = org.id;
   n.org_code = org.code;
-  n.role = http::Role::kAdmin;
+  n.role = accounts::Role::kAdmin;
   n.name = "ベンチ 利用者";
   n.email = login_id + "@bench.shugo.invalid";
   n.password = kPassword;
   SHUGO_ASSIGN_OR_RETURN(auto existing, accounts.FindByLogin(login_id));
-  http::User user;
+  accounts::User user;
   if (existing) {
     user = *existing;
   } else {
     SHUGO_ASSIGN_OR_RETURN(user, accounts.CreateUser(n));
   }
-  SHUGO_ASSIGN_OR_RETURN(auto opened, accounts.OpenSession(user, http::Stage::kReady));
+  SHUGO_ASSIGN_OR_RETURN(auto opened, accounts.OpenSession(user, accounts::Stage::kReady));
   return std::make_pair(opened.first, opened.second.csrf);
 }
 
@@ -59,13 +59,13 @@ Status RunHttpFixture(const HttpFixtureOptions& o) {
     return s.last_closed_day() ? s.last_closed_day()->AddDays(1) : JapanDate(2025, 4, 1);
   });
   clock.SetMicros(resume.StartUnixMicros() + int64_t{9} * 3'600'000'000);
-  http::AccountOptions ao;
+  accounts::AccountOptions ao;
   ao.file = o.dir / "accounts.sqlite";
   ao.clock = &real;
   ao.hash_ops = 1;
   ao.hash_memory = 8192;
   SHUGO_ASSIGN_OR_RETURN(auto accounts,
-                         http::AccountStore::Open(ao, http::RecordInLog(*processor)));
+                         accounts::AccountStore::Open(ao, accounts::RecordInLog(*processor)));
 
   // Applications for 任意助成 by as many institutions, from 16 submitters (group commit).
   constexpr size_t kSubmitters = 16;

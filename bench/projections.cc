@@ -16,8 +16,11 @@
 #include "bench/bench.h"
 #include "bench/common.h"
 #include "bench/letter_load.h"
+#include "core/campaigns.h"
+#include "core/fees.h"
 #include "core/processor.h"
 #include "core/vaccine_catalog.h"
+#include "core/work_queues.h"
 #include "projections/queries.h"
 #include "projections/service.h"
 
@@ -352,7 +355,9 @@ Status RunQueries(const QueriesOptions& o) {
   // routine contract with that municipality, a vaccine against that disease): the residence in
   // the routine collective contract, else the search is empty by rule (F-21).
   const JapanDate today = processor->Today();
-  std::vector<core::OrgId> prefectures, municipalities, residences;
+  std::vector<core::OrgId> prefectures, municipalities, residences, viewers;
+  std::vector<std::pair<core::OrgId, core::OrgId>> contracted;  // institution, municipality
+  std::vector<core::CampaignId> campaigns;
   std::vector<std::string> names;
   std::vector<std::pair<core::OrgId, std::string>> served;
   processor->Read([&](const core::State& s) {
@@ -361,7 +366,13 @@ Status RunQueries(const QueriesOptions& o) {
       if (org.kind == core::OrganisationKind::kPrefecture) prefectures.push_back(org.id);
       if (org.kind == core::OrganisationKind::kMunicipality) municipalities.push_back(org.id);
       if (org.kind == core::OrganisationKind::kInsuredInstitution) names.push_back(org.name);
+      // The signed-in organisations of the state-read routes: every kind but institutions
+      // (their own queues are short), and one institution in 50.
+      if (org.kind != core::OrganisationKind::kInsuredInstitution || org.id % 50 == 0) {
+        viewers.push_back(org.id);
+      }
     }
+    for (const core::Campaign& c : s.campaigns()) campaigns.push_back(c.id);
     for (const core::Letter& l : s.letters()) {
       const core::Organisation* from = s.FindOrg(l.delegator);
       if (from != nullptr && from->kind == core::OrganisationKind::kMunicipality &&
@@ -380,6 +391,7 @@ Status RunQueries(const QueriesOptions& o) {
             !std::binary_search(residences.begin(), residences.end(), contract.municipality)) {
           continue;
         }
+        contracted.emplace_back(org, contract.municipality);
         for (const auto& [vaccine, handled] : settings.handled) {
           if (vaccine.second != kRoutine || !handled.in_force_on(today)) continue;
           const core::VaccineInfo* info = catalog->Find(vaccine.first);
@@ -394,7 +406,8 @@ Status RunQueries(const QueriesOptions& o) {
   });
   std::sort(served.begin(), served.end());
   served.erase(std::unique(served.begin(), served.end()), served.end());
-  if (prefectures.empty() || municipalities.empty() || names.empty() || served.empty()) {
+  if (prefectures.empty() || municipalities.empty() || names.empty() || served.empty() ||
+      contracted.empty() || campaigns.empty()) {
     return Status::FailedPrecondition(
         "no organisations, letters or F-2 settings in force: run `shugo demo`");
   }
@@ -444,6 +457,18 @@ Status RunQueries(const QueriesOptions& o) {
     public_queries.push_back(std::move(f));
   }
 
+  // d–g. The reads of the state behind the UI's routes (issue 24): what needs my action and the
+  // queues for any organisation, the fees that apply to an institution in a municipality it
+  // contracts with and that municipality's missing routine vaccines, a campaign's non-applicants.
+  std::vector<core::OrgId> action_viewers;
+  std::vector<std::pair<core::OrgId, core::OrgId>> fee_queries;
+  for (size_t i = 0; i < kVariants; ++i) {
+    action_viewers.push_back(viewers[pick(viewers.size())]);
+    fee_queries.push_back(contracted[pick(contracted.size())]);
+  }
+  auto state_read = [&](auto&& f) -> Result<int64_t> {
+    return processor->Read([&](const core::State& s) -> Result<int64_t> { return f(s); });
+  };
   const QueryKind kinds[] = {
       {"letters", letter_queries.size(),
        [&](const projections::Reader& r, size_t i) -> Result<int64_t> {
@@ -461,10 +486,35 @@ Status RunQueries(const QueriesOptions& o) {
          SHUGO_ASSIGN_OR_RETURN(auto page, projections::PublicSearch(r, public_queries[i]));
          return page.total;
        }},
+      {"actions", action_viewers.size(),
+       [&](const projections::Reader&, size_t i) {
+         return state_read([&](const core::State& s) {
+           const core::ActionCounts n = core::ActionsOf(s, action_viewers[i], today);
+           const auto queue = core::CodeChangesAwaiting(s, action_viewers[i]);
+           return n.letters_to_approve + n.letters_returned + n.leaving_this_month +
+                  static_cast<int64_t>(queue.size());
+         });
+       }},
+      {"fees", fee_queries.size(),
+       [&](const projections::Reader&, size_t i) {
+         return state_read([&](const core::State& s) {
+           const auto& [inst, municipality] = fee_queries[i];
+           return static_cast<int64_t>(
+               core::FeesFor(s, inst, municipality, today).size() +
+               core::MissingRoutineVaccines(s, *catalog, municipality, today).size());
+         });
+       }},
+      {"campaign", campaigns.size(),
+       [&](const projections::Reader&, size_t i) {
+         return state_read([&](const core::State& s) {
+           return static_cast<int64_t>(core::CampaignNonApplicants(s, campaigns[i]).size());
+         });
+       }},
   };
+  constexpr size_t kKinds = sizeof(kinds) / sizeof(kinds[0]);
   constexpr int kThreads[] = {1, 2};
-  QueryFigures figures[3][2];
-  for (size_t k = 0; k < 3; ++k) {
+  QueryFigures figures[kKinds][2];
+  for (size_t k = 0; k < kKinds; ++k) {
     for (size_t t = 0; t < 2; ++t) {
       SHUGO_ASSIGN_OR_RETURN(figures[k][t],
                              MeasureQueries(service, kinds[k], kThreads[t], o.seconds));
@@ -476,7 +526,7 @@ Status RunQueries(const QueriesOptions& o) {
     char buf[256];
     std::snprintf(buf, sizeof buf, "{\"catch_up_s\":%.3f", caught_up.seconds);
     std::string line = buf;
-    for (size_t k = 0; k < 3; ++k) {
+    for (size_t k = 0; k < kKinds; ++k) {
       line += std::string(",\"") + kinds[k].name + "\":{";
       for (size_t t = 0; t < 2; ++t) {
         const QueryFigures& f = figures[k][t];
@@ -499,7 +549,7 @@ Status RunQueries(const QueriesOptions& o) {
     std::printf(
         "  kind     threads  queries/s   p50 ms   p99 ms   max ms  mean total"
         " (p99 target <= 10 ms)\n");
-    for (size_t k = 0; k < 3; ++k) {
+    for (size_t k = 0; k < kKinds; ++k) {
       for (size_t t = 0; t < 2; ++t) {
         const QueryFigures& f = figures[k][t];
         std::printf("  %-8s %7d %10.0f %8.3f %8.3f %8.3f %11.1f\n", kinds[k].name, kThreads[t],

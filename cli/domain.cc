@@ -7,8 +7,8 @@
 
 #include "base/clock.h"
 #include "cli/commands.h"
-#include "cli/demo.h"
 #include "core/processor.h"
+#include "demo/demo.h"
 #include "events/event_store.h"
 
 namespace shugo::cli {
@@ -157,11 +157,12 @@ struct DemoArgs {
 };
 
 int Demo(const DemoArgs& a) {
-  DemoOptions o;
+  demo::DemoOptions o;
   o.dir = a.dir;
   o.scale = a.scale;
-  o.reference = a.reference.empty() ? DefaultReferenceDir() : std::filesystem::path(a.reference);
-  auto r = BuildDemo(o);
+  o.reference =
+      a.reference.empty() ? demo::DefaultReferenceDir() : std::filesystem::path(a.reference);
+  auto r = demo::BuildDemo(o);
   if (!r.ok()) return Fail("demo", r.status().ToString());
   if (a.json) {
     std::printf(

@@ -9,7 +9,7 @@
 
 #include "base/clock.h"
 #include "cli/commands.h"
-#include "cli/demo.h"
+#include "demo/demo.h"
 #include "events/event_store.h"
 #include "projections/service.h"
 
@@ -72,7 +72,7 @@ int Rebuild(const RebuildArgs& a) {
     }
     return Fail("opening " + a.dir, store.status().ToString());
   }
-  auto options = ProcessorOptionsFor(DefaultReferenceDir());
+  auto options = demo::ProcessorOptionsFor(demo::DefaultReferenceDir());
   if (!options.ok()) return Fail("reading the reference data", options.status().ToString());
   projections::RunnerOptions ro;
   ro.catalog = options->vaccines;

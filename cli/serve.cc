@@ -4,13 +4,13 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "accounts/accounts.h"
 #include "base/clock.h"
 #include "cli/commands.h"
-#include "cli/demo.h"
 #include "core/day_schedule.h"
 #include "core/processor.h"
+#include "demo/demo.h"
 #include "events/event_store.h"
-#include "http/accounts.h"
 #include "http/server.h"
 #include "projections/service.h"
 
@@ -32,21 +32,21 @@ struct ServeArgs {
 };
 
 // The demo's ready users (README "Demo users"), created once in a demo directory.
-Status EnsureDemoUsers(http::AccountStore& accounts, const core::Processor& processor) {
-  const auto users = processor.Read([](const core::State& s) { return PickDemoUsers(s); });
-  for (const DemoUser& d : users) {
+Status EnsureDemoUsers(accounts::AccountStore& accounts, const core::Processor& processor) {
+  const auto users = processor.Read([](const core::State& s) { return demo::PickDemoUsers(s); });
+  for (const demo::DemoUser& d : users) {
     SHUGO_ASSIGN_OR_RETURN(auto existing, accounts.FindByLogin(d.login_id));
     if (existing) continue;
-    http::NewUser n;
+    accounts::NewUser n;
     n.login_id = d.login_id;
     n.org = d.org;
     n.org_code = d.org_code;
-    n.role = http::Role::kAdmin;
+    n.role = accounts::Role::kAdmin;
     n.name = "デモ 担当者（" + d.org_name + "）";
     n.kana = "デモ タントウシャ";
     n.email = d.login_id + "@demo.shugo.invalid";
     n.phone = "0300000000";
-    n.password = kDemoPassword;
+    n.password = demo::kDemoPassword;
     SHUGO_RETURN_IF_ERROR(accounts.CreateUser(n).status());
   }
   return Status::Ok();
@@ -61,7 +61,7 @@ int Serve(const ServeArgs& a) {
                 "--dir DIR is required (the data directory; --demo alone serves the "
                 "built-in demo data in ./shugo-demo-data)");
   }
-  const bool demo = a.demo;
+  const bool demo_mode = a.demo;
   const std::filesystem::path dir =
       a.dir.empty() ? std::filesystem::path("shugo-demo-data") : std::filesystem::path(a.dir);
 
@@ -74,33 +74,33 @@ int Serve(const ServeArgs& a) {
 
   // Demo mode: a directory without a log gets the small demo first (real reference data, a
   // simulated year), and the business date is a manual clock an admin moves forward.
-  if (demo && !std::filesystem::exists(dir / "events")) {
-    DemoOptions d;
+  if (demo_mode && !std::filesystem::exists(dir / "events")) {
+    demo::DemoOptions d;
     d.dir = dir;
-    d.reference = DefaultReferenceDir();
-    auto built = BuildDemo(d);
+    d.reference = demo::DefaultReferenceDir();
+    auto built = demo::BuildDemo(d);
     if (!built.ok())
       return Fail("building the demo data in " + dir.string(), built.status().ToString());
   }
   SystemClock system_clock;
   ManualClock demo_clock;
   const Clock* clock = &system_clock;
-  if (demo) clock = &demo_clock;
+  if (demo_mode) clock = &demo_clock;
 
   events::StoreOptions so;
   so.clock = clock;
   auto store = events::EventStore::Open(dir, so);
   if (!store.ok()) return Fail("opening " + dir.string(), store.status().ToString());
   const auto load_start = std::chrono::steady_clock::now();
-  auto options = demo ? DemoProcessorOptions(DefaultReferenceDir())
-                      : ProcessorOptionsFor(DefaultReferenceDir());
+  auto options = demo_mode ? demo::DemoProcessorOptions(demo::DefaultReferenceDir())
+                           : demo::ProcessorOptionsFor(demo::DefaultReferenceDir());
   if (!options.ok()) return Fail("reading the reference data", options.status().ToString());
   auto processor = core::Processor::Open(store->get(), clock, *options);
   if (!processor.ok()) return Fail("loading " + dir.string(), processor.status().ToString());
   const double load_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - load_start)
           .count();
-  if (demo) {
+  if (demo_mode) {
     // The business date resumes the day after the last closed one, at 09:00 in Japan.
     const JapanDate resume = (*processor)->Read([](const core::State& s) {
       return s.last_closed_day() ? s.last_closed_day()->AddDays(1) : JapanDate(2025, 4, 1);
@@ -114,7 +114,7 @@ int Serve(const ServeArgs& a) {
   auto projection = projections::ProjectionService::Open(**store, dir, po);
   if (!projection.ok()) return Fail("opening the projections", projection.status().ToString());
   std::unique_ptr<core::DaySchedule> schedule;
-  if (!demo) {
+  if (!demo_mode) {
     schedule = std::make_unique<core::DaySchedule>(
         **processor, *clock, [](const Result<core::DayReport>& r) {
           if (!r.ok()) {
@@ -129,13 +129,13 @@ int Serve(const ServeArgs& a) {
 
   // Users, sessions and mail (their own file; invariant 11). In demo mode every mail is also an
   // .eml file under <dir>/mail/ (second-factor codes are read there).
-  http::AccountOptions ao;
+  accounts::AccountOptions ao;
   ao.file = dir / "accounts.sqlite";
-  if (demo) ao.mail_dir = dir / "mail";
+  if (demo_mode) ao.mail_dir = dir / "mail";
   ao.clock = &system_clock;
-  auto accounts = http::AccountStore::Open(ao, http::RecordInLog(**processor));
+  auto accounts = accounts::AccountStore::Open(ao, accounts::RecordInLog(**processor));
   if (!accounts.ok()) return Fail("opening the account store", accounts.status().ToString());
-  if (demo) {
+  if (demo_mode) {
     if (Status s = EnsureDemoUsers(**accounts, **processor); !s.ok()) {
       return Fail("creating the demo users", s.ToString());
     }
@@ -144,9 +144,9 @@ int Serve(const ServeArgs& a) {
   http::ServerOptions ho;
   ho.address = listen->first;
   ho.port = listen->second;
-  ho.demo = demo;
+  ho.demo = demo_mode;
   ho.processor = processor->get();
-  ho.business_clock = demo ? &demo_clock : nullptr;
+  ho.business_clock = demo_mode ? &demo_clock : nullptr;
   ho.projections = projection->get();
   ho.accounts = accounts->get();
   ho.clock = &system_clock;
@@ -165,7 +165,7 @@ int Serve(const ServeArgs& a) {
       "date %s%s)\n",
       a.tls_cert.empty() ? "http" : "https", ho.address.c_str(), (*server)->port(),
       std::filesystem::absolute(dir).c_str(), static_cast<unsigned long long>((*store)->head()),
-      load_ms, (*processor)->Today().ToString().c_str(), demo ? ", demo mode" : "");
+      load_ms, (*processor)->Today().ToString().c_str(), demo_mode ? ", demo mode" : "");
   std::fflush(stdout);
   int sig = 0;
   sigwait(&signals, &sig);
@@ -183,7 +183,7 @@ int Serve(const ServeArgs& a) {
 
 void AddServe(CLI::App& app, Action& run) {
   auto args = std::make_shared<ServeArgs>();
-  CLI::App* sub = app.add_subcommand("serve", "Serve the web UI and the HTTP API");
+  CLI::App* sub = app.add_subcommand("serve", "Serve the HTTP API");
   sub->add_option("--dir", args->dir,
                   "Data directory (required unless --demo, whose default is ./shugo-demo-data)");
   sub->add_option("--listen", args->listen, "Address and port to listen on")->capture_default_str();

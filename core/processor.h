@@ -241,6 +241,7 @@ class Processor {
   Status write_failure() const;
 
   JapanDate Today() const { return clock_->Today(); }
+  const ProcessorOptions& options() const { return options_; }
   events::EventStore& store() const { return *store_; }
   // The log position the state reflects at Open(), and how many domain events it applied.
   events::Position loaded_position() const { return loaded_position_; }

@@ -32,7 +32,7 @@ std::optional<OrgView> OrgOf(const Context& ctx, core::OrgId id) {
   return ctx.processor->Read([&](const core::State& s) { return ViewOf(s.FindOrg(id)); });
 }
 
-json::object UserJson(const User& u, const std::optional<OrgView>& org, int64_t now = 0) {
+json::object UserJson(const accounts::User& u, const std::optional<OrgView>& org, int64_t now = 0) {
   json::object o{{"id", u.id},
                  {"login_id", u.login_id},
                  {"role", CodeName(u.role)},
@@ -79,14 +79,14 @@ Response Unauthenticated(const Call& call) {
 }
 
 // The answer after each step of signing in: what is still needed, or the signed-in user.
-Response NextStep(Call& call, const User& user, Stage stage, const std::string& token,
-                  bool set_cookie) {
+Response NextStep(Call& call, const accounts::User& user, accounts::Stage stage,
+                  const std::string& token, bool set_cookie) {
   json::object out{{"csrf_token", call.session ? call.session->csrf : ""}};
-  if (stage != Stage::kReady) {
+  if (stage != accounts::Stage::kReady) {
     out["need"] = CodeName(stage);
-    if (stage == Stage::kSecondFactor) {
+    if (stage == accounts::Stage::kSecondFactor) {
       out["message"] = "登録のメールアドレスに送った認証コードを入力してください";
-    } else if (stage == Stage::kPasswordChange) {
+    } else if (stage == accounts::Stage::kPasswordChange) {
       out["message"] = "仮パスワードを新しいパスワードに変更してください";
     } else {
       out["message"] = "医療機関コードを入力して確認してください";
@@ -115,13 +115,14 @@ bool TrustedBrowser(const Call& call, uint64_t user) {
 // the user's next stage replaces the old one, mailing a code when that stage is the second factor.
 // `device`: the token of a device trusted just now (after the second factor), set as a cookie.
 Response AfterStep(Call& call, uint64_t user_id, const std::string& device = {}) {
-  AccountStore& a = *call.ctx.accounts;
+  accounts::AccountStore& a = *call.ctx.accounts;
   auto user = a.FindUser(user_id);
   if (!user.ok()) return FromStatus(call, user.status());
   if (!*user) return Unauthenticated(call);
   const bool trusted = !device.empty() || TrustedBrowser(call, user_id);
-  const Stage next = a.FirstStage(**user, IsInsuredInstitution(call.ctx, (*user)->org), trusted);
-  if (next == Stage::kSecondFactor) {
+  const accounts::Stage next =
+      a.FirstStage(**user, IsInsuredInstitution(call.ctx, (*user)->org), trusted);
+  if (next == accounts::Stage::kSecondFactor) {
     if (Status s = a.SendSecondFactor(**user); !s.ok()) return FromStatus(call, s);
   }
   a.CloseSession(call.token).IgnoreError();  // gone already after a password change
@@ -197,11 +198,11 @@ Response Login(Call& call) {
   auto checked = ctx.accounts->CheckLogin(*login_id, *password, device, address);
   if (!checked.ok()) return FromStatus(call, checked.status());
   switch (checked->kind) {
-    case LoginResult::Kind::kWrong:
+    case accounts::LoginResult::Kind::kWrong:
       if (ctx.limiter != nullptr) ctx.limiter->Failed(address, now);
       return Error(call, bhttp::status::unauthorized, "login_failed",
                    "ログインIDまたはパスワードが正しくありません");
-    case LoginResult::Kind::kLocked: {
+    case accounts::LoginResult::Kind::kLocked: {
       if (ctx.limiter != nullptr) ctx.limiter->Failed(address, now);
       // The same answer whether this address is locked out of the login id (wrong passwords
       // from it) or the account itself is locked (wrong codes inside a session).
@@ -211,22 +212,22 @@ Response Login(Call& call) {
       res.set(bhttp::field::retry_after, std::to_string(checked->retry_after_us / 1'000'000 + 1));
       return res;
     }
-    case LoginResult::Kind::kSuspended:
+    case accounts::LoginResult::Kind::kSuspended:
       return Error(call, bhttp::status::forbidden, "account_suspended",
                    "このアカウントは利用停止中です。組織の管理者に連絡してください");
-    case LoginResult::Kind::kOk:
+    case accounts::LoginResult::Kind::kOk:
       break;
   }
-  const User& user = *checked->user;
+  const accounts::User& user = *checked->user;
   // A session the browser still holds ends: one browser, one session.
   if (!call.token.empty()) ctx.accounts->CloseSession(call.token).IgnoreError();
-  const Stage stage = ctx.accounts->FirstStage(user, IsInsuredInstitution(ctx, user.org),
-                                               TrustedBrowser(call, user.id));
+  const accounts::Stage stage = ctx.accounts->FirstStage(user, IsInsuredInstitution(ctx, user.org),
+                                                         TrustedBrowser(call, user.id));
   auto opened = ctx.accounts->OpenSession(user, stage);
   if (!opened.ok()) return FromStatus(call, opened.status());
   call.token = opened->first;
   call.session = opened->second;
-  if (stage == Stage::kSecondFactor) {
+  if (stage == accounts::Stage::kSecondFactor) {
     if (Status s = ctx.accounts->SendSecondFactor(user); !s.ok()) return FromStatus(call, s);
   }
   if (call.log != nullptr) call.log->user = user.id;
@@ -234,7 +235,7 @@ Response Login(Call& call) {
 }
 
 Response SecondFactor(Call& call) {
-  if (call.session->stage != Stage::kSecondFactor) {
+  if (call.session->stage != accounts::Stage::kSecondFactor) {
     return Error(call, bhttp::status::conflict, "wrong_step",
                  "認証コードの入力は求められていません");
   }
@@ -249,7 +250,8 @@ Response SecondFactor(Call& call) {
 }
 
 Response ChangePassword(Call& call) {
-  if (call.session->stage != Stage::kPasswordChange && call.session->stage != Stage::kReady) {
+  if (call.session->stage != accounts::Stage::kPasswordChange &&
+      call.session->stage != accounts::Stage::kReady) {
     return Error(call, bhttp::status::conflict, "wrong_step",
                  "ログイン手続きを先に完了してください（認証コードの入力など）");
   }
@@ -266,7 +268,7 @@ Response ChangePassword(Call& call) {
 }
 
 Response ConfirmInstitutionCode(Call& call) {
-  if (call.session->stage != Stage::kInstitutionCode) {
+  if (call.session->stage != accounts::Stage::kInstitutionCode) {
     return Error(call, bhttp::status::conflict, "wrong_step",
                  "医療機関コードの確認は求められていません");
   }
@@ -299,7 +301,8 @@ Response Me(Call& call) {
   if (!*user) return Unauthenticated(call);
   // Until signing in is complete, only what the next step needs.
   json::object out;
-  if (call.session->stage == Stage::kReady) out = UserJson(**user, OrgOf(call.ctx, (*user)->org));
+  if (call.session->stage == accounts::Stage::kReady)
+    out = UserJson(**user, OrgOf(call.ctx, (*user)->org));
   out["stage"] = CodeName(call.session->stage);
   out["csrf_token"] = call.session->csrf;
   return Json(bhttp::status::ok, call.req.version(), out);
@@ -325,7 +328,7 @@ Response ListDevices(Call& call) {
       call.ctx.accounts->TrustedDevicesOf(call.session->user, RequestCookie(call, "shugo_device"));
   if (!devices.ok()) return FromStatus(call, devices.status());
   json::array items;
-  for (const TrustedDeviceInfo& d : *devices) {
+  for (const accounts::TrustedDeviceInfo& d : *devices) {
     json::object o{{"id", d.id},
                    {"created", JapanTime(d.created_at)},
                    {"expires", JapanTime(d.expires)},
@@ -411,20 +414,20 @@ Response ForgotLoginId(Call& call) {
 }
 
 Response ListUsers(Call& call) {
-  if (call.session->role != Role::kAdmin) {
+  if (call.session->role != accounts::Role::kAdmin) {
     return Error(call, bhttp::status::forbidden, "forbidden",
                  "利用者の一覧は組織の管理者のみ見られます");
   }
   auto users = call.ctx.accounts->UsersOf(call.session->org);
   if (!users.ok()) return FromStatus(call, users.status());
   json::array items;
-  for (const User& u : *users) items.push_back(UserJson(u, std::nullopt, Now(call)));
+  for (const accounts::User& u : *users) items.push_back(UserJson(u, std::nullopt, Now(call)));
   return Json(bhttp::status::ok, call.req.version(),
               json::object{{"items", std::move(items)}, {"total", users->size()}});
 }
 
 Response CreateUser(Call& call) {
-  if (call.session->role != Role::kAdmin) {
+  if (call.session->role != accounts::Role::kAdmin) {
     return Error(call, bhttp::status::forbidden, "forbidden",
                  "利用者の発行は組織の管理者のみ行えます");
   }
@@ -433,7 +436,7 @@ Response CreateUser(Call& call) {
       !s.ok()) {
     return FromStatus(call, s);
   }
-  NewUser n;
+  accounts::NewUser n;
   auto login_id = OptionalString(call, "login_id");
   auto name = StringField(call, "name");
   auto kana = OptionalString(call, "kana");
@@ -477,7 +480,7 @@ Response CreateUser(Call& call) {
   n.login_id = login_id->value_or("");
   n.org = target.id;
   n.org_code = target.code;
-  n.role = role_name == "admin" ? Role::kAdmin : Role::kUser;
+  n.role = role_name == "admin" ? accounts::Role::kAdmin : accounts::Role::kUser;
   n.name = *name;
   n.kana = kana->value_or("");
   n.email = *email;
@@ -498,7 +501,7 @@ Response CreateUser(Call& call) {
 
 // POST /api/users/{id}/suspend | resume | reset-password: an admin of the user's organisation.
 Response ManageUser(Call& call, std::string_view action) {
-  if (call.session->role != Role::kAdmin) {
+  if (call.session->role != accounts::Role::kAdmin) {
     return Error(call, bhttp::status::forbidden, "forbidden",
                  "利用者の管理は組織の管理者のみ行えます");
   }

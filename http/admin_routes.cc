@@ -16,7 +16,7 @@ Status Operator(const Call& call) {
         const core::Organisation* o = s.FindOrg(call.session->org);
         return o != nullptr && o->kind == core::OrganisationKind::kCentralFederation;
       });
-  if (call.session->role != Role::kAdmin || !central) {
+  if (call.session->role != accounts::Role::kAdmin || !central) {
     return Status(StatusCode::kPermissionDenied, "運用管理の操作は国保中央会の管理者のみ行えます");
   }
   return Status::Ok();

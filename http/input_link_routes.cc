@@ -98,7 +98,7 @@ Response Gone(const Call& call) {
                "token");
 }
 
-bool Usable(const InputLink& link, const LinkView& v) {
+bool Usable(const accounts::InputLink& link, const LinkView& v) {
   return link.used_by.empty() && v.status == core::RegistrationStatus::kIssued && !v.expired;
 }
 
@@ -190,7 +190,7 @@ Response SubmitInputLink(Call& call) {
   if (!Usable(**link, *v)) return Gone(call);
   // The contact goes to the account store with the entry (the log keeps the address's digest);
   // the token is used and the command appended together, or neither.
-  const InputLinkContact contact{id, entry->name, entry->email, entry->phone, 0};
+  const accounts::InputLinkContact contact{id, entry->name, entry->email, entry->phone, 0};
   std::optional<Result<core::Outcome>> outcome;
   Status used = call.ctx.accounts->UseInputLink(token, contact, c.id, [&]() -> Status {
     outcome = call.ctx.processor->Execute(c);

@@ -632,7 +632,9 @@ const std::vector<Route>& Routes() {
   static const std::vector<Route> all = [] {
     std::vector<Route> r = routes;
     for (std::vector<Route> (*area)() :
-         {OrganisationRoutes, OrganisationCommandRoutes, AdminRoutes, TerminationRequestRoutes}) {
+         {OrganisationRoutes, OrganisationCommandRoutes, FeeRoutes, QueueRoutes, CampaignRoutes,
+          AdminRoutes,
+          TerminationRequestRoutes}) {
       std::vector<Route> more = area();
       r.insert(r.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
     }
@@ -726,7 +728,7 @@ Response Dispatch(const Route& route, Call& call) {
       return Error(call, bhttp::status::unauthorized, "unauthenticated",
                    "ログインしてください（セッションがないか、有効期限が切れています）");
     }
-    if (route.access == Access::kReady && call.session->stage != Stage::kReady) {
+    if (route.access == Access::kReady && call.session->stage != accounts::Stage::kReady) {
       return Error(call, bhttp::status::forbidden, "sign_in_incomplete",
                    "ログイン手続きが完了していません", CodeName(call.session->stage));
     }

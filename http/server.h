@@ -7,11 +7,11 @@
 #include <memory>
 #include <string>
 
+#include "accounts/accounts.h"
 #include "base/clock.h"
 #include "base/status.h"
 #include "core/processor.h"
 #include "events/event_store.h"
-#include "http/accounts.h"
 #include "projections/service.h"
 
 namespace shugo::http {
@@ -48,7 +48,7 @@ struct ServerOptions {
   // The read models (not owned); null: no query routes, and /api/health says so.
   projections::ProjectionService* projections = nullptr;
   // Users and sessions (not owned); null: the account routes answer 503.
-  AccountStore* accounts = nullptr;
+  accounts::AccountStore* accounts = nullptr;
   // Real time for sessions and rate limits (not owned); required with `accounts`.
   const Clock* clock = nullptr;
   // The address of a reverse proxy in front of the server (empty: none). Only from it is

@@ -2,7 +2,8 @@
 # Fails when an #include points up the stack of docs/architecture.md, or when a folder includes
 # another folder's internal/ headers. Run from the repository root (CI and ctest do).
 set -euo pipefail
-declare -A rank=([base]=0 [schemas]=1 [events]=2 [core]=3 [projections]=4 [replay]=5 [http]=6 [bench]=7 [cli]=8)
+declare -A rank=([base]=0 [schemas]=1 [events]=2 [core]=3 [projections]=4 [replay]=5 [accounts]=6
+                  [demo]=7 [http]=8 [bench]=9 [cli]=10)
 bad=0
 for folder in "${!rank[@]}"; do
   [ -d "$folder" ] || continue

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "http/accounts.h"
+#include "accounts/accounts.h"
 #include "http/internal/routes.h"
 #include "projections/queries.h"
 
@@ -40,7 +40,7 @@ struct Call {
   std::vector<std::string> params;  // the {…} segments of the route's pattern
   std::map<std::string, std::string> query;
   boost::json::object body;  // routes that take JSON: the parsed object
-  std::optional<Session> session;
+  std::optional<accounts::Session> session;
   std::string token;  // the session cookie's value
   std::string peer;   // the client's address
   LogFields* log = nullptr;

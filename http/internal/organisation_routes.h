@@ -10,6 +10,15 @@ namespace shugo::http::internal {
 
 // GET /api/organisations, /api/organisations/{code}, /api/organisations/{code}/history.
 std::vector<Route> OrganisationRoutes();
+// GET /api/organisations/{code}/fee-settings and /api/organisations/{code}/fees: F-2 settings
+// read back (http/fee_routes.cc).
+std::vector<Route> FeeRoutes();
+// GET /api/code-changes, /api/non-insured (the queues awaiting the caller's decision) and
+// /api/me/actions (http/queue_routes.cc).
+std::vector<Route> QueueRoutes();
+// GET /api/campaigns, /api/campaigns/{id}, …/non-applicants, …/history, and the histories of an
+// F-1-5 entry and of a user (http/campaign_routes.cc).
+std::vector<Route> CampaignRoutes();
 // POST routes of the masters, fees and vaccines, payment consignment, unions, code changes and
 // mergers, non-insured registration and campaigns.
 std::vector<Route> OrganisationCommandRoutes();

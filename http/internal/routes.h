@@ -4,10 +4,10 @@
 #include <boost/beast/http.hpp>
 #include <mutex>
 
+#include "accounts/accounts.h"
 #include "base/clock.h"
 #include "core/processor.h"
 #include "events/event_store.h"
-#include "http/accounts.h"
 #include "projections/service.h"
 
 namespace shugo::http::internal {
@@ -26,9 +26,9 @@ struct Context {
   ManualClock* business_clock = nullptr;   // demo mode only
   std::mutex* business_date_mu = nullptr;  // one date move at a time
   projections::ProjectionService* projections = nullptr;
-  AccountStore* accounts = nullptr;  // null: no account routes (401 for them)
-  const Clock* clock = nullptr;      // real time: sessions, rate limits
-  bool tls = false;                  // cookies are Secure
+  accounts::AccountStore* accounts = nullptr;  // null: no account routes (401 for them)
+  const Clock* clock = nullptr;                // real time: sessions, rate limits
+  bool tls = false;                            // cookies are Secure
   LoginLimiter* limiter = nullptr;
   LetterCache* letters = nullptr;  // null: letter lists read every row
   // Where users reach the server ("https://shugo.example.jp"): the links of mails are built from

@@ -96,7 +96,7 @@ TEST_CASE(
     "accounts: five wrong passwords lock that address out of the account with 429 and no log "
     "fact") {
   Served w;
-  const User admin = w.Admin(w.chiyoda, "chiyoda-admin", "admin@city.chiyoda.example.jp");
+  const accounts::User admin = w.Admin(w.chiyoda, "chiyoda-admin", "admin@city.chiyoda.example.jp");
   Browser b = w.NewBrowser();
   const auto before = w.Head();
   for (int i = 0; i < 4; ++i) {
@@ -269,7 +269,7 @@ TEST_CASE(
     "another's") {
   Served w;
   w.Admin(w.chiyoda, "chiyoda-admin", "admin@city.chiyoda.example.jp");
-  const User other = w.Admin(w.chuo, "chuo-admin", "admin@city.chuo.example.jp");
+  const accounts::User other = w.Admin(w.chuo, "chuo-admin", "admin@city.chuo.example.jp");
   Browser b = w.NewBrowser();
   w.SignIn(b, "chiyoda-admin", "admin@city.chiyoda.example.jp");
   Res created =
@@ -359,7 +359,7 @@ TEST_CASE("accounts: malformed bodies and unknown fields are 4xx and change noth
 
 TEST_CASE("accounts: the log records user facts by id without mail address name or password") {
   Served w;
-  const User admin = w.Admin(w.chiyoda, "chiyoda-admin", "admin@city.chiyoda.example.jp");
+  const accounts::User admin = w.Admin(w.chiyoda, "chiyoda-admin", "admin@city.chiyoda.example.jp");
   std::string all;
   REQUIRE(w.store
               ->ReadAll(1,
@@ -458,7 +458,7 @@ TEST_CASE("accounts: five wrong second-factor codes lock the account and end its
 TEST_CASE("accounts: a suspended user is refused with 403 and loses its sessions") {
   Served w;
   w.Admin(w.chiyoda, "chiyoda-admin", "admin@city.chiyoda.example.jp");
-  const User clerk = w.Admin(w.chiyoda, "chiyoda-clerk", "clerk@city.chiyoda.example.jp");
+  const accounts::User clerk = w.Admin(w.chiyoda, "chiyoda-clerk", "clerk@city.chiyoda.example.jp");
   Browser admin = w.NewBrowser();
   w.SignIn(admin, "chiyoda-admin", "admin@city.chiyoda.example.jp");
   Browser b = w.NewBrowser();
@@ -472,26 +472,26 @@ TEST_CASE("accounts: a suspended user is refused with 403 and loses its sessions
 }
 
 TEST_CASE("accounts: password rule refusals name the field") {
-  CHECK(AccountStore::CheckPassword("Yobou-Sesshu-2025", "hanako", "new").ok());
-  CHECK_EQ(AccountStore::CheckPassword("Short-1", "", "new").field(), "new");
+  CHECK(accounts::AccountStore::CheckPassword("Yobou-Sesshu-2025", "hanako", "new").ok());
+  CHECK_EQ(accounts::AccountStore::CheckPassword("Short-1", "", "new").field(), "new");
   // ASVS 2.1: length over composition — any 12 characters that are not common or guessable.
-  CHECK_EQ(AccountStore::CheckPassword("Short-Pass1", "", "new").field(), "new");
-  CHECK(AccountStore::CheckPassword("kumo no ue ni sora", "", "new").ok());
+  CHECK_EQ(accounts::AccountStore::CheckPassword("Short-Pass1", "", "new").field(), "new");
+  CHECK(accounts::AccountStore::CheckPassword("kumo no ue ni sora", "", "new").ok());
   for (const char* common : {"password1234", "P@ssw0rd2024!", "qwertyuiop12", "111111111111",
                              "sunshine2025", "alllowercaseletters"}) {
     CAPTURE(common);
-    CHECK_EQ(AccountStore::CheckPassword(common, "", "new").field(), "new");
+    CHECK_EQ(accounts::AccountStore::CheckPassword(common, "", "new").field(), "new");
   }
-  CHECK_FALSE(AccountStore::CheckPassword("Hanako-Pass-2025", "hanako", "new").ok());
-  CHECK(AccountStore::CheckPassword("よぼうせっしゅPass1", "", "new").ok());
-  CHECK_FALSE(AccountStore::CheckPassword("Tab\tInside-Pass1", "", "new").ok());
+  CHECK_FALSE(accounts::AccountStore::CheckPassword("Hanako-Pass-2025", "hanako", "new").ok());
+  CHECK(accounts::AccountStore::CheckPassword("よぼうせっしゅPass1", "", "new").ok());
+  CHECK_FALSE(accounts::AccountStore::CheckPassword("Tab\tInside-Pass1", "", "new").ok());
 }
 
 TEST_CASE(
     "accounts: the second factor is asked per browser and a trusted-device cookie spares it on "
     "that browser only") {
   Served w;
-  const User admin = w.Admin(w.chiyoda, "chiyoda-admin", "admin@city.chiyoda.example.jp");
+  const accounts::User admin = w.Admin(w.chiyoda, "chiyoda-admin", "admin@city.chiyoda.example.jp");
   Browser first = w.NewBrowser();
   Res r = first.Post("/api/session", {{"login_id", "chiyoda-admin"}, {"password", kAdminPassword}});
   REQUIRE_EQ(Body(r).at("need").as_string(), "second_factor");
@@ -610,16 +610,16 @@ TEST_CASE("accounts: an unknown login id's failures are written to the file like
         bhttp::status::unauthorized);
   }
   // A second store on the same file (as after a restart) goes on counting: the fifth locks.
-  AccountOptions ao;
+  accounts::AccountOptions ao;
   ao.file = w.dir.path() / "accounts.sqlite";
   ao.clock = &w.clock;
   ao.hash_ops = 1;
   ao.hash_memory = 8192;
-  auto reopened = AccountStore::Open(ao, nullptr);
+  auto reopened = accounts::AccountStore::Open(ao, nullptr);
   REQUIRE_MESSAGE(reopened.ok(), reopened.status().ToString());
   auto fifth = (*reopened)->CheckLogin("no-such-user", "Wrong-Pass-123", {}, "127.0.0.1");
   REQUIRE(fifth.ok());
-  CHECK((fifth->kind == LoginResult::Kind::kLocked));
+  CHECK((fifth->kind == accounts::LoginResult::Kind::kLocked));
   CHECK_GT(fifth->retry_after_us, 0);
 }
 
@@ -788,26 +788,27 @@ TEST_CASE("accounts: another user's trusted device id answers 404 and stays trus
 // A store of its own over the world's log, whose slowdowns are recorded instead of slept.
 struct SlowStore {
   explicit SlowStore(Served& w, const std::string& name) {
-    AccountOptions ao;
+    accounts::AccountOptions ao;
     ao.file = w.dir.path() / name;
     ao.clock = &w.clock;
     ao.hash_ops = 1;
     ao.hash_memory = 8192;
     ao.sleep = [this](int64_t us) { waits.push_back(us); };
-    auto a = AccountStore::Open(ao, nullptr);
+    auto a = accounts::AccountStore::Open(ao, nullptr);
     REQUIRE_MESSAGE(a.ok(), a.status().ToString());
     store = std::move(a).value();
   }
   // A try of `password` on `login_id` from `address` with `device`: its kind and wait.
-  std::pair<LoginResult::Kind, int64_t> Try(const std::string& login_id,
-                                            const std::string& password, const std::string& address,
-                                            const std::string& device = {}) {
+  std::pair<accounts::LoginResult::Kind, int64_t> Try(const std::string& login_id,
+                                                      const std::string& password,
+                                                      const std::string& address,
+                                                      const std::string& device = {}) {
     auto r = store->CheckLogin(login_id, password, device, address);
     REQUIRE_MESSAGE(r.ok(), r.status().ToString());
     return {r->kind, r->delayed_us};
   }
   std::vector<int64_t> waits;
-  std::unique_ptr<AccountStore> store;
+  std::unique_ptr<accounts::AccountStore> store;
 };
 
 TEST_CASE(
@@ -815,18 +816,19 @@ TEST_CASE(
     "longer but not the owner's trusted browser") {
   Served w;
   SlowStore s(w, "slow.sqlite");
-  NewUser n;
+  accounts::NewUser n;
   n.login_id = "chiyoda-admin";
   n.org = w.chiyoda;
   n.org_code = w.Code(w.chiyoda);
-  n.role = Role::kAdmin;
+  n.role = accounts::Role::kAdmin;
   n.name = "管理 太郎";
   n.email = "admin@city.chiyoda.example.jp";
   n.password = kAdminPassword;
   auto created = s.store->CreateUser(n);
   REQUIRE_MESSAGE(created.ok(), created.status().ToString());
   // The owner's browser passes the mailed code once: a trusted device.
-  REQUIRE(s.Try("chiyoda-admin", kAdminPassword, "198.51.100.20").first == LoginResult::Kind::kOk);
+  REQUIRE(s.Try("chiyoda-admin", kAdminPassword, "198.51.100.20").first ==
+          accounts::LoginResult::Kind::kOk);
   REQUIRE(s.store->SendSecondFactor(*created).ok());
   auto outbox = s.store->Outbox(1);
   REQUIRE((outbox.ok() && outbox->size() == 1));
@@ -834,7 +836,7 @@ TEST_CASE(
   auto device = s.store->VerifySecondFactor(created->id, code);
   REQUIRE(device.ok());
 
-  using K = LoginResult::Kind;
+  using K = accounts::LoginResult::Kind;
   for (const std::string id : {"chiyoda-admin", "no-such-user"}) {
     CAPTURE(id);
     // Four addresses fail five times each: each is locked out, nobody waits yet.
@@ -871,7 +873,7 @@ TEST_CASE(
 
 TEST_CASE("accounts: at most two slowed sign-ins wait at once and the next is refused unchecked") {
   Served w;
-  AccountOptions ao;
+  accounts::AccountOptions ao;
   ao.file = w.dir.path() / "busy.sqlite";
   ao.clock = &w.clock;
   ao.hash_ops = 1;
@@ -886,9 +888,9 @@ TEST_CASE("accounts: at most two slowed sign-ins wait at once and the next is re
     cv.notify_all();
     cv.wait(lock, [&] { return release; });
   };
-  auto opened = AccountStore::Open(ao, nullptr);
+  auto opened = accounts::AccountStore::Open(ao, nullptr);
   REQUIRE(opened.ok());
-  AccountStore& store = **opened;
+  accounts::AccountStore& store = **opened;
   for (int i = 0; i < 20; ++i) {
     REQUIRE(store.CheckLogin("no-such-user", "Wrong-Pass-123", {}, "203.0.113." + std::to_string(i))
                 .ok());
@@ -906,7 +908,7 @@ TEST_CASE("accounts: at most two slowed sign-ins wait at once and the next is re
   const uint64_t before = store.password_verifications();
   auto third = store.CheckLogin("no-such-user", "Wrong-Pass-123", {}, "192.0.2.9");
   REQUIRE(third.ok());
-  CHECK((third->kind == LoginResult::Kind::kLocked));
+  CHECK((third->kind == accounts::LoginResult::Kind::kLocked));
   CHECK_EQ(third->retry_after_us, 3'000'000);
   CHECK_EQ(store.password_verifications(), before);  // refused before any check
   {

@@ -29,7 +29,7 @@ TEST_CASE("admin: only an admin of the central federation may use the operator r
     CHECK_EQ(w.store->head(), before);
   }
   // A user (not an admin) of 国保中央会 neither.
-  NewUser n;
+  accounts::NewUser n;
   n.login_id = "chuokai-user";
   n.org = w.chuokai;
   n.org_code = w.Code(w.chuokai);

@@ -103,12 +103,12 @@ TEST_CASE("input links: the log holds no bare SHA-256 of the entry's mail addres
 TEST_CASE("input links: two account stores with their own keys digest one address differently") {
   Served w;
   const auto open = [&](const std::string& name) {
-    AccountOptions ao;
+    accounts::AccountOptions ao;
     ao.file = w.dir.path() / name;
     ao.clock = &w.clock;
     ao.hash_ops = 1;
     ao.hash_memory = 8192;
-    auto a = AccountStore::Open(ao, nullptr);
+    auto a = accounts::AccountStore::Open(ao, nullptr);
     REQUIRE_MESSAGE(a.ok(), a.status().ToString());
     return std::move(a).value();
   };

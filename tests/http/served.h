@@ -11,7 +11,7 @@
 #include <functional>
 #include <sstream>
 
-#include "http/accounts.h"
+#include "accounts/accounts.h"
 #include "http/server.h"
 #include "projections/service.h"
 #include "tests/core/world.h"
@@ -113,13 +113,13 @@ struct Served : World {
     // The server answers reads once the projections have caught up with the world (503 before).
     REQUIRE(projection->WaitFor(store->head(), std::chrono::seconds(60)).ok());
     mail_dir = dir.path() / "mail";
-    AccountOptions ao;
+    accounts::AccountOptions ao;
     ao.file = dir.path() / "accounts.sqlite";
     ao.mail_dir = mail_dir;
     ao.clock = &clock;
     ao.hash_ops = 1;  // argon2id at its minimum cost: tests check the flow, not the cost
     ao.hash_memory = 8192;
-    auto a = AccountStore::Open(ao, RecordInLog(*proc));
+    auto a = accounts::AccountStore::Open(ao, accounts::RecordInLog(*proc));
     REQUIRE_MESSAGE(a.ok(), a.status().ToString());
     accounts = std::move(a).value();
     ServerOptions o;
@@ -139,12 +139,12 @@ struct Served : World {
   }
 
   // A ready admin of `org` (the demo's way: a known password, no change at first login).
-  User Admin(core::OrgId org, const std::string& login_id, const std::string& email) {
-    NewUser n;
+  accounts::User Admin(core::OrgId org, const std::string& login_id, const std::string& email) {
+    accounts::NewUser n;
     n.login_id = login_id;
     n.org = org;
     n.org_code = Code(org);
-    n.role = Role::kAdmin;
+    n.role = accounts::Role::kAdmin;
     n.name = "管理 太郎";
     n.email = email;
     n.phone = "03-1234-5678";
@@ -221,7 +221,7 @@ struct Served : World {
 
   std::unique_ptr<projections::ProjectionService> projection;
   std::filesystem::path mail_dir;
-  std::unique_ptr<AccountStore> accounts;
+  std::unique_ptr<accounts::AccountStore> accounts;
   std::unique_ptr<Server> server;
 };
 

@@ -1,4 +1,4 @@
-#include "cli/demo.h"
+#include "demo/demo.h"
 
 #include <unistd.h>
 #include <zlib.h>
@@ -20,7 +20,7 @@
 #define SHUGO_REFERENCE_DIR "data/reference"
 #endif
 
-namespace shugo::cli {
+namespace shugo::demo {
 
 namespace {
 
@@ -867,4 +867,4 @@ std::vector<DemoUser> PickDemoUsers(const core::State& state) {
   return out;
 }
 
-}  // namespace shugo::cli
+}  // namespace shugo::demo

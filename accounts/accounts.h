@@ -18,7 +18,7 @@
 #include "core/domain_events.h"
 #include "core/processor.h"
 
-namespace shugo::http {
+namespace shugo::accounts {
 
 enum class Role { kAdmin, kUser };
 std::string_view CodeName(Role role);
@@ -272,4 +272,4 @@ class AccountStore {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace shugo::http
+}  // namespace shugo::accounts

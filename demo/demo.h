@@ -9,7 +9,7 @@
 #include "base/status.h"
 #include "core/processor.h"
 
-namespace shugo::cli {
+namespace shugo::demo {
 
 struct DemoOptions {
   std::filesystem::path dir;
@@ -51,4 +51,4 @@ std::vector<DemoUser> PickDemoUsers(const core::State& state);
 // The reference data directory compiled in (the source tree's data/reference).
 std::filesystem::path DefaultReferenceDir();
 
-}  // namespace shugo::cli
+}  // namespace shugo::demo

@@ -1,4 +1,4 @@
-#include "http/accounts.h"
+#include "accounts/accounts.h"
 
 #include <sodium.h>
 #include <zxcvbn.h>
@@ -20,7 +20,7 @@
 #include "core/domain_events.h"
 #include "projections/sqlite.h"
 
-namespace shugo::http {
+namespace shugo::accounts {
 
 namespace {
 
@@ -1675,4 +1675,4 @@ Result<std::vector<Mail>> AccountStore::Outbox(size_t limit) {
   return out;
 }
 
-}  // namespace shugo::http
+}  // namespace shugo::accounts
