@@ -25,12 +25,6 @@ using K = core::OrganisationKind;
 
 constexpr std::string_view kNoCampaign = "臨時接種が見つかりません";
 
-json::value Ref(const core::State& s, core::OrgId id) {
-  const core::Organisation* o = s.FindOrg(id);
-  if (o == nullptr) return nullptr;
-  return json::object{{"id", o->id}, {"code", o->code}, {"name", o->name}};
-}
-
 // The id of the path's first segment: a whole number ≥ 1, or nullopt (answered 404).
 std::optional<uint64_t> PathId(const Call& call) {
   const std::string& text = call.params.at(0);
@@ -78,7 +72,7 @@ json::object CampaignJson(const core::State& s, const core::Campaign& c) {
   for (int p : c.prefectures) prefectures.push_back(p);
   json::object o{{"id", c.id},
                  {"name", c.name},
-                 {"declared_by", Ref(s, c.declared_by)},
+                 {"declared_by", StateRef(s, c.declared_by)},
                  {"start_date", c.start_date.ToString()},
                  {"implementer", core::CodeName(c.implementer)},
                  {"national", c.national},
@@ -102,18 +96,9 @@ Response ListCampaigns(Call& call) {
       if (Concerned(s, call.session->org, c)) visible.push_back(&c);
     }
     std::reverse(visible.begin(), visible.end());  // newest first
-    const auto total = static_cast<int64_t>(visible.size());
-    const int64_t from = std::min<int64_t>(total, int64_t{paging->first - 1} * paging->second);
-    const int64_t to = std::min<int64_t>(total, from + paging->second);
     json::array items;
-    for (int64_t i = from; i < to; ++i) {
-      items.push_back(CampaignJson(s, *visible[static_cast<size_t>(i)]));
-    }
-    return json::object{{"items", std::move(items)},
-                        {"total", total},
-                        {"more", false},
-                        {"page", paging->first},
-                        {"per_page", paging->second}};
+    for (const core::Campaign* c : visible) items.push_back(CampaignJson(s, *c));
+    return PageOf(std::move(items), paging->first, paging->second);
   });
   return Json(bhttp::status::ok, call.req.version(), out);
 }
@@ -132,7 +117,7 @@ Response GetCampaign(Call& call) {
     json::array additional;
     for (const auto& [municipality, fees] : c->additional_fees) {
       if (!core::MaySeeOrganisationRecord(s, call.session->org, municipality)) continue;
-      additional.push_back(json::object{{"municipality", Ref(s, municipality)},
+      additional.push_back(json::object{{"municipality", StateRef(s, municipality)},
                                         {"fees", FeesJson(catalog, fees)}});
     }
     o["additional_fees"] = std::move(additional);
@@ -195,8 +180,8 @@ Response HistoryOf(Call& call, std::string_view entity, std::string_view not_fou
   static constexpr std::string_view kKnown[] = {"min_position"};
   if (Status st = OnlyParams(call, kKnown); !st.ok()) return FromStatus(call, st);
   const std::optional<uint64_t> id = PathId(call);
-  const bool may = id && call.ctx.processor->Read(
-                             [&](const core::State& s) { return visible(s, *id); });
+  const bool may =
+      id && call.ctx.processor->Read([&](const core::State& s) { return visible(s, *id); });
   if (!may) return FromStatus(call, Status::NotFound(std::string(not_found)));
   if (auto waited = WaitMinPosition(call); waited) return std::move(*waited);
   auto items = call.ctx.projections->Read([&](const projections::Reader& r) -> Result<json::array> {
@@ -220,16 +205,15 @@ Response CampaignHistory(Call& call) {
 
 // An F-1-5 entry's history: for its issuer and its approver (and MHLW, 国保中央会).
 Response RegistrationHistory(Call& call) {
-  return HistoryOf(call, "registration", "入力リンクが見つかりません",
-                   [&](const core::State& s, uint64_t id) {
-                     const core::NonInsuredRegistration* r = s.FindRegistration(id);
-                     const core::OrgId me = call.session->org;
-                     const core::Organisation* v = s.FindOrg(me);
-                     return r != nullptr &&
-                            (r->issuer == me || r->approver == me ||
-                             (v != nullptr &&
-                              core::LetterScopeOf(v->kind) == core::LetterScope::kAll));
-                   });
+  return HistoryOf(
+      call, "registration", "入力リンクが見つかりません", [&](const core::State& s, uint64_t id) {
+        const core::NonInsuredRegistration* r = s.FindRegistration(id);
+        const core::OrgId me = call.session->org;
+        const core::Organisation* v = s.FindOrg(me);
+        return r != nullptr &&
+               (r->issuer == me || r->approver == me ||
+                (v != nullptr && core::LetterScopeOf(v->kind) == core::LetterScope::kAll));
+      });
 }
 
 // A user's history (the facts the log keeps of the account, invariant 11): for the user and the

@@ -57,17 +57,12 @@ json::object MunicipalVaccineJson(const core::VaccineCatalog* catalog,
   return o;
 }
 
-json::value Ref(const core::State& s, core::OrgId id) {
-  const core::Organisation* o = s.FindOrg(id);
-  if (o == nullptr) return nullptr;
-  return json::object{{"id", o->id}, {"code", o->code}, {"name", o->name}};
-}
-
 // The organisation of /api/organisations/{code}/… (a current or an old code), when the caller may
 // see its whole record; kNotFound otherwise (the same answer as an unknown code).
 Result<const core::Organisation*> Visible(const Call& call, const core::State& s) {
   const core::Organisation* o = s.FindOrgByCode(call.params.at(0));
-  if (o == nullptr || !call.session || !core::MaySeeOrganisationRecord(s, call.session->org, o->id)) {
+  if (o == nullptr || !call.session ||
+      !core::MaySeeOrganisationRecord(s, call.session->org, o->id)) {
     return Status::NotFound(std::string(kNotFound));
   }
   return o;
@@ -92,7 +87,7 @@ json::object MunicipalSettings(const core::State& s, const core::VaccineCatalog*
   out["vaccines"] = std::move(vaccines);
   // Whose rows apply in it on `day`: its union's when it is a member that sets them per union.
   const core::OrgId owner = core::FeeOwnerOn(s, o.id, day);
-  out["applied_from"] = Ref(s, owner);
+  out["applied_from"] = StateRef(s, owner);
   if (o.kind == K::kMunicipality && catalog != nullptr) {
     json::array missing;
     for (const std::string& id : core::MissingRoutineVaccines(s, *catalog, o.id, day)) {
@@ -109,8 +104,8 @@ json::object MunicipalSettings(const core::State& s, const core::VaccineCatalog*
       }
     }
     out["setting_units"] = std::move(units);  // F_画面8-2-9, by 切替日
-    out["unit"] = core::CodeName(own != nullptr ? own->UnitOn(day)
-                                                : core::VaccineSettingUnit::kPerUnion);
+    out["unit"] =
+        core::CodeName(own != nullptr ? own->UnitOn(day) : core::VaccineSettingUnit::kPerUnion);
   }
   return out;
 }
@@ -122,12 +117,12 @@ json::object InstitutionSettings(const core::State& s, const core::VaccineCatalo
   json::array contracts, handled;
   if (own != nullptr) {
     for (const auto& [key, c] : own->contracts) {
-      json::object o{{"contract_type", core::CodeName(c.contract_type)},
-                     {"contract_type_name", core::JapaneseName(c.contract_type)},
-                     {"municipality", c.municipality == 0 ? json::value("all")
-                                                          : Ref(s, c.municipality)},
-                     {"start_date", c.start.ToString()},
-                     {"in_force", c.in_force_on(day)}};
+      json::object o{
+          {"contract_type", core::CodeName(c.contract_type)},
+          {"contract_type_name", core::JapaneseName(c.contract_type)},
+          {"municipality", c.municipality == 0 ? json::value("all") : StateRef(s, c.municipality)},
+          {"start_date", c.start.ToString()},
+          {"in_force", c.in_force_on(day)}};
       SetDate(o, "end_date", c.end);
       contracts.push_back(std::move(o));
     }
@@ -164,7 +159,7 @@ Response FeeSettingsRoute(Call& call) {
     const core::FeeSettings* own = s.fees().Find(o->id);
     json::object body = IsMunicipal(o->kind) ? MunicipalSettings(s, catalog, *o, own, *day)
                                              : InstitutionSettings(s, catalog, own, *day);
-    body["organisation"] = Ref(s, o->id);
+    body["organisation"] = StateRef(s, o->id);
     body["date"] = day->ToString();
     version = own == nullptr ? 0 : own->version;
     body["version"] = version;
@@ -185,8 +180,9 @@ Response ApplicableFeesRoute(Call& call) {
   if (!day.ok()) return FromStatus(call, day.status());
   const std::string& municipality_code = call.query["municipality"];
   if (municipality_code.empty()) {
-    return FromStatus(call, Status::InvalidArgument(
-                                "municipality", "municipality（自治体のコード）を指定してください"));
+    return FromStatus(call,
+                      Status::InvalidArgument("municipality",
+                                              "municipality（自治体のコード）を指定してください"));
   }
   const core::VaccineCatalog* catalog = call.ctx.processor->options().vaccines.get();
   auto out = call.ctx.processor->Read([&](const core::State& s) -> Result<json::object> {
@@ -196,19 +192,19 @@ Response ApplicableFeesRoute(Call& call) {
     }
     const core::Organisation* m = s.FindOrgByCode(municipality_code);
     if (m == nullptr || !IsMunicipal(m->kind)) {
-      return Status::InvalidArgument("municipality", "市区町村・広域連合（" + municipality_code +
-                                                         "）が登録されていません");
+      return Status::InvalidArgument(
+          "municipality", "市区町村・広域連合（" + municipality_code + "）が登録されていません");
     }
     json::array fees;
     for (const core::ApplicableFee& f : core::FeesFor(s, o->id, m->id, *day)) {
       json::object item = MunicipalVaccineJson(catalog, f.fee, *day);
-      item["owner"] = Ref(s, f.owner);
+      item["owner"] = StateRef(s, f.owner);
       item["handled"] = f.handled;
       if (f.own_cost) item["own_cost"] = *f.own_cost;
       fees.push_back(std::move(item));
     }
-    return json::object{{"organisation", Ref(s, o->id)},
-                        {"municipality", Ref(s, m->id)},
+    return json::object{{"organisation", StateRef(s, o->id)},
+                        {"municipality", StateRef(s, m->id)},
                         {"date", day->ToString()},
                         {"items", std::move(fees)}};
   });

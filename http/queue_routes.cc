@@ -17,26 +17,6 @@ namespace {
 
 namespace json = boost::json;
 
-json::value Ref(const core::State& s, core::OrgId id) {
-  const core::Organisation* o = s.FindOrg(id);
-  if (o == nullptr) return nullptr;
-  return json::object{{"id", o->id}, {"code", o->code}, {"name", o->name}};
-}
-
-// A page of `items` (already in order), with the list conventions of the other routes.
-json::object PageOf(json::array items, int page, int per_page) {
-  const auto total = static_cast<int64_t>(items.size());
-  const int64_t from = std::min<int64_t>(total, int64_t{page - 1} * per_page);
-  const int64_t to = std::min<int64_t>(total, from + per_page);
-  json::array out;
-  for (int64_t i = from; i < to; ++i) out.push_back(std::move(items[static_cast<size_t>(i)]));
-  return json::object{{"items", std::move(out)},
-                      {"total", total},
-                      {"more", false},
-                      {"page", page},
-                      {"per_page", per_page}};
-}
-
 Response CodeChangeQueue(Call& call) {
   static constexpr std::string_view kKnown[] = {"page", "per_page"};
   if (Status st = OnlyParams(call, kKnown); !st.ok()) return FromStatus(call, st);
@@ -47,16 +27,16 @@ Response CodeChangeQueue(Call& call) {
     for (core::OrgId id : core::CodeChangesAwaiting(s, call.session->org)) {
       const core::Organisation* o = s.FindOrg(id);
       const core::CodeChangeRequested& r = *o->pending_code_change;
-      json::object item{{"institution", Ref(s, o->id)},
-                        {"request", r.request},
-                        {"change", core::CodeName(r.change)},
-                        {"change_name", core::JapaneseName(r.change)},
-                        {"new_code", r.new_code},
-                        {"reason", r.reason},
-                        {"approver", Ref(s, r.approver)},
-                        {"version", o->version},
-                        {"review", "/api/code-changes/" + o->code + "/" +
-                                       std::to_string(r.request) + "/review"}};
+      json::object item{
+          {"institution", StateRef(s, o->id)},
+          {"request", r.request},
+          {"change", core::CodeName(r.change)},
+          {"change_name", core::JapaneseName(r.change)},
+          {"new_code", r.new_code},
+          {"reason", r.reason},
+          {"approver", StateRef(s, r.approver)},
+          {"version", o->version},
+          {"review", "/api/code-changes/" + o->code + "/" + std::to_string(r.request) + "/review"}};
       items.push_back(std::move(item));
     }
     return PageOf(std::move(items), paging->first, paging->second);
@@ -75,8 +55,8 @@ Response RegistrationQueue(Call& call) {
       const core::NonInsuredRegistration* r = s.FindRegistration(id);
       json::object item{{"id", r->id},
                         {"status", core::CodeName(r->status)},
-                        {"issuer", Ref(s, r->issuer)},
-                        {"approver", Ref(s, r->approver)},
+                        {"issuer", StateRef(s, r->issuer)},
+                        {"approver", StateRef(s, r->approver)},
                         {"expires", r->expires.ToString()},
                         {"version", r->version},
                         {"review", "/api/non-insured/" + std::to_string(r->id) + "/review"}};
@@ -85,7 +65,7 @@ Response RegistrationQueue(Call& call) {
         item["kana"] = r->data->kana;
         item["address"] = r->data->address;
         item["site_kind"] = r->data->site_kind;
-        item["municipality"] = Ref(s, r->data->municipality);
+        item["municipality"] = StateRef(s, r->data->municipality);
       }
       items.push_back(std::move(item));
     }
@@ -94,8 +74,7 @@ Response RegistrationQueue(Call& call) {
   return Json(bhttp::status::ok, call.req.version(), out);
 }
 
-json::object Item(std::string_view key, std::string_view label, int64_t count,
-                  json::object list) {
+json::object Item(std::string_view key, std::string_view label, int64_t count, json::object list) {
   return json::object{{"key", key}, {"label", label}, {"count", count}, {"list", std::move(list)}};
 }
 
@@ -125,24 +104,43 @@ Response MyActions(Call& call) {
                          ListAt("/api/letters", {{"status", "returned"}, {"delegator", code}})));
     items.push_back(Item("code_changes", "承認待ちの医療機関コード変更", n.code_changes,
                          ListAt("/api/code-changes")));
-    items.push_back(Item("non_insured", "承認待ちの非保険医療機関", n.non_insured,
-                         ListAt("/api/non-insured")));
-    items.push_back(Item("termination_requests", "対応待ちの解除依頼", n.termination_requests,
-                         ListAt("/api/termination-requests",
-                                {{"box", "received"}, {"status", "open"}})));
+    items.push_back(
+        Item("non_insured", "承認待ちの非保険医療機関", n.non_insured, ListAt("/api/non-insured")));
+    items.push_back(
+        Item("termination_requests", "対応待ちの解除依頼", n.termination_requests,
+             ListAt("/api/termination-requests", {{"box", "received"}, {"status", "open"}})));
     // The list opens every scheduled secession (the letters list has no date filter).
     items.push_back(Item("leaving_this_month", "今月脱退・解除となる委任状", n.leaving_this_month,
                          ListAt("/api/letters", {{"status", "secession_scheduled"}})));
-    return json::object{{"organisation", Ref(s, me)},
-                        {"date", today.ToString()},
-                        {"month", json::object{{"first", first.ToString()},
-                                               {"last", last.ToString()}}},
-                        {"items", std::move(items)}};
+    return json::object{
+        {"organisation", StateRef(s, me)},
+        {"date", today.ToString()},
+        {"month", json::object{{"first", first.ToString()}, {"last", last.ToString()}}},
+        {"items", std::move(items)}};
   });
   return Json(bhttp::status::ok, call.req.version(), out);
 }
 
 }  // namespace
+
+json::value StateRef(const core::State& s, core::OrgId id) {
+  const core::Organisation* o = s.FindOrg(id);
+  if (o == nullptr) return nullptr;
+  return json::object{{"id", o->id}, {"code", o->code}, {"name", o->name}};
+}
+
+json::object PageOf(json::array items, int page, int per_page) {
+  const auto total = static_cast<int64_t>(items.size());
+  const int64_t from = std::min<int64_t>(total, int64_t{page - 1} * per_page);
+  const int64_t to = std::min<int64_t>(total, from + per_page);
+  json::array out;
+  for (int64_t i = from; i < to; ++i) out.push_back(std::move(items[static_cast<size_t>(i)]));
+  return json::object{{"items", std::move(out)},
+                      {"total", total},
+                      {"more", false},
+                      {"page", page},
+                      {"per_page", per_page}};
+}
 
 std::vector<Route> QueueRoutes() {
   using V = bhttp::verb;

@@ -6,7 +6,18 @@
 
 #include "http/internal/call.h"
 
+namespace shugo::core {
+class State;
+}  // namespace shugo::core
+
 namespace shugo::http::internal {
+
+// {id, code, name} of organisation `id` as the domain state holds it, or null: how the routes
+// answered from the state name an organisation.
+boost::json::value StateRef(const core::State& s, core::OrgId id);
+// One page of `items`, already in order (`page` from 1), with the list members of the other
+// routes: items, total, more (always false: the total is exact), page, per_page.
+boost::json::object PageOf(boost::json::array items, int page, int per_page);
 
 // GET /api/organisations, /api/organisations/{code}, /api/organisations/{code}/history.
 std::vector<Route> OrganisationRoutes();
