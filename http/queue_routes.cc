@@ -3,6 +3,7 @@
 // summary of everything waiting for it with the list that opens each (core/work_queues.h).
 // Answered from the domain state (every acknowledged command is in it).
 #include <algorithm>
+#include <functional>
 #include <optional>
 #include <span>
 
@@ -17,39 +18,40 @@ namespace {
 
 namespace json = boost::json;
 
-Response CodeChangeQueue(Call& call) {
+// A paged list answered from the state: `items(state)` gives the whole list, in order.
+Response StateList(Call& call, const std::function<json::array(const core::State&)>& items) {
   static constexpr std::string_view kKnown[] = {"page", "per_page"};
   if (Status st = OnlyParams(call, kKnown); !st.ok()) return FromStatus(call, st);
   auto paging = PageParams(call);
   if (!paging.ok()) return FromStatus(call, paging.status());
-  json::object out = call.ctx.processor->Read([&](const core::State& s) {
+  json::object out = call.ctx.processor->Read(
+      [&](const core::State& s) { return PageOf(items(s), paging->first, paging->second); });
+  return Json(bhttp::status::ok, call.req.version(), out);
+}
+
+Response CodeChangeQueue(Call& call) {
+  return StateList(call, [&](const core::State& s) {
     json::array items;
     for (core::OrgId id : core::CodeChangesAwaiting(s, call.session->org)) {
       const core::Organisation* o = s.FindOrg(id);
       const core::CodeChangeRequested& r = *o->pending_code_change;
-      json::object item{
-          {"institution", StateRef(s, o->id)},
-          {"request", r.request},
-          {"change", core::CodeName(r.change)},
-          {"change_name", core::JapaneseName(r.change)},
-          {"new_code", r.new_code},
-          {"reason", r.reason},
-          {"approver", StateRef(s, r.approver)},
-          {"version", o->version},
-          {"review", "/api/code-changes/" + o->code + "/" + std::to_string(r.request) + "/review"}};
-      items.push_back(std::move(item));
+      items.push_back(json::object{{"institution", StateRef(s, o->id)},
+                                   {"request", r.request},
+                                   {"change", core::CodeName(r.change)},
+                                   {"change_name", core::JapaneseName(r.change)},
+                                   {"new_code", r.new_code},
+                                   {"reason", r.reason},
+                                   {"approver", StateRef(s, r.approver)},
+                                   {"version", o->version},
+                                   {"review", "/api/code-changes/" + o->code + "/" +
+                                                  std::to_string(r.request) + "/review"}});
     }
-    return PageOf(std::move(items), paging->first, paging->second);
+    return items;
   });
-  return Json(bhttp::status::ok, call.req.version(), out);
 }
 
 Response RegistrationQueue(Call& call) {
-  static constexpr std::string_view kKnown[] = {"page", "per_page"};
-  if (Status st = OnlyParams(call, kKnown); !st.ok()) return FromStatus(call, st);
-  auto paging = PageParams(call);
-  if (!paging.ok()) return FromStatus(call, paging.status());
-  json::object out = call.ctx.processor->Read([&](const core::State& s) {
+  return StateList(call, [&](const core::State& s) {
     json::array items;
     for (core::RegistrationId id : core::RegistrationsAwaiting(s, call.session->org)) {
       const core::NonInsuredRegistration* r = s.FindRegistration(id);
@@ -69,9 +71,8 @@ Response RegistrationQueue(Call& call) {
       }
       items.push_back(std::move(item));
     }
-    return PageOf(std::move(items), paging->first, paging->second);
+    return items;
   });
-  return Json(bhttp::status::ok, call.req.version(), out);
 }
 
 json::object Item(std::string_view key, std::string_view label, int64_t count, json::object list) {

@@ -75,15 +75,7 @@ TEST_CASE("Order of checks: F-1-5 an entry's fields before a link that is used u
   REQUIRE_EQ(o.created.size(), 1u);
   const RegistrationId id = o.created[0];
   const Actor link = Actor::System(kInputLinkUser);
-  SubmitNonInsuredRegistration r;
-  r.registration = id;
-  r.name = "中央区職域接種センター";
-  r.address = "東京都中央区築地1-1-1";
-  r.municipality_code = World::kChuo;
-  r.site_kind = "職域接種";
-  r.email = "sesshu@example.jp";
-  r.email_digest = "keyed-digest-of-sesshu@example.jp";
-  r.phone = "03-1234-5678";
+  const SubmitNonInsuredRegistration r = NonInsuredEntry(id);
   w.Ok(link, r);  // the link is used: a second entry is a conflict (409) …
   SubmitNonInsuredRegistration bad = r;
   bad.name.clear();  // … and a name is required (422)

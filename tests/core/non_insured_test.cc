@@ -28,28 +28,6 @@ RegistrationId Issue(World& w, const std::string& by, JapanDate expires) {
   return o.created[0];
 }
 
-// What the HTTP layer gives the core as an address's digest (there, HMAC-SHA-256 under the
-// account store's key of the address in lower case): the core keeps it as given.
-std::string Digest(std::string email) {
-  for (char& c : email) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return "keyed-digest-of-" + email;
-}
-
-// What a 職域接種 site enters through link `id`.
-SubmitNonInsuredRegistration Entry(RegistrationId id, std::string email = "sesshu@example.jp") {
-  SubmitNonInsuredRegistration r;
-  r.registration = id;
-  r.name = "中央区職域接種センター";
-  r.kana = "チュウオウクショクイキセッシュセンター";
-  r.address = "東京都中央区築地1-1-1";
-  r.municipality_code = World::kChuo;
-  r.site_kind = "職域接種";
-  r.email_digest = Digest(email);
-  r.email = std::move(email);
-  r.phone = "03-1234-5678";
-  return r;
-}
-
 NonInsuredRegistrationSubmitted Submitted(RegistrationId id, OrgId municipality,
                                           std::string email = "sesshu@example.jp") {
   return NonInsuredRegistrationSubmitted{id,
@@ -58,7 +36,7 @@ NonInsuredRegistrationSubmitted Submitted(RegistrationId id, OrgId municipality,
                                          "東京都中央区築地1-1-1",
                                          municipality,
                                          "職域接種",
-                                         Digest(email)};
+                                         NonInsuredDigest(email)};
 }
 
 ReviewNonInsuredRegistration Approve(RegistrationId id) { return {id, true, ""}; }
@@ -98,13 +76,13 @@ TEST_CASE("F-1-5 the prefecture's input link: entered and approved registers a n
   // lower case.
   w.clock.SetDate(Day(3));
   h = w.Head();
-  w.Ok(kLink, Entry(id, "Sesshu@Example.JP"));
+  w.Ok(kLink, NonInsuredEntry(id, "Sesshu@Example.JP"));
   w.ExpectAppended(h, {{Submitted(id, w.chuo), std::nullopt}});
   NonInsuredRegistration r = Registration(w, id);
   CHECK(r.status == RS::kSubmitted);
   REQUIRE(r.data.has_value());
   // The log keeps the address's digest, never the address or the phone (invariant 11).
-  CHECK_EQ(r.data->email_sha256, Digest("sesshu@example.jp"));
+  CHECK_EQ(r.data->email_sha256, NonInsuredDigest("sesshu@example.jp"));
   // F_画面7-1-1: it waits for 東京都's approval.
   CHECK_EQ(Awaiting(w, w.tokyo), std::vector<RegistrationId>{id});
   CHECK(Awaiting(w, w.chuo).empty());
@@ -152,7 +130,7 @@ TEST_CASE("F-1-5 a municipality's link for a site only it knows is approved by i
   const RegistrationId id = Issue(w, World::kChiyoda, Day(7));
   CHECK_EQ(Registration(w, id).issuer, w.chiyoda);
   CHECK_EQ(Registration(w, id).approver, w.tokyo);
-  SubmitNonInsuredRegistration e = Entry(id);
+  SubmitNonInsuredRegistration e = NonInsuredEntry(id);
   e.name = "千代田区第二集団接種会場";
   e.municipality_code = World::kChiyoda;
   e.site_kind = "集団接種会場";
@@ -179,7 +157,7 @@ TEST_CASE("F-1-5 a municipality's link for a site only it knows is approved by i
 TEST_CASE("F-1-5 a returned entry is closed with its reason and a new link is needed") {
   World w;
   const RegistrationId id = Issue(w, World::kTokyo, Day(14));
-  w.Ok(kLink, Entry(id));
+  w.Ok(kLink, NonInsuredEntry(id));
   CHECK_EQ(w.Refusal(As(World::kTokyo), Return(id, ""), StatusCode::kInvalidArgument).field(),
            "reason");
   Position h = w.Head();
@@ -192,7 +170,7 @@ TEST_CASE("F-1-5 a returned entry is closed with its reason and a new link is ne
   CHECK_EQ(r.org, 0u);
   CHECK(Awaiting(w, w.tokyo).empty());
   // 差戻 closes the registration: the link cannot be used again, nor the entry decided again.
-  Status s = w.Refusal(kLink, Entry(id), StatusCode::kFailedPrecondition);
+  Status s = w.Refusal(kLink, NonInsuredEntry(id), StatusCode::kFailedPrecondition);
   CHECK(Contains(s.message(), "差戻"));
   w.Refused(As(World::kTokyo), Approve(id), StatusCode::kFailedPrecondition);
   // A new link is issued; the institution enters again with the same address, freed by the
@@ -200,7 +178,7 @@ TEST_CASE("F-1-5 a returned entry is closed with its reason and a new link is ne
   const RegistrationId again = Issue(w, World::kTokyo, Day(14));
   CHECK_NE(again, id);
   h = w.Head();
-  w.Ok(kLink, Entry(again));
+  w.Ok(kLink, NonInsuredEntry(again));
   w.ExpectAppended(h, {{Submitted(again, w.chuo), std::nullopt}});
   w.Ok(As(World::kTokyo), Approve(again));
   CHECK(Registration(w, again).status == RS::kApproved);
@@ -228,18 +206,19 @@ TEST_CASE("F-1-5 an entry is refused from another actor and after the expiry or 
   const RegistrationId a = Issue(w, World::kTokyo, Day(2));
   const RegistrationId b = Issue(w, World::kTokyo, Day(2));
   // Only through the input link.
-  w.Refused(As(World::kTokyo), Entry(a), StatusCode::kPermissionDenied);
-  w.Refused(Actor::System(), Entry(a), StatusCode::kPermissionDenied);
-  w.Refused(kLink, Entry(42), StatusCode::kNotFound);
+  w.Refused(As(World::kTokyo), NonInsuredEntry(a), StatusCode::kPermissionDenied);
+  w.Refused(Actor::System(), NonInsuredEntry(a), StatusCode::kPermissionDenied);
+  w.Refused(kLink, NonInsuredEntry(42), StatusCode::kNotFound);
   // The last day of the link still takes it; the day after does not.
   w.clock.SetDate(Day(2));
-  w.Ok(kLink, Entry(a));
+  w.Ok(kLink, NonInsuredEntry(a));
   w.clock.SetDate(Day(3));
-  Status s = w.Refusal(kLink, Entry(b, "other@example.jp"), StatusCode::kFailedPrecondition);
+  Status s =
+      w.Refusal(kLink, NonInsuredEntry(b, "other@example.jp"), StatusCode::kFailedPrecondition);
   CHECK(Contains(s.message(), "有効期限"));
   CHECK(Registration(w, b).status == RS::kIssued);
   // A second entry through the same link.
-  s = w.Refusal(kLink, Entry(a, "other@example.jp"), StatusCode::kFailedPrecondition);
+  s = w.Refusal(kLink, NonInsuredEntry(a, "other@example.jp"), StatusCode::kFailedPrecondition);
   CHECK(Contains(s.message(), "入力済み"));
 }
 
@@ -249,7 +228,7 @@ TEST_CASE("F-1-5 an entry names the field it refuses") {
   CHECK(yokohama_pref != 0);
   w.RegisterLocalGov("141003");  // 横浜市
   const RegistrationId taken = Issue(w, World::kTokyo, Day(7));
-  w.Ok(kLink, Entry(taken, "taken@example.jp"));
+  w.Ok(kLink, NonInsuredEntry(taken, "taken@example.jp"));
   const RegistrationId id = Issue(w, World::kTokyo, Day(7));
 
   struct Case {
@@ -282,7 +261,7 @@ TEST_CASE("F-1-5 an entry names the field it refuses") {
       {"email of another registration",
        [](SubmitNonInsuredRegistration& r) {
          r.email = "Taken@Example.jp";
-         r.email_digest = Digest(r.email);
+         r.email_digest = NonInsuredDigest(r.email);
        },
        "email"},
       {"no phone", [](SubmitNonInsuredRegistration& r) { r.phone.clear(); }, "phone"},
@@ -294,16 +273,17 @@ TEST_CASE("F-1-5 an entry names the field it refuses") {
   };
   for (const Case& c : cases) {
     CAPTURE(c.what);
-    SubmitNonInsuredRegistration r = Entry(id);
+    SubmitNonInsuredRegistration r = NonInsuredEntry(id);
     c.edit(r);
     const Status s = w.Refusal(kLink, r, StatusCode::kInvalidArgument);
     CHECK_EQ(s.field(), c.field);
     CHECK_FALSE(s.message().empty());
   }
-  const Status dup = w.Refusal(kLink, Entry(id, "taken@example.jp"), StatusCode::kInvalidArgument);
+  const Status dup =
+      w.Refusal(kLink, NonInsuredEntry(id, "taken@example.jp"), StatusCode::kInvalidArgument);
   CHECK(Contains(dup.message(), "メールアドレス"));
   // A phone without hyphens and a mobile number are fine; kana may be left empty.
-  SubmitNonInsuredRegistration ok = Entry(id);
+  SubmitNonInsuredRegistration ok = NonInsuredEntry(id);
   ok.phone = "09012345678";
   ok.kana.clear();
   w.Ok(kLink, ok);
@@ -317,7 +297,7 @@ TEST_CASE("F-1-5 a review is refused to others and outside the submitted status"
   Status s = w.Refusal(As(World::kTokyo), Approve(id), StatusCode::kFailedPrecondition);
   CHECK(Contains(s.message(), "入力されていません"));
   w.Refused(As(World::kTokyo), Approve(99), StatusCode::kNotFound);
-  w.Ok(kLink, Entry(id));
+  w.Ok(kLink, NonInsuredEntry(id));
   // Another prefecture, a municipality, 国保中央会, the system, the input link.
   w.Refused(As("140007"), Approve(id), StatusCode::kPermissionDenied);
   w.Refused(As(World::kChuo), Approve(id), StatusCode::kPermissionDenied);
@@ -337,7 +317,7 @@ TEST_CASE("F-1-5 a review is refused to others and outside the submitted status"
   // Decided once.
   s = w.Refusal(As(World::kTokyo), Return(id, "重複"), StatusCode::kFailedPrecondition);
   CHECK(Contains(s.message(), "承認済"));
-  w.Refused(kLink, Entry(id), StatusCode::kFailedPrecondition);
+  w.Refused(kLink, NonInsuredEntry(id), StatusCode::kFailedPrecondition);
 }
 
 TEST_CASE("F-1-5 the registrations rebuilt from the log equal the live ones") {
@@ -347,9 +327,9 @@ TEST_CASE("F-1-5 the registrations rebuilt from the log equal the live ones") {
   const RegistrationId approved = Issue(w, World::kTokyo, Day(30));
   const RegistrationId returned = Issue(w, World::kMinato, Day(30));
   w.clock.SetDate(Day(5));
-  w.Ok(kLink, Entry(submitted, "submitted@example.jp"));
-  w.Ok(kLink, Entry(approved, "approved@example.jp"));
-  w.Ok(kLink, Entry(returned, "returned@example.jp"));
+  w.Ok(kLink, NonInsuredEntry(submitted, "submitted@example.jp"));
+  w.Ok(kLink, NonInsuredEntry(approved, "approved@example.jp"));
+  w.Ok(kLink, NonInsuredEntry(returned, "returned@example.jp"));
   w.Ok(As(World::kTokyo), Approve(approved));
   w.Ok(As(World::kTokyo), Return(returned, "施設の種別が不明です"));
 
@@ -373,9 +353,9 @@ TEST_CASE("F-1-5 the registrations rebuilt from the log equal the live ones") {
   CHECK_EQ(Awaiting(w, w.tokyo), awaiting);
   // The addresses in use are rebuilt too: a submitted or approved one is refused, a returned one
   // is free.
-  w.Refused(kLink, Entry(issued, "SUBMITTED@example.jp"), StatusCode::kInvalidArgument);
-  w.Refused(kLink, Entry(issued, "approved@example.jp"), StatusCode::kInvalidArgument);
-  w.Ok(kLink, Entry(issued, "returned@example.jp"));
+  w.Refused(kLink, NonInsuredEntry(issued, "SUBMITTED@example.jp"), StatusCode::kInvalidArgument);
+  w.Refused(kLink, NonInsuredEntry(issued, "approved@example.jp"), StatusCode::kInvalidArgument);
+  w.Ok(kLink, NonInsuredEntry(issued, "returned@example.jp"));
 }
 
 TEST_CASE("F-1-5 a site that joins a 医師会 still delegates to the authority that set it up") {

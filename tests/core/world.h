@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <fstream>
 #include <map>
@@ -18,6 +19,7 @@
 #include "core/chains.h"
 #include "core/domain_events.h"
 #include "core/letter.h"
+#include "core/non_insured.h"
 #include "core/processor.h"
 #include "core/state.h"
 #include "tests/testing/store_fixture.h"
@@ -66,6 +68,29 @@ inline RegisterOrganisation Insured(const std::string& code, const std::string& 
   r.name = row[4];
   r.address = row[6] + row[7];
   r.municipality_code = municipality.empty() ? row[8] : municipality;
+  return r;
+}
+
+// What the HTTP layer gives the core as an address's digest (there, HMAC-SHA-256 under the
+// account store's key of the address in lower case): the core keeps it as given.
+inline std::string NonInsuredDigest(std::string email) {
+  for (char& c : email) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return "keyed-digest-of-" + email;
+}
+
+// What a 職域接種 site in 中央区 enters through F-1-5 link `id`.
+inline SubmitNonInsuredRegistration NonInsuredEntry(RegistrationId id,
+                                                    std::string email = "sesshu@example.jp") {
+  SubmitNonInsuredRegistration r;
+  r.registration = id;
+  r.name = "中央区職域接種センター";
+  r.kana = "チュウオウクショクイキセッシュセンター";
+  r.address = "東京都中央区築地1-1-1";
+  r.municipality_code = "131024";  // 中央区
+  r.site_kind = "職域接種";
+  r.email_digest = NonInsuredDigest(email);
+  r.email = std::move(email);
+  r.phone = "03-1234-5678";
   return r;
 }
 

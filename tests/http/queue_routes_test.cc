@@ -69,21 +69,11 @@ TEST_CASE("queues: F_画面7-1-1 the F-1-5 entries awaiting their prefecture") {
   Browser tokyo = w.SignedIn(w.tokyo);
   // Issued, not yet entered: nothing to decide.
   CHECK(Items(tokyo, "/api/non-insured").empty());
-  core::SubmitNonInsuredRegistration entry;
-  entry.registration = id;
-  entry.name = "中央区職域接種センター";
-  entry.address = "東京都中央区築地1-1-1";
-  entry.municipality_code = World::kChuo;
-  entry.site_kind = "職域接種";
-  entry.email = "sesshu@example.jp";
-  entry.email_digest = "keyed-digest-of-sesshu@example.jp";
-  entry.phone = "03-1234-5678";
-  w.Ok(core::Actor::System(core::kInputLinkUser), entry);
+  w.Ok(core::Actor::System(core::kInputLinkUser), core::test::NonInsuredEntry(id));
   const json::array items = Items(tokyo, "/api/non-insured");
   REQUIRE_EQ(items.size(), 1u);
   CHECK_EQ(items[0].as_object().at("name").as_string(), "中央区職域接種センター");
-  CHECK_EQ(items[0].as_object().at("issuer").as_object().at("code").as_string(),
-           World::kChiyoda);
+  CHECK_EQ(items[0].as_object().at("issuer").as_object().at("code").as_string(), World::kChiyoda);
   CHECK_EQ(items[0].as_object().at("review").as_string(),
            "/api/non-insured/" + std::to_string(id) + "/review");
   CHECK_EQ(Count(tokyo, "non_insured"), 1);
