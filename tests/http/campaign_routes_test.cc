@@ -64,7 +64,8 @@ TEST_CASE("campaigns: F-10 a campaign is listed and read by those it concerns") 
   CHECK(codes.contains(World::kChuo));
   CHECK(codes.contains(World::kUnion));
   // A municipality sees only itself among them: 中央区 its own entry, 千代田区 none.
-  CHECK_EQ(Codes(Get(w.SignedIn(w.chuo), one + "/non-applicants").at("items").as_array()),
+  Browser chuo = w.SignedIn(w.chuo);
+  CHECK_EQ(Codes(Get(chuo, one + "/non-applicants").at("items").as_array()),
            std::set<std::string>{World::kChuo});
   CHECK(Get(city, one + "/non-applicants").at("items").as_array().empty());
 
