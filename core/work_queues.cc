@@ -44,11 +44,11 @@ std::pair<JapanDate, JapanDate> MonthOf(JapanDate day) {
 }
 
 ActionCounts ActionsOf(const State& s, OrgId viewer, JapanDate today) {
-  const auto [first, last] = MonthOf(today);
+  const std::pair<JapanDate, JapanDate> month = MonthOf(today);
   auto leaves_this_month = [&](const Letter& l) {
     const std::optional<JapanDate>& when =
         l.status == LetterStatus::kSecessionScheduled ? l.date : l.termination_date;
-    return when && !(*when < first) && !(last < *when);
+    return when && !(*when < month.first) && !(month.second < *when);
   };
   ActionCounts out;
   for (LetterId id : s.LettersTo(viewer)) {

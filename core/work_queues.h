@@ -28,7 +28,7 @@ struct ActionCounts {
   int64_t code_changes = 0;          // CodeChangesAwaiting
   int64_t non_insured = 0;           // RegistrationsAwaiting
   int64_t termination_requests = 0;  // open F-7 解除依頼 addressed to it or to a member of it
-  int64_t leaving_this_month = 0;    // its letters with a 脱退日 or scheduled 解除日 this month
+  int64_t leaving_this_month = 0;  // its letters with a 脱退日 or scheduled 解除日 this month
 };
 // The main menu's counts for `viewer` on `today`.
 ActionCounts ActionsOf(const State& s, OrgId viewer, JapanDate today);

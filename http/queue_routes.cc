@@ -92,7 +92,7 @@ Response MyActions(Call& call) {
     return FromStatus(call, st);
   }
   const JapanDate today = call.ctx.processor->Today();
-  const auto [first, last] = core::MonthOf(today);
+  const std::pair<JapanDate, JapanDate> month = core::MonthOf(today);
   json::object out = call.ctx.processor->Read([&](const core::State& s) {
     const core::OrgId me = call.session->org;
     const core::Organisation* org = s.FindOrg(me);
@@ -113,11 +113,11 @@ Response MyActions(Call& call) {
     // The list opens every scheduled secession (the letters list has no date filter).
     items.push_back(Item("leaving_this_month", "今月脱退・解除となる委任状", n.leaving_this_month,
                          ListAt("/api/letters", {{"status", "secession_scheduled"}})));
-    return json::object{
-        {"organisation", StateRef(s, me)},
-        {"date", today.ToString()},
-        {"month", json::object{{"first", first.ToString()}, {"last", last.ToString()}}},
-        {"items", std::move(items)}};
+    return json::object{{"organisation", StateRef(s, me)},
+                        {"date", today.ToString()},
+                        {"month", json::object{{"first", month.first.ToString()},
+                                               {"last", month.second.ToString()}}},
+                        {"items", std::move(items)}};
   });
   return Json(bhttp::status::ok, call.req.version(), out);
 }

@@ -633,8 +633,7 @@ const std::vector<Route>& Routes() {
     std::vector<Route> r = routes;
     for (std::vector<Route> (*area)() :
          {OrganisationRoutes, OrganisationCommandRoutes, FeeRoutes, QueueRoutes, CampaignRoutes,
-          AdminRoutes,
-          TerminationRequestRoutes}) {
+          AdminRoutes, TerminationRequestRoutes}) {
       std::vector<Route> more = area();
       r.insert(r.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
     }

@@ -1,8 +1,9 @@
 // What awaits an organisation's action (core/work_queues.h): the month a letter leaves in, and
 // the counts of the main menu for each party of a letter and for no one else.
+#include "core/work_queues.h"
+
 #include <doctest/doctest.h>
 
-#include "core/work_queues.h"
 #include "tests/core/world.h"
 
 namespace shugo::core {
@@ -13,8 +14,10 @@ using namespace test;  // NOLINT(google-build-using-namespace): the shared test 
 TEST_CASE("what needs my action: the month of a day runs from its first to its last day") {
   CHECK_EQ(MonthOf(JapanDate(2025, 12, 15)),
            std::pair(JapanDate(2025, 12, 1), JapanDate(2025, 12, 31)));
-  CHECK_EQ(MonthOf(JapanDate(2024, 2, 1)), std::pair(JapanDate(2024, 2, 1), JapanDate(2024, 2, 29)));
-  CHECK_EQ(MonthOf(JapanDate(2025, 4, 30)), std::pair(JapanDate(2025, 4, 1), JapanDate(2025, 4, 30)));
+  CHECK_EQ(MonthOf(JapanDate(2024, 2, 1)),
+           std::pair(JapanDate(2024, 2, 1), JapanDate(2024, 2, 29)));
+  CHECK_EQ(MonthOf(JapanDate(2025, 4, 30)),
+           std::pair(JapanDate(2025, 4, 1), JapanDate(2025, 4, 30)));
 }
 
 TEST_CASE("what needs my action: a letter leaving this month counts for its parties only") {
@@ -22,7 +25,7 @@ TEST_CASE("what needs my action: a letter leaving this month counts for its part
   const LetterId a = w.ApplyApproved(w.inst_member);
   const LetterId b = w.ApplyApproved(w.inst_member2);
   w.RunTo(Day(1));
-  w.clock.SetDate(Day(2));  // 2025-04-03
+  w.clock.SetDate(Day(2));                                                       // 2025-04-03
   w.Ok(As(w.Code(w.inst_member)), RequestSecession{a, Day(9), "閉院のため"});    // in April
   w.Ok(As(w.Code(w.inst_member2)), RequestSecession{b, Day(40), "閉院のため"});  // in May
   const LetterId applied = w.Apply(w.inst_nonmember);

@@ -103,8 +103,8 @@ TEST_CASE("histories: an F-1-5 entry's for its issuer and approver and a user's 
   // admins; not for another organisation's admin.
   Browser admin = w.SignedIn(w.chiyoda_ma);
   const json::object me = Get(admin, "/api/me");
-  const std::string user = "/api/users/" + std::to_string(me.at("id").to_number<uint64_t>()) +
-                           "/history";
+  const std::string user =
+      "/api/users/" + std::to_string(me.at("id").to_number<uint64_t>()) + "/history";
   const json::array facts = Get(admin, user).at("items").as_array();
   REQUIRE_FALSE(facts.empty());
   CHECK_EQ(facts[0].as_object().at("type").as_string(), "user_recorded");

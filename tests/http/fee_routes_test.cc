@@ -43,14 +43,14 @@ TEST_CASE("fees: F-2-1-2 a municipality's settings read back with its missing ro
   CHECK_EQ(row.at("start_date").as_string(), Day(0).ToString());
   CHECK(row.at("in_force").as_bool());
   const uint64_t version = body.at("version").to_number<uint64_t>();
-  CHECK_EQ(version, w.proc->Read([&](const core::State& s) {
-    return s.fees().Find(w.chiyoda)->version;
-  }));
+  CHECK_EQ(version,
+           w.proc->Read([&](const core::State& s) { return s.fees().Find(w.chiyoda)->version; }));
   CHECK_EQ(std::string(r[bhttp::field::etag]), "\"" + std::to_string(version) + "\"");
   // F-2-1-2 登録チェック: the routine products still to register, not the one registered.
   const json::array missing = body.at("missing_routine").as_array();
   CHECK_FALSE(missing.empty());
-  for (const json::value& m : missing) CHECK_NE(m.as_object().at("vaccine").as_string(), "mr_mearubik");
+  for (const json::value& m : missing)
+    CHECK_NE(m.as_object().at("vaccine").as_string(), "mr_mearubik");
   // Before its 取扱開始日 the row is not in force.
   Res before = city.Get(path + "?date=" + Day(-1).ToString());
   REQUIRE_EQ(before.result(), bhttp::status::ok);
